@@ -1,0 +1,186 @@
+"""Buffers between stations, the launch source and the end-of-line sink.
+
+A buffer's capacity counts the cars *waiting* between two stations: not the car
+being worked on, nor a finished car held on a blocked station. Capacity 0 is a
+direct hand-over: the upstream station keeps its finished car until the
+downstream station takes it (blocking after service).
+
+Stations first try the immediate ``try_get``/``try_put`` and only yield an
+event when they must wait, so a car that flows freely costs no buffer events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from .car import Car
+
+
+class LevelMonitor:
+    """Time-weighted level of a container over the measured wall-time window."""
+
+    __slots__ = ("lo", "hi", "capacity", "last_t", "level", "area", "full", "empty", "max_level", "max_ever")
+
+    def __init__(self, lo: float, hi: float, capacity: float):
+        self.lo, self.hi, self.capacity = lo, hi, capacity
+        self.last_t = 0.0
+        self.level = 0
+        self.area = 0.0
+        self.full = 0.0
+        self.empty = 0.0
+        self.max_level = 0
+        self.max_ever = 0
+
+    def change(self, now: float, delta: int) -> None:
+        a = self.last_t if self.last_t > self.lo else self.lo
+        b = now if now < self.hi else self.hi
+        if b > a:
+            span = b - a
+            self.area += self.level * span
+            if self.level >= self.capacity:
+                self.full += span
+            if self.level == 0:
+                self.empty += span
+        self.last_t = now
+        self.level += delta
+        if self.level > self.max_ever:
+            self.max_ever = self.level
+        if self.lo <= now < self.hi and self.level > self.max_level:
+            self.max_level = self.level
+
+    def close(self, now: float) -> None:
+        self.change(now, 0)
+        if self.level > self.max_level and self.lo <= now:
+            self.max_level = max(self.max_level, self.level)
+
+
+class Buffer:
+    """A FIFO of cars with finite capacity; re-entering cars may take priority."""
+
+    __slots__ = ("env", "name", "shop", "capacity", "items", "getters", "putters", "monitor")
+
+    def __init__(self, env, name: str, shop: str, capacity: float, window: tuple[float, float]):
+        self.env = env
+        self.name = name
+        self.shop = shop
+        self.capacity = capacity
+        self.items: deque[Car] = deque()
+        self.getters: deque = deque()
+        self.putters: deque = deque()
+        self.monitor = LevelMonitor(window[0], window[1], capacity)
+
+    def try_put(self, car: Car, priority: bool = False) -> bool:
+        """Place a car now if a station waits for it or there is room."""
+        while self.getters:
+            getter = self.getters.popleft()
+            if not getter.triggered:  # a merge's getter may have been served by its other input
+                getter.succeed(car)
+                return True
+        if len(self.items) < self.capacity:
+            if priority:
+                self.items.appendleft(car)
+            else:
+                self.items.append(car)
+            self.monitor.change(self.env.now, 1)
+            return True
+        return False
+
+    def put(self, car: Car, priority: bool = False):
+        """Event that fires once the car has been placed (after try_put failed)."""
+        event = self.env.event()
+        event.car = car
+        if priority:
+            self.putters.appendleft(event)
+        else:
+            self.putters.append(event)
+        return event
+
+    def try_get(self) -> Car | None:
+        """Take the first waiting car now, or None."""
+        if self.items:
+            car = self.items.popleft()
+            if self.putters:
+                event = self.putters.popleft()
+                self.items.append(event.car)
+                event.succeed()
+            else:
+                self.monitor.change(self.env.now, -1)
+            return car
+        if self.putters:  # capacity 0: take the car straight off the blocked station
+            event = self.putters.popleft()
+            event.succeed()
+            return event.car
+        return None
+
+    def get(self):
+        """Event whose value is the next car (after try_get returned None)."""
+        event = self.env.event()
+        self.getters.append(event)
+        return event
+
+    @property
+    def level(self) -> int:
+        return len(self.items)
+
+    def cars(self) -> list[Car]:
+        return list(self.items)
+
+    def close(self) -> None:
+        self.monitor.close(self.env.now)
+
+
+class Merge:
+    """The input of a station where re-entering cars join: their lane first, then the main buffer."""
+
+    __slots__ = ("env", "lane", "main")
+
+    def __init__(self, env, lane: Buffer, main):
+        self.env = env
+        self.lane = lane
+        self.main = main
+
+    def try_get(self) -> Car | None:
+        car = self.lane.try_get()
+        return car if car is not None else self.main.try_get()
+
+    def get(self):
+        event = self.env.event()
+        self.lane.getters.append(event)
+        self.main.getters.append(event)
+        return event
+
+    def cars(self) -> list[Car]:
+        return []
+
+
+class Source:
+    """Pull launch: the first station takes a new car whenever it can."""
+
+    name = "launch"
+    capacity = math.inf
+
+    def __init__(self, launch):
+        self.launch = launch
+
+    def try_get(self) -> Car:
+        return self.launch()
+
+    def get(self):  # never needed: a pull source always has a car
+        raise RuntimeError("the pull source never runs out of cars")
+
+    def cars(self) -> list[Car]:
+        return []
+
+
+class Sink:
+    """End of the last shop: a finished car leaves the plant."""
+
+    name = "out"
+
+    def __init__(self, complete):
+        self.complete = complete
+
+    def try_put(self, car: Car, priority: bool = False) -> bool:
+        self.complete(car)
+        return True

@@ -1,0 +1,207 @@
+"""A paced line: all its positions index together, one event per takt.
+
+Used for paced assembly and body lines (one position per station) and for
+conveyors such as ovens and the ED tank (one station spread over
+transit_time / pitch positions, moving every pitch, with empty gaps allowed).
+
+A cycle of the line: a car enters the first position (a paced line waits for
+one: a missing car stops the line; a conveyor moves on with a gap), every
+station works its car, the line indexes after max(takt, slowest cycle +
+transfer), breakdowns stop the whole line (andon), and the car at the last
+position must be handed on before the line moves (a full buffer blocks it).
+
+Breakdowns of line stations run on the line's running clock: a station of a
+paced line works whenever its line runs, so the operating clock of the flow
+line literature is the line's running time. Per-position state times are
+computed at the end from the record of each index (which model entered,
+when the phase started and ended), so a tick costs O(1) work, not O(positions).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+
+import numpy as np
+
+from .states import BLOCKED, DOWN, STARVED, StateAccount
+
+
+class PacedLine:
+    kind = "line"
+
+    def __init__(self, env, shop: str, name: str, stations: list[str], position_station: list[int],
+                 cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool,
+                 failures: list, clock, window_w, window_t):
+        """``cycle[p, m]``: seconds of work of model m at position p (fixed)."""
+        self.env = env
+        self.shop = shop
+        self.name = name
+        self.station_names = stations
+        self.position_station = np.asarray(position_station)
+        self.cycle = cycle
+        self.transfer = transfer
+        self.gaps = gaps
+        self.clock = clock
+        self.window_t = window_t
+        self.line_account = StateAccount(*window_w)
+        """Line-level idle time: starved (no car to enter) and blocked (exit full) or stopped."""
+        self.station_down = [StateAccount(*window_w) for _ in stations]
+        self.failures = failures
+        """Per station: (between sampler, repair sampler) or None."""
+        self.downs = [0] * len(stations)
+        self.positions: deque = deque([None] * cycle.shape[0])
+        self.inside = 0
+        self.waiting: tuple[int, float] | None = None
+        self.completions = 0
+        self.input = None
+        self.output = None
+        self._plan_index_time(takt)
+        self.running = 0.0
+        self.next_failure: list[tuple[float, int]] = []
+        for s, spec in enumerate(failures):
+            if spec is not None:
+                heapq.heappush(self.next_failure, (spec[0](), s))
+        # the record of every index, turned into state times at the end
+        self.tick_start: list[float] = []
+        self.tick_end: list[float] = []
+        self.tick_work: list[float] = []
+        self.tick_model: list[int] = []
+        self.tick_repairs: dict[int, float] = {}
+
+    def _plan_index_time(self, takt: float | None) -> None:
+        """Precompute which positions can ever hold the line beyond its takt."""
+        need = self.cycle + self.transfer
+        if takt is None:
+            takt = float(need.min(axis=1).max())
+            self._base_position = int(need.min(axis=1).argmax())
+        else:
+            self._base_position = None
+        self.takt = takt
+        self._slow = [(p, need[p]) for p in range(need.shape[0]) if need[p].max() > takt + 1e-12]
+
+    def _index_time(self) -> float:
+        """Work phase of this index: max(takt, slowest occupied station's cycle + transfer)."""
+        positions = self.positions
+        if self._base_position is not None and positions[self._base_position] is None:
+            times = [self.cycle[p, car.model] + self.transfer for p, car in enumerate(positions) if car is not None]
+            return max(times)
+        phase = self.takt
+        for p, need in self._slow:
+            car = positions[p]
+            if car is not None and need[car.model] > phase:
+                phase = need[car.model]
+        return float(phase)
+
+    def start(self) -> None:
+        self.env.process(self._run())
+
+    def _run(self):
+        env, clock, source = self.env, self.clock, self.input
+        positions = self.positions
+        while True:
+            car = source.try_get()
+            if car is None and not (self.gaps and self.inside):
+                w0 = clock.worked(env.now)
+                self.waiting = (STARVED, w0)
+                car = yield source.get()
+                self.waiting = None
+                self.line_account.add(STARVED, w0, clock.worked(env.now))
+            positions[0] = car
+            if car is not None:
+                self.inside += 1
+            work = self._index_time()
+            w0 = clock.worked(env.now)
+            w_end = self._phase(w0, work)
+            self.tick_start.append(w0)
+            self.tick_end.append(w_end)
+            self.tick_work.append(work)
+            self.tick_model.append(-1 if car is None else car.model)
+            yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
+            leaving = positions[-1]
+            if leaving is not None:
+                target, priority = self.output.route(leaving)
+                if target is not None and not target.try_put(leaving, priority):
+                    w0 = clock.worked(env.now)
+                    self.waiting = (BLOCKED, w0)
+                    yield target.put(leaving, priority)
+                    self.waiting = None
+                    self.line_account.add(BLOCKED, w0, clock.worked(env.now))
+                self.inside -= 1
+                if self.window_t[0] <= env.now < self.window_t[1]:
+                    self.completions += 1
+            positions.rotate(1)
+            positions[0] = None
+
+    def _phase(self, w: float, work: float) -> float:
+        """Worked time at which the phase ends, breakdowns (line stops) included."""
+        heap = self.next_failure
+        if not heap or heap[0][0] >= self.running + work:
+            self.running += work
+            return w + work
+        stopped = 0.0
+        while heap and heap[0][0] < self.running + work:
+            fail_at, s = heapq.heappop(heap)
+            delta = fail_at - self.running
+            w += delta
+            self.running = fail_at
+            work -= delta
+            repair = self.failures[s][1]()
+            self.station_down[s].add(DOWN, w, w + repair)
+            stopped += self.line_account.clipped(w, w + repair)
+            w += repair
+            self.downs[s] += 1
+            heapq.heappush(heap, (self.running + self.failures[s][0](), s))
+        self.tick_repairs[len(self.tick_start)] = stopped
+        self.running += work
+        return w + work
+
+    def finish(self) -> None:
+        if self.waiting is not None:
+            state, since = self.waiting
+            self.line_account.add(state, since, self.clock.worked(self.env.now))
+
+    def cars(self) -> list:
+        return [car for car in self.positions if car is not None]
+
+    def station_rows(self) -> list[dict]:
+        """State times per station (worked seconds in the window), from the index record."""
+        lo, hi = self.line_account.lo, self.line_account.hi
+        start = np.asarray(self.tick_start)
+        end = np.asarray(self.tick_end)
+        work = np.asarray(self.tick_work)
+        models = np.asarray(self.tick_model, dtype=np.int64)
+        clipped = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None)
+        repairs = np.zeros_like(clipped)
+        for k, stopped in self.tick_repairs.items():
+            repairs[k] = stopped
+        share = np.divide(clipped - repairs, work, out=np.zeros_like(work), where=work > 0)
+        phase_work = share * work
+        in_window = (end > lo) & (end <= hi)
+        stops_in_window = float(repairs.sum())
+        idle = self.line_account.times
+        n_positions = self.cycle.shape[0]
+        rows = []
+        for s, name in enumerate(self.station_names):
+            totals = np.zeros(4)
+            completions = 0
+            mine = np.flatnonzero(self.position_station == s)
+            for p in mine:
+                held = np.full(models.shape, -1)
+                held[p:] = models[:models.size - p] if p else models
+                occupied = held >= 0
+                working = float((share[occupied] * self.cycle[p, held[occupied]]).sum())
+                busy = float(phase_work[occupied].sum())
+                down = self.station_down[s].times[DOWN]
+                totals += [working,
+                           busy - working + stops_in_window - down + idle[BLOCKED],
+                           float(phase_work[~occupied].sum()) + idle[STARVED],
+                           down]
+                completions += int((occupied & in_window).sum())
+            rows.append({
+                "shop": self.shop, "station": name, "kind": "conveyor" if self.gaps else "line",
+                "servers": len(mine), "completions": completions // len(mine),
+                "times": list(totals / len(mine)), "downs": self.downs[s], "line": self.name,
+                "positions": n_positions,
+            })
+        return rows

@@ -1,0 +1,288 @@
+"""Building the plant on SimPy from a validated scenario.
+
+The scenario is data; this module turns it into stations, paced lines,
+conveyors, buffers, stores and quality gates, wired in flow order, with one
+named random stream per station and purpose.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from ..scenario.schema import Scenario, Shop
+from ..scenario.units import ALL_MODELS
+from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
+from .calendar import PlantDays, ShiftClock, shift_windows
+from .car import Car
+from .line import PacedLine
+from .routing import Onward, QualityGate
+from .station import Station
+from .states import make_failures
+from .streams import Streams
+
+
+class Plant:
+    """A built plant: its shops' nodes and buffers, launch and end of line."""
+
+    def __init__(self, scenario: Scenario, days: PlantDays, seed: int, replication: int):
+        self.scenario = scenario
+        self.days = days
+        self.env = simpy.Environment()
+        self.streams = Streams(seed, replication)
+        self.window_t = (days.warmup_end, days.end)
+        self.model_names = scenario.model_names
+        self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days)) for name, shop in scenario.shops.items()}
+        self.nodes: dict[str, list] = {}
+        self.buffers: list[Buffer] = []
+        self.gates: dict[str, QualityGate] = {}
+        self.shop_exits = {name: 0 for name in scenario.shops}
+        self.launched = 0
+        self.completed_total = 0
+        self.scrapped_total = 0
+        self.scrapped_in_window = 0
+        self.completed: list[tuple[float, int, bool, float]] = []
+        """(completion time, model, export, launch time) of cars finished in the window."""
+        self.wip = LevelMonitor(*self.window_t, math.inf)
+        self._sequence = _launch_sequence(scenario, self.streams)
+        self._market = self.streams.uniform("launch.market")
+        self._export_share = [m.export_share for m in scenario.product.models]
+        self._build()
+
+    # ------------------------------------------------------------ launch / exit
+
+    def launch(self) -> Car:
+        model = next(self._sequence)
+        car = Car(self.launched, model, self._market() < self._export_share[model], self.env.now)
+        self.launched += 1
+        self.wip.change(self.env.now, 1)
+        return car
+
+    def complete(self, car: Car) -> None:
+        now = self.env.now
+        self.completed_total += 1
+        self.wip.change(now, -1)
+        if self.window_t[0] <= now < self.window_t[1]:
+            self.completed.append((now, car.model, car.export, car.launched))
+
+    def scrap(self, car: Car) -> None:
+        self.scrapped_total += 1
+        self.wip.change(self.env.now, -1)
+        if self.window_t[0] <= self.env.now < self.window_t[1]:
+            self.scrapped_in_window += 1
+
+    # ------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        shop_names = list(self.scenario.shops)
+        stores = {s.after: s for s in self.scenario.stores}
+        upstream_exit = None
+        for index, name in enumerate(shop_names):
+            shop = self.scenario.shops[name]
+            if index == 0:
+                entry = self._first_entry(name, shop)
+            else:
+                store = stores.get(shop_names[index - 1])
+                capacity = store.capacity if store else shop.buffer_capacity
+                entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity)
+                upstream_exit.target = entry
+            upstream_exit = self._build_shop(name, shop, entry)
+        upstream_exit.target = Sink(self.complete)
+
+    def _first_entry(self, name: str, shop: Shop):
+        launch = self.scenario.launch
+        if launch is None:
+            return Source(self.launch)
+        queue = self._buffer("arrivals", name, math.inf)
+        interarrival = self.streams.sampler(launch.interarrival, "launch.arrivals")
+        self.env.process(self._arrivals(queue, interarrival, self.clocks[name]))
+        return queue
+
+    def _arrivals(self, queue: Buffer, interarrival, clock: ShiftClock):
+        """Arrival-driven launch (kits, or Poisson arrivals), on the first shop's shift clock."""
+        env = self.env
+        w = clock.worked(env.now)
+        while True:
+            w += interarrival()
+            yield env.timeout(max(0.0, clock.at_work(w) - env.now))
+            queue.try_put(self.launch())
+
+    def _buffer(self, name: str, shop: str, capacity: float) -> Buffer:
+        buffer = Buffer(self.env, name, shop, capacity, self.window_t)
+        self.buffers.append(buffer)
+        return buffer
+
+    def _build_shop(self, shop_name: str, shop: Shop, entry) -> Onward:
+        """Wire a shop's nodes; returns the exit router of its last node (target set by the caller)."""
+        clock = self.clocks[shop_name]
+        window_w = (clock.worked(self.window_t[0]), clock.worked(self.window_t[1]))
+        groups = _flow_groups(shop)
+        nodes = []
+        for i, group in enumerate(groups):
+            node = self._node(shop_name, shop, group, clock, window_w)
+            if i == 0:
+                node.input = entry
+            else:
+                capacity = group[0].buffer_before
+                node.input = self._buffer(
+                    f"{shop_name}.{group[0].name}", shop_name,
+                    shop.buffer_capacity if capacity is None else capacity)
+            nodes.append(node)
+        for before, after in zip(nodes, nodes[1:]):
+            before.output = Onward(after.input)
+        exit_router = _ShopExit(self, shop_name)
+        nodes[-1].output = exit_router
+        self._add_quality(shop_name, shop, nodes, groups, clock, window_w)
+        self.nodes[shop_name] = nodes
+        return exit_router
+
+    def _add_quality(self, shop_name, shop, nodes, groups, clock, window_w) -> None:
+        quality = shop.quality
+        if quality is None:
+            return
+        by_name = {s.name: s for s in shop.stations}
+        node_of = {station.name: node for node, group in zip(nodes, groups) for station in group}
+        lanes: dict[str, Buffer] = {}
+        paths, upto = [], 0.0
+        for path in quality.rework:
+            upto += path.share
+            reentry = lanes.get(path.reenter)
+            if reentry is None:
+                # re-entering cars wait in their own lane, taken before the main buffer
+                reentry = self._buffer(f"{shop_name}.{path.reenter}.reentry", shop_name, math.inf)
+                node = node_of[path.reenter]
+                node.input = Merge(self.env, reentry, node.input)
+                lanes[path.reenter] = reentry
+            if path.repair is None:
+                paths.append((upto, reentry, True))
+                continue
+            station = by_name[path.repair]
+            repair = self._node(shop_name, shop, [station], clock, window_w)
+            capacity = shop.buffer_capacity if station.buffer_before is None else station.buffer_before
+            repair.input = self._buffer(f"{shop_name}.{station.name}", shop_name, capacity)
+            repair.output = Onward(reentry, priority=True)
+            nodes.append(repair)
+            paths.append((upto, repair.input, False))
+        index = next(i for i, g in enumerate(groups) if g[-1].name == quality.inspection)
+        inspection = nodes[index]
+        gate = QualityGate(inspection.output, quality.first_pass_yield, quality.scrap, paths,
+                           self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap)
+        self.gates[shop_name] = gate
+        inspection.output = _Gate(gate)
+
+    def _node(self, shop_name: str, shop: Shop, group: list, clock, window_w):
+        first = group[0]
+        prefix = f"{shop_name}.{first.name}"
+        if first.conveyor is not None:
+            conveyor = first.conveyor
+            cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.pitch)
+            fails = [self._line_failures(first.failures, prefix)]
+            return PacedLine(self.env, shop_name, first.name, [first.name], [0] * conveyor.capacity, cycle,
+                             conveyor.pitch, 0.0, True, fails, clock, window_w, self.window_t)
+        if first.line is not None:
+            line = shop.lines[first.line]
+            cycle = np.array([[self._time(st, m).value * self._scale(st, m) for m in range(len(self.model_names))]
+                              for st in group])
+            fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}") for st in group]
+            return PacedLine(self.env, shop_name, first.line, [st.name for st in group], list(range(len(group))),
+                             cycle, line.takt, line.transfer_time, False, fails, clock, window_w, self.window_t)
+        cycle = [self.streams.sampler(self._time(first, m), f"{prefix}.cycle.{self.model_names[m]}",
+                                      self._scale(first, m)) for m in range(len(self.model_names))]
+        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
+        return Station(self.env, shop_name, first.name, first.servers, cycle, failures, clock, window_w, self.window_t)
+
+    def _line_failures(self, spec, name: str):
+        if spec is None:
+            return None
+        return (self.streams.sampler(spec.between, f"{name}.failure"),
+                self.streams.sampler(spec.repair, f"{name}.repair"))
+
+    def _time(self, station, m: int):
+        per_model = station.cycle_time
+        return per_model.get(self.model_names[m], per_model.get(ALL_MODELS))
+
+    def _scale(self, station, m: int) -> float:
+        """Work-content factor of model m, applied to a station's default time only."""
+        if self.model_names[m] in station.cycle_time or not station.scale_by_work_content:
+            return 1.0
+        return self.scenario.product.models[m].work_content
+
+    # ------------------------------------------------------------ running
+
+    def all_nodes(self) -> list:
+        return [node for nodes in self.nodes.values() for node in nodes]
+
+    def run(self) -> None:
+        for node in self.all_nodes():
+            node.start()
+        self.env.run(until=self.window_t[1])
+        for node in self.all_nodes():
+            node.finish()
+        for buffer in self.buffers:
+            buffer.close()
+        self.wip.close(self.env.now)
+
+    def cars_inside(self) -> int:
+        """Cars counted where they are: in buffers and on stations."""
+        return sum(b.level for b in self.buffers) + sum(len(n.cars()) for n in self.all_nodes())
+
+
+class _ShopExit(Onward):
+    """The last node of a shop: counts the shop's output, then hands on."""
+
+    def __init__(self, plant: Plant, shop: str):
+        super().__init__(None)
+        self.plant = plant
+        self.shop = shop
+
+    def route(self, car):
+        if self.plant.window_t[0] <= self.plant.env.now < self.plant.window_t[1]:
+            self.plant.shop_exits[self.shop] += 1
+        return self.target, False
+
+
+class _Gate:
+    """Adapts a QualityGate to the node output interface."""
+
+    def __init__(self, gate: QualityGate):
+        self.gate = gate
+
+    def route(self, car):
+        onward, priority = self.gate.route(car)
+        if onward is self.gate.onward:
+            return onward.route(car)
+        return onward, priority
+
+
+def _flow_groups(shop: Shop) -> list[list]:
+    """Flow stations grouped into nodes: a paced line's run of stations is one node."""
+    groups: list[list] = []
+    for station in shop.stations:
+        if station.off_line:
+            continue
+        if station.line is not None and groups and groups[-1][0].line == station.line:
+            groups[-1].append(station)
+        else:
+            groups.append([station])
+    return groups
+
+
+def _launch_sequence(scenario: Scenario, streams: Streams):
+    """Model indices in launch order: levelled (goal chasing) or random by share."""
+    shares = list(scenario.product.shares.values())
+    if scenario.product.sequence == "random":
+        uniform = streams.uniform("launch.sequence")
+        cumulative = np.cumsum(shares)
+        while True:
+            yield min(int(np.searchsorted(cumulative, uniform(), side="right")), len(shares) - 1)
+    launched = [0] * len(shares)
+    n = 0
+    while True:
+        n += 1
+        # the model furthest behind its share of the first n cars goes next
+        deficits = [n * share - done for share, done in zip(shares, launched)]
+        model = max(range(len(shares)), key=deficits.__getitem__)
+        launched[model] += 1
+        yield model

@@ -1,0 +1,148 @@
+"""One replication: a pure function of (scenario, seed, replication number).
+
+Builds the plant, runs it to the end of the horizon, checks the invariants and
+returns tidy tables. Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..scenario.schema import Scenario
+from .calendar import DAY, plant_days
+from .plant import Plant
+from .states import STATE_NAMES
+
+
+class InvariantError(RuntimeError):
+    """The model broke one of its own invariants: a bug, never a user error."""
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    seed: int
+    stations: pd.DataFrame
+    """A row per station: shop, station, kind, servers, completions, share_<state>, downs."""
+    buffers: pd.DataFrame
+    daily: pd.DataFrame
+    """Completions per simulated day, model and market."""
+    lead_times: np.ndarray
+    """Launch-to-completion hours of the cars finished in the window."""
+    scalars: dict
+    """Counts and window facts: completed, scrapped, launched, wip_mean, shop_exits, ..."""
+
+
+TOLERANCE = 1e-6
+
+
+def simulate(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationResult:
+    days = plant_days(scenario.calendar, scenario.horizon)
+    plant = Plant(scenario, days, seed, replication)
+    plant.run()
+    stations = _station_table(plant)
+    buffers = _buffer_table(plant)
+    check_invariants(plant, stations)
+    completed = plant.completed
+    lead = np.array([(t - launched) / 3600.0 for t, _, _, launched in completed])
+    window_hours = (plant.window_t[1] - plant.window_t[0]) / 3600.0
+    scalars = {
+        "completed": len(completed),
+        "scrapped": plant.scrapped_in_window,
+        "launched_total": plant.launched,
+        "completed_total": plant.completed_total,
+        "scrapped_total": plant.scrapped_total,
+        "wip_end": plant.cars_inside(),
+        "wip_mean": plant.wip.area / (window_hours * 3600.0),
+        "window_hours": window_hours,
+        "working_days": days.working_days_in_window(),
+        "working_days_per_year": days.working_days_per_year,
+        "measured_days": days.measured_days,
+        "shop_exits": dict(plant.shop_exits),
+        "shop_hours": {name: (c.worked(plant.window_t[1]) - c.worked(plant.window_t[0])) / 3600.0
+                       for name, c in plant.clocks.items()},
+        "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
+    }
+    return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars)
+
+
+def _station_table(plant: Plant) -> pd.DataFrame:
+    rows = []
+    window = plant.window_t[1] - plant.window_t[0]
+    for shop, nodes in plant.nodes.items():
+        clock = plant.clocks[shop]
+        on_shift = clock.worked(plant.window_t[1]) - clock.worked(plant.window_t[0])
+        for node in nodes:
+            for row in node.station_rows():
+                times = row.pop("times")
+                row["measured_s"] = sum(times)
+                row["on_shift_s"] = on_shift
+                for name, value in zip(STATE_NAMES, times):
+                    row[f"share_{name}"] = value / window
+                row["share_off_shift"] = (window - on_shift) / window
+                rows.append(row)
+    table = pd.DataFrame(rows)
+    columns = ["shop", "station", "kind", "servers", "completions"] + \
+        [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "downs", "measured_s", "on_shift_s"]
+    return table[columns]
+
+
+def _buffer_table(plant: Plant) -> pd.DataFrame:
+    window = plant.window_t[1] - plant.window_t[0]
+    rows = []
+    for buffer in plant.buffers:
+        m = buffer.monitor
+        rows.append({
+            "shop": buffer.shop, "buffer": buffer.name,
+            "capacity": buffer.capacity if np.isfinite(buffer.capacity) else np.nan,
+            "mean_level": m.area / window, "max_level": m.max_level, "max_ever": m.max_ever,
+            "share_full": m.full / window, "share_empty": m.empty / window,
+        })
+    return pd.DataFrame(rows)
+
+
+def _daily_table(plant: Plant, days) -> pd.DataFrame:
+    """Completions per working day of the window, by model and market (zero rows kept)."""
+    first = int(np.ceil(days.warmup_days - 1e-9))
+    last = int(np.ceil(days.warmup_days + days.measured_days - 1e-9))
+    day_numbers = [d for d in range(first, last) if days.working[d]]
+    counts = {}
+    for t, model, export, _ in plant.completed:
+        key = (int(t // DAY), model, export)
+        counts[key] = counts.get(key, 0) + 1
+    rows = []
+    for d in day_numbers:
+        row = {"day": d}
+        if days.first_date is not None:
+            row["date"] = (days.first_date + pd.Timedelta(days=d)).isoformat()
+        for m, name in enumerate(plant.model_names):
+            for export, market in ((True, "export"), (False, "domestic")):
+                row[f"{name}|{market}"] = counts.get((d, m, export), 0)
+        rows.append(row)
+    extra = sum(v for (d, _, _), v in counts.items() if d not in set(day_numbers))
+    table = pd.DataFrame(rows)
+    table.attrs["off_day_completions"] = extra
+    return table
+
+
+def check_invariants(plant: Plant, stations: pd.DataFrame) -> None:
+    """Raise InvariantError when the run broke conservation, capacity or time accounting."""
+    inside = plant.cars_inside()
+    if plant.launched != plant.completed_total + plant.scrapped_total + inside:
+        raise InvariantError(
+            f"cars not conserved: launched {plant.launched} != completed {plant.completed_total}"
+            f" + scrapped {plant.scrapped_total} + in process {inside}")
+    for buffer in plant.buffers:
+        if buffer.monitor.max_ever > buffer.capacity:
+            raise InvariantError(f"buffer {buffer.name} held {buffer.monitor.max_ever} > capacity {buffer.capacity}")
+    for row in stations.itertuples():
+        if abs(row.measured_s - row.on_shift_s) > TOLERANCE * max(1.0, row.on_shift_s):
+            raise InvariantError(
+                f"station {row.shop}.{row.station}: state times add up to {row.measured_s:.3f} s"
+                f" of {row.on_shift_s:.3f} s on shift")
+        negative = [s for s in STATE_NAMES if getattr(row, f"share_{s}") < -TOLERANCE]
+        if negative:
+            raise InvariantError(f"station {row.shop}.{row.station}: negative time in {negative}")

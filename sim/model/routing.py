@@ -1,0 +1,54 @@
+"""Where a finished car goes: the next buffer, or a quality gate's paths."""
+
+from __future__ import annotations
+
+
+class Onward:
+    """Plain flow: every car goes to the next buffer."""
+
+    __slots__ = ("target", "priority")
+
+    def __init__(self, target, priority: bool = False):
+        self.target = target
+        self.priority = priority
+
+    def route(self, car):
+        return self.target, self.priority
+
+
+class QualityGate:
+    """After an inspection: pass on, scrap, or send to a rework path.
+
+    A share ``first_pass_yield`` of the inspected cars passes, ``scrap`` is
+    scrapped, and the rest is split over the rework paths by their shares.
+    Each path leads to its repair station's lane, or straight back into the
+    flow at the re-entry station (a full repaint re-enters at topcoat).
+    Re-entering cars go to the front of the re-entry buffer.
+    """
+
+    def __init__(self, onward, first_pass_yield: float, scrap: float, paths: list, uniform, on_scrap):
+        """``paths``: [(cumulative share, target, priority)] over the failing cars."""
+        self.onward = onward
+        self.pass_below = first_pass_yield
+        self.scrap_below = first_pass_yield + scrap
+        self.paths = paths
+        self.uniform = uniform
+        self.on_scrap = on_scrap
+        self.inspected = 0
+        self.failed = 0
+
+    def route(self, car):
+        self.inspected += 1
+        u = self.uniform()
+        if u < self.pass_below:
+            return self.onward, False
+        self.failed += 1
+        if u < self.scrap_below:
+            self.on_scrap(car)
+            return None, False
+        rest = (u - self.scrap_below) / (1.0 - self.scrap_below)
+        car.repairs += 1
+        for upto, target, priority in self.paths:
+            if rest < upto:
+                return target, priority
+        return self.paths[-1][1], self.paths[-1][2]

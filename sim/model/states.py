@@ -1,0 +1,143 @@
+"""Station states and breakdowns, measured in a shop's worked (shift) time.
+
+All state times are kept in worked-time coordinates (see ``calendar``): off-shift
+time is the same for every station of a shop and is added when the tables are
+made, so a station's state times add up to the measured window by construction
+and the model checks that they do.
+"""
+
+from __future__ import annotations
+
+WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
+STATE_NAMES = ("working", "blocked", "starved", "down")
+
+
+class StateAccount:
+    """Seconds spent in each state inside the measured window [lo, hi) of worked time."""
+
+    __slots__ = ("times", "lo", "hi")
+
+    def __init__(self, lo: float, hi: float):
+        self.times = [0.0, 0.0, 0.0, 0.0]
+        self.lo = lo
+        self.hi = hi
+
+    def add(self, state: int, a: float, b: float) -> None:
+        if a < self.lo:
+            a = self.lo
+        if b > self.hi:
+            b = self.hi
+        if b > a:
+            self.times[state] += b - a
+
+    def clipped(self, a: float, b: float) -> float:
+        """Length of [a, b] inside the window."""
+        a = max(a, self.lo)
+        b = min(b, self.hi)
+        return b - a if b > a else 0.0
+
+
+class NoFailures:
+    """A station that never breaks down."""
+
+    downs = 0
+
+    def work(self, w: float, work: float, account: StateAccount) -> float:
+        account.add(WORKING, w, w + work)
+        return w + work
+
+    def idle(self, state: int, a: float, b: float, account: StateAccount) -> None:
+        account.add(state, a, b)
+
+
+class OperatingFailures:
+    """Time to failure counts only while the station works.
+
+    A failure in the middle of a cycle stops it; the cycle resumes after repair.
+    """
+
+    __slots__ = ("between", "repair", "to_failure", "downs")
+
+    def __init__(self, between, repair):
+        self.between = between
+        self.repair = repair
+        self.to_failure = between()
+        self.downs = 0
+
+    def work(self, w: float, work: float, account: StateAccount) -> float:
+        while self.to_failure < work:
+            account.add(WORKING, w, w + self.to_failure)
+            w += self.to_failure
+            work -= self.to_failure
+            repair = self.repair()
+            account.add(DOWN, w, w + repair)
+            w += repair
+            self.downs += 1
+            self.to_failure = self.between()
+        self.to_failure -= work
+        account.add(WORKING, w, w + work)
+        return w + work
+
+    def idle(self, state: int, a: float, b: float, account: StateAccount) -> None:
+        account.add(state, a, b)
+
+
+class CalendarFailures:
+    """Time to failure counts all shift time, idle or not: an alternating up/down process.
+
+    A station idle when it fails is down for the repair; a car arriving meanwhile waits.
+    """
+
+    __slots__ = ("between", "repair", "down_start", "down_end", "downs")
+
+    def __init__(self, between, repair):
+        self.between = between
+        self.repair = repair
+        self.down_start = between()
+        self.down_end = self.down_start + repair()
+        self.downs = 0
+
+    def _next(self) -> None:
+        self.downs += 1
+        self.down_start = self.down_end + self.between()
+        self.down_end = self.down_start + self.repair()
+
+    def work(self, w: float, work: float, account: StateAccount) -> float:
+        while True:
+            if self.down_end <= w:
+                self._next()
+            elif self.down_start <= w:
+                account.add(DOWN, w, self.down_end)
+                w = self.down_end
+            elif w + work <= self.down_start:
+                account.add(WORKING, w, w + work)
+                return w + work
+            else:
+                span = self.down_start - w
+                account.add(WORKING, w, self.down_start)
+                work -= span
+                w = self.down_start
+
+    def idle(self, state: int, a: float, b: float, account: StateAccount) -> None:
+        w = a
+        while w < b:
+            if self.down_end <= w:
+                self._next()
+            elif self.down_start <= w:
+                end = min(b, self.down_end)
+                account.add(DOWN, w, end)
+                w = end
+            else:
+                end = min(b, self.down_start)
+                account.add(state, w, end)
+                w = end
+
+
+def make_failures(spec, streams, name: str):
+    """The breakdown process of one server from its scenario spec (or none)."""
+    if spec is None:
+        return NoFailures()
+    between = streams.sampler(spec.between, f"{name}.failure")
+    repair = streams.sampler(spec.repair, f"{name}.repair")
+    cls = OperatingFailures if spec.clock == "operating" else CalendarFailures
+    return cls(between, repair)

@@ -1,0 +1,86 @@
+"""A free-flow station: parallel servers taking cars from the buffer in front.
+
+Each server is one SimPy process: take a car (or wait: starved), work its cycle
+on the shop's shift clock with breakdowns (one timeout event), hand the car on
+(or wait: blocked, holding the car). A car that flows freely costs one event
+per station.
+"""
+
+from __future__ import annotations
+
+from .states import BLOCKED, STARVED, StateAccount
+
+
+class Station:
+    """Free-flow station with ``servers`` identical servers."""
+
+    kind = "station"
+
+    def __init__(self, env, shop: str, name: str, servers: int, cycle, failures, clock, window_w, window_t):
+        self.env = env
+        self.shop = shop
+        self.name = name
+        self.servers = servers
+        self.cycle = cycle
+        """One sampler per car model index, returning seconds of work."""
+        self.failures = failures
+        """One breakdown process per server."""
+        self.clock = clock
+        self.window_t = window_t
+        self.accounts = [StateAccount(*window_w) for _ in range(servers)]
+        self.waiting: list[tuple[int, float] | None] = [None] * servers
+        self.holding: list = [None] * servers
+        self.completions = 0
+        self.input = None
+        self.output = None
+        """Where finished cars go: an object with ``route(car) -> (target, priority)``."""
+
+    def start(self) -> None:
+        for k in range(self.servers):
+            self.env.process(self._serve(k))
+
+    def _serve(self, k: int):
+        env, clock, source = self.env, self.clock, self.input
+        account, failures = self.accounts[k], self.failures[k]
+        lo, hi = self.window_t
+        while True:
+            car = source.try_get()
+            if car is None:
+                w0 = clock.worked(env.now)
+                self.waiting[k] = (STARVED, w0)
+                car = yield source.get()
+                self.waiting[k] = None
+                failures.idle(STARVED, w0, clock.worked(env.now), account)
+            self.holding[k] = car
+            w_end = failures.work(clock.worked(env.now), self.cycle[car.model](), account)
+            yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
+            target, priority = self.output.route(car)
+            if target is not None and not target.try_put(car, priority):
+                w0 = clock.worked(env.now)
+                self.waiting[k] = (BLOCKED, w0)
+                yield target.put(car, priority)
+                self.waiting[k] = None
+                failures.idle(BLOCKED, w0, clock.worked(env.now), account)
+            self.holding[k] = None
+            if lo <= env.now < hi:
+                self.completions += 1
+
+    def finish(self) -> None:
+        """Close the open waiting intervals at the end of the run."""
+        now_w = self.clock.worked(self.env.now)
+        for k, waiting in enumerate(self.waiting):
+            if waiting is not None:
+                state, since = waiting
+                self.failures[k].idle(state, since, now_w, self.accounts[k])
+
+    def cars(self) -> list:
+        return [car for car in self.holding if car is not None]
+
+    def station_rows(self) -> list[dict]:
+        """One row of state times (worked seconds in the window) for this station."""
+        times = [sum(a.times[s] for a in self.accounts) / self.servers for s in range(4)]
+        return [{
+            "shop": self.shop, "station": self.name, "kind": self.kind, "servers": self.servers,
+            "completions": self.completions, "times": times,
+            "downs": sum(f.downs for f in self.failures),
+        }]

@@ -1,0 +1,5 @@
+"""Scenario schema and loading."""
+from .loader import Problem, ScenarioError, load_scenario, validate_scenario
+from .schema import Scenario
+
+__all__ = ["Problem", "Scenario", "ScenarioError", "load_scenario", "validate_scenario"]

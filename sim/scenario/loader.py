@@ -1,0 +1,234 @@
+"""Reading a scenario file: safe YAML, schema validation, cross-references.
+
+Every problem is collected and reported at once as a ``ScenarioError`` naming
+the file, the YAML path (``shops.paint.stations[3].cycle_time``), the line,
+the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .references import check_references
+from .schema import Scenario
+from .units import ALL_MODELS
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line else ""
+        return f"{self.path or '<top>'}{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be run, with every problem found in it."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        lines = [f"{source}: {count}"] + [f"  {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and cross-check a scenario file."""
+    path = Path(path)
+    text = _read(path)
+    raw, tree = _parse(text, str(path))
+    return validate_scenario(raw, str(path), tree)
+
+
+def validate_scenario(raw, source: str = "<scenario>", tree=None) -> Scenario:
+    """Validate plain data (as from YAML) into a Scenario, or raise ScenarioError."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, [Problem("", f"a scenario is a mapping of keys, got {type(raw).__name__}")])
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        problems = [_problem_from_pydantic(err, raw, tree) for err in exc.errors()]
+        raise ScenarioError(source, _unique(problems)) from None
+    problems = [Problem(yaml_path(loc), msg, _line_of(tree, loc)) for loc, msg in check_references(scenario)]
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [Problem("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(str(path), [Problem("", "is a directory, not a scenario file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), [Problem("", f"cannot read: {exc}")]) from None
+
+
+def _parse(text: str, source: str):
+    """Plain data and the node tree (for line numbers) from YAML text; no Python objects."""
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        tag = getattr(exc, "problem", "") or ""
+        raise ScenarioError(source, [Problem(
+            "", f"YAML tag not allowed ({tag.strip()}): a scenario holds plain data only "
+                "(mappings, lists, numbers, strings, dates)", line)]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(source, [Problem("", f"YAML syntax error: {what}", line)]) from None
+    duplicates = list(_duplicate_keys(tree, ()))
+    if duplicates:
+        raise ScenarioError(source, [Problem(yaml_path(loc), f"key {key!r} appears twice", line)
+                                     for loc, key, line in duplicates])
+    return raw, tree
+
+
+def _duplicate_keys(node, loc):
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                yield loc, key, key_node.start_mark.line + 1
+            seen.add(key)
+            yield from _duplicate_keys(value_node, loc + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _duplicate_keys(item, loc + (i,))
+
+
+def yaml_path(loc) -> str:
+    """('shops', 'paint', 'stations', 3, 'cycle_time') -> 'shops.paint.stations[3].cycle_time'."""
+    out = ""
+    for key in loc:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += ("." if out else "") + str(key)
+    return out
+
+
+def _problem_from_pydantic(err: dict, raw, tree) -> Problem:
+    loc = _clean_loc(err["loc"], raw)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        allowed = _allowed_keys(loc[:-1], raw)
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        message = f"unknown key {key!r}{hint} Allowed: {', '.join(allowed)}"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = err["msg"].removeprefix("Value error, ")
+        if "input" in err and not isinstance(err["input"], (dict, list)):
+            message += f" (got {err['input']!r})"
+    return Problem(yaml_path(loc), message, _line_of(tree, loc))
+
+
+def _clean_loc(loc, raw) -> tuple:
+    """Drop pydantic's union tags from a location, keeping only real YAML keys."""
+    clean = []
+    node = raw
+    for i, key in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict):
+            if key == ALL_MODELS and key not in node:
+                key = "default" if "default" in node else None
+            if key is None or (key not in node and not last):
+                continue
+            clean.append(key)
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            clean.append(key)
+            node = node[key]
+        elif last and isinstance(key, str) and node is not None and not isinstance(node, (dict, list)):
+            continue  # a tag on a scalar: the scalar itself is the problem
+        else:
+            if isinstance(key, str) and ("[" in key or key in ("fixed",)):
+                continue
+            clean.append(key)
+            node = None
+    return tuple(clean)
+
+
+def _allowed_keys(loc: tuple, raw) -> list[str]:
+    """Field names of the schema model that sits at ``loc``."""
+    candidates: list = [Scenario]
+    for key in loc:
+        nxt = []
+        for tp in candidates:
+            nxt.extend(_step(tp, key))
+        candidates = nxt
+    fields: list[str] = []
+    for tp in candidates:
+        for name in getattr(tp, "model_fields", {}):
+            if name not in fields:
+                fields.append(name)
+    return fields
+
+
+def _unwrap(tp) -> list:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(tp) for t in _unwrap(arg)]
+    return [tp]
+
+
+def _step(tp, key) -> list:
+    out = []
+    for t in _unwrap(tp):
+        origin = typing.get_origin(t)
+        if isinstance(t, type) and issubclass(t, BaseModel) and key in t.model_fields:
+            out.extend(_unwrap(t.model_fields[key].annotation))
+        elif origin is list and isinstance(key, int):
+            out.extend(_unwrap(typing.get_args(t)[0]))
+        elif origin is dict and isinstance(key, str):
+            out.extend(_unwrap(typing.get_args(t)[1]))
+    return out
+
+
+def _line_of(tree, loc) -> int | None:
+    """1-based line of the YAML node at ``loc``, or of its nearest existing parent."""
+    node, line = tree, None
+    for key in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key or k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            node = None
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out

@@ -1,0 +1,334 @@
+"""The scenario schema: pydantic models, frozen, unknown keys rejected.
+
+Every time is in seconds inside (see ``units``); the YAML may write units out.
+Cross-references between parts (a loop re-entering at a station that exists,
+a store after a shop that exists) are checked in ``references.py`` so that
+every problem is reported with its YAML path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .units import Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec, parse_duration
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- calendar
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock_seconds(value):
+    """'06:00' -> 21600 seconds after midnight."""
+    if isinstance(value, str) and _CLOCK.match(value):
+        hours, minutes = _CLOCK.match(value).groups()
+        return int(hours) * 3600.0 + int(minutes) * 60.0
+    raise ValueError(  # YAML 1.1 reads an unquoted 14:00 as the number 840
+        f"{value!r} is not a clock time: write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
+
+
+ClockTime = Annotated[float, BeforeValidator(_clock_seconds)]
+
+
+class Break(Model):
+    """A pause of every shift: no station of the shop works during it."""
+    after: DurationOrZero
+    """Time from the start of the shift to the start of the break."""
+    length: Duration
+
+
+class Shifts(Model):
+    """A shop's shift pattern on each working day."""
+    count: int = Field(ge=1, le=4)
+    start: ClockTime = 6 * 3600.0
+    """Start of the first shift (\"HH:MM\"); later shifts follow back to back."""
+    length: Duration = 8 * 3600.0
+    """Length of one shift including its breaks."""
+    breaks: list[Break] = []
+
+    @model_validator(mode="after")
+    def _fits(self):
+        if self.count * self.length > 86400 + 1e-9:
+            raise ValueError(f"{self.count} shifts of {self.length / 3600:g} h do not fit in 24 h")
+        for brk in self.breaks:
+            if brk.after + brk.length > self.length + 1e-9:
+                raise ValueError(f"a break at {brk.after / 3600:g} h lasting {brk.length / 60:g} min ends after the shift")
+        ordered = sorted(self.breaks, key=lambda b: b.after)
+        for first, second in zip(ordered, ordered[1:]):
+            if first.after + first.length > second.after + 1e-9:
+                raise ValueError("breaks overlap")
+        return self
+
+    @property
+    def net_seconds(self) -> float:
+        """Working seconds of one shift (length minus breaks)."""
+        return self.length - sum(b.length for b in self.breaks)
+
+
+class Calendar(Model):
+    """Which days the plant works.
+
+    Either dated (start_date, weekdays and a list of public holidays), or a bare
+    count: with ``working_days_per_year`` and no holidays every simulated day is a
+    working day and the count is used to annualise.
+    """
+    start_date: dt.date = dt.date(2025, 1, 1)
+    weekdays: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = WEEKDAYS[:5]
+    holidays: list[dt.date] = []
+    working_days_per_year: int | None = Field(default=None, ge=1, le=366)
+
+    @property
+    def dated(self) -> bool:
+        return self.working_days_per_year is None
+
+
+class Horizon(Model):
+    """How long to simulate: a warm-up (excluded from results) then the measured length."""
+    days: float | None = Field(default=None, gt=0)
+    years: float | None = Field(default=None, gt=0)
+    warmup_days: float = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_length(self):
+        if (self.days is None) == (self.years is None):
+            raise ValueError("give exactly one of 'days' or 'years'")
+        return self
+
+
+# ---------------------------------------------------------------- product
+
+class CarModel(Model):
+    """A car model of the mix."""
+    name: Name
+    share: Share | None = None
+    """Share of the launched cars (all models give a share, or all an annual_volume)."""
+    annual_volume: int | None = Field(default=None, ge=0)
+    export_share: Share = 0.0
+    """Share of this model's cars built for export."""
+    work_content: float = Field(default=1.0, gt=0)
+    """Factor on every station's base cycle time, unless the station gives this model its own time."""
+
+
+class Product(Model):
+    models: list[CarModel] = Field(min_length=1)
+    sequence: Literal["levelled", "random"] = "levelled"
+    """Launch order: a levelled mixed-model sequence (goal chasing) or random draws by share."""
+
+    @model_validator(mode="after")
+    def _shares(self):
+        shares = [m.share for m in self.models]
+        volumes = [m.annual_volume for m in self.models]
+        if all(s is not None for s in shares):
+            if abs(sum(shares) - 1.0) > 1e-6:
+                raise ValueError(f"model shares sum to {sum(shares):.6g}; they must sum to 1")
+        elif all(v is not None for v in volumes):
+            if sum(volumes) <= 0:
+                raise ValueError("annual volumes sum to 0")
+        else:
+            raise ValueError("give every model a 'share' (summing to 1) or every model an 'annual_volume'")
+        names = [m.name for m in self.models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names repeat: {names}")
+        return self
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """Mix shares by model name, from shares or volumes."""
+        if all(m.share is not None for m in self.models):
+            return {m.name: m.share for m in self.models}
+        total = sum(m.annual_volume for m in self.models)
+        return {m.name: m.annual_volume / total for m in self.models}
+
+
+class Launch(Model):
+    """Arrival-driven launch: cars arrive at the first station's queue.
+
+    Without it the first station pulls a car whenever it can take one.
+    """
+    interarrival: TimeSpec
+
+
+# ---------------------------------------------------------------- stations
+
+class Failures(Model):
+    """Breakdowns: MTBF/MTTR (exponential) or explicit distributions.
+
+    ``clock: operating`` counts time to failure only while the station works
+    (in a paced line: while the line runs); ``calendar`` counts all shift time.
+    """
+    mtbf: Duration | None = None
+    mttr: Duration | None = None
+    time_between: TimeSpec | None = None
+    time_to_repair: TimeSpec | None = None
+    clock: Literal["operating", "calendar"] = "operating"
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        short = self.mtbf is not None or self.mttr is not None
+        long = self.time_between is not None or self.time_to_repair is not None
+        if short == long:
+            raise ValueError("give either mtbf and mttr, or time_between and time_to_repair")
+        if short and (self.mtbf is None or self.mttr is None):
+            raise ValueError("give both mtbf and mttr")
+        if long and (self.time_between is None or self.time_to_repair is None):
+            raise ValueError("give both time_between and time_to_repair")
+        return self
+
+    @property
+    def between(self):
+        from .units import Exponential
+        return self.time_between or Exponential(dist="exponential", mean=self.mtbf)
+
+    @property
+    def repair(self):
+        from .units import Exponential
+        return self.time_to_repair or Exponential(dist="exponential", mean=self.mttr)
+
+
+class Conveyor(Model):
+    """A conveyor station (ED tank, oven, flash-off): bodies ride through at a fixed pitch."""
+    transit_time: Duration
+    pitch: Duration
+    """Spacing between bodies; capacity = transit_time / pitch."""
+
+    @model_validator(mode="after")
+    def _holds_one(self):
+        if self.pitch > self.transit_time:
+            raise ValueError("pitch is longer than transit_time: the conveyor would hold no body")
+        return self
+
+    @property
+    def capacity(self) -> int:
+        return max(1, round(self.transit_time / self.pitch))
+
+
+class Station(Model):
+    """A station: parallel servers, a cycle time per model, or a conveyor."""
+    name: Name
+    servers: int = Field(default=1, ge=1)
+    """Identical parallel servers (two framing jigs, three repair booths)."""
+    cycle_time: PerModelTime | None = None
+    """Seconds per car; one time, a distribution, or a mapping per model (key 'default' for the rest)."""
+    conveyor: Conveyor | None = None
+    scale_by_work_content: bool = True
+    """Scale the default cycle time by each model's work_content factor."""
+    operators: PerModelCount = 0
+    """Operators per server, one number or per model."""
+    robots: int = Field(default=0, ge=0)
+    failures: Failures | None = None
+    line: Name | None = None
+    """Name of the paced line this station belongs to (consecutive stations)."""
+    buffer_before: int | None = Field(default=None, ge=0)
+    """Cars that can wait in front of this station; default: the shop's buffer_capacity."""
+    off_line: bool = False
+    """A repair station reached only through a quality loop."""
+
+    @model_validator(mode="after")
+    def _time_or_conveyor(self):
+        if (self.cycle_time is None) == (self.conveyor is None):
+            raise ValueError("give a station either a cycle_time or a conveyor")
+        if self.conveyor is not None and self.servers != 1:
+            raise ValueError("a conveyor has no servers: its capacity is transit_time / pitch")
+        if self.line is not None and (self.conveyor is not None or self.servers != 1 or self.off_line):
+            raise ValueError("a station of a paced line has one server, a cycle_time and is not off_line")
+        return self
+
+
+class Line(Model):
+    """A paced line: its stations index together every takt."""
+    takt: Duration | None = None
+    """Index period; when a station's cycle plus transfer exceeds it, the line waits (over-cycle)."""
+    transfer_time: DurationOrZero = 0.0
+    """Time to move every car one station on, added to the slowest station's cycle."""
+
+
+class Rework(Model):
+    """Where a share of the cars failing an inspection goes."""
+    share: Share
+    """Share of the failing (non-scrapped) cars taking this path; the shares sum to 1."""
+    repair: Name | None = None
+    """The off-line repair station, if any (spot repair, repair bay)."""
+    reenter: Name
+    """Station at which the car re-enters the flow (re-inspection, topcoat)."""
+
+
+class Quality(Model):
+    """An inspection with its first-pass yield and where the failing cars go."""
+    inspection: Name
+    first_pass_yield: float = Field(gt=0, le=1)
+    scrap: Share = 0.0
+    """Share of the inspected cars that are scrapped."""
+    rework: list[Rework] = []
+
+    @model_validator(mode="after")
+    def _shares(self):
+        if self.first_pass_yield + self.scrap > 1 + 1e-9:
+            raise ValueError("first_pass_yield + scrap exceeds 1")
+        failing = 1 - self.first_pass_yield - self.scrap
+        if failing > 1e-9:
+            if not self.rework:
+                raise ValueError("cars fail the inspection (first_pass_yield + scrap < 1) but no rework path is given")
+            total = sum(r.share for r in self.rework)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"rework shares sum to {total:.6g}; they must sum to 1")
+        return self
+
+
+class Shop(Model):
+    """A shop: its shifts and its stations in flow order."""
+    shifts: Shifts
+    buffer_capacity: int = Field(default=1, ge=0)
+    """Default cars waiting between consecutive stations of this shop."""
+    lines: dict[Name, Line] = {}
+    stations: list[Station] = Field(min_length=1)
+    quality: Quality | None = None
+
+
+class Store(Model):
+    """A named store between a shop and the next (WBS, PBS)."""
+    name: Name
+    after: Name
+    """The shop that feeds it; the next shop in flow order takes from it."""
+    capacity: int = Field(ge=0)
+
+
+class Target(Model):
+    annual_units: int = Field(gt=0)
+    export_share: Share | None = None
+
+
+class Scenario(Model):
+    """A plant scenario."""
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80)]
+    description: str = ""
+    seed: int = Field(default=1, ge=0)
+    calendar: Calendar = Calendar()
+    horizon: Horizon
+    product: Product
+    launch: Launch | None = None
+    shops: dict[Name, Shop] = Field(min_length=1)
+    stores: list[Store] = []
+    target: Target
+
+    @property
+    def model_names(self) -> list[str]:
+        return [m.name for m in self.product.models]
+
+
+__all__ = [
+    "Break", "Calendar", "CarModel", "Conveyor", "Failures", "Horizon", "Launch", "Line",
+    "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop", "Station", "Store", "Target",
+    "parse_duration",
+]

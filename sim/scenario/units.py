@@ -1,0 +1,194 @@
+"""Durations and time distributions as the scenario writes them.
+
+A duration is a number of seconds or a string with its unit written out
+("95 s", "40 min", "8.5 h", "2 d"). Inside the model every time is in seconds.
+A time specification is a duration (fixed) or a distribution mapping with a
+``dist`` key; both normalise to one of the distribution models below.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+_UNITS = {
+    "s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0,
+    "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+    "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0,
+    "d": 86400.0, "day": 86400.0, "days": 86400.0,
+}
+_DURATION = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]+)\s*$")
+
+
+def parse_duration(value):
+    """Seconds from a number or from a string such as '40 min'."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or a string like '40 min', not true/false")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match and match.group(2).lower() in _UNITS:
+            return float(match.group(1)) * _UNITS[match.group(2).lower()]
+        raise ValueError(
+            f"{value!r} is not a duration: write seconds as a number, or a number "
+            "and a unit (s, min, h, d), e.g. '40 min'")
+    raise ValueError(f"{value!r} is not a duration: write seconds as a number, or e.g. '40 min'")
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
+"""A strictly positive time in seconds."""
+DurationOrZero = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+"""A time in seconds that may be zero."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fixed(_Frozen):
+    """Always the same time."""
+    dist: Literal["fixed"] = "fixed"
+    value: Duration
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+
+class Uniform(_Frozen):
+    """Uniform between low and high (seconds)."""
+    dist: Literal["uniform"]
+    low: DurationOrZero
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.high <= self.low:
+            raise ValueError(f"high ({self.high}) must be above low ({self.low})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class Triangular(_Frozen):
+    """Triangular with low <= mode <= high (seconds)."""
+    dist: Literal["triangular"]
+    low: DurationOrZero
+    mode: DurationOrZero
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(f"need low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+
+class Normal(_Frozen):
+    """Normal with mean and sd, truncated to [low, high] (low defaults to 0)."""
+    dist: Literal["normal"]
+    mean: Duration
+    sd: DurationOrZero
+    low: DurationOrZero = 0.0
+    high: Duration | None = None
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.high is not None and self.high <= self.low:
+            raise ValueError(f"high ({self.high}) must be above low ({self.low})")
+        if not (self.low <= self.mean and (self.high is None or self.mean <= self.high)):
+            raise ValueError("the mean must lie inside [low, high]")
+        return self
+
+
+class Lognormal(_Frozen):
+    """Lognormal given the mean and sd of the time itself (not of its log)."""
+    dist: Literal["lognormal"]
+    mean: Duration
+    sd: Duration
+
+
+class Exponential(_Frozen):
+    """Exponential with the given mean."""
+    dist: Literal["exponential"]
+    mean: Duration
+
+
+class Empirical(_Frozen):
+    """One of the observed values, with optional weights."""
+    dist: Literal["empirical"]
+    values: list[Duration] = Field(min_length=1)
+    weights: list[Annotated[float, Field(gt=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self):
+        if self.weights is not None and len(self.weights) != len(self.values):
+            raise ValueError(f"{len(self.weights)} weights for {len(self.values)} values")
+        return self
+
+    @property
+    def mean(self) -> float:
+        weights = self.weights or [1.0] * len(self.values)
+        return sum(v * w for v, w in zip(self.values, weights)) / sum(weights)
+
+
+DISTRIBUTIONS = "fixed, uniform, triangular, normal, lognormal, exponential, empirical"
+
+
+def _as_distribution(value):
+    """A bare duration is a fixed time; a mapping must say which ``dist``."""
+    if isinstance(value, dict):
+        if "dist" not in value:
+            raise ValueError(f"a distribution needs a 'dist' key, one of: {DISTRIBUTIONS}")
+        if value["dist"] not in DISTRIBUTIONS.split(", "):
+            raise ValueError(f"unknown distribution {value['dist']!r}; allowed: {DISTRIBUTIONS}")
+        return value
+    return {"dist": "fixed", "value": value}
+
+
+Distribution = Annotated[
+    Union[Fixed, Uniform, Triangular, Normal, Lognormal, Exponential, Empirical],
+    Field(discriminator="dist"),
+]
+TimeSpec = Annotated[Distribution, BeforeValidator(_as_distribution)]
+"""A time: seconds, '40 min', or a distribution mapping such as {dist: triangular, ...}."""
+
+ALL_MODELS = "*"
+
+
+def _as_per_model(value):
+    """One time for every model, or a mapping model name -> time.
+
+    A per-model mapping may carry a ``default`` entry for the models it does not name.
+    """
+    if isinstance(value, dict) and "dist" not in value:
+        return {(ALL_MODELS if k == "default" else k): v for k, v in value.items()}
+    return {ALL_MODELS: value}
+
+
+PerModelTime = Annotated[dict[str, TimeSpec], BeforeValidator(_as_per_model)]
+"""Time per car model; the key '*' (written 'default') covers the others."""
+
+
+def _as_per_model_number(value):
+    if isinstance(value, dict):
+        return {(ALL_MODELS if k == "default" else k): v for k, v in value.items()}
+    return {ALL_MODELS: value}
+
+
+PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0)]], BeforeValidator(_as_per_model_number)]
+"""A count per car model (operators), or one count for all."""
+
+
+def mean_of(dist) -> float:
+    """Mean of a distribution in seconds (for static capacity)."""
+    return dist.mean
