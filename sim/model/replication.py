@@ -64,6 +64,8 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "shop_exits": dict(plant.shop_exits),
         "shop_hours": {name: (c.worked(plant.window_t[1]) - c.worked(plant.window_t[0])) / 3600.0
                        for name, c in plant.clocks.items()},
+        "by_model": {name: sum(1 for c in completed if c[1] == m) for m, name in enumerate(plant.model_names)},
+        "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
     }
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars)
@@ -110,8 +112,11 @@ def _daily_table(plant: Plant, days) -> pd.DataFrame:
     last = int(np.ceil(days.warmup_days + days.measured_days - 1e-9))
     day_numbers = [d for d in range(first, last) if days.working[d]]
     counts = {}
+    # a car finished on a night shift after midnight counts for the day its shift began
+    last_shop = plant.scenario.shops[list(plant.scenario.shops)[-1]]
+    day_start = last_shop.shifts.start
     for t, model, export, _ in plant.completed:
-        key = (int(t // DAY), model, export)
+        key = (int((t - day_start) // DAY), model, export)
         counts[key] = counts.get(key, 0) + 1
     rows = []
     for d in day_numbers:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .units import Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec, parse_duration
+from .units import ALL_MODELS, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec, parse_duration
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
@@ -224,7 +224,7 @@ class Station(Model):
     conveyor: Conveyor | None = None
     scale_by_work_content: bool = True
     """Scale the default cycle time by each model's work_content factor."""
-    operators: PerModelCount = 0
+    operators: PerModelCount = Field(default_factory=lambda: {ALL_MODELS: 0.0})
     """Operators per server, one number or per model."""
     robots: int = Field(default=0, ge=0)
     failures: Failures | None = None

@@ -1,0 +1,149 @@
+"""From replication tables to the run's figures: pure functions, no I/O.
+
+Annual output = completions in the measured window / working days in it
+x working days per year. Every figure is a mean over replications with a 95%
+Student-t interval; a single replication gets a batch-means interval over
+consecutive weeks of its daily output instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..model.replication import ReplicationResult
+from ..model.states import STATE_NAMES
+from ..scenario.schema import Scenario
+from .bottleneck import METHOD, active_shares, bottleneck
+from .capacity import shop_capacity, station_capacity
+from .stats import batch_means_ci, mean_ci
+
+WEEK = 5  # working days per batch for the single-replication interval
+
+
+def annual_factor(rep: ReplicationResult) -> float:
+    return rep.scalars["working_days_per_year"] / rep.scalars["working_days"]
+
+
+def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataFrame:
+    """Mean state shares per station over replications, with static capacity beside them."""
+    keys = ["shop", "station", "kind", "servers"]
+    stacked = pd.concat([r.stations for r in reps])
+    numeric = ["completions"] + [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "downs"]
+    table = stacked.groupby(keys, sort=False)[numeric].mean().reset_index()
+    table["active_share"] = active_shares(table)
+    static = station_capacity(scenario)[["shop", "station", "mix_cycle_s", "availability",
+                                         "visits_per_car", "cars_per_hour"]]
+    table = table.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
+                        on=["shop", "station"], how="left")
+    return table
+
+
+def buffer_table(reps: list[ReplicationResult]) -> pd.DataFrame:
+    stacked = pd.concat([r.buffers for r in reps])
+    table = stacked.groupby(["shop", "buffer"], sort=False).agg(
+        capacity=("capacity", "first"), mean_level=("mean_level", "mean"), max_level=("max_level", "max"),
+        share_full=("share_full", "mean"), share_empty=("share_empty", "mean")).reset_index()
+    return table
+
+
+def throughput_table(reps: list[ReplicationResult]) -> pd.DataFrame:
+    """Long table: replication, day, date, model, market, units."""
+    frames = []
+    for rep in reps:
+        daily = rep.daily
+        ids = [c for c in ("day", "date") if c in daily.columns]
+        long = daily.melt(id_vars=ids, var_name="model_market", value_name="units")
+        long[["model", "market"]] = long["model_market"].str.rsplit("|", n=1, expand=True)
+        long.insert(0, "replication", rep.replication)
+        frames.append(long.drop(columns="model_market"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _annual(reps: list[ReplicationResult], count) -> dict:
+    """Mean and CI of an annualised count (a function of one replication)."""
+    values = [count(r) * annual_factor(r) for r in reps]
+    return _rounded(mean_ci(values))
+
+
+def _annual_units(reps: list[ReplicationResult]) -> dict:
+    if len(reps) > 1:
+        return _annual(reps, lambda r: r.scalars["completed"])
+    rep = reps[0]
+    daily = rep.daily.drop(columns=[c for c in ("day", "date") if c in rep.daily.columns]).sum(axis=1)
+    batch = batch_means_ci(daily.to_numpy(), WEEK, rep.scalars["working_days_per_year"])
+    point = rep.scalars["completed"] * annual_factor(rep)
+    if batch is None:
+        return _rounded({"mean": point, "ci95_low": None, "ci95_high": None, "n": 1})
+    half = (batch["ci95_high"] - batch["ci95_low"]) / 2
+    return _rounded({"mean": point, "ci95_low": point - half, "ci95_high": point + half, "n": 1,
+                     "ci_method": f"batch means over {WEEK}-day batches of one replication"})
+
+
+def _rounded(ci: dict) -> dict:
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in ci.items()}
+
+
+def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
+              stations: pd.DataFrame | None = None) -> dict:
+    """The run's summary.json content (deterministic for a scenario and seed)."""
+    stations = station_table(scenario, reps) if stations is None else stations
+    first = reps[0].scalars
+    per_year = first["working_days_per_year"]
+    annual = _annual_units(reps)
+    target = scenario.target
+    static = shop_capacity(scenario, per_year)
+    plant_static = min(s["annual_units"] for s in static.values())
+    lead = np.concatenate([r.lead_times for r in reps]) if reps else np.array([])
+    by_market = {m: _annual(reps, lambda r, m=m: r.scalars["by_market"][m]) for m in ("export", "domestic")}
+    export_share = [r.scalars["by_market"]["export"] / max(1, r.scalars["completed"]) for r in reps]
+    winners = [bottleneck(r.stations)["station"] for r in reps]
+    return {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "seed": seed,
+        "replications": len(reps),
+        "simulated_days": first["measured_days"],
+        "warmup_days": scenario.horizon.warmup_days,
+        "working_days_in_window": first["working_days"],
+        "working_days_per_year": per_year,
+        "throughput": {
+            "annual_units": annual,
+            "by_model": {name: _annual(reps, lambda r, n=name: r.scalars["by_model"][n])["mean"]
+                         for name in scenario.model_names},
+            "by_model_ci": {name: _annual(reps, lambda r, n=name: r.scalars["by_model"][n])
+                            for name in scenario.model_names},
+            "by_market": {m: v["mean"] for m, v in by_market.items()},
+            "by_market_ci": by_market,
+            "export_share": round(float(np.mean(export_share)), 4),
+            "scrapped_annual": _annual(reps, lambda r: r.scalars["scrapped"])["mean"],
+        },
+        "target": {
+            "annual_units": target.annual_units,
+            "export_share": target.export_share,
+            "attainment": round(annual["mean"] / target.annual_units, 4),
+            "met": bool(annual["mean"] >= target.annual_units),
+            "met_with_95_confidence": bool(annual["ci95_low"] is not None and annual["ci95_low"] >= target.annual_units),
+        },
+        "jph": {shop: round(mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop]
+                                     for r in reps])["mean"], 3) for shop in scenario.shops},
+        "jph_ci": {shop: _rounded(mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop]
+                                           for r in reps])) for shop in scenario.shops},
+        "bottleneck": {**bottleneck(stations), "method": METHOD,
+                       "share_of_replications": round(winners.count(bottleneck(stations)["station"]) / len(reps), 3)},
+        "lead_time_hours": {
+            "mean": round(float(lead.mean()), 3) if lead.size else None,
+            "p95": round(float(np.percentile(lead, 95)), 3) if lead.size else None,
+        },
+        "wip_mean": round(float(np.mean([r.scalars["wip_mean"] for r in reps])), 3),
+        "static_capacity": {shop: round(v["annual_units"], 1) for shop, v in static.items()},
+        "static_capacity_detail": {shop: {k: (round(x, 3) if isinstance(x, float) else x) for k, x in v.items()}
+                                   for shop, v in static.items()},
+        "dynamic_loss": round(1.0 - annual["mean"] / plant_static, 4) if plant_static > 0 else None,
+        "quality": {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
+                           "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
+                    for shop in reps[0].scalars["inspections"]},
+        "package_version": __version__,
+        "resolved_scenario": scenario.model_dump(mode="json"),
+    }

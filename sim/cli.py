@@ -1,0 +1,99 @@
+"""Command line: a thin shell over the Python API.
+
+    python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--out DIR]
+    python -m sim validate SCENARIO
+
+Scenario problems print as a short list (file, YAML path, line, what is
+allowed) and exit with status 2; tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .experiment.runner import run
+from .report.console import print_report
+from .report.files import write_results
+from .scenario import ScenarioError, load_scenario
+
+EXIT_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    # a pipe or a CI log is no terminal: give the tables room instead of rich's 80 columns
+    console = Console() if sys.stdout.isatty() else Console(width=130)
+    err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
+    try:
+        return args.command(args, console)
+    except ScenarioError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - a short message unless --debug
+        if args.debug:
+            raise
+        err.print(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", markup=False)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sim", description="Production-capacity simulator of a CKD car plant.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="name", required=True)
+
+    run_cmd = commands.add_parser("run", help="run a scenario and write results/<name>/")
+    run_cmd.add_argument("scenario", type=Path)
+    run_cmd.add_argument("--replications", "-n", type=_positive, default=1)
+    run_cmd.add_argument("--seed", type=int, default=None, help="default: the scenario's seed")
+    run_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
+                         help="parallel processes for replications (results do not depend on it)")
+    run_cmd.add_argument("--results", type=Path, default=Path("results"), help="results root folder")
+    run_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+    run_cmd.set_defaults(command=_run)
+
+    validate_cmd = commands.add_parser("validate", help="check a scenario file and exit")
+    validate_cmd.add_argument("scenario", type=Path)
+    validate_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+    validate_cmd.set_defaults(command=_validate)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _run(args, console: Console) -> int:
+    scenario = load_scenario(args.scenario)
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(f"simulating {scenario.name}", total=args.replications)
+        result = run(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                     on_replication=lambda done, total: progress.update(task, completed=done))
+    wall = time.perf_counter() - started
+    print_report(result, console)
+    out_dir, kept = write_results(result, args.results / scenario.name, wall)
+    console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
+    return 0
+
+
+def _validate(args, console: Console) -> int:
+    scenario = load_scenario(args.scenario)
+    shops = ", ".join(f"{name} ({len(shop.stations)} stations)" for name, shop in scenario.shops.items())
+    console.print(f"{args.scenario}: valid scenario {scenario.name!r}: {shops}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

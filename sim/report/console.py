@@ -1,0 +1,101 @@
+"""Terminal report: rich tables rendered from the run's summary and tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..analysis.bottleneck import most_loaded
+
+
+def _n(x, digits: int = 0) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _ci(ci: dict, digits: int = 0) -> str:
+    if ci.get("ci95_low") is None:
+        return "n/a (1 run)"
+    return f"{_n(ci['ci95_low'], digits)} – {_n(ci['ci95_high'], digits)}"
+
+
+def print_report(result, console: Console | None = None) -> None:
+    console = console or Console()
+    s = result.summary
+    console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replication(s), seed {s['seed']}, "
+                  f"{s['simulated_days']:g} days measured after {s['warmup_days']:g} days warm-up "
+                  f"({s['working_days_in_window']} working days; {s['working_days_per_year']:g} per year)")
+    console.print(_output_table(s))
+    console.print(_shop_table(s))
+    console.print(_loaded_table(result.stations, s))
+    console.print(_buffer_table(result.buffers))
+    lead = s["lead_time_hours"]
+    console.print(f"Lead time launch→end of line: mean {_n(lead['mean'], 1)} h, p95 {_n(lead['p95'], 1)} h; "
+                  f"mean WIP {_n(s['wip_mean'], 0)} cars. Loss against static capacity "
+                  f"(blocking, starving, variability): {_pct(s['dynamic_loss'])}.")
+
+
+def _output_table(s: dict) -> Table:
+    t = s["throughput"]
+    target = s["target"]
+    table = Table(title="Annual output against target", title_justify="left")
+    for col in ("", "annual units", "95% CI", "target", "attainment"):
+        table.add_column(col, justify="left" if not col else "right")
+    met = "[green]met[/green]" if target["met"] else "[red]not met[/red]"
+    table.add_row("[bold]plant[/bold]", _n(t["annual_units"]["mean"]), _ci(t["annual_units"]),
+                  _n(target["annual_units"]), f"{_pct(target['attainment'])} {met}")
+    for model, ci in t["by_model_ci"].items():
+        table.add_row(f"  {model}", _n(ci["mean"]), _ci(ci), "", "")
+    export_target = target["export_share"]
+    for market, ci in t["by_market_ci"].items():
+        goal = ""
+        if export_target is not None:
+            share = export_target if market == "export" else 1 - export_target
+            goal = _n(share * target["annual_units"])
+        table.add_row(f"  {market}", _n(ci["mean"]), _ci(ci), goal, "")
+    if t["scrapped_annual"]:
+        table.add_row("  scrapped", _n(t["scrapped_annual"]), "", "", "")
+    return table
+
+
+def _shop_table(s: dict) -> Table:
+    table = Table(title="Shops", title_justify="left")
+    for col in ("shop", "JPH (per shift hour)", "static capacity / yr", "static limit", "net shift h / yr"):
+        table.add_column(col, justify="left" if col in ("shop", "static limit") else "right")
+    for shop, jph in s["jph"].items():
+        detail = s["static_capacity_detail"][shop]
+        table.add_row(shop, _n(jph, 1), _n(s["static_capacity"][shop]), detail["limiting_station"],
+                      _n(detail["net_hours_per_year"]))
+    return table
+
+
+def _loaded_table(stations, s: dict, n: int = 8) -> Table:
+    b = s["bottleneck"]
+    table = Table(title=f"Most loaded stations — bottleneck: [bold]{b['shop']}.{b['station']}[/bold] "
+                        f"(active {_pct(b['active_share'])} of shift time, "
+                        f"top in {_pct(b['share_of_replications'])} of replications)", title_justify="left")
+    for col in ("shop", "station", "kind", "active", "working", "blocked", "starved", "down", "static cars/h"):
+        table.add_column(col, justify="left" if col in ("shop", "station", "kind") else "right")
+    for row in most_loaded(stations, n).itertuples():
+        on = 1 - row.share_off_shift
+        table.add_row(row.shop, row.station, row.kind, _pct(row.active_share),
+                      *[_pct(getattr(row, f"share_{k}") / on if on else None)
+                        for k in ("working", "blocked", "starved", "down")],
+                      _n(row.static_cars_per_hour, 1))
+    return table
+
+
+def _buffer_table(buffers) -> Table:
+    table = Table(title="Stores and largest buffers", title_justify="left")
+    for col in ("shop", "buffer", "capacity", "mean level", "max", "full", "empty"):
+        table.add_column(col, justify="left" if col in ("shop", "buffer") else "right")
+    shown = buffers[buffers["capacity"].fillna(0) >= 5]
+    for row in shown.itertuples():
+        table.add_row(row.shop, row.buffer, _n(row.capacity), _n(row.mean_level, 1), _n(row.max_level),
+                      _pct(row.share_full), _pct(row.share_empty))
+    return table
