@@ -144,6 +144,16 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "quality": {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
                            "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
                     for shop in reps[0].scalars["inspections"]},
+        "warnings": _warnings(reps),
         "package_version": __version__,
         "resolved_scenario": scenario.model_dump(mode="json"),
     }
+
+
+def _warnings(reps: list[ReplicationResult]) -> list[str]:
+    out = []
+    jammed = [r.replication for r in reps if r.scalars["deadlocked"]]
+    if jammed:
+        out.append(f"replications {jammed} jammed: every station waits on another (a full loop of finite "
+                   "buffers); enlarge the buffers in the loop")
+    return out

@@ -218,6 +218,8 @@ class Plant:
         for node in self.all_nodes():
             node.start()
         self.env.run(until=self.window_t[1])
+        # nothing left to happen while cars are inside: every station waits on another (a loop jammed)
+        self.deadlocked = self.env.peek() == math.inf and self.cars_inside() > 0
         for node in self.all_nodes():
             node.finish()
         for buffer in self.buffers:

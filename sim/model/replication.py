@@ -51,6 +51,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
     window_hours = (plant.window_t[1] - plant.window_t[0]) / 3600.0
     scalars = {
         "completed": len(completed),
+        "deadlocked": plant.deadlocked,
         "scrapped": plant.scrapped_in_window,
         "launched_total": plant.launched,
         "completed_total": plant.completed_total,

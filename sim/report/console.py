@@ -34,6 +34,8 @@ def print_report(result, console: Console | None = None) -> None:
     console.print(_shop_table(s))
     console.print(_loaded_table(result.stations, s))
     console.print(_buffer_table(result.buffers))
+    for warning in s["warnings"]:
+        console.print(f"[bold red]warning:[/bold red] {warning}")
     lead = s["lead_time_hours"]
     console.print(f"Lead time launch→end of line: mean {_n(lead['mean'], 1)} h, p95 {_n(lead['p95'], 1)} h; "
                   f"mean WIP {_n(s['wip_mean'], 0)} cars. Loss against static capacity "
