@@ -39,8 +39,8 @@ def _group_rows(shop_name, shop: Shop, group, shares, scenario, visits) -> list[
     first = group[0]
     if first.conveyor is not None:
         availability = _availability(first.failures)
-        rate = 3600.0 / first.conveyor.pitch * availability
-        return [_row(shop_name, first.name, "conveyor", first.conveyor.capacity, first.conveyor.pitch,
+        rate = 3600.0 / first.conveyor.index_time * availability
+        return [_row(shop_name, first.name, "conveyor", first.conveyor.capacity, first.conveyor.index_time,
                      availability, visits[first.name], rate)]
     if first.line is not None:
         line = shop.lines[first.line]

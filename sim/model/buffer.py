@@ -37,6 +37,8 @@ class LevelMonitor:
         b = now if now < self.hi else self.hi
         if b > a:
             span = b - a
+            if self.level > self.max_level:  # the level carried into (or held in) the window
+                self.max_level = self.level
             self.area += self.level * span
             if self.level >= self.capacity:
                 self.full += span
@@ -51,8 +53,6 @@ class LevelMonitor:
 
     def close(self, now: float) -> None:
         self.change(now, 0)
-        if self.level > self.max_level and self.lo <= now:
-            self.max_level = max(self.max_level, self.level)
 
 
 class Buffer:

@@ -188,7 +188,8 @@ class PacedLine:
             mine = np.flatnonzero(self.position_station == s)
             for p in mine:
                 held = np.full(models.shape, -1)
-                held[p:] = models[:models.size - p] if p else models
+                if p < models.size:  # position p holds the car that entered p indexes earlier
+                    held[p:] = models[:models.size - p]
                 occupied = held >= 0
                 working = float((share[occupied] * self.cycle[p, held[occupied]]).sum())
                 busy = float(phase_work[occupied].sum())

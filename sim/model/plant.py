@@ -67,6 +67,9 @@ class Plant:
         if self.window_t[0] <= now < self.window_t[1]:
             self.completed.append((now, car.model, car.export, car.launched))
 
+    def in_window(self) -> bool:
+        return self.window_t[0] <= self.env.now < self.window_t[1]
+
     def scrap(self, car: Car) -> None:
         self.scrapped_total += 1
         self.wip.change(self.env.now, -1)
@@ -85,7 +88,9 @@ class Plant:
                 entry = self._first_entry(name, shop)
             else:
                 store = stores.get(shop_names[index - 1])
-                capacity = store.capacity if store else shop.buffer_capacity
+                first = next(s for s in shop.stations if not s.off_line)
+                capacity = store.capacity if store else (
+                    shop.buffer_capacity if first.buffer_before is None else first.buffer_before)
                 entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity)
                 upstream_exit.target = entry
             upstream_exit = self._build_shop(name, shop, entry)
@@ -168,7 +173,8 @@ class Plant:
         index = next(i for i, g in enumerate(groups) if g[-1].name == quality.inspection)
         inspection = nodes[index]
         gate = QualityGate(inspection.output, quality.first_pass_yield, quality.scrap, paths,
-                           self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap)
+                           self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap,
+                           self.in_window)
         self.gates[shop_name] = gate
         inspection.output = _Gate(gate)
 
@@ -177,10 +183,10 @@ class Plant:
         prefix = f"{shop_name}.{first.name}"
         if first.conveyor is not None:
             conveyor = first.conveyor
-            cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.pitch)
+            cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.index_time)
             fails = [self._line_failures(first.failures, prefix)]
             return PacedLine(self.env, shop_name, first.name, [first.name], [0] * conveyor.capacity, cycle,
-                             conveyor.pitch, 0.0, True, fails, clock, window_w, self.window_t)
+                             conveyor.index_time, 0.0, True, fails, clock, window_w, self.window_t)
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([[self._time(st, m).value * self._scale(st, m) for m in range(len(self.model_names))]

@@ -26,7 +26,7 @@ class QualityGate:
     Re-entering cars go to the front of the re-entry buffer.
     """
 
-    def __init__(self, onward, first_pass_yield: float, scrap: float, paths: list, uniform, on_scrap):
+    def __init__(self, onward, first_pass_yield: float, scrap: float, paths: list, uniform, on_scrap, in_window):
         """``paths``: [(cumulative share, target, priority)] over the failing cars."""
         self.onward = onward
         self.pass_below = first_pass_yield
@@ -34,15 +34,18 @@ class QualityGate:
         self.paths = paths
         self.uniform = uniform
         self.on_scrap = on_scrap
+        self.in_window = in_window
+        """Counts cover the measured window, like every other count of a run."""
         self.inspected = 0
         self.failed = 0
 
     def route(self, car):
-        self.inspected += 1
+        counted = self.in_window()
+        self.inspected += counted
         u = self.uniform()
         if u < self.pass_below:
             return self.onward, False
-        self.failed += 1
+        self.failed += counted
         if u < self.scrap_below:
             self.on_scrap(car)
             return None, False

@@ -211,7 +211,18 @@ class Conveyor(Model):
 
     @property
     def capacity(self) -> int:
+        """Bodies on the conveyor: transit_time / pitch, rounded to whole bodies."""
         return max(1, round(self.transit_time / self.pitch))
+
+    @property
+    def index_time(self) -> float:
+        """The conveyor moves one position every transit_time / capacity seconds.
+
+        Every body spends exactly transit_time on it (an oven's dwell is a process
+        requirement); when transit_time is not a multiple of the pitch, the rate
+        capacity / transit_time differs from 1 / pitch by less than half a body per transit.
+        """
+        return self.transit_time / self.capacity
 
 
 class Station(Model):
@@ -243,6 +254,10 @@ class Station(Model):
             raise ValueError("a conveyor has no servers: its capacity is transit_time / pitch")
         if self.line is not None and (self.conveyor is not None or self.servers != 1 or self.off_line):
             raise ValueError("a station of a paced line has one server, a cycle_time and is not off_line")
+        if (self.line is not None or self.conveyor is not None) and self.failures is not None \
+                and self.failures.clock != "operating":
+            raise ValueError("failures of a paced-line station or a conveyor run on the line's running clock: "
+                             "use clock: operating (the default)")
         return self
 
 

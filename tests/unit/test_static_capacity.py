@@ -22,8 +22,8 @@ def test_station_rates_by_hand(small_raw):
     assert table.loc["topcoat", "visits_per_car"] == pytest.approx(1 + 0.33 * reworks)
     assert table.loc["spot_repair", "visits_per_car"] == pytest.approx(0.67 * reworks)
     assert table.loc["topcoat", "cars_per_hour"] == pytest.approx(3600 / (110 * MIX_FACTOR) / (1 + 0.33 * reworks))
-    # ED oven: one body per pitch
-    assert table.loc["ed_oven", "cars_per_hour"] == pytest.approx(3600 / 116)
+    # ED oven: 40 min at pitch 116 s holds round(2400 / 116) = 21 bodies, one out every 2400 / 21 s
+    assert table.loc["ed_oven", "cars_per_hour"] == pytest.approx(3600 / (2400 / 21))
 
 
 def test_shop_capacity_from_calendar(small_raw):
