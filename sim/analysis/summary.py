@@ -30,8 +30,10 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
     """Mean state shares per station over replications, with static capacity beside them."""
     keys = ["shop", "station", "kind", "servers"]
     stacked = pd.concat([r.stations for r in reps])
-    numeric = ["completions"] + [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "downs"]
+    numeric = ["completions"] + [f"share_{s}" for s in STATE_NAMES] + \
+        ["share_off_shift", "share_line_active", "downs"]
     table = stacked.groupby(keys, sort=False)[numeric].mean().reset_index()
+    table.insert(3, "line", stacked.groupby(keys, sort=False)["line"].first().to_numpy())
     table["active_share"] = active_shares(table)
     static = station_capacity(scenario)[["shop", "station", "mix_cycle_s", "availability",
                                          "visits_per_car", "cars_per_hour"]]

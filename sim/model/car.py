@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class Car:
-    __slots__ = ("number", "model", "export", "launched", "repairs")
+    __slots__ = ("number", "model", "export", "launched", "repairs", "reentry")
 
     def __init__(self, number: int, model: int, export: bool, launched: float):
         self.number = number
@@ -14,3 +14,5 @@ class Car:
         self.launched = launched
         """Wall time (s) at which the car was launched into the first station."""
         self.repairs = 0
+        self.reentry = None
+        """Where the car re-enters the flow after its current repair."""

@@ -202,7 +202,9 @@ class PacedLine:
             rows.append({
                 "shop": self.shop, "station": name, "kind": "conveyor" if self.gaps else "line",
                 "servers": len(mine), "completions": completions // len(mine),
-                "times": list(totals / len(mine)), "downs": self.downs[s], "line": self.name,
-                "positions": n_positions,
+                "times": list(totals / len(mine)), "downs": self.downs[s],
+                "line": self.name if not self.gaps else None,
+                # the line as a whole is active while it indexes or stands for a breakdown
+                "line_active_s": float(phase_work.sum()) + stops_in_window,
             })
         return rows

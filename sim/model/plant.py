@@ -18,7 +18,7 @@ from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
 from .calendar import PlantDays, ShiftClock, shift_windows
 from .car import Car
 from .line import PacedLine
-from .routing import Onward, QualityGate
+from .routing import AfterRepair, Onward, QualityGate
 from .station import Station
 from .states import make_failures
 from .streams import Streams
@@ -150,6 +150,7 @@ class Plant:
         by_name = {s.name: s for s in shop.stations}
         node_of = {station.name: node for node, group in zip(nodes, groups) for station in group}
         lanes: dict[str, Buffer] = {}
+        repairs: dict[str, object] = {}
         paths, upto = [], 0.0
         for path in quality.rework:
             upto += path.share
@@ -161,15 +162,18 @@ class Plant:
                 node.input = Merge(self.env, reentry, node.input)
                 lanes[path.reenter] = reentry
             if path.repair is None:
-                paths.append((upto, reentry, True))
+                paths.append((upto, reentry, True, reentry))
                 continue
-            station = by_name[path.repair]
-            repair = self._node(shop_name, shop, [station], clock, window_w)
-            capacity = shop.buffer_capacity if station.buffer_before is None else station.buffer_before
-            repair.input = self._buffer(f"{shop_name}.{station.name}", shop_name, capacity)
-            repair.output = Onward(reentry, priority=True)
-            nodes.append(repair)
-            paths.append((upto, repair.input, False))
+            repair = repairs.get(path.repair)
+            if repair is None:  # one repair station may serve several paths
+                station = by_name[path.repair]
+                repair = self._node(shop_name, shop, [station], clock, window_w)
+                capacity = shop.buffer_capacity if station.buffer_before is None else station.buffer_before
+                repair.input = self._buffer(f"{shop_name}.{station.name}", shop_name, capacity)
+                repair.output = AfterRepair()
+                nodes.append(repair)
+                repairs[path.repair] = repair
+            paths.append((upto, repair.input, False, reentry))
         index = next(i for i, g in enumerate(groups) if g[-1].name == quality.inspection)
         inspection = nodes[index]
         gate = QualityGate(inspection.output, quality.first_pass_yield, quality.scrap, paths,

@@ -86,10 +86,13 @@ def _station_table(plant: Plant) -> pd.DataFrame:
                 for name, value in zip(STATE_NAMES, times):
                     row[f"share_{name}"] = value / window
                 row["share_off_shift"] = (window - on_shift) / window
+                active = row.pop("line_active_s")
+                row["share_line_active"] = None if active is None else active / window
                 rows.append(row)
     table = pd.DataFrame(rows)
-    columns = ["shop", "station", "kind", "servers", "completions"] + \
-        [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "downs", "measured_s", "on_shift_s"]
+    columns = ["shop", "station", "kind", "line", "servers", "completions"] + \
+        [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "share_line_active", "downs",
+                                                 "measured_s", "on_shift_s"]
     return table[columns]
 
 

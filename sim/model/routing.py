@@ -27,7 +27,7 @@ class QualityGate:
     """
 
     def __init__(self, onward, first_pass_yield: float, scrap: float, paths: list, uniform, on_scrap, in_window):
-        """``paths``: [(cumulative share, target, priority)] over the failing cars."""
+        """``paths``: [(cumulative share, target, priority, re-entry)] over the failing cars."""
         self.onward = onward
         self.pass_below = first_pass_yield
         self.scrap_below = first_pass_yield + scrap
@@ -51,7 +51,16 @@ class QualityGate:
             return None, False
         rest = (u - self.scrap_below) / (1.0 - self.scrap_below)
         car.repairs += 1
-        for upto, target, priority in self.paths:
+        for upto, target, priority, reentry in self.paths:
             if rest < upto:
+                car.reentry = reentry
                 return target, priority
-        return self.paths[-1][1], self.paths[-1][2]
+        _, target, priority, car.reentry = self.paths[-1]
+        return target, priority
+
+
+class AfterRepair:
+    """A repair station's exit: each car goes back to the re-entry lane of its own rework path."""
+
+    def route(self, car):
+        return car.reentry, True

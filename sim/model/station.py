@@ -82,5 +82,5 @@ class Station:
         return [{
             "shop": self.shop, "station": self.name, "kind": self.kind, "servers": self.servers,
             "completions": self.completions, "times": times,
-            "downs": sum(f.downs for f in self.failures),
+            "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
         }]

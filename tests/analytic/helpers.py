@@ -36,7 +36,7 @@ def expo(mean):
 
 
 def scenario(stations, *, days=5, warmup=1, shifts=None, buffer_capacity=1, lines=None, quality=None,
-             launch=None, models=None, name="analytic", extra_shops=None, stores=None):
+             launch=None, models=None, name="analytic", extra_shops=None, stores=None, sequence="levelled"):
     """A validated one-shop scenario (more shops through ``extra_shops``), every day a working day."""
     shop = {"shifts": shifts or CONTINUOUS, "buffer_capacity": buffer_capacity, "stations": stations}
     if lines:
@@ -49,7 +49,7 @@ def scenario(stations, *, days=5, warmup=1, shifts=None, buffer_capacity=1, line
         "name": name,
         "horizon": {"days": days, "warmup_days": warmup},
         "calendar": {"working_days_per_year": 250},
-        "product": {"models": models or ONE_MODEL},
+        "product": {"models": models or ONE_MODEL, "sequence": sequence},
         "shops": shops,
         "target": {"annual_units": 100000},
     }
@@ -131,6 +131,7 @@ def replicate(scn, measure, n, seed=12345):
 
 def assert_in_interval(values, theory, margin, what):
     ci = t_interval(values)
+    print(f"{what}: measured {ci}, theory {theory:.6g}")
     assert ci.contains(theory, margin), (
         f"{what}: theory {theory:.6g} outside {ci} widened by bias margin {margin:.3g}")
     # the interval must also be informative: narrower than the quantity itself
@@ -154,14 +155,14 @@ def mmc_wq(c: int, lam: float, mu: float) -> float:
     return erlang_c(c, lam, mu) / (c * mu - lam)
 
 
-def two_station_bas_throughput(mu1: float, mu2: float, buffer: int) -> float:
-    """Throughput of a two-station exponential line, blocking after service, station 1 never starved.
+def two_station_bas_chain(mu1: float, mu2: float, buffer: int) -> np.ndarray:
+    """Stationary law of a two-station exponential line, blocking after service, station 1 never starved.
 
     State n = cars past station 1 that station 2 has not finished: n = 0..B+1 counts the
     cars in the buffer and at station 2; n = B+2 means station 1 also holds a finished car
     (blocked). Station 1 completes at rate mu1 while n <= B+1 (n -> n+1); station 2
     completes at rate mu2 while n >= 1 (n -> n-1; from B+2 the held car drops into the
-    buffer and station 1 restarts). Throughput = mu2 * P(n >= 1). Solved as a CTMC.
+    buffer and station 1 restarts). Solved as a CTMC: pi Q = 0, sum pi = 1.
     """
     size = buffer + 3
     q = np.zeros((size, size))
@@ -173,5 +174,15 @@ def two_station_bas_throughput(mu1: float, mu2: float, buffer: int) -> float:
     a = np.vstack([q.T, np.ones(size)])
     b = np.zeros(size + 1)
     b[-1] = 1.0
-    pi = np.linalg.lstsq(a, b, rcond=None)[0]
-    return mu2 * (1.0 - pi[0])
+    return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def two_station_bas_throughput(mu1: float, mu2: float, buffer: int) -> float:
+    """Throughput mu2 * P(n >= 1) of the chain of ``two_station_bas_chain``."""
+    return mu2 * (1.0 - two_station_bas_chain(mu1, mu2, buffer)[0])
+
+
+def two_station_bas_buffer_level(mu1: float, mu2: float, buffer: int) -> float:
+    """Mean number of cars waiting in the buffer: min(max(n - 1, 0), B) in state n."""
+    pi = two_station_bas_chain(mu1, mu2, buffer)
+    return float(sum(p * min(max(n - 1, 0), buffer) for n, p in enumerate(pi)))
