@@ -100,7 +100,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     lead = np.concatenate([r.lead_times for r in reps]) if reps else np.array([])
     by_market = {m: _annual(reps, lambda r, m=m: r.scalars["by_market"][m]) for m in ("export", "domestic")}
     export_share = [r.scalars["by_market"]["export"] / max(1, r.scalars["completed"]) for r in reps]
-    winners = [bottleneck(r.stations)["station"] for r in reps]
+    winners = [_resource(bottleneck(r.stations)) for r in reps]
+    found = bottleneck(stations)
     return {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -132,8 +133,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                                      for r in reps])["mean"], 3) for shop in scenario.shops},
         "jph_ci": {shop: _rounded(mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop]
                                            for r in reps])) for shop in scenario.shops},
-        "bottleneck": {**bottleneck(stations), "method": METHOD,
-                       "share_of_replications": round(winners.count(bottleneck(stations)["station"]) / len(reps), 3)},
+        "bottleneck": {**found, "method": METHOD,
+                       "share_of_replications": round(winners.count(_resource(found)) / len(reps), 3)},
         "lead_time_hours": {
             "mean": round(float(lead.mean()), 3) if lead.size else None,
             "p95": round(float(np.percentile(lead, 95)), 3) if lead.size else None,
@@ -159,3 +160,8 @@ def _warnings(reps: list[ReplicationResult]) -> list[str]:
         out.append(f"replications {jammed} jammed: every station waits on another (a full loop of finite "
                    "buffers); enlarge the buffers in the loop")
     return out
+
+
+def _resource(found: dict) -> tuple:
+    """A bottleneck's identity: a paced line counts as one resource whichever station is slowest."""
+    return found["shop"], found["line"] or found["station"]

@@ -24,7 +24,7 @@ from collections import deque
 
 import numpy as np
 
-from .states import BLOCKED, DOWN, STARVED, StateAccount
+from .states import BLOCKED, DOWN, STARVED, STATE_NAMES, StateAccount
 
 
 class PacedLine:
@@ -183,7 +183,7 @@ class PacedLine:
         n_positions = self.cycle.shape[0]
         rows = []
         for s, name in enumerate(self.station_names):
-            totals = np.zeros(4)
+            totals = np.zeros(len(STATE_NAMES))
             completions = 0
             mine = np.flatnonzero(self.position_station == s)
             for p in mine:
@@ -195,9 +195,10 @@ class PacedLine:
                 busy = float(phase_work[occupied].sum())
                 down = self.station_down[s].times[DOWN]
                 totals += [working,
-                           busy - working + stops_in_window - down + idle[BLOCKED],
+                           stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
                            float(phase_work[~occupied].sum()) + idle[STARVED],
-                           down]
+                           down,
+                           busy - working]  # done, waiting for the takt or a slower station
                 completions += int((occupied & in_window).sum())
             rows.append({
                 "shop": self.shop, "station": name, "kind": "conveyor" if self.gaps else "line",

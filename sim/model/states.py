@@ -8,8 +8,10 @@ and the model checks that they do.
 
 from __future__ import annotations
 
-WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
-STATE_NAMES = ("working", "blocked", "starved", "down")
+WORKING, BLOCKED, STARVED, DOWN, PACED = 0, 1, 2, 3, 4
+STATE_NAMES = ("working", "blocked", "starved", "down", "paced")
+"""``paced``: a paced-line station done with its car, waiting for the takt or for a
+slower station of its own line (balance loss); free-flow stations are never paced."""
 
 
 class StateAccount:
@@ -18,7 +20,7 @@ class StateAccount:
     __slots__ = ("times", "lo", "hi")
 
     def __init__(self, lo: float, hi: float):
-        self.times = [0.0, 0.0, 0.0, 0.0]
+        self.times = [0.0, 0.0, 0.0, 0.0, 0.0]
         self.lo = lo
         self.hi = hi
 

@@ -8,7 +8,7 @@ per station.
 
 from __future__ import annotations
 
-from .states import BLOCKED, STARVED, StateAccount
+from .states import BLOCKED, STARVED, STATE_NAMES, StateAccount
 
 
 class Station:
@@ -78,7 +78,7 @@ class Station:
 
     def station_rows(self) -> list[dict]:
         """One row of state times (worked seconds in the window) for this station."""
-        times = [sum(a.times[s] for a in self.accounts) / self.servers for s in range(4)]
+        times = [sum(a.times[s] for a in self.accounts) / self.servers for s in range(len(STATE_NAMES))]
         return [{
             "shop": self.shop, "station": self.name, "kind": self.kind, "servers": self.servers,
             "completions": self.completions, "times": times,

@@ -82,14 +82,15 @@ def _loaded_table(stations, s: dict, n: int = 8) -> Table:
     table = Table(title=f"Most loaded stations — bottleneck: [bold]{where}[/bold] "
                         f"(active {_pct(b['active_share'])} of shift time, "
                         f"top in {_pct(b['share_of_replications'])} of replications)", title_justify="left")
-    for col in ("shop", "station", "kind", "active", "working", "blocked", "starved", "down", "static cars/h"):
+    for col in ("shop", "station", "kind", "active", "working", "paced", "blocked", "starved", "down",
+                "static cars/h"):
         table.add_column(col, justify="left" if col in ("shop", "station", "kind") else "right")
     for row in most_loaded(stations, n).itertuples():
         on = 1 - row.share_off_shift
         name = f"{row.line} line (slowest: {row.station})" if row.kind == "line" else row.station
         table.add_row(row.shop, name, row.kind, _pct(row.active_share),
                       *[_pct(getattr(row, f"share_{k}") / on if on else None)
-                        for k in ("working", "blocked", "starved", "down")],
+                        for k in ("working", "paced", "blocked", "starved", "down")],
                       _n(row.static_cars_per_hour, 1))
     return table
 

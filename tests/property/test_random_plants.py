@@ -37,7 +37,7 @@ def check_result(scn, res):
     window_s = sc["window_hours"] * 3600.0
 
     # stations: shares add up to the window, times to the shift time
-    shares = ["share_working", "share_blocked", "share_starved", "share_down", "share_off_shift"]
+    shares = ["share_working", "share_blocked", "share_starved", "share_down", "share_paced", "share_off_shift"]
     for r in res.stations.itertuples():
         values = [getattr(r, s) for s in shares]
         assert all(v >= -EPS for v in values), (r.shop, r.station, values)

@@ -1,4 +1,5 @@
 """Bottleneck rule: blocked and starved are inactive; a paced line is one resource."""
+import pytest
 from sim import validate_scenario
 from sim.analysis.bottleneck import bottleneck
 from sim.model.replication import simulate
@@ -45,3 +46,13 @@ def test_one_repair_station_serves_two_rework_paths():
     result = simulate(validate_scenario(raw), 1)
     assert list(result.stations["station"]).count("repair") == 1
     assert list(result.buffers["buffer"]).count("assembly.repair") == 1
+
+
+def test_paced_state_is_the_balance_loss_of_a_line_station():
+    # line indexes every 120 s, stations work 100 s: 100/120 working, 20/120 waiting for the takt;
+    # the line feeds a faster station, so it is never blocked (edges: the first index after warm-up)
+    result = simulate(validate_scenario(plant(120, 60)), 1)
+    row = result.stations.set_index("station").loc["s2"]
+    assert row.share_working == pytest.approx(100 / 120, abs=1e-3)
+    assert row.share_paced == pytest.approx(20 / 120, abs=1e-3)
+    assert row.share_blocked == 0 and row.share_down == 0
