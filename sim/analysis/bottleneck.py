@@ -34,7 +34,7 @@ def resources(stations: pd.DataFrame) -> pd.DataFrame:
     """One row per resource: free stations and conveyors as they are, a paced line by its slowest station."""
     table = stations.assign(active_share=active_shares(stations))
     is_line = table["kind"] == "line"
-    slowest = (table[is_line].sort_values("share_working", ascending=False)
+    slowest = (table[is_line].sort_values("share_working", ascending=False, kind="stable")
                .drop_duplicates(["shop", "line"]))
     return pd.concat([table[~is_line], slowest]).sort_values("active_share", ascending=False, kind="stable")
 
