@@ -95,7 +95,7 @@ def shift_windows(shifts: Shifts, days: PlantDays) -> list[tuple[float, float]]:
 def _shift_pieces(shifts: Shifts) -> list[tuple[float, float]]:
     """Working pieces of one day's shifts, in seconds after midnight."""
     pieces = []
-    breaks = sorted(shifts.breaks, key=lambda b: b.after)
+    breaks = [] if shifts.runs_through_breaks else sorted(shifts.breaks, key=lambda b: b.after)
     for k in range(shifts.count):
         cursor = shifts.start + k * shifts.length
         shift_end = cursor + shifts.length

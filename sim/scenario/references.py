@@ -22,6 +22,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     for shop_name, shop in scenario.shops.items():
         problems.extend(_check_shop(("shops", shop_name), shop, models))
     problems.extend(_check_stores(scenario, shop_names))
+    problems.extend(_check_staffing(scenario, shop_names))
     return problems
 
 
@@ -135,3 +136,43 @@ def _check_stores(scenario: Scenario, shop_names: list[str]) -> Iterator[Problem
         elif store.after in seen:
             yield where + ("after",), f"shop {store.after!r} already feeds store {seen[store.after]!r}"
         seen.setdefault(store.after, store.name)
+
+
+def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Problem]:
+    staffing = scenario.staffing
+    pools = {}
+    for i, pool in enumerate(staffing.pools):
+        where = ("staffing", "pools", i)
+        if pool.name in pools:
+            yield where + ("name",), f"pool name {pool.name!r} repeats"
+        pools.setdefault(pool.name, pool)
+        if pool.shop not in scenario.shops:
+            yield where + ("shop",), f"no shop {pool.shop!r}; shops: {shop_names}"
+        elif isinstance(pool.size, list) and len(pool.size) != scenario.shops[pool.shop].shifts.count:
+            yield where + ("size",), (f"{len(pool.size)} sizes for the {scenario.shops[pool.shop].shifts.count} "
+                                      f"shifts of {pool.shop!r}: give one per shift, or one number for all")
+    for shop_name, shop in scenario.shops.items():
+        for i, station in enumerate(shop.stations):
+            if station.labour_pool is None:
+                continue
+            where = ("shops", shop_name, "stations", i, "labour_pool")
+            pool = pools.get(station.labour_pool)
+            if pool is None:
+                yield where, (f"no labour pool {station.labour_pool!r}; "
+                              f"pools: {sorted(pools) or 'none (declare them under staffing.pools)'}")
+            elif pool.shop != shop_name:
+                yield where, f"pool {pool.name!r} belongs to shop {pool.shop!r}, not {shop_name!r}"
+    for i, role in enumerate(staffing.indirect):
+        if role.shop is not None and role.shop not in scenario.shops:
+            yield ("staffing", "indirect", i, "shop"), f"no shop {role.shop!r}; shops: {shop_names} (or omit it: plant-wide)"
+    options = staffing.options
+    for shop_name in options.shifts:
+        if shop_name not in scenario.shops:
+            yield ("staffing", "options", "shifts", shop_name), f"no shop {shop_name!r}; shops: {shop_names}"
+    lines = [f"{name}.{line}" for name, shop in scenario.shops.items() for line in shop.lines]
+    for key in options.takt:
+        if key not in lines:
+            yield ("staffing", "options", "takt", key), f"no paced line {key!r}; lines: {lines or 'none'}"
+    for name in options.pools:
+        if name not in pools:
+            yield ("staffing", "options", "pools", name), f"no labour pool {name!r}; pools: {sorted(pools) or 'none'}"

@@ -57,6 +57,8 @@ class Shifts(Model):
     length: Duration = 8 * 3600.0
     """Length of one shift including its breaks."""
     breaks: list[Break] = []
+    runs_through_breaks: bool = False
+    """The lines keep running through the breaks, staffed by relief operators who cover them."""
 
     @model_validator(mode="after")
     def _fits(self):
@@ -72,9 +74,13 @@ class Shifts(Model):
         return self
 
     @property
+    def break_seconds(self) -> float:
+        return sum(b.length for b in self.breaks)
+
+    @property
     def net_seconds(self) -> float:
-        """Working seconds of one shift (length minus breaks)."""
-        return self.length - sum(b.length for b in self.breaks)
+        """Working seconds of one shift: its length, minus the breaks unless the lines run through them."""
+        return self.length if self.runs_through_breaks else self.length - self.break_seconds
 
 
 class Calendar(Model):
@@ -245,6 +251,12 @@ class Station(Model):
     """Cars that can wait in front of this station; default: the shop's buffer_capacity."""
     off_line: bool = False
     """A repair station reached only through a quality loop."""
+    labour_pool: Name | None = None
+    """A shared labour pool (staffing.pools) the station draws operators from for each car."""
+    pool_operators: int = Field(default=1, ge=1)
+    """Operators taken from the pool for each car."""
+    when_short: Literal["wait", "slower"] = "wait"
+    """With fewer pool operators free than needed: wait for all, or start with those free and work slower."""
 
     @model_validator(mode="after")
     def _time_or_conveyor(self):
@@ -254,6 +266,8 @@ class Station(Model):
             raise ValueError("a conveyor has no servers: its capacity is transit_time / pitch")
         if self.line is not None and (self.conveyor is not None or self.servers != 1 or self.off_line):
             raise ValueError("a station of a paced line has one server, a cycle_time and is not off_line")
+        if self.labour_pool is not None and (self.line is not None or self.conveyor is not None):
+            raise ValueError("only a free-flow station can draw operators from a labour pool")
         if (self.line is not None or self.conveyor is not None) and self.failures is not None \
                 and self.failures.clock != "operating":
             raise ValueError("failures of a paced-line station or a conveyor run on the line's running clock: "
@@ -319,6 +333,77 @@ class Store(Model):
     capacity: int = Field(ge=0)
 
 
+class IndirectRole(Model):
+    """Indirect staff of a role, sized by one basis (a ratio or a fixed number)."""
+    role: Name
+    """maintenance, quality, logistics, supervision, engineering, administration, ..."""
+    shop: Name | None = None
+    """The shop it serves; none: the whole plant (counted under 'plant', on the day shift)."""
+    per_robot: float | None = Field(default=None, gt=0)
+    per_station: float | None = Field(default=None, gt=0)
+    per_direct: float | None = Field(default=None, gt=0)
+    """Per direct operator of the shop (or plant) and shift."""
+    per_1000_units: float | None = Field(default=None, gt=0)
+    """Per 1,000 cars of the annual target (logistics, kit handling)."""
+    fixed: float | None = Field(default=None, gt=0)
+    shifts: Literal["each", "day"] = "each"
+    """Staffed on every shift of its shop, or on the day shift only."""
+
+    @model_validator(mode="after")
+    def _one_basis(self):
+        given = [k for k in ("per_robot", "per_station", "per_direct", "per_1000_units", "fixed")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of per_robot, per_station, per_direct, per_1000_units, fixed"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+
+class LabourPool(Model):
+    """Operators shared by several stations of a shop (repair team, floaters, spot-repair crew)."""
+    name: Name
+    shop: Name
+    size: Annotated[int, Field(ge=0)] | list[Annotated[int, Field(ge=0)]]
+    """Operators on each shift: one number, or a list with one number per shift of the shop."""
+
+    def size_on(self, shift: int) -> int:
+        return self.size if isinstance(self.size, int) else self.size[shift]
+
+
+class Benchmark(Model):
+    """A public figure to show beside the model's headcount (with its source)."""
+    label: str
+    headcount: int | None = Field(default=None, gt=0)
+    hours_per_vehicle: float | None = Field(default=None, gt=0)
+    vehicles_per_employee_year: float | None = Field(default=None, gt=0)
+    source: str = ""
+
+
+class StaffingOptions(Model):
+    """What `sim staff` may change in its search for the smallest headcount that meets the target."""
+    shifts: dict[Name, list[Annotated[int, Field(ge=1, le=4)]]] = {}
+    """Shift counts allowed per shop."""
+    takt: dict[Name, list[Duration]] = {}
+    """Takts allowed per paced line, keyed 'shop.line'."""
+    pools: dict[Name, list[Annotated[int, Field(ge=0)]]] = {}
+    """Sizes allowed per labour pool (the same on every shift)."""
+
+
+class Staffing(Model):
+    """How the plant is staffed: crews come from the stations, the rest from these ratios."""
+    crew_sizing: Literal["most_demanding", "mix_average"] = "most_demanding"
+    """Crew of a station: sized for the most demanding model in the mix, or the mix average (rounded up)."""
+    absenteeism: float = Field(default=0.0, ge=0, lt=1)
+    """Share of paid staff absent on a working day (leave, sickness): covered by an absence reserve."""
+    team_leader_span: int | None = Field(default=None, ge=1)
+    """One team leader per this many direct operators of a shop and shift (rounded up)."""
+    paid_hours_per_shift: Duration = 8 * 3600.0
+    indirect: list[IndirectRole] = []
+    pools: list[LabourPool] = []
+    benchmarks: list[Benchmark] = []
+    options: StaffingOptions = StaffingOptions()
+
+
 class Target(Model):
     annual_units: int = Field(gt=0)
     export_share: Share | None = None
@@ -335,6 +420,7 @@ class Scenario(Model):
     launch: Launch | None = None
     shops: dict[Name, Shop] = Field(min_length=1)
     stores: list[Store] = []
+    staffing: Staffing = Staffing()
     target: Target
 
     @property
@@ -344,6 +430,7 @@ class Scenario(Model):
 
 __all__ = [
     "Break", "Calendar", "CarModel", "Conveyor", "Failures", "Horizon", "Launch", "Line",
-    "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop", "Station", "Store", "Target",
+    "Benchmark", "IndirectRole", "LabourPool", "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop",
+    "Staffing", "StaffingOptions", "Station", "Store", "Target",
     "parse_duration",
 ]
