@@ -17,6 +17,7 @@ from ..model.states import STATE_NAMES
 from ..scenario.schema import Scenario
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
+from .staffing import headcount, staffing_summary, workload
 from .stats import batch_means_ci, mean_ci
 
 WEEK = 5  # working days per batch for the single-replication interval
@@ -147,6 +148,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "quality": {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
                            "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
                     for shop in reps[0].scalars["inspections"]},
+        "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
+                                     workload(scenario, per_year)),
         "warnings": _warnings(reps),
         "package_version": __version__,
         "resolved_scenario": scenario.model_dump(mode="json"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.staffing import headcount, workload
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
 from ..model.replication import ReplicationResult, simulate
 from ..scenario import Scenario, load_scenario
@@ -28,6 +29,10 @@ class RunResult:
     stations: pd.DataFrame
     buffers: pd.DataFrame
     throughput: pd.DataFrame
+    staffing: pd.DataFrame
+    """Headcount: shop, shift, role, group (direct/indirect), headcount."""
+    workload: pd.DataFrame
+    """Per station: assigned crew against the operators its work content needs at its takt."""
 
 
 def _one(args) -> ReplicationResult:
@@ -61,5 +66,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             if on_replication:
                 on_replication(len(results), replications)
     stations = station_table(scenario, results)
+    per_year = results[0].scalars["working_days_per_year"]
     return RunResult(scenario, seed, results, summarise(scenario, results, seed, stations),
-                     stations, buffer_table(results), throughput_table(results))
+                     stations, buffer_table(results), throughput_table(results),
+                     headcount(scenario), workload(scenario, per_year))

@@ -34,6 +34,8 @@ def print_report(result, console: Console | None = None) -> None:
     console.print(_shop_table(s))
     console.print(_loaded_table(result.stations, s))
     console.print(_buffer_table(result.buffers))
+    console.print(_staffing_table(result.staffing, s))
+    console.print(_benchmark_table(s))
     for warning in s["warnings"]:
         console.print(f"[bold red]warning:[/bold red] {warning}")
     lead = s["lead_time_hours"]
@@ -103,4 +105,37 @@ def _buffer_table(buffers) -> Table:
     for row in shown.itertuples():
         table.add_row(row.shop, row.buffer, _n(row.capacity), _n(row.mean_level, 1), _n(row.max_level),
                       _pct(row.share_full), _pct(row.share_empty))
+    return table
+
+
+def _staffing_table(staffing, s: dict) -> Table:
+    st = s["staffing"]
+    table = Table(title=f"Headcount: {st['headcount_total']:,} ({st['direct']:,} direct, {st['indirect']:,} indirect)",
+                  title_justify="left")
+    shifts = sorted(staffing["shift"].unique())
+    table.add_column("shop")
+    table.add_column("role")
+    for shift in shifts:
+        table.add_column(f"shift {shift}", justify="right")
+    table.add_column("total", justify="right")
+    pivot = staffing.pivot_table(index=["shop", "role"], columns="shift", values="headcount",
+                                 aggfunc="sum", fill_value=0, sort=False)
+    for (shop, role), row in pivot.iterrows():
+        table.add_row(shop, role, *[_n(row.get(k, 0)) for k in shifts], _n(row.sum()))
+    totals = staffing.groupby("shift")["headcount"].sum()
+    table.add_row("[bold]plant[/bold]", "[bold]all[/bold]", *[_n(totals.get(k, 0)) for k in shifts],
+                  f"[bold]{_n(totals.sum())}[/bold]")
+    return table
+
+
+def _benchmark_table(s: dict) -> Table:
+    st = s["staffing"]
+    table = Table(title="Staffing against public figures", title_justify="left")
+    for col in ("", "headcount", "paid hours / vehicle", "vehicles / employee / yr", "source"):
+        table.add_column(col, justify="left" if col in ("", "source") else "right")
+    table.add_row("[bold]this scenario (model)[/bold]", _n(st["headcount_total"]), _n(st["hours_per_vehicle"], 1),
+                  _n(st["vehicles_per_employee_year"], 1), "computed from the scenario")
+    for b in st["benchmarks"]:
+        table.add_row(b["label"], _n(b.get("headcount")), _n(b.get("hours_per_vehicle"), 1),
+                      _n(b.get("vehicles_per_employee_year"), 1), b.get("source", ""))
     return table

@@ -14,7 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
-RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "run.json")
+RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
+                "run.json")
 
 
 def summary_json(summary: dict) -> str:
@@ -31,6 +32,8 @@ def write_results(result, out_dir: Path, wall_seconds: float) -> tuple[Path, Pat
     result.stations.to_csv(out_dir / "stations.csv", index=False, float_format="%.6g")
     result.buffers.to_csv(out_dir / "buffers.csv", index=False, float_format="%.6g")
     result.throughput.to_csv(out_dir / "throughput.csv", index=False)
+    result.staffing.to_csv(out_dir / "staffing.csv", index=False)
+    result.workload.to_csv(out_dir / "workload.csv", index=False)
     meta = {
         "run_id": _run_id(text),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
