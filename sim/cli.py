@@ -2,6 +2,7 @@
 
     python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--out DIR]
     python -m sim validate SCENARIO
+    python -m sim staff SCENARIO --target N [--confidence 0.95]
 
 Scenario problems print as a short list (file, YAML path, line, what is
 allowed) and exit with status 2; tracebacks only with --debug.
@@ -19,7 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .experiment.runner import run
-from .report.console import print_report
+from .experiment.staffing_search import search
+from .report.console import print_report, print_search
 from .report.files import write_results
 from .scenario import ScenarioError, load_scenario
 
@@ -59,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     run_cmd.set_defaults(command=_run)
 
+    staff_cmd = commands.add_parser("staff", help="smallest headcount that meets a target (searches staffing.options)")
+    staff_cmd.add_argument("scenario", type=Path)
+    staff_cmd.add_argument("--target", type=float, default=None, help="annual units; default: the scenario's target")
+    staff_cmd.add_argument("--confidence", type=float, default=0.95,
+                           help="one-sided confidence that output meets the target (default 0.95)")
+    staff_cmd.add_argument("--replications", "-n", type=_positive, default=3)
+    staff_cmd.add_argument("--seed", type=int, default=None)
+    staff_cmd.add_argument("--days", type=float, default=None,
+                           help="measure this many days instead of the scenario's horizon (a quicker search)")
+    staff_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1)
+    staff_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+    staff_cmd.set_defaults(command=_staff)
+
     validate_cmd = commands.add_parser("validate", help="check a scenario file and exit")
     validate_cmd.add_argument("scenario", type=Path)
     validate_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -86,6 +101,20 @@ def _run(args, console: Console) -> int:
     out_dir, kept = write_results(result, args.results / scenario.name, wall)
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
+
+
+def _staff(args, console: Console) -> int:
+    scenario = load_scenario(args.scenario)
+    if not 0.5 <= args.confidence < 1:
+        raise SystemExit("error: --confidence must be in [0.5, 1)")
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
+        result = search(scenario, target=args.target, confidence=args.confidence,
+                        replications=max(2, args.replications), seed=args.seed, jobs=args.jobs, days=args.days,
+                        on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    print_search(result, console)
+    return 0 if result.best is not None else 3
 
 
 def _validate(args, console: Console) -> int:

@@ -139,3 +139,37 @@ def _benchmark_table(s: dict) -> Table:
         table.add_row(b["label"], _n(b.get("headcount")), _n(b.get("hours_per_vehicle"), 1),
                       _n(b.get("vehicles_per_employee_year"), 1), b.get("source", ""))
     return table
+
+
+def print_search(result, console: Console | None = None) -> None:
+    """The staffing search: the chosen option and the others, cheapest first."""
+    console = console or Console()
+    best = result.best
+    if best is None:
+        console.print(f"[bold red]No option meets {_n(result.target)} cars a year[/bold red] with "
+                      f"{_pct(result.confidence)} confidence.")
+    else:
+        settings = _option(best.settings)
+        console.print(f"[bold]Smallest headcount meeting {_n(result.target)} a year "
+                      f"({_pct(result.confidence)} confidence): {best.headcount:,}[/bold] with {settings}; "
+                      f"output {_n(best.annual_mean)} (lower bound {_n(best.lower_bound)}).")
+    table = Table(title=f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the "
+                        f"static capacity bound; {result.replications} replications each)", title_justify="left")
+    for col in ("option", "headcount", "static capacity", "simulated output", "lower bound", "status"):
+        table.add_column(col, justify="left" if col in ("option", "status") else "right")
+    shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.headcount, -c.static_capacity))
+    for c in shown[:15]:
+        marker = "[bold green]" if c is best else ""
+        table.add_row(marker + _option(c.settings),
+                      _n(c.headcount), _n(c.static_capacity), _n(c.annual_mean), _n(c.lower_bound), c.status)
+    console.print(table)
+
+
+def _option(settings: dict) -> str:
+    """'shifts.body': 2 -> 'body 2 shifts'; 'takt.assembly.trim1': 120 -> 'assembly.trim1 takt 120 s'."""
+    parts = []
+    for key, value in settings.items():
+        kind, _, what = key.partition(".")
+        parts.append({"shifts": f"{what} {value} shifts", "takt": f"{what} takt {value:g} s",
+                      "pool": f"pool {what} {value}"}.get(kind, f"{key} {value}"))
+    return ", ".join(parts) or "as given"
