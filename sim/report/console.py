@@ -123,14 +123,17 @@ def _staffing_table(staffing, s: dict) -> Table:
     for (shop, role), row in pivot.iterrows():
         table.add_row(shop, role, *[_n(row.get(k, 0)) for k in shifts], _n(row.sum()))
     totals = staffing.groupby("shift")["headcount"].sum()
-    table.add_row("[bold]plant[/bold]", "[bold]all[/bold]", *[_n(totals.get(k, 0)) for k in shifts],
+    table.add_row("[bold]total[/bold]", "", *[_n(totals.get(k, 0)) for k in shifts],
                   f"[bold]{_n(totals.sum())}[/bold]")
     return table
 
 
 def _benchmark_table(s: dict) -> Table:
     st = s["staffing"]
-    table = Table(title="Staffing against public figures", title_justify="left")
+    table = Table(title="Staffing against public figures", title_justify="left",
+                  caption="The model counts what the scenario's stations, shifts and staffing ratios name "
+                          "(README: Staffing); a public figure may cover more (other brands, stamping, sales).",
+                  caption_justify="left")
     for col in ("", "headcount", "paid hours / vehicle", "vehicles / employee / yr", "source"):
         table.add_column(col, justify="left" if col in ("", "source") else "right")
     table.add_row("[bold]this scenario (model)[/bold]", _n(st["headcount_total"]), _n(st["hours_per_vehicle"], 1),
