@@ -150,6 +150,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                     for shop in reps[0].scalars["inspections"]},
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
+        "replication_values": _replication_values(scenario, reps),
         "warnings": _warnings(reps),
         "package_version": __version__,
         "resolved_scenario": scenario.model_dump(mode="json"),
@@ -168,3 +169,17 @@ def _warnings(reps: list[ReplicationResult]) -> list[str]:
 def _resource(found: dict) -> tuple:
     """A bottleneck's identity: a paced line counts as one resource whichever station is slowest."""
     return found["shop"], found["line"] or found["station"]
+
+
+def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
+    """Per-replication KPIs, in replication order, for paired comparisons between runs."""
+    values = {"annual_units": [round(r.scalars["completed"] * annual_factor(r), 3) for r in reps]}
+    for name in scenario.model_names:
+        values[f"by_model.{name}"] = [round(r.scalars["by_model"][name] * annual_factor(r), 3) for r in reps]
+    for market in ("export", "domestic"):
+        values[f"by_market.{market}"] = [round(r.scalars["by_market"][market] * annual_factor(r), 3) for r in reps]
+    for shop in scenario.shops:
+        values[f"jph.{shop}"] = [round(r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop], 4) for r in reps]
+    values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None
+                                      for r in reps]
+    return values
