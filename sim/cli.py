@@ -1,6 +1,6 @@
 """Command line: a thin shell over the Python API.
 
-    python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--out DIR]
+    python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--set PATH=VALUE] [--name NAME]
     python -m sim validate SCENARIO
     python -m sim staff SCENARIO --target N [--confidence 0.95]
 
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
                          help="parallel processes for replications (results do not depend on it)")
     run_cmd.add_argument("--results", type=Path, default=Path("results"), help="results root folder")
+    _variant_arguments(run_cmd)
     run_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     run_cmd.set_defaults(command=_run)
 
@@ -76,9 +77,20 @@ def _parser() -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file and exit")
     validate_cmd.add_argument("scenario", type=Path)
+    _variant_arguments(validate_cmd)
     validate_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     validate_cmd.set_defaults(command=_validate)
     return parser
+
+
+def _variant_arguments(parser) -> None:
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a scenario value, e.g. shops.paint.quality.first_pass_yield=0.85 (repeatable)")
+    parser.add_argument("--name", default=None, help="name of the run (and its results folder)")
+
+
+def _load(args):
+    return load_scenario(args.scenario, getattr(args, "overrides", ()), getattr(args, "name", None))
 
 
 def _positive(text: str) -> int:
@@ -89,7 +101,7 @@ def _positive(text: str) -> int:
 
 
 def _run(args, console: Console) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args)
     started = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
@@ -118,7 +130,7 @@ def _staff(args, console: Console) -> int:
 
 
 def _validate(args, console: Console) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args)
     shops = ", ".join(f"{name} ({len(shop.stations)} stations)" for name, shop in scenario.shops.items())
     console.print(f"{args.scenario}: valid scenario {scenario.name!r}: {shops}")
     return 0

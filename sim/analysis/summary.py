@@ -8,6 +8,9 @@ consecutive weeks of its daily output instead.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -21,6 +24,12 @@ from .staffing import headcount, staffing_summary, workload
 from .stats import batch_means_ci, mean_ci
 
 WEEK = 5  # working days per batch for the single-replication interval
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the fully resolved scenario: the same hash means exactly the same inputs."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def annual_factor(rep: ReplicationResult) -> float:
@@ -153,6 +162,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "replication_values": _replication_values(scenario, reps),
         "warnings": _warnings(reps),
         "package_version": __version__,
+        "scenario_sha256": scenario_hash(scenario),
         "resolved_scenario": scenario.model_dump(mode="json"),
     }
 

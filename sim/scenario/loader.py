@@ -10,45 +10,41 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .errors import Problem, ScenarioError
 from .references import check_references
 from .schema import Scenario
 from .units import ALL_MODELS
+from .variants import apply_set, resolve_extends
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-    line: int | None = None
+def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str | None = None) -> Scenario:
+    """Read, validate and cross-check a scenario file.
 
-    def __str__(self) -> str:
-        where = f" (line {self.line})" if self.line else ""
-        return f"{self.path or '<top>'}{where}: {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be run, with every problem found in it."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source = source
-        self.problems = problems
-        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        lines = [f"{source}: {count}"] + [f"  {p}" for p in problems]
-        super().__init__("\n".join(lines))
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and cross-check a scenario file."""
+    ``extends`` chains are followed; ``overrides`` are ``PATH=VALUE`` strings applied
+    in order (as ``--set``); ``name`` renames the scenario (and so its results folder).
+    """
     path = Path(path)
-    text = _read(path)
-    raw, tree = _parse(text, str(path))
+    raw, tree = _parse(_read(path), str(path))
+    if isinstance(raw, dict) and ("extends" in raw or overrides or name):
+        tree = None  # line numbers would point into one file of several
+        raw = resolve_extends(raw, path, _read_raw)
+        for assignment in overrides:
+            raw = apply_set(raw, assignment)
+        if name is not None:
+            raw = {**raw, "name": name}
     return validate_scenario(raw, str(path), tree)
+
+
+def _read_raw(path: Path):
+    raw, _ = _parse(_read(path), str(path))
+    if not isinstance(raw, dict):
+        raise ScenarioError(str(path), [Problem("", f"a scenario is a mapping of keys, got {type(raw).__name__}")])
+    return raw
 
 
 def validate_scenario(raw, source: str = "<scenario>", tree=None) -> Scenario:

@@ -411,6 +411,8 @@ class Target(Model):
 
 class Scenario(Model):
     """A plant scenario."""
+    extends: str | None = None
+    """The scenario file this one overrides (resolved when the file is loaded)."""
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80)]
     description: str = ""
     seed: int = Field(default=1, ge=0)

@@ -1,0 +1,95 @@
+"""Variants: extends chains and cycles, overrides by station name, --set and --name."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim import ScenarioError, load_scenario
+from sim.cli import main
+
+
+@pytest.fixture
+def base(tmp_path, small_raw):
+    path = tmp_path / "base.yaml"
+    path.write_text(yaml.safe_dump(small_raw, sort_keys=False))
+    return path
+
+
+def write(tmp_path, name, raw):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def test_stations_are_overridden_by_name_not_position(tmp_path, base):
+    child = write(tmp_path, "child.yaml", {"extends": "base.yaml", "name": "child", "shops": {"paint": {
+        "stations": [{"name": "inspection", "cycle_time": 95}, {"name": "final_audit", "cycle_time": 60}]}}})
+    scenario = load_scenario(child)
+    names = [s.name for s in scenario.shops["paint"].stations]
+    assert names == ["ed_oven", "topcoat", "inspection", "spot_repair", "final_audit"]
+    inspection = scenario.shops["paint"].stations[2]
+    assert inspection.cycle_time["*"].value == 95 and inspection.name == "inspection"
+    assert scenario.shops["paint"].stations[1].cycle_time["*"].value == 110  # untouched
+    assert scenario.name == "child" and scenario.seed == 3  # the rest comes from the base
+
+
+def test_chain_of_extends_and_remove(tmp_path, base):
+    write(tmp_path, "middle.yaml", {"extends": "base.yaml", "name": "middle", "horizon": {"days": 5}})
+    last = write(tmp_path, "last.yaml", {"extends": "middle.yaml", "name": "last",
+                                         "shops": {"body": {"stations": [{"name": "respot", "remove": True}]}}})
+    scenario = load_scenario(last)
+    assert scenario.horizon.days == 5 and scenario.horizon.warmup_days == 1
+    assert [s.name for s in scenario.shops["body"].stations] == ["underbody", "framing"]
+
+
+def test_extends_cycle_is_a_clear_error(tmp_path):
+    write(tmp_path, "a.yaml", {"extends": "b.yaml", "name": "a"})
+    write(tmp_path, "b.yaml", {"extends": "a.yaml", "name": "b"})
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "a.yaml")
+    assert "cycle" in str(err.value) and "a.yaml -> b.yaml -> a.yaml" in str(err.value)
+
+
+def test_missing_base_file(tmp_path):
+    path = write(tmp_path, "a.yaml", {"extends": "nowhere.yaml", "name": "a"})
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "nowhere.yaml" in str(err.value) and "file not found" in str(err.value)
+
+
+def test_set_by_path_index_and_name(base):
+    scenario = load_scenario(base, ["shops.paint.quality.first_pass_yield=0.85",
+                                    "shops.paint.stations[1].servers=2",
+                                    "shops.body.stations[respot].cycle_time=90 s",
+                                    "stores.WBS.capacity=60"], name="variant")
+    assert scenario.shops["paint"].quality.first_pass_yield == 0.85
+    assert scenario.shops["paint"].stations[1].servers == 2
+    assert scenario.shops["body"].stations[2].cycle_time["*"].value == 90
+    assert scenario.stores[0].capacity == 60 and scenario.name == "variant"
+
+
+def test_set_is_validated_like_the_file(base):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(base, ["shops.paint.quality.first_pass_yield=1.5"])
+    assert "shops.paint.quality.first_pass_yield" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(base, ["shops.paint.stations[nope].servers=2"])
+    assert "no item 'nope'" in str(err.value) and "topcoat" in str(err.value)
+
+
+def test_run_with_set_and_name_writes_its_own_folder(tmp_path, base, capsys):
+    assert main(["run", str(base), "--results", str(tmp_path / "r"), "--jobs", "1",
+                 "--set", "shops.paint.quality.first_pass_yield=0.85", "--name", "small-fpy85"]) == 0
+    summary = (tmp_path / "r" / "small-fpy85" / "summary.json").read_text()
+    assert '"first_pass_yield": 0.85' in summary and '"scenario_sha256"' in summary
+
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_shipped_variants_are_short_overrides():
+    a = load_scenario(SCENARIOS / "almaty.yaml", ["shops.paint.quality.first_pass_yield=0.85"], "almaty-fpy85")
+    b = load_scenario(SCENARIOS / "almaty-fpy85.yaml")
+    assert a.model_dump(exclude={"description"}) == b.model_dump(exclude={"description"})
+    three = load_scenario(SCENARIOS / "almaty-3shift.yaml")
+    assert all(shop.shifts.count == 3 and shop.shifts.length == 8 * 3600 for shop in three.shops.values())
