@@ -6,7 +6,8 @@
 """
 __version__ = "0.1.0"
 
+from .experiment.comparing import compare  # noqa: E402
 from .experiment.runner import RunResult, run  # noqa: E402
 from .scenario import ScenarioError, load_scenario, validate_scenario  # noqa: E402
 
-__all__ = ["RunResult", "ScenarioError", "__version__", "load_scenario", "run", "validate_scenario"]
+__all__ = ["RunResult", "ScenarioError", "compare", "__version__", "load_scenario", "run", "validate_scenario"]

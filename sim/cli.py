@@ -3,6 +3,7 @@
     python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--set PATH=VALUE] [--name NAME]
     python -m sim validate SCENARIO
     python -m sim staff SCENARIO --target N [--confidence 0.95]
+    python -m sim compare RESULTS_OR_SCENARIO RESULTS_OR_SCENARIO ... [--format table|markdown|csv|json]
 
 Scenario problems print as a short list (file, YAML path, line, what is
 allowed) and exit with status 2; tracebacks only with --debug.
@@ -19,9 +20,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .experiment.comparing import compare
 from .experiment.runner import run
 from .experiment.staffing_search import search
+from .report.comparison import FORMATS, print_comparison
 from .report.console import print_report, print_search
+from .report.folder import ResultsFolderError
 from .report.files import write_results
 from .scenario import ScenarioError, load_scenario
 
@@ -36,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
     try:
         return args.command(args, console)
-    except ScenarioError as exc:
+    except (ScenarioError, ResultsFolderError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a short message unless --debug
@@ -74,6 +78,19 @@ def _parser() -> argparse.ArgumentParser:
     staff_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1)
     staff_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
     staff_cmd.set_defaults(command=_staff)
+
+    compare_cmd = commands.add_parser("compare", help="compare result folders (or scenario files, run first)")
+    compare_cmd.add_argument("inputs", nargs="+", type=Path)
+    compare_cmd.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
+    compare_cmd.add_argument("--out", type=Path, default=None, help="write the comparison to this file")
+    compare_cmd.add_argument("--html", type=Path, default=None, help="also write an HTML report with plots")
+    compare_cmd.add_argument("--replications", "-n", type=_positive, default=3,
+                             help="replications for scenario files run first (default 3)")
+    compare_cmd.add_argument("--seed", type=int, default=None)
+    compare_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1)
+    compare_cmd.add_argument("--results", type=Path, default=Path("results"))
+    compare_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+    compare_cmd.set_defaults(command=_compare)
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file and exit")
     validate_cmd.add_argument("scenario", type=Path)
@@ -127,6 +144,42 @@ def _staff(args, console: Console) -> int:
                         on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     print_search(result, console)
     return 0 if result.best is not None else 3
+
+
+def _compare(args, console: Console) -> int:
+    if len(args.inputs) < 2:
+        raise SystemExit("error: compare needs at least two result folders or scenario files")
+    # progress goes to stderr so that --format csv|json|markdown on stdout stays clean
+    with Progress(TextColumn("[bold]{task.description}"), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("reading runs")
+        result, runs = compare(args.inputs, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                               results=args.results,
+                               on_run=lambda name: progress.update(task, description=f"running {name}"))
+    if args.format == "table" and args.out is None:
+        print_comparison(result, console)
+    else:
+        text = FORMATS["markdown" if args.format == "table" else args.format](result)
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            _write_new(args.out, text)
+            console.print(f"Comparison written to {args.out}")
+    if args.html is not None:
+        from .report.html import comparison_report_html
+        _write_new(args.html, comparison_report_html(runs))
+        console.print(f"HTML report written to {args.html}")
+    return 0
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a file; an existing one is kept beside it as NAME.previous-N, never overwritten silently."""
+    if path.exists():
+        n = 1
+        while path.with_name(f"{path.name}.previous-{n}").exists():
+            n += 1
+        path.rename(path.with_name(f"{path.name}.previous-{n}"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _validate(args, console: Console) -> int:

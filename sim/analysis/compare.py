@@ -1,0 +1,133 @@
+"""Comparing runs: KPIs side by side, differences with confidence intervals, what changed.
+
+The difference of a KPI between a run and the first run gets a 95% interval:
+- paired (t interval of the per-replication differences) when both runs used the
+  same seed and replication count: their replications drew the same random
+  numbers stream by stream (common random numbers), which makes the interval
+  much sharper;
+- otherwise Welch's t interval for two independent means;
+- a run of one replication cannot judge significance, and says so.
+A difference is significant when its interval excludes zero. KPIs computed
+without randomness (headcount, static capacity) differ exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats as _stats
+
+SIGNIFICANT = "significant"
+
+
+def kpi_rows(summary: dict) -> list[tuple[str, object, str | None]]:
+    """(kpi name, value, key of its per-replication values) of one run."""
+    t = summary["throughput"]
+    st = summary.get("staffing", {})
+    rows = [("annual output", t["annual_units"]["mean"], "annual_units")]
+    rows += [(f"output {m}", v, f"by_model.{m}") for m, v in t["by_model"].items()]
+    rows += [(f"output {m}", v, f"by_market.{m}") for m, v in t["by_market"].items()]
+    rows.append(("attainment", summary["target"]["attainment"], "attainment"))
+    rows += [(f"JPH {shop}", v, f"jph.{shop}") for shop, v in summary["jph"].items()]
+    b = summary["bottleneck"]
+    rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None))
+    rows.append(("lead time mean (h)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean"))
+    rows.append(("lead time p95 (h)", summary["lead_time_hours"]["p95"], None))
+    rows.append(("mean WIP (cars)", summary.get("wip_mean"), None))
+    rows.append(("dynamic loss", summary.get("dynamic_loss"), None))
+    if st:
+        rows.append(("headcount", st["headcount_total"], "exact"))
+        rows.append(("hours per vehicle", st["hours_per_vehicle"], "hours_per_vehicle"))
+        rows.append(("vehicles per employee", st["vehicles_per_employee_year"], "vehicles_per_employee"))
+    rows += [(f"static capacity {shop}", v, "exact") for shop, v in summary.get("static_capacity", {}).items()]
+    return rows
+
+
+def replication_values(summary: dict, key: str) -> list[float] | None:
+    """Per-replication values of a KPI, derived where the summary keeps the ingredients."""
+    values = summary.get("replication_values", {})
+    if key in values:
+        return [v for v in values[key] if v is not None] or None
+    annual = values.get("annual_units")
+    if not annual:
+        return None
+    st = summary.get("staffing", {})
+    if key == "attainment":
+        return [a / summary["target"]["annual_units"] for a in annual]
+    if key == "hours_per_vehicle" and st.get("paid_hours_per_year"):
+        return [st["paid_hours_per_year"] / a for a in annual if a > 0]
+    if key == "vehicles_per_employee" and st.get("headcount_total"):
+        return [a / st["headcount_total"] for a in annual]
+    return None
+
+
+def difference(base: dict, other: dict, key: str | None, base_value, other_value, confidence: float = 0.95) -> dict:
+    """Difference other - base of one KPI with its interval and method."""
+    if key is None or base_value is None or other_value is None or isinstance(base_value, str):
+        return {"diff": None, "ci95_low": None, "ci95_high": None, "significant": None, "method": "not compared"}
+    diff = other_value - base_value
+    if key == "exact":
+        return {"diff": diff, "ci95_low": diff, "ci95_high": diff, "significant": diff != 0, "method": "exact"}
+    a, b = replication_values(base, key), replication_values(other, key)
+    if not a or not b or len(a) < 2 or len(b) < 2:
+        one = base.get("replications") == 1 or other.get("replications") == 1
+        return {"diff": diff, "ci95_low": None, "ci95_high": None, "significant": None,
+                "method": "cannot judge: a run has 1 replication" if one else "cannot judge: no per-replication values"}
+    paired = base.get("seed") == other.get("seed") and len(a) == len(b)
+    if paired:
+        d = np.asarray(b) - np.asarray(a)
+        n = d.size
+        half = float(_stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+        centre, method = float(d.mean()), f"paired t (common random numbers, {n} replications)"
+    else:
+        va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+        se = math.sqrt(va + vb)
+        dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else 1.0
+        half = float(_stats.t.ppf(0.5 + confidence / 2, dof) * se)
+        centre, method = float(np.mean(b) - np.mean(a)), "Welch t"
+    low, high = centre - half, centre + half
+    return {"diff": diff, "ci95_low": low, "ci95_high": high,
+            "significant": bool(low > 0 or high < 0), "method": method}
+
+
+def compare(summaries: list[dict], names: list[str], confidence: float = 0.95) -> dict:
+    """KPI table of several runs against the first, and the scenario changes."""
+    per_run = [{kpi: (value, key) for kpi, value, key in kpi_rows(s)} for s in summaries]
+    order: list[str] = []
+    for rows in per_run:
+        order += [k for k in rows if k not in order]
+    base = summaries[0]
+    kpis = []
+    for kpi in order:
+        values = [rows.get(kpi, (None, None))[0] for rows in per_run]
+        key = next((rows[kpi][1] for rows in per_run if kpi in rows), None)
+        diffs = [difference(base, s, key, values[0], v, confidence) for s, v in zip(summaries[1:], values[1:])]
+        kpis.append({"kpi": kpi, "values": values, "differences": diffs})
+    changes = [scenario_changes(base.get("resolved_scenario", {}), s.get("resolved_scenario", {}))
+               for s in summaries[1:]]
+    return {"runs": names, "seeds": [s.get("seed") for s in summaries],
+            "replications": [s.get("replications") for s in summaries], "kpis": kpis, "changes": changes}
+
+
+def scenario_changes(a, b, path: str = "") -> list[dict]:
+    """Differences between two resolved scenarios as YAML paths with both values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in list(a) + [k for k in b if k not in a]:
+            if key == "description":
+                continue
+            sub = f"{path}.{key}" if path else str(key)
+            out += scenario_changes(a.get(key), b.get(key), sub)
+        return out
+    if _named(a) and _named(b):
+        by_a, by_b = {x["name"]: x for x in a}, {x["name"]: x for x in b}
+        out = []
+        for name in list(by_a) + [n for n in by_b if n not in by_a]:
+            out += scenario_changes(by_a.get(name), by_b.get(name), f"{path}[{name}]")
+        return out
+    return [] if a == b else [{"path": path, "from": a, "to": b}]
+
+
+def _named(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and "name" in x for x in value)
