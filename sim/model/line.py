@@ -198,7 +198,8 @@ class PacedLine:
                            stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
                            float(phase_work[~occupied].sum()) + idle[STARVED],
                            down,
-                           busy - working]  # done, waiting for the takt or a slower station
+                           busy - working,  # done, waiting for the takt or a slower station
+                           0.0]  # labour: a paced line draws no operators from a pool
                 completions += int((occupied & in_window).sum())
             rows.append({
                 "shop": self.shop, "station": name, "kind": "conveyor" if self.gaps else "line",

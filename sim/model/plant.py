@@ -17,9 +17,10 @@ from ..scenario.units import ALL_MODELS
 from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
 from .calendar import PlantDays, ShiftClock, shift_windows
 from .car import Car
+from .labour import LabourPool, shift_starts
 from .line import PacedLine
 from .routing import AfterRepair, Onward, QualityGate
-from .station import Station
+from .station import PooledStation, Station
 from .states import make_failures
 from .streams import Streams
 
@@ -46,6 +47,7 @@ class Plant:
         self.completed: list[tuple[float, int, bool, float]] = []
         """(completion time, model, export, launch time) of cars finished in the window."""
         self.wip = LevelMonitor(*self.window_t, math.inf)
+        self.pools = self._pools()
         self._sequence = _launch_sequence(scenario, self.streams)
         self._market = self.streams.uniform("launch.market")
         self._export_share = [m.export_share for m in scenario.product.models]
@@ -113,6 +115,22 @@ class Plant:
             w += interarrival()
             yield env.timeout(max(0.0, clock.at_work(w) - env.now))
             queue.try_put(self.launch())
+
+    def _pools(self) -> dict[str, LabourPool]:
+        """The shared labour pools of ``staffing.pools``, on their shop's shift clock."""
+        staffing = self.scenario.staffing
+        pools = {}
+        for spec in staffing.pools:
+            shifts = self.scenario.shops[spec.shop].shifts
+            clock = self.clocks[spec.shop]
+            window_w = (clock.worked(self.window_t[0]), clock.worked(self.window_t[1]))
+            attendance = self.streams.generator(f"staffing.{spec.name}.attendance") \
+                if staffing.absenteeism > 0 else None
+            pools[spec.name] = LabourPool(
+                self.env, spec.shop, spec.name, [spec.size_on(k) for k in range(shifts.count)],
+                staffing.absenteeism, attendance, shift_starts(shifts, self.days, self.window_t[1]),
+                clock, window_w, self.window_t)
+        return pools
 
     def _buffer(self, name: str, shop: str, capacity: float) -> Buffer:
         buffer = Buffer(self.env, name, shop, capacity, self.window_t)
@@ -201,7 +219,11 @@ class Plant:
         cycle = [self.streams.sampler(self._time(first, m), f"{prefix}.cycle.{self.model_names[m]}",
                                       self._scale(first, m)) for m in range(len(self.model_names))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
-        return Station(self.env, shop_name, first.name, first.servers, cycle, failures, clock, window_w, self.window_t)
+        args = (self.env, shop_name, first.name, first.servers, cycle, failures, clock, window_w, self.window_t)
+        if first.labour_pool is not None:
+            return PooledStation(*args, pool=self.pools[first.labour_pool], needed=first.pool_operators,
+                                 slower=first.when_short == "slower")
+        return Station(*args)
 
     def _line_failures(self, spec, name: str):
         if spec is None:
@@ -227,11 +249,18 @@ class Plant:
     def run(self) -> None:
         for node in self.all_nodes():
             node.start()
+        for pool in self.pools.values():
+            pool.start()  # wakes at shift starts before the end of the window only
         self.env.run(until=self.window_t[1])
-        # nothing left to happen while cars are inside: every station waits on another (a loop jammed)
-        self.deadlocked = self.env.peek() == math.inf and self.cars_inside() > 0
+        # nothing left to happen while cars are inside: every station waits on another (a loop jammed),
+        # or on operators that no shift brings; not when a pool's next shift would bring them
+        # (pools stop waking at the end of the window)
+        self.deadlocked = _nothing_left(self.env) and self.cars_inside() > 0 and \
+            not any(pool.queue and not pool.stuck() for pool in self.pools.values())
         for node in self.all_nodes():
             node.finish()
+        for pool in self.pools.values():
+            pool.finish()
         for buffer in self.buffers:
             buffer.close()
         self.wip.close(self.env.now)
@@ -266,6 +295,15 @@ class _Gate:
         if onward is self.gate.onward:
             return onward.route(car)
         return onward, priority
+
+
+def _nothing_left(env) -> bool:
+    """No event is due before the end of time, once ``env.run(until=...)`` has stopped.
+
+    SimPy (4.1) puts the stop event of ``run`` back in the queue with priority -1, so
+    ``env.peek()`` is never infinite after a run; that event is left out here.
+    """
+    return all(t == math.inf or priority < 0 for t, priority, _, _ in env._queue)
 
 
 def _flow_groups(shop: Shop) -> list[list]:

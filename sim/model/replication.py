@@ -14,7 +14,7 @@ import pandas as pd
 from ..scenario.schema import Scenario
 from .calendar import DAY, plant_days
 from .plant import Plant
-from .states import STATE_NAMES
+from .states import LABOUR, STATE_NAMES, CalendarFailures
 
 
 class InvariantError(RuntimeError):
@@ -34,9 +34,17 @@ class ReplicationResult:
     """Launch-to-completion hours of the cars finished in the window."""
     scalars: dict
     """Counts and window facts: completed, scrapped, launched, wip_mean, shop_exits, ..."""
+    pools: pd.DataFrame
+    """A row per labour pool (``POOL_COLUMNS``); empty, with those columns, when there are none."""
 
 
 TOLERANCE = 1e-6
+
+POOL_COLUMNS = ["shop", "pool", "size", "mean_present", "utilisation", "labour_wait_s", "cars_served"]
+"""size: operators per shift of the shop ("3/2"); mean_present: time-average operators present on
+shift; utilisation: busy / present operator-seconds on shift; labour_wait_s: server-seconds the
+pool's stations held a car waiting for its operators; cars_served: cycles done with its operators.
+All on the shop's shift time in the measured window."""
 
 
 def simulate(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationResult:
@@ -45,6 +53,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
     plant.run()
     stations = _station_table(plant)
     buffers = _buffer_table(plant)
+    pools = _pool_table(plant)
     check_invariants(plant, stations)
     completed = plant.completed
     lead = np.array([(t - launched) / 3600.0 for t, _, _, launched in completed])
@@ -69,7 +78,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
     }
-    return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars)
+    return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools)
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:
@@ -94,6 +103,20 @@ def _station_table(plant: Plant) -> pd.DataFrame:
         [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "share_line_active", "downs",
                                                  "measured_s", "on_shift_s"]
     return table[columns]
+
+
+def _pool_table(plant: Plant) -> pd.DataFrame:
+    """A row per labour pool, from the counters it keeps in its shop's worked time."""
+    rows = []
+    for pool in plant.pools.values():
+        on_shift = pool.hi - pool.lo
+        rows.append({
+            "shop": pool.shop, "pool": pool.name, "size": pool.sizes_text,
+            "mean_present": pool.present_area / on_shift if on_shift > 0 else np.nan,
+            "utilisation": pool.busy_area / pool.present_area if pool.present_area > 0 else np.nan,
+            "labour_wait_s": pool.wait_s, "cars_served": pool.served,
+        })
+    return pd.DataFrame(rows, columns=POOL_COLUMNS)
 
 
 def _buffer_table(plant: Plant) -> pd.DataFrame:
@@ -155,3 +178,14 @@ def check_invariants(plant: Plant, stations: pd.DataFrame) -> None:
         negative = [s for s in STATE_NAMES if getattr(row, f"share_{s}") < -TOLERANCE]
         if negative:
             raise InvariantError(f"station {row.shop}.{row.station}: negative time in {negative}")
+    for pool in plant.pools.values():
+        if pool.overdrawn or pool.busy < 0:
+            raise InvariantError(f"labour pool {pool.name}: gave out operators who were not there"
+                                 f" ({pool.overdrawn} grants above the present count, {pool.busy} busy at the end)")
+        # the stations' labour time is the pool's wait time, except what calendar failures count as down
+        labour = sum(a.times[LABOUR] for station in pool.stations for a in station.accounts)
+        exact = not any(isinstance(f, CalendarFailures) for station in pool.stations for f in station.failures)
+        if labour > pool.wait_s + TOLERANCE * max(1.0, pool.wait_s) or \
+                (exact and abs(labour - pool.wait_s) > TOLERANCE * max(1.0, pool.wait_s)):
+            raise InvariantError(f"labour pool {pool.name}: its stations waited {labour:.3f} s for labour,"
+                                 f" the pool counted {pool.wait_s:.3f} s")

@@ -8,10 +8,12 @@ and the model checks that they do.
 
 from __future__ import annotations
 
-WORKING, BLOCKED, STARVED, DOWN, PACED = 0, 1, 2, 3, 4
-STATE_NAMES = ("working", "blocked", "starved", "down", "paced")
+WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR = 0, 1, 2, 3, 4, 5
+STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour")
 """``paced``: a paced-line station done with its car, waiting for the takt or for a
-slower station of its own line (balance loss); free-flow stations are never paced."""
+slower station of its own line (balance loss); free-flow stations are never paced.
+``labour``: a free-flow station holding a car it cannot start, waiting for operators
+from its labour pool; stations without a pool (and paced lines) never are."""
 
 
 class StateAccount:
@@ -20,7 +22,7 @@ class StateAccount:
     __slots__ = ("times", "lo", "hi")
 
     def __init__(self, lo: float, hi: float):
-        self.times = [0.0, 0.0, 0.0, 0.0, 0.0]
+        self.times = [0.0] * len(STATE_NAMES)
         self.lo = lo
         self.hi = hi
 

@@ -4,11 +4,15 @@ Each server is one SimPy process: take a car (or wait: starved), work its cycle
 on the shop's shift clock with breakdowns (one timeout event), hand the car on
 (or wait: blocked, holding the car). A car that flows freely costs one event
 per station.
+
+A station drawing operators from a shared labour pool is a ``PooledStation``:
+its servers also wait for operators (state ``labour``) before each cycle. Its
+loop is separate so that stations without a pool do no extra work per car.
 """
 
 from __future__ import annotations
 
-from .states import BLOCKED, STARVED, STATE_NAMES, StateAccount
+from .states import BLOCKED, LABOUR, STARVED, STATE_NAMES, StateAccount
 
 
 class Station:
@@ -84,3 +88,58 @@ class Station:
             "completions": self.completions, "times": times,
             "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
         }]
+
+
+class PooledStation(Station):
+    """A free-flow station whose servers take ``needed`` operators from a labour pool for each cycle.
+
+    A server holding a car waits (state ``labour``) until the pool gives it operators;
+    it keeps them for the whole cycle, repairs during the cycle included, and gives
+    them back before handing the car on. Given fewer than needed (``when_short: slower``)
+    the cycle's work time is scaled by needed / given.
+    """
+
+    def __init__(self, *args, pool, needed: int, slower: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = pool
+        self.needed = needed
+        self.slower = slower
+        pool.stations.append(self)
+
+    def _serve(self, k: int):
+        env, clock, source, pool = self.env, self.clock, self.input, self.pool
+        account, failures = self.accounts[k], self.failures[k]
+        needed, slower = self.needed, self.slower
+        lo, hi = self.window_t
+        while True:
+            car = source.try_get()
+            if car is None:
+                w0 = clock.worked(env.now)
+                self.waiting[k] = (STARVED, w0)
+                car = yield source.get()
+                self.waiting[k] = None
+                failures.idle(STARVED, w0, clock.worked(env.now), account)
+            self.holding[k] = car
+            taken = pool.try_take(needed, slower)
+            if not taken:
+                w0 = clock.worked(env.now)
+                self.waiting[k] = (LABOUR, w0)
+                taken = yield pool.request(needed, slower, w0)
+                self.waiting[k] = None
+                failures.idle(LABOUR, w0, clock.worked(env.now), account)
+            work = self.cycle[car.model]()
+            if taken < needed:
+                work *= needed / taken
+            w_end = failures.work(clock.worked(env.now), work, account)
+            yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
+            pool.release(taken)
+            target, priority = self.output.route(car)
+            if target is not None and not target.try_put(car, priority):
+                w0 = clock.worked(env.now)
+                self.waiting[k] = (BLOCKED, w0)
+                yield target.put(car, priority)
+                self.waiting[k] = None
+                failures.idle(BLOCKED, w0, clock.worked(env.now), account)
+            self.holding[k] = None
+            if lo <= env.now < hi:
+                self.completions += 1
