@@ -159,6 +159,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                     for shop in reps[0].scalars["inspections"]},
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
+        "labour_pools": _pools(reps),
         "replication_values": _replication_values(scenario, reps),
         "warnings": _warnings(reps),
         "package_version": __version__,
@@ -193,3 +194,16 @@ def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> di
     values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None
                                       for r in reps]
     return values
+
+
+def _pools(reps: list[ReplicationResult]) -> dict:
+    """Per labour pool, means over replications: operators present, utilisation, hours stations waited."""
+    stacked = pd.concat([r.pools for r in reps], ignore_index=True)
+    out = {}
+    for (shop, pool), rows in stacked.groupby(["shop", "pool"], sort=False):
+        out[pool] = {"shop": shop, "size": rows["size"].iloc[0],
+                     "mean_present": round(float(rows["mean_present"].mean()), 3),
+                     "utilisation": round(float(rows["utilisation"].mean()), 4),
+                     "station_wait_hours": round(float(rows["labour_wait_s"].mean()) / 3600.0, 2),
+                     "cars_served": round(float(rows["cars_served"].mean()), 1)}
+    return out

@@ -33,6 +33,10 @@ class RunResult:
     """Headcount: shop, shift, role, group (direct/indirect), headcount."""
     workload: pd.DataFrame
     """Per station: assigned crew against the operators its work content needs at its takt."""
+    pools: pd.DataFrame
+    """Per labour pool and replication: present operators, utilisation, station waits."""
+    store_levels: pd.DataFrame
+    """Per replication: hourly level of each store between shops."""
 
 
 def _one(args) -> ReplicationResult:
@@ -69,4 +73,12 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     per_year = results[0].scalars["working_days_per_year"]
     return RunResult(scenario, seed, results, summarise(scenario, results, seed, stations),
                      stations, buffer_table(results), throughput_table(results),
-                     headcount(scenario), workload(scenario, per_year))
+                     headcount(scenario), workload(scenario, per_year),
+                     _stacked(results, "pools"), _stacked(results, "store_levels"))
+
+
+def _stacked(results: list[ReplicationResult], table: str) -> pd.DataFrame:
+    """One table of every replication, with a replication column first."""
+    frames = [getattr(r, table).assign(replication=r.replication) for r in results]
+    stacked = pd.concat(frames, ignore_index=True)
+    return stacked[["replication"] + [c for c in stacked.columns if c != "replication"]]

@@ -20,7 +20,8 @@ from .car import Car
 class LevelMonitor:
     """Time-weighted level of a container over the measured wall-time window."""
 
-    __slots__ = ("lo", "hi", "capacity", "last_t", "level", "area", "full", "empty", "max_level", "max_ever")
+    __slots__ = ("lo", "hi", "capacity", "last_t", "level", "area", "full", "empty", "max_level", "max_ever",
+                 "trace")
 
     def __init__(self, lo: float, hi: float, capacity: float):
         self.lo, self.hi, self.capacity = lo, hi, capacity
@@ -31,6 +32,8 @@ class LevelMonitor:
         self.empty = 0.0
         self.max_level = 0
         self.max_ever = 0
+        self.trace: list[tuple[float, int]] | None = None
+        """(time, level) after every change, kept for the stores only (level plots)."""
 
     def change(self, now: float, delta: int) -> None:
         a = self.last_t if self.last_t > self.lo else self.lo
@@ -46,6 +49,8 @@ class LevelMonitor:
                 self.empty += span
         self.last_t = now
         self.level += delta
+        if self.trace is not None and delta:
+            self.trace.append((now, self.level))
         if self.level > self.max_ever:
             self.max_ever = self.level
         if self.lo <= now < self.hi and self.level > self.max_level:

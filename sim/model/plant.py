@@ -94,6 +94,7 @@ class Plant:
                 capacity = store.capacity if store else (
                     shop.buffer_capacity if first.buffer_before is None else first.buffer_before)
                 entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity)
+                entry.monitor.trace = []  # stores between shops: their level over time is plotted
                 upstream_exit.target = entry
             upstream_exit = self._build_shop(name, shop, entry)
         upstream_exit.target = Sink(self.complete)

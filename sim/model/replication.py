@@ -36,6 +36,8 @@ class ReplicationResult:
     """Counts and window facts: completed, scrapped, launched, wip_mean, shop_exits, ..."""
     pools: pd.DataFrame
     """A row per labour pool (``POOL_COLUMNS``); empty, with those columns, when there are none."""
+    store_levels: pd.DataFrame
+    """Level of each store between shops on the hour: time_h (wall hours from the start), store, level."""
 
 
 TOLERANCE = 1e-6
@@ -78,7 +80,8 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
     }
-    return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools)
+    return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
+                             _store_levels(plant))
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:
@@ -117,6 +120,24 @@ def _pool_table(plant: Plant) -> pd.DataFrame:
             "labour_wait_s": pool.wait_s, "cars_served": pool.served,
         })
     return pd.DataFrame(rows, columns=POOL_COLUMNS)
+
+
+def _store_levels(plant: Plant) -> pd.DataFrame:
+    """Hourly samples of each store's level, from its change log (no sampling events in the run)."""
+    hours = np.arange(0.0, plant.window_t[1] / 3600.0 + 1e-9, 1.0)
+    frames = []
+    for buffer in plant.buffers:
+        trace = buffer.monitor.trace
+        if trace is None:
+            continue
+        times = np.array([0.0] + [t for t, _ in trace])
+        levels = np.array([0] + [level for _, level in trace])
+        # the level on the hour is the level after the last change at or before it
+        at = np.searchsorted(times, hours * 3600.0, side="right") - 1
+        frames.append(pd.DataFrame({"time_h": hours, "store": buffer.name, "level": levels[at]}))
+    if not frames:
+        return pd.DataFrame(columns=["time_h", "store", "level"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def _buffer_table(plant: Plant) -> pd.DataFrame:

@@ -34,6 +34,8 @@ def print_report(result, console: Console | None = None) -> None:
     console.print(_shop_table(s))
     console.print(_loaded_table(result.stations, s))
     console.print(_buffer_table(result.buffers))
+    if s.get("labour_pools"):
+        console.print(_pool_table(s["labour_pools"]))
     console.print(_staffing_table(result.staffing, s))
     console.print(_benchmark_table(s))
     for warning in s["warnings"]:
@@ -176,3 +178,13 @@ def _option(settings: dict) -> str:
         parts.append({"shifts": f"{what} {value} shifts", "takt": f"{what} takt {value:g} s",
                       "pool": f"pool {what} {value}"}.get(kind, f"{key} {value}"))
     return ", ".join(parts) or "as given"
+
+
+def _pool_table(pools: dict) -> Table:
+    table = Table(title="Labour pools", title_justify="left")
+    for col in ("pool", "shop", "size per shift", "mean present", "utilisation", "stations waited (h)", "cycles served"):
+        table.add_column(col, justify="left" if col in ("pool", "shop", "size per shift") else "right")
+    for name, p in pools.items():
+        table.add_row(name, p["shop"], str(p["size"]), _n(p["mean_present"], 2), _pct(p["utilisation"]),
+                      _n(p["station_wait_hours"], 1), _n(p["cars_served"]))
+    return table

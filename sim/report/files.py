@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
-                "run.json")
+                "pools.csv", "store_levels.csv", "report.html", "run.json")
 
 
 def summary_json(summary: dict) -> str:
@@ -34,6 +34,8 @@ def write_results(result, out_dir: Path, wall_seconds: float) -> tuple[Path, Pat
     result.throughput.to_csv(out_dir / "throughput.csv", index=False)
     result.staffing.to_csv(out_dir / "staffing.csv", index=False)
     result.workload.to_csv(out_dir / "workload.csv", index=False)
+    result.pools.to_csv(out_dir / "pools.csv", index=False, float_format="%.6g")
+    result.store_levels.to_csv(out_dir / "store_levels.csv", index=False)
     meta = {
         "run_id": _run_id(text),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "store_levels")
+TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "store_levels", "pools")
 
 
 @dataclass
@@ -27,6 +27,8 @@ class RunData:
     workload: pd.DataFrame
     store_levels: pd.DataFrame
     """replication, time_h (wall hours from the start), store, level: sampled every hour."""
+    pools: pd.DataFrame
+    """replication, shop, pool, size, mean_present, utilisation, labour_wait_s, cars_served."""
     replication_values: dict
     """Per-replication figures for paired comparisons: {kpi: [value per replication]}."""
 
@@ -56,5 +58,5 @@ def load_run(path: str | Path) -> RunData:
 def from_result(result) -> RunData:
     """The same view of a run still in memory (a RunResult)."""
     return RunData(result.summary["scenario"], None, result.summary, result.stations, result.buffers,
-                   result.throughput, result.staffing, result.workload, result.store_levels,
+                   result.throughput, result.staffing, result.workload, result.store_levels, result.pools,
                    result.summary.get("replication_values", {}))

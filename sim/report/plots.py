@@ -1,0 +1,638 @@
+"""Plots of a run (and of several runs) for the HTML report.
+
+Every function returns a matplotlib ``Figure`` built without pyplot (no global
+state, no display needed); ``svg_data_uri`` turns it into an ``<img>`` source
+that needs no file, no network and no script. Colours of station states are
+the same in every plot: working green, paced light green, blocked orange,
+starved yellow, down red, off shift light grey.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+# ---------------------------------------------------------------- colours and labels
+
+STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "down", "off_shift")
+STATE_COLOURS = {
+    "working": "#2e9e44",
+    "paced": "#a9dc9b",
+    "labour": "#9b7cc4",
+    "blocked": "#f28e2b",
+    "starved": "#f5d04c",
+    "down": "#d62728",
+    "off_shift": "#dcdcdc",
+}
+STATE_LABELS = {
+    "working": "working",
+    "paced": "paced (waits for takt / slower station of its line)",
+    "labour": "waiting for labour",
+    "blocked": "blocked (no room downstream)",
+    "starved": "starved (no car)",
+    "down": "down (in repair)",
+    "off_shift": "off shift",
+}
+_SPARE_COLOURS = ("#1f77b4", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+NOT_STATES = {"line_active"}
+"""share_* columns that are not station states (they do not add up with the others)."""
+
+MODEL_COLOURS = ("#4e79a7", "#f1a340", "#76b7b2", "#b07aa1", "#9c755f", "#59a14f", "#edc948", "#ff9da7")
+RUN_COLOURS = ("#1f4e79", "#c55a11", "#2e8b57", "#7030a0", "#b8860b", "#2e75b6", "#8b0000", "#556b2f")
+SHIFT_COLOURS = ("#3b6ea5", "#e08a2e", "#6a9f58", "#8e6bb8")
+TARGET_COLOUR = "#222222"
+
+_RC = {
+    "svg.hashsalt": "sim-report",  # reproducible ids: the same run gives the same page
+    "svg.fonttype": "path",  # glyphs as paths: the page looks the same without the fonts installed
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+}
+
+
+def state_columns(stations: pd.DataFrame) -> list[str]:
+    """The state names of a stations table (share_<state> columns), in display order; unknown ones last."""
+    names = [c[len("share_"):] for c in stations.columns if c.startswith("share_")]
+    names = [n for n in names if n not in NOT_STATES]
+    known = [n for n in STATE_ORDER if n in names]
+    return known + sorted(n for n in names if n not in STATE_ORDER)
+
+
+def state_colour(state: str) -> str:
+    if state in STATE_COLOURS:
+        return STATE_COLOURS[state]
+    return _SPARE_COLOURS[sum(map(ord, state)) % len(_SPARE_COLOURS)]
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state.replace("_", " "))
+
+
+# ---------------------------------------------------------------- embedding
+
+
+def new_figure(width: float, height: float) -> Figure:
+    with matplotlib.rc_context(_RC):
+        return Figure(figsize=(width, height), layout="constrained")
+
+
+def svg_data_uri(fig: Figure) -> str:
+    """The figure as an SVG data URI for ``<img src=...>`` (one image per document: no clashing ids)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def placeholder(title: str, message: str, width: float = 10.0, height: float = 1.6) -> Figure:
+    """A figure that says why there is nothing to plot (so the page keeps its layout)."""
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(width, height)
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.set_title(title, loc="left")
+        ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=11, color="#666666",
+                transform=ax.transAxes)
+    return fig
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _percent(ax, axis: str = "x") -> None:
+    fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+# ---------------------------------------------------------------- output per day / week
+
+
+def _dated(throughput: pd.DataFrame) -> bool:
+    return "date" in throughput.columns and throughput["date"].notna().all()
+
+
+def output_periods(throughput: pd.DataFrame, weekly: bool | None = None) -> tuple[pd.DataFrame, pd.Series, str]:
+    """Mean units per period (rows) and model (columns) over replications, working days per period, period name.
+
+    Daily for windows of up to 60 working days, weekly beyond (``weekly`` forces one or the other).
+    Weeks run Monday to Sunday on a dated calendar, else in 7-day blocks from the first measured day.
+    """
+    tp = throughput.copy()
+    days = tp["day"].drop_duplicates().sort_values()
+    if weekly is None:
+        weekly = len(days) > 60
+    dated = _dated(tp)
+    if dated:
+        tp["date"] = pd.to_datetime(tp["date"])
+    if not weekly:
+        tp["period"] = tp["date"] if dated else tp["day"]
+    elif dated:
+        tp["period"] = tp["date"] - pd.to_timedelta(tp["date"].dt.weekday, unit="D")
+    else:
+        tp["period"] = (tp["day"] - int(days.iloc[0])) // 7
+    n_rep = max(1, tp["replication"].nunique())
+    units = tp.pivot_table(index="period", columns="model", values="units", aggfunc="sum", fill_value=0) / n_rep
+    first = tp[tp["replication"] == tp["replication"].min()]
+    working = first.groupby("period")["day"].nunique().reindex(units.index).fillna(0)
+    return units, working, ("week" if weekly else "working day")
+
+
+def _period_labels(index: pd.Index, period: str, dated: bool) -> list[str]:
+    if dated:
+        return [f"{d:%d %b}" for d in pd.to_datetime(index)]
+    if period == "week":
+        return [f"week {int(w) + 1}" for w in index]
+    return [f"day {int(d)}" for d in index]
+
+
+def _thin_ticks(ax, labels: list[str], most: int = 26, rotate: bool = True) -> None:
+    step = max(1, math.ceil(len(labels) / most))
+    ticks = list(range(0, len(labels), step))
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=90 if rotate and len(ticks) > 12 else 0)
+
+
+def output_plot(run, models: Sequence[str] | None = None) -> Figure:
+    """(a) Output per working day or per week by model (stacked), with the target for the same days."""
+    s = run.summary
+    title = "Output by model against target"
+    if run.throughput.empty:
+        return placeholder(title, "no daily output in this run (throughput.csv is empty)")
+    units, working, period = output_periods(run.throughput)
+    models = [m for m in (models or s.get("throughput", {}).get("by_model", {})) if m in units.columns]
+    models += [m for m in units.columns if m not in models]
+    n_rep = run.throughput["replication"].nunique()
+    target = (s.get("target") or {}).get("annual_units")
+    per_year = s.get("working_days_per_year")
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 4.6)
+        ax = fig.add_subplot()
+        x = np.arange(len(units))
+        bottom = np.zeros(len(units))
+        for i, model in enumerate(models):
+            ax.bar(x, units[model].to_numpy(), bottom=bottom, width=0.8, color=MODEL_COLOURS[i % len(MODEL_COLOURS)],
+                   label=model, linewidth=0)
+            bottom += units[model].to_numpy()
+        if target and per_year:
+            per_day = target / per_year
+            goal = per_day * working.to_numpy()
+            ax.hlines(goal, x - 0.45, x + 0.45, colors=TARGET_COLOUR, linestyles="--", linewidth=1.6,
+                      label=f"target: {target:,.0f} cars/yr ÷ {per_year:g} working days = {per_day:,.0f} per "
+                            f"working day" + (" × working days of the week" if period == "week" else ""))
+        mean = bottom.mean() if len(bottom) else 0
+        ax.axhline(mean, color="#555555", linewidth=0.8, linestyle=":",
+                   label=f"mean simulated: {mean:,.0f} cars per {period}")
+        _thin_ticks(ax, _period_labels(units.index, period, _dated(run.throughput)))
+        dated = _dated(run.throughput)
+        ax.set_xlabel(("week starting (Monday)" if dated else "week of the measured window") if period == "week"
+                      else ("working day (date)" if dated else "working day of the measured window"))
+        ax.set_ylabel(f"cars per {period}")
+        _thousands(ax)
+        ax.set_xlim(-0.7, len(units) - 0.3)
+        ax.set_ylim(0, max(bottom.max() if len(bottom) else 1, (target / per_year * working.max()) if target and per_year
+                           else 0) * 1.32)
+        rep = f"mean of {n_rep} replications" if n_rep > 1 else "one replication"
+        ax.set_title(f"Cars completed per {period} by model ({rep}) against the target", loc="left")
+        ax.legend(loc="upper left", ncol=2)
+    return fig
+
+
+# ---------------------------------------------------------------- station states
+
+
+def _station_order(run) -> dict[str, list[str]]:
+    """Station names per shop in flow order (from the scenario), else the table's order."""
+    shops = (run.summary.get("resolved_scenario") or {}).get("shops") or {}
+    order = {shop: [st["name"] for st in spec.get("stations", [])] for shop, spec in shops.items()}
+    for shop, group in run.stations.groupby("shop", sort=False):
+        known = order.setdefault(shop, [])
+        known += [st for st in group["station"] if st not in known]
+    return order
+
+
+def _off_line_and_inspection(run) -> tuple[set, set]:
+    shops = (run.summary.get("resolved_scenario") or {}).get("shops") or {}
+    off, inspection = set(), set()
+    for shop, spec in shops.items():
+        off |= {(shop, st["name"]) for st in spec.get("stations", []) if st.get("off_line")}
+        if spec.get("quality"):
+            inspection.add((shop, spec["quality"].get("inspection")))
+    return off, inspection
+
+
+def station_states_plot(run) -> Figure:
+    """(b) Share of the measured window in each state, a bar per station, a panel per shop in flow order."""
+    title = "Station states"
+    st = run.stations
+    if st.empty:
+        return placeholder(title, "no stations table in this run")
+    states = state_columns(st)
+    order = _station_order(run)
+    shops = [shop for shop in order if shop in set(st["shop"])]
+    b = run.summary.get("bottleneck") or {}
+    off_line, inspections = _off_line_and_inspection(run)
+    counts = [int((st["shop"] == shop).sum()) for shop in shops]
+    per_bar = 0.2
+    height = sum(counts) * per_bar + len(shops) * 0.75 + 1.5
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, height)
+        grid = fig.add_gridspec(len(shops), 1, height_ratios=[c + 2.5 for c in counts])
+        axes = []
+        for k, shop in enumerate(shops):
+            ax = fig.add_subplot(grid[k])
+            axes.append(ax)
+            rows = st[st["shop"] == shop].set_index("station")
+            names = [n for n in order[shop] if n in rows.index]
+            rows = rows.loc[names]
+            y = np.arange(len(rows))
+            left = np.zeros(len(rows))
+            for state in states:
+                values = rows[f"share_{state}"].fillna(0).to_numpy(dtype=float)
+                ax.barh(y, values, left=left, height=0.78, color=state_colour(state), linewidth=0,
+                        label=state_label(state))
+                left += values
+            ax.set_yticks(y, names, fontsize=7.5 if len(rows) > 40 else 8.5)
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.set_xlim(0, 1)
+            ax.tick_params(axis="y", length=0)
+            _percent(ax)
+            ax.xaxis.set_ticks_position("both")
+            ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
+            ax.set_title(f"{shop} shop: {len(rows)} stations in flow order", loc="left")
+            # paced lines as shaded bands, with the line's name at the right
+            lines = rows["line"] if "line" in rows else pd.Series([None] * len(rows), index=rows.index)
+            kinds = rows["kind"] if "kind" in rows else pd.Series([""] * len(rows), index=rows.index)
+            i = 0
+            band = 0
+            while i < len(rows):
+                line = lines.iloc[i]
+                j = i
+                if isinstance(line, str) and kinds.iloc[i] == "line":
+                    while j + 1 < len(rows) and lines.iloc[j + 1] == line:
+                        j += 1
+                    if band % 2 == 0:
+                        ax.axhspan(i - 0.5, j + 0.5, xmin=1.0, xmax=1.012, color="#6a9f58", clip_on=False)
+                    else:
+                        ax.axhspan(i - 0.5, j + 0.5, xmin=1.0, xmax=1.012, color="#2f6b2f", clip_on=False)
+                    band += 1
+                    ax.text(1.02, (i + j) / 2, f"paced line {line} ({j - i + 1})", transform=ax.get_yaxis_transform(),
+                            va="center", ha="left", fontsize=8, color="#2f6b2f")
+                else:
+                    name = rows.index[i]
+                    tags = []
+                    if kinds.iloc[i] == "conveyor":
+                        tags.append("conveyor")
+                    if (shop, name) in off_line:
+                        tags.append("off-line repair")
+                    if (shop, name) in inspections:
+                        tags.append("quality inspection")
+                    if tags:
+                        ax.text(1.02, i, ", ".join(tags), transform=ax.get_yaxis_transform(), va="center",
+                                ha="left", fontsize=7.5, color="#555555")
+                i = j + 1
+            if b.get("shop") == shop:
+                where = names.index(b["station"]) if b.get("station") in names else None
+                if where is not None:
+                    label = ax.get_yticklabels()[where]
+                    label.set_color("#b00000")
+                    label.set_fontweight("bold")
+                    what = f"bottleneck: line {b['line']}" if b.get("line") else "bottleneck"
+                    ax.annotate(f"◀ {what} (active {100 * b.get('active_share', 0):.1f}% of shift time)",
+                                xy=(left[where], where), xytext=(6, 0), textcoords="offset points",
+                                va="center", fontsize=8, color="#b00000", fontweight="bold",
+                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+        axes[-1].set_xlabel("share of the measured window (calendar time, nights and weekends included)")
+        handles = [Patch(color=state_colour(s), label=state_label(s)) for s in states]
+        fig.legend(handles=handles, loc="outside upper left", ncol=4, fontsize=8.5)
+        fig.suptitle("Where each station's time goes", x=0.01, ha="left", fontsize=12, fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------- stores
+
+
+def _store_capacities(summary: dict) -> dict[str, float]:
+    stores = (summary.get("resolved_scenario") or {}).get("stores") or []
+    return {s["name"]: s.get("capacity") for s in stores}
+
+
+def _start_date(summary: dict):
+    cal = (summary.get("resolved_scenario") or {}).get("calendar") or {}
+    if cal.get("working_days_per_year") is None and cal.get("start_date"):
+        return pd.Timestamp(cal["start_date"])
+    return None
+
+
+def store_levels_plot(run) -> Figure:
+    """(c) WBS / PBS levels over the whole horizon and over one week (first replication)."""
+    title = "Store levels (WBS, PBS)"
+    levels = run.store_levels
+    if levels is None or levels.empty:
+        return placeholder(title, "no samples: this run has no store levels (store_levels.csv absent or empty)")
+    rep = levels["replication"].min()
+    first = levels[levels["replication"] == rep]
+    stores = list(dict.fromkeys(first["store"]))
+    capacity = _store_capacities(run.summary)
+    warmup_h = float(run.summary.get("warmup_days") or 0) * 24
+    span_h = float(first["time_h"].max() - first["time_h"].min())
+    zoom = span_h > 24 * 16
+    start = _start_date(run.summary)
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 2.7 * len(stores) + 0.6)
+        grid = fig.add_gridspec(len(stores), 2 if zoom else 1, width_ratios=[2, 1] if zoom else [1])
+        for k, store in enumerate(stores):
+            data = first[first["store"] == store].sort_values("time_h")
+            cap = capacity.get(store)
+            views = [("whole horizon", None)]
+            if zoom:
+                w0 = warmup_h + 7 * 24
+                if start is not None:  # the first whole Monday-to-Sunday week after a week of measurement
+                    w0_date = start + pd.Timedelta(hours=w0)
+                    w0 += 24 * ((7 - w0_date.weekday()) % 7) - (w0_date.hour + w0_date.minute / 60)
+                views.append(("one week", (w0, w0 + 7 * 24)))
+            for v, (label, window) in enumerate(views):
+                ax = fig.add_subplot(grid[k, v])
+                part = data if window is None else data[(data["time_h"] >= window[0]) & (data["time_h"] <= window[1])]
+                x = part["time_h"].to_numpy(dtype=float)
+                xs = (start + pd.to_timedelta(x, unit="h")) if start is not None else x / 24
+                ax.fill_between(xs, part["level"].to_numpy(dtype=float), step="post", color="#9ecae1", alpha=0.6,
+                                linewidth=0)
+                ax.step(xs, part["level"].to_numpy(dtype=float), where="post", color="#2171b5", linewidth=0.8,
+                        label=f"{store} level (cars)")
+                if cap is not None:
+                    ax.axhline(cap, color="#b00000", linestyle="--", linewidth=1.2, label=f"capacity {cap:,.0f}")
+                if window is None and warmup_h > 0:
+                    w_end = (start + pd.Timedelta(hours=warmup_h)) if start is not None else warmup_h / 24
+                    w_start = start if start is not None else 0
+                    ax.axvspan(w_start, w_end, color="#eeeeee", zorder=0, label="warm-up (not measured)")
+                top = max(float(cap or 0), float(part["level"].max() if len(part) else 0), 1)
+                ax.set_ylim(0, top * 1.15)
+                ax.set_ylabel("cars in store")
+                if start is not None:
+                    locator = matplotlib.dates.AutoDateLocator(maxticks=10 if window is None else 8)
+                    ax.xaxis.set_major_locator(locator)
+                    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b" if window is None
+                                                                                else "%a %d %b"))
+                    ax.set_xlabel("date" if window is None else "date (hourly samples; flat at night and weekends)")
+                else:
+                    ax.set_xlabel("day from the simulation start")
+                mean = float(part["level"].mean()) if len(part) else 0
+                ax.set_title(f"{store}: {label} (mean {mean:,.1f} cars)", loc="left", fontsize=10)
+                if v == 0:
+                    ax.legend(loc="upper left", ncol=3, fontsize=8)
+        n_rep = levels["replication"].nunique()
+        fig.suptitle("Store levels: cars waiting between shops" +
+                     (f" (replication {rep + 1} of {n_rep})" if n_rep > 1 else ""),
+                     x=0.01, ha="left", fontsize=12, fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------- headcount
+
+
+def headcount_plot(run) -> Figure:
+    """(d) Headcount by shop and shift: a bar per shift, direct solid, indirect hatched."""
+    title = "Headcount by shop and shift"
+    staffing = run.staffing
+    if staffing is None or staffing.empty or staffing["headcount"].sum() == 0:
+        return placeholder(title, "no headcount: this scenario names no crews or staffing ratios")
+    shops = list(dict.fromkeys(staffing["shop"]))
+    shifts = sorted(staffing["shift"].unique(), key=lambda v: str(v))
+    table = staffing.pivot_table(index=["shop", "shift"], columns="group", values="headcount", aggfunc="sum",
+                                 fill_value=0)
+    width = 0.8 / len(shifts)
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 4.2)
+        ax = fig.add_subplot()
+        x = np.arange(len(shops))
+        for j, shift in enumerate(shifts):
+            colour = SHIFT_COLOURS[j % len(SHIFT_COLOURS)]
+            pos = x - 0.4 + width * (j + 0.5)
+            direct = np.array([table.loc[(s, shift)].get("direct", 0) if (s, shift) in table.index else 0
+                               for s in shops], dtype=float)
+            indirect = np.array([table.loc[(s, shift)].get("indirect", 0) if (s, shift) in table.index else 0
+                                 for s in shops], dtype=float)
+            ax.bar(pos, direct, width * 0.92, color=colour, label=f"shift {shift}")
+            ax.bar(pos, indirect, width * 0.92, bottom=direct, color="white", edgecolor=colour, hatch="///",
+                   linewidth=0.8)
+            for p, total in zip(pos, direct + indirect):
+                if total:
+                    ax.text(p, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=8)
+        ax.bar([0], [0], color="white", edgecolor="#555555", hatch="///", label="indirect (hatched part)")
+        totals = staffing.groupby("shop")["headcount"].sum()
+        ax.set_xticks(x, [f"{s}\n({totals.get(s, 0):,.0f} in all shifts)" for s in shops])
+        ax.set_ylabel("people on the payroll")
+        _thousands(ax)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
+        total = staffing["headcount"].sum()
+        ax.set_title(f"Headcount by shop and shift: {total:,.0f} people; solid = direct operators and team "
+                     "leaders, hatched = indirect", loc="left")
+        ax.legend(loc="upper left")
+    return fig
+
+
+# ---------------------------------------------------------------- comparison plots
+
+
+def run_colour(i: int) -> str:
+    return RUN_COLOURS[i % len(RUN_COLOURS)]
+
+
+def compare_output_plot(runs) -> Figure:
+    """Output per week of each run (sum of models, mean over replications), with each run's target per week."""
+    title = "Output per week"
+    usable = [(i, r) for i, r in enumerate(runs) if not r.throughput.empty]
+    if not usable:
+        return placeholder(title, "no daily output in these runs")
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 4.4)
+        ax = fig.add_subplot()
+        longest = 0
+        for i, run in usable:
+            units, working, _ = output_periods(run.throughput, weekly=True)
+            total = units.sum(axis=1).to_numpy()
+            x = np.arange(1, len(total) + 1)
+            longest = max(longest, len(total))
+            colour = run_colour(i)
+            ax.plot(x, total, marker="o", markersize=3, color=colour, linewidth=1.6,
+                    label=f"{run.name}: simulated (mean {total.mean():,.0f} per week)")
+            target = (run.summary.get("target") or {}).get("annual_units")
+            per_year = run.summary.get("working_days_per_year")
+            if target and per_year:
+                ax.step(x, target / per_year * working.to_numpy(), where="mid", color=colour, linestyle="--",
+                        linewidth=1.1, alpha=0.9,
+                        label=f"{run.name}: target {target:,.0f}/yr ({target / per_year:,.0f} per working day)")
+        ax.set_xlabel("week of the measured window (weeks with holidays have fewer working days)")
+        ax.set_ylabel("cars per week")
+        ax.set_xlim(0.5, longest + 0.5)
+        _thousands(ax)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
+        ax.set_title("Cars completed per week, each run against its own target", loc="left")
+        ax.legend(loc="upper left", ncol=2)
+    return fig
+
+
+def compare_annual_plot(runs) -> Figure:
+    """Annual output of each run with its 95% confidence interval and its target."""
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 0.9 + 0.65 * len(runs) + 1.2)
+        ax = fig.add_subplot()
+        y = np.arange(len(runs))
+        for i, run in enumerate(runs):
+            annual = run.summary.get("throughput", {}).get("annual_units", {})
+            mean = annual.get("mean") or 0
+            lo, hi = annual.get("ci95_low"), annual.get("ci95_high")
+            err = None if lo is None or hi is None else [[mean - lo], [hi - mean]]
+            ax.barh(i, mean, height=0.55, color=run_colour(i), xerr=err, capsize=6,
+                    error_kw={"elinewidth": 1.5, "ecolor": "#222222"})
+            ci = f" (95% CI {lo:,.0f} – {hi:,.0f})" if err is not None else " (no CI: one replication)"
+            ax.text(mean * 0.01, i, f" {mean:,.0f}{ci}", va="center", ha="left", color="white", fontsize=9,
+                    fontweight="bold")
+            target = (run.summary.get("target") or {}).get("annual_units")
+            if target:
+                ax.vlines(target, i - 0.4, i + 0.4, color=TARGET_COLOUR, linestyle="--", linewidth=2,
+                          label="target" if i == 0 else None)
+                att = (run.summary.get("target") or {}).get("attainment")
+                ax.text(max(target, hi or mean), i + 0.36, f"  target {target:,.0f}" +
+                        (f": {100 * att:.1f}% attained" if att is not None else ""), va="center", fontsize=8.5)
+        ax.set_yticks(y, [r.name for r in runs])
+        ax.set_ylim(len(runs) - 0.4, -0.6)
+        _thousands(ax, "x")
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.25)
+        ax.set_xlabel("cars per year (annualised from the measured window)")
+        ax.set_title("Annual output per run with 95% confidence interval (error bar) and target (dashed)", loc="left")
+        ax.legend(loc="lower right")
+    return fig
+
+
+def most_loaded_resources(stations: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The n most active resources (a paced line by its slowest station), as the bottleneck rule ranks them."""
+    try:
+        from ..analysis.bottleneck import most_loaded
+        return most_loaded(stations, n)
+    except (KeyError, ImportError, IndexError):  # a table without the columns the rule needs
+        key = "active_share" if "active_share" in stations else "share_working"
+        return stations.sort_values(key, ascending=False).head(n)
+
+
+def compare_loaded_plot(runs, n: int = 10) -> Figure:
+    """State shares (of on-shift time) of the n most loaded resources of each run, a panel per run."""
+    usable = [(i, r) for i, r in enumerate(runs) if not r.stations.empty]
+    if not usable:
+        return placeholder("Most loaded stations", "no stations table in these runs")
+    states = [s for s in dict.fromkeys(s for _, r in usable for s in state_columns(r.stations)) if s != "off_shift"]
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, len(usable) * (n * 0.27 + 0.9) + 1.0)
+        grid = fig.add_gridspec(len(usable), 1)
+        for k, (i, run) in enumerate(usable):
+            ax = fig.add_subplot(grid[k])
+            top = most_loaded_resources(run.stations, n)
+            on = (1 - top["share_off_shift"]).where(lambda v: v > 0) if "share_off_shift" in top else 1
+            left = np.zeros(len(top))
+            y = np.arange(len(top))
+            for state in states:
+                col = f"share_{state}"
+                values = (top[col] / on).fillna(0).to_numpy(dtype=float) if col in top else np.zeros(len(top))
+                ax.barh(y, values, left=left, height=0.75, color=state_colour(state), linewidth=0,
+                        label=state_label(state) if k == 0 else None)
+                left += values
+            labels = []
+            for row in top.itertuples():
+                kind = getattr(row, "kind", "")
+                name = f"{row.shop}: line {row.line} (slowest {row.station})" if kind == "line" \
+                    else f"{row.shop}: {row.station}"
+                labels.append(name)
+            ax.set_yticks(y, labels, fontsize=8)
+            ax.tick_params(axis="y", length=0)
+            ax.set_ylim(len(top) - 0.5, -0.5)
+            ax.set_xlim(0, 1)
+            _percent(ax)
+            if "active_share" in top:
+                for j, a in enumerate(top["active_share"]):
+                    if pd.notna(a):
+                        ax.text(1.01, j, f"active {100 * a:.1f}%", va="center", fontsize=7.5,
+                                transform=ax.get_yaxis_transform())
+            ax.set_title(f"{run.name}: {len(top)} most loaded resources (bottleneck first)", loc="left",
+                         color=run_colour(i))
+        ax.set_xlabel("share of on-shift time (off-shift time left out, so shops with different shifts compare)")
+        fig.legend(loc="outside upper left", ncol=3, fontsize=8.5)
+        fig.suptitle("State shares of the most loaded stations per run", x=0.01, ha="left", fontsize=12,
+                     fontweight="bold")
+    return fig
+
+
+def compare_store_plot(runs) -> Figure:
+    """Store levels of each run overlaid (first replication), a panel per store."""
+    title = "Store levels"
+    frames = [(i, r) for i, r in enumerate(runs) if r.store_levels is not None and not r.store_levels.empty]
+    if not frames:
+        return placeholder(title, "no samples: none of these runs has store levels (store_levels.csv)")
+    stores = list(dict.fromkeys(s for _, r in frames for s in r.store_levels["store"]))
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 2.6 * len(stores) + 0.8)
+        axes = fig.subplots(len(stores), 1, squeeze=False)[:, 0]
+        for ax, store in zip(axes, stores):
+            for i, run in frames:
+                levels = run.store_levels
+                data = levels[(levels["replication"] == levels["replication"].min()) & (levels["store"] == store)]
+                if data.empty:
+                    continue
+                data = data.sort_values("time_h")
+                cap = _store_capacities(run.summary).get(store)
+                ax.step(data["time_h"] / 24, data["level"], where="post", color=run_colour(i), linewidth=0.9,
+                        alpha=0.85, label=f"{run.name} (mean {data['level'].mean():,.1f}" +
+                        (f", capacity {cap:,.0f})" if cap is not None else ")"))
+                if cap is not None:
+                    ax.axhline(cap, color=run_colour(i), linestyle="--", linewidth=1)
+            ax.set_ylim(0, ax.get_ylim()[1] * 1.2)
+            ax.set_ylabel("cars in store")
+            ax.set_title(f"{store} (dashed: capacity in the run's colour)", loc="left", fontsize=10)
+            ax.legend(loc="upper left", ncol=2)
+        axes[-1].set_xlabel("day from the simulation start (warm-up included)")
+        fig.suptitle("Store levels per run (first replication)", x=0.01, ha="left", fontsize=12, fontweight="bold")
+    return fig
+
+
+def compare_headcount_plot(runs) -> Figure:
+    """Headcount of each run by shop (all shifts), grouped bars."""
+    usable = [(i, r) for i, r in enumerate(runs) if r.staffing is not None and not r.staffing.empty
+              and r.staffing["headcount"].sum() > 0]
+    if not usable:
+        return placeholder("Headcount per run", "no headcount in these runs")
+    shops = list(dict.fromkeys(s for _, r in usable for s in r.staffing["shop"]))
+    width = 0.8 / len(usable)
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 4.2)
+        ax = fig.add_subplot()
+        x = np.arange(len(shops))
+        for j, (i, run) in enumerate(usable):
+            by_shop = run.staffing.groupby("shop")["headcount"].sum().reindex(shops).fillna(0)
+            pos = x - 0.4 + width * (j + 0.5)
+            ax.bar(pos, by_shop.to_numpy(), width * 0.92, color=run_colour(i),
+                   label=f"{run.name}: {by_shop.sum():,.0f} people")
+            for p, v in zip(pos, by_shop):
+                if v:
+                    ax.text(p, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(x, shops)
+        ax.set_ylabel("people on the payroll (all shifts)")
+        _thousands(ax)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
+        ax.set_title("Headcount per run by shop (all shifts)", loc="left")
+        ax.legend(loc="upper left")
+    return fig
