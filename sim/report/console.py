@@ -38,6 +38,7 @@ def print_report(result, console: Console | None = None) -> None:
         console.print(_pool_table(s["labour_pools"]))
     console.print(_staffing_table(result.staffing, s))
     console.print(_benchmark_table(s))
+    console.print(_workload_line(result.workload, s))
     for warning in s["warnings"]:
         console.print(f"[bold red]warning:[/bold red] {warning}")
     lead = s["lead_time_hours"]
@@ -188,3 +189,16 @@ def _pool_table(pools: dict) -> Table:
         table.add_row(name, p["shop"], str(p["size"]), _n(p["mean_present"], 2), _pct(p["utilisation"]),
                       _n(p["station_wait_hours"], 1), _n(p["cars_served"]))
     return table
+
+
+def _workload_line(workload, s: dict) -> str:
+    """Assigned crews against the operators the work content needs at takt (workload.csv)."""
+    if workload.empty:
+        return ""
+    assigned, needed = workload["assigned"].sum(), workload["needed"].sum()
+    under = s["staffing"]["understaffed_stations"]
+    text = (f"Workload: stations are crewed with {_n(assigned)} operators a shift; their work content at takt "
+            f"needs {_n(needed, 1)} (balance and crew-rounding loss {_pct(1 - needed / assigned) if assigned else '–'}).")
+    if under:
+        text += f" Under-staffed at takt: {', '.join(under[:8])}" + (" …" if len(under) > 8 else "") + "."
+    return text
