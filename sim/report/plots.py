@@ -156,7 +156,7 @@ def output_periods(throughput: pd.DataFrame, weekly: bool | None = None) -> tupl
 
 def _period_labels(index: pd.Index, period: str, dated: bool) -> list[str]:
     if dated:
-        return [f"{d:%d %b}" for d in pd.to_datetime(index)]
+        return [f"{d:%d %b}" if period == "week" else f"{d:%a %d %b}" for d in pd.to_datetime(index)]
     if period == "week":
         return [f"week {int(w) + 1}" for w in index]
     return [f"day {int(d)}" for d in index]
@@ -165,7 +165,7 @@ def _period_labels(index: pd.Index, period: str, dated: bool) -> list[str]:
 def _thin_ticks(ax, labels: list[str], most: int = 26, rotate: bool = True) -> None:
     step = max(1, math.ceil(len(labels) / most))
     ticks = list(range(0, len(labels), step))
-    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=90 if rotate and len(ticks) > 12 else 0)
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=90 if rotate and len(ticks) > 10 else 0)
 
 
 def output_plot(run, models: Sequence[str] | None = None) -> Figure:
@@ -205,11 +205,14 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
         ax.set_ylabel(f"cars per {period}")
         _thousands(ax)
         ax.set_xlim(-0.7, len(units) - 0.3)
-        ax.set_ylim(0, max(bottom.max() if len(bottom) else 1, (target / per_year * working.max()) if target and per_year
-                           else 0) * 1.32)
+        highest_goal = target / per_year * working.max() if target and per_year else 0
+        ax.set_ylim(0, max(bottom.max() if len(bottom) else 1, highest_goal) * 1.32)
         rep = f"mean of {n_rep} replications" if n_rep > 1 else "one replication"
         ax.set_title(f"Cars completed per {period} by model ({rep}) against the target", loc="left")
-        ax.legend(loc="upper left", ncol=2)
+        handles, labels = ax.get_legend_handles_labels()
+        order = [k for k, lab in enumerate(labels) if lab not in models] + \
+            [labels.index(m) for m in reversed(models)]  # models top-down as they are stacked
+        ax.legend([handles[k] for k in order], [labels[k] for k in order], loc="upper left", ncol=2)
     return fig
 
 
@@ -242,7 +245,7 @@ def station_states_plot(run) -> Figure:
     st = run.stations
     if st.empty:
         return placeholder(title, "no stations table in this run")
-    states = state_columns(st)
+    states = [s for s in state_columns(st) if s == "working" or st[f"share_{s}"].fillna(0).gt(0).any()]
     order = _station_order(run)
     shops = [shop for shop in order if shop in set(st["shop"])]
     b = run.summary.get("bottleneck") or {}
@@ -251,7 +254,7 @@ def station_states_plot(run) -> Figure:
     per_bar = 0.2
     height = sum(counts) * per_bar + len(shops) * 0.75 + 1.5
     with matplotlib.rc_context(_RC):
-        fig = new_figure(11, height)
+        fig = new_figure(13, height)
         grid = fig.add_gridspec(len(shops), 1, height_ratios=[c + 2.5 for c in counts])
         axes = []
         for k, shop in enumerate(shops):
@@ -264,8 +267,9 @@ def station_states_plot(run) -> Figure:
             left = np.zeros(len(rows))
             for state in states:
                 values = rows[f"share_{state}"].fillna(0).to_numpy(dtype=float)
-                ax.barh(y, values, left=left, height=0.78, color=state_colour(state), linewidth=0,
-                        label=state_label(state))
+                drawn = values > 0  # no empty rectangles: a year of 135 stations stays a light page
+                ax.barh(y[drawn], values[drawn], left=left[drawn], height=0.78, color=state_colour(state),
+                        linewidth=0, label=state_label(state))
                 left += values
             ax.set_yticks(y, names, fontsize=7.5 if len(rows) > 40 else 8.5)
             ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -313,14 +317,12 @@ def station_states_plot(run) -> Figure:
                     label.set_color("#b00000")
                     label.set_fontweight("bold")
                     what = f"bottleneck: line {b['line']}" if b.get("line") else "bottleneck"
-                    ax.annotate(f"◀ {what} (active {100 * b.get('active_share', 0):.1f}% of shift time)",
-                                xy=(left[where], where), xytext=(6, 0), textcoords="offset points",
-                                va="center", fontsize=8, color="#b00000", fontweight="bold",
-                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+                    ax.text(0.995, where, f"{what} (active {100 * b.get('active_share', 0):.1f}% of shift time)",
+                            ha="right", va="center", fontsize=8, color="#b00000", fontweight="bold", zorder=5,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#b00000", "lw": 0.8})
         axes[-1].set_xlabel("share of the measured window (calendar time, nights and weekends included)")
         handles = [Patch(color=state_colour(s), label=state_label(s)) for s in states]
         fig.legend(handles=handles, loc="outside upper left", ncol=4, fontsize=8.5)
-        fig.suptitle("Where each station's time goes", x=0.01, ha="left", fontsize=12, fontweight="bold")
     return fig
 
 
@@ -339,6 +341,49 @@ def _start_date(summary: dict):
     return None
 
 
+def _daily_envelope(data: pd.DataFrame) -> pd.DataFrame:
+    """Per simulated day: lowest, mean and highest sampled level (a year of hourly samples stays readable)."""
+    day = (data["time_h"] // 24).astype(int)
+    out = data.groupby(day)["level"].agg(["min", "mean", "max"])
+    out.index = out.index.astype(float) + 0.5
+    return out
+
+
+def _x(hours, start):
+    hours = np.asarray(hours, dtype=float)
+    return (start + pd.to_timedelta(hours, unit="h")) if start is not None else hours / 24
+
+
+def _draw_levels(ax, data: pd.DataFrame, start, colour: str, label: str, envelope: bool, fill: bool = True):
+    if envelope:
+        env = _daily_envelope(data)
+        x = _x(env.index.to_numpy() * 24, start)
+        ax.fill_between(x, env["min"], env["max"], color=colour, alpha=0.22 if fill else 0.12, linewidth=0,
+                        label=f"{label}: daily low–high" if fill else None)
+        ax.plot(x, env["mean"], color=colour, linewidth=1.3, label=f"{label}: daily mean")
+    else:
+        x = _x(data["time_h"], start)
+        if fill:
+            ax.fill_between(x, data["level"].to_numpy(dtype=float), step="post", color=colour, alpha=0.2,
+                            linewidth=0)
+        ax.step(x, data["level"].to_numpy(dtype=float), where="post", color=colour, linewidth=1.0,
+                label=f"{label} (hourly)")
+
+
+def _time_axis(ax, start, window_days: float) -> None:
+    if start is None:
+        ax.set_xlabel("day from the simulation start")
+        return
+    if window_days <= 10:
+        ax.xaxis.set_major_locator(matplotlib.dates.DayLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%a\n%d %b"))
+        ax.tick_params(axis="x", labelsize=7.5)
+    else:
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=10))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
+    ax.set_xlabel("date")
+
+
 def store_levels_plot(run) -> Figure:
     """(c) WBS / PBS levels over the whole horizon and over one week (first replication)."""
     title = "Store levels (WBS, PBS)"
@@ -351,55 +396,45 @@ def store_levels_plot(run) -> Figure:
     capacity = _store_capacities(run.summary)
     warmup_h = float(run.summary.get("warmup_days") or 0) * 24
     span_h = float(first["time_h"].max() - first["time_h"].min())
-    zoom = span_h > 24 * 16
+    long = span_h > 24 * 16
     start = _start_date(run.summary)
     with matplotlib.rc_context(_RC):
-        fig = new_figure(11, 2.7 * len(stores) + 0.6)
-        grid = fig.add_gridspec(len(stores), 2 if zoom else 1, width_ratios=[2, 1] if zoom else [1])
+        fig = new_figure(11, 2.9 * len(stores) + 0.3)
+        grid = fig.add_gridspec(len(stores), 2 if long else 1, width_ratios=[3, 2] if long else [1])
         for k, store in enumerate(stores):
             data = first[first["store"] == store].sort_values("time_h")
             cap = capacity.get(store)
             views = [("whole horizon", None)]
-            if zoom:
-                w0 = warmup_h + 7 * 24
-                if start is not None:  # the first whole Monday-to-Sunday week after a week of measurement
-                    w0_date = start + pd.Timedelta(hours=w0)
-                    w0 += 24 * ((7 - w0_date.weekday()) % 7) - (w0_date.hour + w0_date.minute / 60)
+            if long:
+                w0 = (warmup_h + float(first["time_h"].max())) / 2  # mid-measurement, away from the start-up
+                if start is not None:  # a whole Monday-to-Sunday week
+                    when = start + pd.Timedelta(hours=w0)
+                    w0 += 24 * ((7 - when.weekday()) % 7) - (when.hour + when.minute / 60)
                 views.append(("one week", (w0, w0 + 7 * 24)))
             for v, (label, window) in enumerate(views):
                 ax = fig.add_subplot(grid[k, v])
                 part = data if window is None else data[(data["time_h"] >= window[0]) & (data["time_h"] <= window[1])]
-                x = part["time_h"].to_numpy(dtype=float)
-                xs = (start + pd.to_timedelta(x, unit="h")) if start is not None else x / 24
-                ax.fill_between(xs, part["level"].to_numpy(dtype=float), step="post", color="#9ecae1", alpha=0.6,
-                                linewidth=0)
-                ax.step(xs, part["level"].to_numpy(dtype=float), where="post", color="#2171b5", linewidth=0.8,
-                        label=f"{store} level (cars)")
+                _draw_levels(ax, part, start, "#2171b5", store, envelope=span_h > 24 * 60 and window is None)
                 if cap is not None:
                     ax.axhline(cap, color="#b00000", linestyle="--", linewidth=1.2, label=f"capacity {cap:,.0f}")
                 if window is None and warmup_h > 0:
-                    w_end = (start + pd.Timedelta(hours=warmup_h)) if start is not None else warmup_h / 24
-                    w_start = start if start is not None else 0
-                    ax.axvspan(w_start, w_end, color="#eeeeee", zorder=0, label="warm-up (not measured)")
+                    ax.axvspan(_x([0], start)[0], _x([warmup_h], start)[0], color="#e6e6e6", zorder=0,
+                               label="warm-up (not measured)")
+                if window is None and len(views) > 1:
+                    w = views[1][1]
+                    ax.axvspan(_x([w[0]], start)[0], _x([w[1]], start)[0], color="#fdd49e", alpha=0.7, zorder=0,
+                               label="week shown on the right")
                 top = max(float(cap or 0), float(part["level"].max() if len(part) else 0), 1)
-                ax.set_ylim(0, top * 1.15)
+                ax.set_ylim(0, top * (1.3 if v == 0 else 1.12))
                 ax.set_ylabel("cars in store")
-                if start is not None:
-                    locator = matplotlib.dates.AutoDateLocator(maxticks=10 if window is None else 8)
-                    ax.xaxis.set_major_locator(locator)
-                    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b" if window is None
-                                                                                else "%a %d %b"))
-                    ax.set_xlabel("date" if window is None else "date (hourly samples; flat at night and weekends)")
-                else:
-                    ax.set_xlabel("day from the simulation start")
-                mean = float(part["level"].mean()) if len(part) else 0
-                ax.set_title(f"{store}: {label} (mean {mean:,.1f} cars)", loc="left", fontsize=10)
+                _time_axis(ax, start, (span_h if window is None else 7 * 24) / 24)
+                measured = part[part["time_h"] >= warmup_h]["level"]
+                mean = float(measured.mean()) if len(measured) else float("nan")
+                full = float((measured >= cap).mean()) if cap and len(measured) else None
+                extra = f", at capacity {100 * full:.0f}% of the time" if full is not None and window is None else ""
+                ax.set_title(f"{store}: {label} (mean {mean:,.1f} cars{extra})", loc="left", fontsize=10)
                 if v == 0:
-                    ax.legend(loc="upper left", ncol=3, fontsize=8)
-        n_rep = levels["replication"].nunique()
-        fig.suptitle("Store levels: cars waiting between shops" +
-                     (f" (replication {rep + 1} of {n_rep})" if n_rep > 1 else ""),
-                     x=0.01, ha="left", fontsize=12, fontweight="bold")
+                    ax.legend(loc="upper left", ncol=4, fontsize=8)
     return fig
 
 
@@ -441,8 +476,8 @@ def headcount_plot(run) -> Figure:
         _thousands(ax)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
         total = staffing["headcount"].sum()
-        ax.set_title(f"Headcount by shop and shift: {total:,.0f} people; solid = direct operators and team "
-                     "leaders, hatched = indirect", loc="left")
+        ax.set_title(f"Headcount by shop and shift: {total:,.0f} people (solid: direct, hatched: indirect)",
+                     loc="left")
         ax.legend(loc="upper left")
     return fig
 
@@ -536,13 +571,17 @@ def compare_loaded_plot(runs, n: int = 10) -> Figure:
     usable = [(i, r) for i, r in enumerate(runs) if not r.stations.empty]
     if not usable:
         return placeholder("Most loaded stations", "no stations table in these runs")
-    states = [s for s in dict.fromkeys(s for _, r in usable for s in state_columns(r.stations)) if s != "off_shift"]
+    states = [s for s in dict.fromkeys(s for _, r in usable for s in state_columns(r.stations)) if s != "off_shift"
+              and (s == "working" or any(r.stations.get(f"share_{s}", pd.Series(dtype=float)).fillna(0).gt(0).any()
+                                         for _, r in usable))]
     with matplotlib.rc_context(_RC):
-        fig = new_figure(11, len(usable) * (n * 0.27 + 0.9) + 1.0)
-        grid = fig.add_gridspec(len(usable), 1)
+        tops = [most_loaded_resources(r.stations, n) for _, r in usable]
+        sizes = [len(t) for t in tops]
+        fig = new_figure(11, sum(k * 0.3 + 0.9 for k in sizes) + 1.0)
+        grid = fig.add_gridspec(len(usable), 1, height_ratios=[k + 3 for k in sizes])
         for k, (i, run) in enumerate(usable):
             ax = fig.add_subplot(grid[k])
-            top = most_loaded_resources(run.stations, n)
+            top = tops[k]
             on = (1 - top["share_off_shift"]).where(lambda v: v > 0) if "share_off_shift" in top else 1
             left = np.zeros(len(top))
             y = np.arange(len(top))
@@ -572,20 +611,19 @@ def compare_loaded_plot(runs, n: int = 10) -> Figure:
                          color=run_colour(i))
         ax.set_xlabel("share of on-shift time (off-shift time left out, so shops with different shifts compare)")
         fig.legend(loc="outside upper left", ncol=3, fontsize=8.5)
-        fig.suptitle("State shares of the most loaded stations per run", x=0.01, ha="left", fontsize=12,
-                     fontweight="bold")
     return fig
 
 
 def compare_store_plot(runs) -> Figure:
-    """Store levels of each run overlaid (first replication), a panel per store."""
+    """Store levels of each run overlaid (first replication), a panel per store; days from the start."""
     title = "Store levels"
     frames = [(i, r) for i, r in enumerate(runs) if r.store_levels is not None and not r.store_levels.empty]
     if not frames:
         return placeholder(title, "no samples: none of these runs has store levels (store_levels.csv)")
     stores = list(dict.fromkeys(s for _, r in frames for s in r.store_levels["store"]))
+    long = max(float(r.store_levels["time_h"].max()) for _, r in frames) > 24 * 60
     with matplotlib.rc_context(_RC):
-        fig = new_figure(11, 2.6 * len(stores) + 0.8)
+        fig = new_figure(11, 2.8 * len(stores) + 0.4)
         axes = fig.subplots(len(stores), 1, squeeze=False)[:, 0]
         for ax, store in zip(axes, stores):
             for i, run in frames:
@@ -595,17 +633,16 @@ def compare_store_plot(runs) -> Figure:
                     continue
                 data = data.sort_values("time_h")
                 cap = _store_capacities(run.summary).get(store)
-                ax.step(data["time_h"] / 24, data["level"], where="post", color=run_colour(i), linewidth=0.9,
-                        alpha=0.85, label=f"{run.name} (mean {data['level'].mean():,.1f}" +
-                        (f", capacity {cap:,.0f})" if cap is not None else ")"))
+                _draw_levels(ax, data, None, run_colour(i), run.name, envelope=long, fill=len(frames) < 3)
                 if cap is not None:
-                    ax.axhline(cap, color=run_colour(i), linestyle="--", linewidth=1)
-            ax.set_ylim(0, ax.get_ylim()[1] * 1.2)
+                    ax.axhline(cap, color=run_colour(i), linestyle="--", linewidth=1,
+                               label=f"{run.name}: capacity {cap:,.0f}")
+            ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
             ax.set_ylabel("cars in store")
-            ax.set_title(f"{store} (dashed: capacity in the run's colour)", loc="left", fontsize=10)
-            ax.legend(loc="upper left", ncol=2)
-        axes[-1].set_xlabel("day from the simulation start (warm-up included)")
-        fig.suptitle("Store levels per run (first replication)", x=0.01, ha="left", fontsize=12, fontweight="bold")
+            ax.set_xlabel("day from the simulation start (warm-up included)")
+            ax.set_title(f"{store}" + (": daily mean (line) and daily low–high (band)" if long else ": hourly"),
+                         loc="left", fontsize=10)
+            ax.legend(loc="upper left", ncol=3, fontsize=8)
     return fig
 
 
@@ -633,6 +670,8 @@ def compare_headcount_plot(runs) -> Figure:
         ax.set_ylabel("people on the payroll (all shifts)")
         _thousands(ax)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
-        ax.set_title("Headcount per run by shop (all shifts)", loc="left")
+        missing = [r.name for r in runs if all(r is not u for _, u in usable)]
+        ax.set_title("Headcount per run by shop (all shifts)" +
+                     (f"; no staffing in {', '.join(missing)}" if missing else ""), loc="left")
         ax.legend(loc="upper left")
     return fig

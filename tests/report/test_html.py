@@ -1,0 +1,283 @@
+"""The HTML reports: self-contained, every plot present, and rendered by a real browser without errors."""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.report import plots
+from sim.report.flow import plant_flow_plot
+from sim.report.folder import RunData, from_result
+from sim.report.html import comparison_report_html, run_report_html
+
+SMALL = Path(__file__).parents[1] / "small.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
+RUN_PLOTS = {"output", "flow", "states", "stores", "headcount"}
+COMPARISON_PLOTS = {"annual", "output-weekly", "loaded", "stores", "headcount"}
+
+
+def _run_data(result) -> RunData:
+    """from_result, or the same by hand on a tree whose RunResult lacks a newer table."""
+    try:
+        return from_result(result)
+    except AttributeError:
+        empty = pd.DataFrame()
+        return RunData(result.summary["scenario"], None, result.summary, result.stations, result.buffers,
+                       result.throughput, result.staffing, result.workload,
+                       getattr(result, "store_levels", empty), getattr(result, "pools", empty),
+                       result.summary.get("replication_values", {}))
+
+
+def synthetic_store_levels(summary: dict, seed: int = 0) -> pd.DataFrame:
+    """Hourly levels of each store of a run: a bounded random walk."""
+    rng = np.random.default_rng(seed)
+    hours = int((summary["simulated_days"] + summary["warmup_days"]) * 24)
+    frames = []
+    for store in summary["resolved_scenario"]["stores"]:
+        level = np.zeros(hours, dtype=int)
+        for h in range(1, hours):
+            level[h] = min(store["capacity"], max(0, level[h - 1] + rng.integers(-3, 5)))
+        frames.append(pd.DataFrame({"replication": 0, "time_h": np.arange(hours, dtype=float),
+                                    "store": store["name"], "level": level}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def small_run() -> RunData:
+    run = _run_data(sim.run(SMALL, replications=2))
+    if run.store_levels is None or run.store_levels.empty:
+        run = replace(run, store_levels=synthetic_store_levels(run.summary))
+    return run
+
+
+@pytest.fixture(scope="module")
+def other_run() -> RunData:
+    run = _run_data(sim.run(SMALL, replications=2, seed=11))
+    return replace(run, name="small-seed-11")
+
+
+@pytest.fixture(scope="module")
+def run_page(small_run) -> str:
+    return run_report_html(small_run)
+
+
+@pytest.fixture(scope="module")
+def comparison_page(small_run, other_run) -> str:
+    return comparison_report_html([small_run, other_run])
+
+
+def _plots(page: str) -> dict[str, str]:
+    """data-plot id -> decoded SVG text."""
+    found = {}
+    for src, plot in re.findall(r'<img src="([^"]+)"[^>]*data-plot="([^"]+)"', page):
+        assert src.startswith("data:image/svg+xml;base64,"), plot
+        found[plot] = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    return found
+
+
+# ---------------------------------------------------------------- the page as text
+
+
+@pytest.mark.parametrize("which", ["run", "comparison"])
+def test_page_is_self_contained(which, run_page, comparison_page):
+    page = run_page if which == "run" else comparison_page
+    assert page.startswith("<!DOCTYPE html>")
+    for attr in re.findall(r'\b(?:src|href)\s*=\s*"([^"]*)"', page, flags=re.I):
+        assert attr.startswith(("data:", "#")), attr[:80]
+    assert not re.search(r"(?:src|href)\s*=\s*['\"]?\s*(?:https?:)?//", page, flags=re.I)
+    assert "url(" not in page.lower()
+    assert "<link" not in page.lower() and "<script" not in page.lower() and "@import" not in page.lower()
+    for name, svg in _plots(page).items():
+        root = ET.fromstring(svg)  # well-formed
+        assert root.tag.endswith("svg"), name
+        links = [v for el in root.iter() for k, v in el.attrib.items() if k.endswith("href")]
+        assert all(v.startswith("#") for v in links), name  # only references inside the same image
+
+
+def test_run_page_has_every_plot_and_section(run_page, small_run):
+    found = _plots(run_page)
+    assert set(found) == RUN_PLOTS
+    assert "data-error" not in run_page  # no plot fell back to its placeholder
+    assert all(len(svg) > 5000 for svg in found.values())
+    for anchor in ("summary", "output", "flow", "shops", "stations", "stores", "staffing"):
+        assert f'id="{anchor}"' in run_page
+    s = small_run.summary
+    assert f"{s['throughput']['annual_units']['mean']:,.0f}" in run_page  # thousands separators
+    for station in small_run.stations["station"]:
+        assert f"<td>{station}</td>" in run_page
+    assert "WBS" in run_page
+
+
+def test_comparison_page_has_every_plot_and_a_kpi_row_per_figure(comparison_page, small_run, other_run):
+    assert set(_plots(comparison_page)) == COMPARISON_PLOTS
+    assert "data-error" not in comparison_page
+    kpi = comparison_page.split('class="kpi"', 1)[1].split("</table>", 1)[0]
+    for name in (small_run.name, other_run.name):
+        assert f">{name}</th>" in kpi
+    for label in ("annual output (cars/yr)", "attainment", "JPH paint", "bottleneck", "headcount",
+                  "lead time mean (h)"):
+        assert f"<td>{label}</td>" in kpi
+    assert 'class="delta"' in kpi  # the second run against the first
+
+
+def test_text_from_the_scenario_is_escaped(small_run):
+    evil = '<script>alert("x")</script> & <b>'
+    summary = {**small_run.summary, "description": evil, "scenario": "a<b"}
+    page = run_report_html(replace(small_run, name="a<b", summary=summary))
+    assert "<script>" not in page and "<b>" not in page.split("<body>", 1)[1].split("<main>", 1)[0]
+    assert html_lib.escape(evil) in page
+    assert "a&lt;b" in page
+
+
+def test_a_plot_that_fails_leaves_a_note_not_a_broken_page(small_run):
+    broken = replace(small_run, stations=small_run.stations.drop(columns=["shop"]))
+    page = run_report_html(broken)
+    assert set(_plots(page)) == RUN_PLOTS
+    assert 'data-error="states"' in page
+
+
+def test_comparison_needs_two_runs(small_run):
+    with pytest.raises(ValueError):
+        comparison_report_html([small_run])
+
+
+# ---------------------------------------------------------------- plots
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for ax in fig.axes for t in ax.texts + [ax.title]) + " " + \
+        " ".join(t.get_text() for t in fig.texts)
+
+
+def test_store_plot_says_no_samples_without_levels(small_run):
+    run = replace(small_run, store_levels=pd.DataFrame())
+    fig = plots.store_levels_plot(run)
+    assert "no samples" in _texts(fig)
+    assert "no samples" in _texts(plots.compare_store_plot([run, run]))
+    page = run_report_html(run)  # the page keeps its plot
+    assert set(_plots(page)) == RUN_PLOTS
+
+
+def test_store_plot_draws_synthetic_levels_with_capacity(small_run):
+    levels = synthetic_store_levels(small_run.summary, seed=5)
+    fig = plots.store_levels_plot(replace(small_run, store_levels=levels))
+    ax = fig.axes[0]
+    assert "WBS" in ax.get_title(loc="left")
+    capacity = [line for line in ax.get_lines() if list(line.get_ydata()) == [40, 40]]
+    assert capacity, "capacity line of WBS (40)"
+    long = levels.assign(time_h=levels["time_h"] * 40)  # a long horizon: whole view plus a one-week zoom
+    fig = plots.store_levels_plot(replace(small_run, store_levels=long))
+    assert len(fig.axes) == 2 and "one week" in fig.axes[1].get_title(loc="left")
+
+
+def test_unknown_share_columns_are_states(small_run):
+    stations = small_run.stations.assign(share_training=0.01)
+    assert plots.state_columns(stations)[-1] == "training"
+    assert "share_line_active" not in [f"share_{s}" for s in plots.state_columns(stations)]
+    run = replace(small_run, stations=stations)
+    legend = [t.get_text() for t in plots.station_states_plot(run).legends[0].get_texts()]
+    assert "training" in legend and "working" in legend
+    assert ">training</th>" in run_report_html(run)
+
+
+def test_output_plot_has_target_per_day(small_run):
+    fig = plots.output_plot(small_run)
+    ax = fig.axes[0]
+    per_day = small_run.summary["target"]["annual_units"] / small_run.summary["working_days_per_year"]
+    target = [c for c in ax.collections if "target" in (c.get_label() or "")]
+    assert target
+    ys = {round(seg[0][1], 6) for seg in target[0].get_segments()}
+    assert ys == {round(per_day, 6)}  # every simulated day of small.yaml is a working day
+    assert len(ax.patches) == len(small_run.throughput["day"].unique()) * small_run.throughput["model"].nunique()
+
+
+def test_flow_groups_paced_lines_and_draws_the_quality_loop(small_run):
+    fig = plant_flow_plot(small_run)
+    text = _texts(fig)
+    assert "main line" in text and "2 stations" in text  # body's paced line is one box
+    assert "respot" in text and "ed_oven" in text and "conveyor" in text
+    assert "WBS" in text and "spot_repair" in text
+    assert "straight back" in text  # the repaint path without a repair station
+    loops = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyArrowPatch" and p.get_linestyle() != "-"]
+    assert len(loops) == 3  # inspection -> spot_repair -> inspection, inspection -> topcoat
+
+
+def test_headcount_plot_without_staffing_says_so(small_run):
+    run = replace(small_run, staffing=pd.DataFrame(columns=["shop", "shift", "role", "group", "headcount"]))
+    assert "no headcount" in _texts(plots.headcount_plot(run))
+    staffing = pd.DataFrame({"shop": ["body", "body", "paint"], "shift": [1, 2, 1], "role": ["operator"] * 3,
+                             "group": ["direct"] * 3, "headcount": [10, 8, 5]})
+    fig = plots.headcount_plot(replace(small_run, staffing=staffing))
+    assert "23 people" in fig.axes[0].get_title(loc="left")
+
+
+# ---------------------------------------------------------------- in a real browser
+
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener('error', function (e) {
+  window.__errors.push(e.message || ('failed to load ' + (e.target && (e.target.tagName || ''))));
+}, true);
+window.addEventListener('load', function () {
+  var plots = Array.prototype.map.call(document.querySelectorAll('img, svg'), function (el) {
+    var r = el.getBoundingClientRect();
+    return {plot: el.getAttribute('data-plot'), w: r.width, h: r.height,
+            nw: el.naturalWidth || 0, nh: el.naturalHeight || 0, complete: el.complete !== false};
+  });
+  document.title = 'PROBE' + JSON.stringify({plots: plots, errors: window.__errors});
+});
+</script>"""
+
+
+def _chromium_or_skip() -> Path:
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium); CI must render the report")
+    pytest.skip(f"{CHROMIUM} not installed")
+
+
+def _render(page: str, tmp_path: Path) -> tuple[dict, str]:
+    chromium = _chromium_or_skip()
+    probed = page.replace("<head>", "<head>" + PROBE, 1)
+    file = tmp_path / "report.html"
+    file.write_text(probed, encoding="utf-8")
+    profile = tmp_path / "profile"
+    cmd = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-extensions", "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}",
+           "--window-size=1400,2000", "--virtual-time-budget=5000", "--dump-dom", file.as_uri()]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    match = re.search(r"<title>PROBE(.*?)</title>", done.stdout, flags=re.S)
+    assert match, f"no probe result; chromium said: {done.stderr[-2000:]}"
+    return json.loads(html_lib.unescape(match.group(1))), done.stderr
+
+
+@pytest.mark.parametrize("which", ["run", "comparison"])
+def test_page_renders_in_chromium_without_errors(which, run_page, comparison_page, tmp_path):
+    page = run_page if which == "run" else comparison_page
+    probe, log = _render(page, tmp_path)
+    console = [line for line in log.splitlines() if "CONSOLE" in line]
+    assert not console, console
+    assert probe["errors"] == []
+    shown = {p["plot"]: p for p in probe["plots"] if p["plot"]}
+    assert set(shown) == (RUN_PLOTS if which == "run" else COMPARISON_PLOTS)
+    for name, p in shown.items():
+        assert p["complete"] and p["nw"] > 0 and p["nh"] > 0, (name, p)
+        assert p["w"] > 300 and p["h"] > 50, (name, p)  # laid out at a readable size
