@@ -14,6 +14,9 @@ import json
 import shutil
 from pathlib import Path
 
+from .folder import from_result
+from .html import run_report_html
+
 RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
                 "pools.csv", "store_levels.csv", "report.html", "run.json")
 
@@ -36,6 +39,7 @@ def write_results(result, out_dir: Path, wall_seconds: float) -> tuple[Path, Pat
     result.workload.to_csv(out_dir / "workload.csv", index=False)
     result.pools.to_csv(out_dir / "pools.csv", index=False, float_format="%.6g")
     result.store_levels.to_csv(out_dir / "store_levels.csv", index=False)
+    (out_dir / "report.html").write_text(run_report_html(from_result(result)), encoding="utf-8")
     meta = {
         "run_id": _run_id(text),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

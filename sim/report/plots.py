@@ -245,7 +245,12 @@ def station_states_plot(run) -> Figure:
     st = run.stations
     if st.empty:
         return placeholder(title, "no stations table in this run")
-    states = [s for s in state_columns(st) if s == "working" or st[f"share_{s}"].fillna(0).gt(0).any()]
+    # shares of on-shift time: off shift is the same for every station of a shop and would squeeze
+    # the losses into a sliver; it is stated in each panel's title instead
+    states = [s for s in state_columns(st) if s != "off_shift"
+              and (s == "working" or st[f"share_{s}"].fillna(0).gt(0).any())]
+    on_shift = (1 - st["share_off_shift"]).where(lambda v: v > 0) if "share_off_shift" in st else 1
+    st = st.assign(**{f"share_{s}": st[f"share_{s}"] / on_shift for s in states})
     order = _station_order(run)
     shops = [shop for shop in order if shop in set(st["shop"])]
     b = run.summary.get("bottleneck") or {}
@@ -278,7 +283,9 @@ def station_states_plot(run) -> Figure:
             _percent(ax)
             ax.xaxis.set_ticks_position("both")
             ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
-            ax.set_title(f"{shop} shop: {len(rows)} stations in flow order", loc="left")
+            off = float(rows["share_off_shift"].iloc[0]) if "share_off_shift" in rows else 0.0
+            ax.set_title(f"{shop} shop: {len(rows)} stations in flow order (off shift {100 * off:.0f}% of "
+                         "calendar time, not drawn)", loc="left")
             # paced lines as shaded bands, with the line's name at the right
             lines = rows["line"] if "line" in rows else pd.Series([None] * len(rows), index=rows.index)
             kinds = rows["kind"] if "kind" in rows else pd.Series([""] * len(rows), index=rows.index)
@@ -320,7 +327,7 @@ def station_states_plot(run) -> Figure:
                     ax.text(0.995, where, f"{what} (active {100 * b.get('active_share', 0):.1f}% of shift time)",
                             ha="right", va="center", fontsize=8, color="#b00000", fontweight="bold", zorder=5,
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#b00000", "lw": 0.8})
-        axes[-1].set_xlabel("share of the measured window (calendar time, nights and weekends included)")
+        axes[-1].set_xlabel("share of on-shift time in the measured window")
         handles = [Patch(color=state_colour(s), label=state_label(s)) for s in states]
         fig.legend(handles=handles, loc="outside upper left", ncol=4, fontsize=8.5)
     return fig
