@@ -8,7 +8,8 @@ def test_run_writes_results_and_keeps_earlier_run(tmp_path, small_path, capsys):
     args = ["run", str(small_path), "--results", str(tmp_path), "-n", "2", "--seed", "7", "--jobs", "1"]
     assert main(args) == 0
     out = tmp_path / "small"
-    for name in ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "run.json"):
+    for name in ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
+                 "pools.csv", "store_levels.csv", "report.html", "run.json"):
         assert (out / name).exists(), name
     first = (out / "summary.json").read_bytes()
     summary = json.loads(first)
