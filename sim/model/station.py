@@ -50,24 +50,28 @@ class Station:
         while True:
             car = source.try_get()
             if car is None:
-                w0 = clock.worked(env.now)
-                self.waiting[k] = (STARVED, w0)
-                car = yield source.get()
-                self.waiting[k] = None
-                failures.idle(STARVED, w0, clock.worked(env.now), account)
+                car = yield from self._wait(k, STARVED, source.get())
             self.holding[k] = car
             w_end = failures.work(clock.worked(env.now), self.cycle[car.model](), account)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             target, priority = self.output.route(car)
             if target is not None and not target.try_put(car, priority):
-                w0 = clock.worked(env.now)
-                self.waiting[k] = (BLOCKED, w0)
-                yield target.put(car, priority)
-                self.waiting[k] = None
-                failures.idle(BLOCKED, w0, clock.worked(env.now), account)
+                yield from self._wait(k, BLOCKED, target.put(car, priority))
             self.holding[k] = None
             if lo <= env.now < hi:
                 self.completions += 1
+
+    def _wait(self, k: int, state: int, event):
+        """Wait for ``event`` in ``state`` (starved, blocked, labour); returns its value.
+
+        Only cars that must wait pay for this generator: a free flow never enters it.
+        """
+        w0 = self.clock.worked(self.env.now)
+        self.waiting[k] = (state, w0)
+        value = yield event
+        self.waiting[k] = None
+        self.failures[k].idle(state, w0, self.clock.worked(self.env.now), self.accounts[k])
+        return value
 
     def finish(self) -> None:
         """Close the open waiting intervals at the end of the run."""
@@ -114,19 +118,11 @@ class PooledStation(Station):
         while True:
             car = source.try_get()
             if car is None:
-                w0 = clock.worked(env.now)
-                self.waiting[k] = (STARVED, w0)
-                car = yield source.get()
-                self.waiting[k] = None
-                failures.idle(STARVED, w0, clock.worked(env.now), account)
+                car = yield from self._wait(k, STARVED, source.get())
             self.holding[k] = car
             taken = pool.try_take(needed, slower)
             if not taken:
-                w0 = clock.worked(env.now)
-                self.waiting[k] = (LABOUR, w0)
-                taken = yield pool.request(needed, slower, w0)
-                self.waiting[k] = None
-                failures.idle(LABOUR, w0, clock.worked(env.now), account)
+                taken = yield from self._wait(k, LABOUR, pool.request(needed, slower, clock.worked(env.now)))
             work = self.cycle[car.model]()
             if taken < needed:
                 work *= needed / taken
@@ -135,11 +131,7 @@ class PooledStation(Station):
             pool.release(taken)
             target, priority = self.output.route(car)
             if target is not None and not target.try_put(car, priority):
-                w0 = clock.worked(env.now)
-                self.waiting[k] = (BLOCKED, w0)
-                yield target.put(car, priority)
-                self.waiting[k] = None
-                failures.idle(BLOCKED, w0, clock.worked(env.now), account)
+                yield from self._wait(k, BLOCKED, target.put(car, priority))
             self.holding[k] = None
             if lo <= env.now < hi:
                 self.completions += 1

@@ -176,7 +176,7 @@ def _option(settings: dict) -> str:
     parts = []
     for key, value in settings.items():
         kind, _, what = key.partition(".")
-        parts.append({"shifts": f"{what} {value} shifts", "takt": f"{what} takt {value:g} s",
+        parts.append({"shifts": f"{what} {value} shift{'s' if value != 1 else ''}", "takt": f"{what} takt {value:g} s",
                       "pool": f"pool {what} {value}"}.get(kind, f"{key} {value}"))
     return ", ".join(parts) or "as given"
 
