@@ -20,7 +20,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..scenario.schema import Scenario, Shop
-from ..scenario.units import ALL_MODELS
 from ..model.plant import _flow_groups
 
 
@@ -65,13 +64,13 @@ def _row(shop, station, kind, servers, cycle, availability, visits, rate, line=N
 
 def _mix_cycle(station, shares, scenario) -> float:
     """Mix-weighted mean cycle time in seconds, work-content factors applied."""
-    total = 0.0
-    for model in scenario.product.models:
-        own = model.name in station.cycle_time
-        dist = station.cycle_time[model.name] if own else station.cycle_time[ALL_MODELS]
-        scale = 1.0 if own or not station.scale_by_work_content else model.work_content
-        total += shares[model.name] * dist.mean * scale
-    return total
+    return sum(shares[model.name] * model_cycle(station, model) for model in scenario.product.models)
+
+
+def model_cycle(station, model) -> float:
+    """Mean cycle time of one model at a station, in seconds."""
+    dist, scale = station.time_for(model)
+    return dist.mean * scale
 
 
 def _downtime_ratio(failures) -> float:

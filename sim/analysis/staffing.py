@@ -25,8 +25,7 @@ import math
 import pandas as pd
 
 from ..scenario.schema import Scenario, Station
-from ..scenario.units import ALL_MODELS
-from .capacity import _mix_cycle, _visits
+from .capacity import _visits, model_cycle
 
 DIRECT_ROLES = ("operator", "pool operator", "break relief", "team leader", "absence reserve (direct)")
 PLANT = "plant"
@@ -38,8 +37,7 @@ def _ceil(x: float) -> int:
 
 def crew(station: Station, scenario: Scenario) -> float:
     """Operators per server of a station for the mix."""
-    per_model = station.operators
-    values = {m.name: per_model.get(m.name, per_model.get(ALL_MODELS, 0.0)) for m in scenario.product.models}
+    values = {m.name: station.operators_for(m.name) for m in scenario.product.models}
     if scenario.staffing.crew_sizing == "most_demanding":
         return float(max(values.values()))
     shares = scenario.product.shares
@@ -119,7 +117,7 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
         for station in shop.stations:
             if station.cycle_time is None:
                 continue
-            content = sum(shares[m.name] * _operators(station, m.name) * _model_cycle(station, m)
+            content = sum(shares[m.name] * station.operators_for(m.name) * model_cycle(station, m)
                           for m in scenario.product.models) * max(visits[station.name], 1e-12)
             line = shop.lines.get(station.line) if station.line else None
             takt = line.takt if line is not None and line.takt else planned
@@ -129,17 +127,6 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
                          "work_content_min": round(content / 60.0, 3), "assigned": assigned,
                          "needed": round(needed, 3), "gap": round(assigned - needed, 3)})
     return pd.DataFrame(rows)
-
-
-def _operators(station: Station, model: str) -> float:
-    return station.operators.get(model, station.operators.get(ALL_MODELS, 0.0))
-
-
-def _model_cycle(station: Station, model) -> float:
-    own = model.name in station.cycle_time
-    dist = station.cycle_time[model.name] if own else station.cycle_time[ALL_MODELS]
-    scale = 1.0 if own or not station.scale_by_work_content else model.work_content
-    return dist.mean * scale
 
 
 def staffing_summary(scenario: Scenario, table: pd.DataFrame, annual_output: float,

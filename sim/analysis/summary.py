@@ -109,6 +109,9 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     plant_static = min(s["annual_units"] for s in static.values())
     lead = np.concatenate([r.lead_times for r in reps]) if reps else np.array([])
     by_market = {m: _annual(reps, lambda r, m=m: r.scalars["by_market"][m]) for m in ("export", "domestic")}
+    by_model = {n: _annual(reps, lambda r, n=n: r.scalars["by_model"][n]) for n in scenario.model_names}
+    jph = {shop: mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop] for r in reps])
+           for shop in scenario.shops}
     export_share = [r.scalars["by_market"]["export"] / max(1, r.scalars["completed"]) for r in reps]
     winners = [_resource(bottleneck(r.stations)) for r in reps]
     found = bottleneck(stations)
@@ -123,10 +126,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "working_days_per_year": per_year,
         "throughput": {
             "annual_units": annual,
-            "by_model": {name: _annual(reps, lambda r, n=name: r.scalars["by_model"][n])["mean"]
-                         for name in scenario.model_names},
-            "by_model_ci": {name: _annual(reps, lambda r, n=name: r.scalars["by_model"][n])
-                            for name in scenario.model_names},
+            "by_model": {name: ci["mean"] for name, ci in by_model.items()},
+            "by_model_ci": by_model,
             "by_market": {m: v["mean"] for m, v in by_market.items()},
             "by_market_ci": by_market,
             "export_share": round(float(np.mean(export_share)), 4),
@@ -139,10 +140,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
             "met": bool(annual["mean"] >= target.annual_units),
             "met_with_95_confidence": bool(annual["ci95_low"] is not None and annual["ci95_low"] >= target.annual_units),
         },
-        "jph": {shop: round(mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop]
-                                     for r in reps])["mean"], 3) for shop in scenario.shops},
-        "jph_ci": {shop: _rounded(mean_ci([r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop]
-                                           for r in reps])) for shop in scenario.shops},
+        "jph": {shop: round(ci["mean"], 3) for shop, ci in jph.items()},
+        "jph_ci": {shop: _rounded(ci) for shop, ci in jph.items()},
         "bottleneck": {**found, "method": METHOD,
                        "share_of_replications": round(winners.count(_resource(found)) / len(reps), 3)},
         "lead_time_hours": {

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import deque
 
 from .calendar import DAY
+from .states import StateAccount
 
 
 class LabourPool:
@@ -49,6 +50,7 @@ class LabourPool:
         self.shift_starts = shift_starts
         self.clock = clock
         self.lo, self.hi = window_w
+        self.window = StateAccount(*window_w)  # for its clipping to the measured window
         self.window_t = window_t
         self.present = 0
         self.busy = 0
@@ -119,15 +121,17 @@ class LabourPool:
         """Operators given now (0: the request must wait, see ``request``)."""
         if self.queue:
             return 0
+        take = self._grant(needed, slower)
+        if take:
+            self._take(self.clock.worked(self.env.now), take, needed)
+        return take
+
+    def _grant(self, needed: int, slower: bool) -> int:
+        """Operators a request gets from those free now: all it needs, or with ``slower`` at least one."""
         free = self.present - self.busy
         if free >= needed:
-            take = needed
-        elif slower and free >= 1:
-            take = free
-        else:
-            return 0
-        self._take(self.clock.worked(self.env.now), take, needed)
-        return take
+            return needed
+        return free if slower and free >= 1 else 0
 
     def request(self, needed: int, slower: bool, w0: float):
         """Event whose value is the operators given (after ``try_take`` returned 0)."""
@@ -150,22 +154,13 @@ class LabourPool:
         queue = self.queue
         while queue:
             event, needed, slower, w0 = queue[0]
-            free = self.present - self.busy
-            if free >= needed:
-                take = needed
-            elif slower and free >= 1:
-                take = free
-            else:
+            take = self._grant(needed, slower)
+            if not take:
                 return
             queue.popleft()
             self._take(w, take, needed)
-            self.wait_s += self._clipped(w0, w)
+            self.wait_s += self.window.clipped(w0, w)
             event.succeed(take)
-
-    def _clipped(self, a: float, b: float) -> float:
-        a = a if a > self.lo else self.lo
-        b = b if b < self.hi else self.hi
-        return b - a if b > a else 0.0
 
     def stuck(self) -> bool:
         """The first waiting request needs more operators than any shift of the pool has."""
@@ -179,7 +174,7 @@ class LabourPool:
         w = self.clock.worked(self.env.now)
         self._advance(w)
         for _, _, _, w0 in self.queue:
-            self.wait_s += self._clipped(w0, w)
+            self.wait_s += self.window.clipped(w0, w)
 
 
 def shift_starts(shifts, days, until: float) -> list[tuple[float, int]]:

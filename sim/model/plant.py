@@ -13,7 +13,6 @@ import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario, Shop
-from ..scenario.units import ALL_MODELS
 from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
 from .calendar import PlantDays, ShiftClock, shift_windows
 from .car import Car
@@ -204,6 +203,7 @@ class Plant:
     def _node(self, shop_name: str, shop: Shop, group: list, clock, window_w):
         first = group[0]
         prefix = f"{shop_name}.{first.name}"
+        models = self.scenario.product.models
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.index_time)
@@ -212,13 +212,12 @@ class Plant:
                              conveyor.index_time, 0.0, True, fails, clock, window_w, self.window_t)
         if first.line is not None:
             line = shop.lines[first.line]
-            cycle = np.array([[self._time(st, m).value * self._scale(st, m) for m in range(len(self.model_names))]
-                              for st in group])
+            cycle = np.array([[dist.value * scale for dist, scale in map(st.time_for, models)] for st in group])
             fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}") for st in group]
             return PacedLine(self.env, shop_name, first.line, [st.name for st in group], list(range(len(group))),
                              cycle, line.takt, line.transfer_time, False, fails, clock, window_w, self.window_t)
-        cycle = [self.streams.sampler(self._time(first, m), f"{prefix}.cycle.{self.model_names[m]}",
-                                      self._scale(first, m)) for m in range(len(self.model_names))]
+        cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
+                 for model, (dist, scale) in zip(models, map(first.time_for, models))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
         args = (self.env, shop_name, first.name, first.servers, cycle, failures, clock, window_w, self.window_t)
         if first.labour_pool is not None:
@@ -231,16 +230,6 @@ class Plant:
             return None
         return (self.streams.sampler(spec.between, f"{name}.failure"),
                 self.streams.sampler(spec.repair, f"{name}.repair"))
-
-    def _time(self, station, m: int):
-        per_model = station.cycle_time
-        return per_model.get(self.model_names[m], per_model.get(ALL_MODELS))
-
-    def _scale(self, station, m: int) -> float:
-        """Work-content factor of model m, applied to a station's default time only."""
-        if self.model_names[m] in station.cycle_time or not station.scale_by_work_content:
-            return 1.0
-        return self.scenario.product.models[m].work_content
 
     # ------------------------------------------------------------ running
 

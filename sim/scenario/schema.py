@@ -258,6 +258,17 @@ class Station(Model):
     when_short: Literal["wait", "slower"] = "wait"
     """With fewer pool operators free than needed: wait for all, or start with those free and work slower."""
 
+    def time_for(self, model: "CarModel"):
+        """(distribution, scale) of this station's cycle for a model: its own time unscaled,
+        or the default scaled by the model's work_content (unless scale_by_work_content is off)."""
+        if model.name in self.cycle_time:
+            return self.cycle_time[model.name], 1.0
+        return self.cycle_time[ALL_MODELS], (model.work_content if self.scale_by_work_content else 1.0)
+
+    def operators_for(self, model: str) -> float:
+        """Operators per server for a model."""
+        return self.operators.get(model, self.operators.get(ALL_MODELS, 0.0))
+
     @model_validator(mode="after")
     def _time_or_conveyor(self):
         if (self.cycle_time is None) == (self.conveyor is None):
