@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..scenario.schema import Scenario, Shop
-from ..model.plant import _flow_groups
+from ..scenario.topology import flow_groups, mix_cycle, off_line, visits as station_visits
 
 
 def station_capacity(scenario: Scenario) -> pd.DataFrame:
@@ -28,8 +28,8 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
     shares = scenario.product.shares
     rows = []
     for shop_name, shop in scenario.shops.items():
-        visits = _visits(shop)
-        for group in _flow_groups(shop) + [[s] for s in shop.stations if s.off_line]:
+        visits = station_visits(shop)
+        for group in flow_groups(shop) + [[s] for s in off_line(shop)]:
             rows.extend(_group_rows(shop_name, shop, group, shares, scenario, visits))
     return pd.DataFrame(rows)
 
@@ -43,13 +43,13 @@ def _group_rows(shop_name, shop: Shop, group, shares, scenario, visits) -> list[
                      availability, visits[first.name], rate)]
     if first.line is not None:
         line = shop.lines[first.line]
-        cycles = [_mix_cycle(st, shares, scenario) for st in group]
+        cycles = [mix_cycle(st, scenario.product.models, shares) for st in group]
         index = max([line.takt or 0.0] + [c + line.transfer_time for c in cycles])
         availability = 1.0 / (1.0 + sum(_downtime_ratio(st.failures) for st in group))
         rate = 3600.0 / index * availability
         return [_row(shop_name, st.name, "line", 1, cycle, availability, visits[st.name], rate, line=first.line)
                 for st, cycle in zip(group, cycles)]
-    cycle = _mix_cycle(first, shares, scenario)
+    cycle = mix_cycle(first, scenario.product.models, shares)
     availability = _availability(first.failures)
     rate = first.servers * 3600.0 / cycle * availability
     return [_row(shop_name, first.name, "station", first.servers, cycle, availability, visits[first.name], rate)]
@@ -62,17 +62,6 @@ def _row(shop, station, kind, servers, cycle, availability, visits, rate, line=N
             "cars_per_hour": rate / visits}
 
 
-def _mix_cycle(station, shares, scenario) -> float:
-    """Mix-weighted mean cycle time in seconds, work-content factors applied."""
-    return sum(shares[model.name] * model_cycle(station, model) for model in scenario.product.models)
-
-
-def model_cycle(station, model) -> float:
-    """Mean cycle time of one model at a station, in seconds."""
-    dist, scale = station.time_for(model)
-    return dist.mean * scale
-
-
 def _downtime_ratio(failures) -> float:
     if failures is None:
         return 0.0
@@ -81,27 +70,6 @@ def _downtime_ratio(failures) -> float:
 
 def _availability(failures) -> float:
     return 1.0 / (1.0 + _downtime_ratio(failures))
-
-
-def _visits(shop: Shop) -> dict[str, float]:
-    """Expected visits per finished car of each station, from the quality loop."""
-    visits = {s.name: 0.0 if s.off_line else 1.0 for s in shop.stations}
-    quality = shop.quality
-    if quality is None:
-        return visits
-    failing = 1.0 - quality.first_pass_yield - quality.scrap
-    if failing <= 0:
-        return visits
-    reworks = failing / (1.0 - failing)
-    order = [s.name for s in shop.stations if not s.off_line]
-    inspection = order.index(quality.inspection)
-    for path in quality.rework:
-        if path.repair is not None:
-            visits[path.repair] += reworks * path.share
-        start = order.index(path.reenter)
-        for name in order[start:inspection + 1]:
-            visits[name] += reworks * path.share
-    return visits
 
 
 def shop_capacity(scenario: Scenario, working_days_per_year: float, stations: pd.DataFrame | None = None) -> dict:

@@ -13,10 +13,7 @@ without randomness (headcount, static capacity) differ exactly.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-from scipy import stats as _stats
+from .stats import paired_difference, welch_difference
 
 SIGNIFICANT = "significant"
 
@@ -76,16 +73,11 @@ def difference(base: dict, other: dict, key: str | None, base_value, other_value
                 "method": "cannot judge: a run has 1 replication" if one else "cannot judge: no per-replication values"}
     paired = base.get("seed") == other.get("seed") and len(a) == len(b)
     if paired:
-        d = np.asarray(b) - np.asarray(a)
-        n = d.size
-        half = float(_stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
-        centre, method = float(d.mean()), f"paired t (common random numbers, {n} replications)"
+        centre, half = paired_difference(a, b, confidence)
+        method = f"paired t (common random numbers, {len(a)} replications)"
     else:
-        va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
-        se = math.sqrt(va + vb)
-        dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else 1.0
-        half = float(_stats.t.ppf(0.5 + confidence / 2, dof) * se)
-        centre, method = float(np.mean(b) - np.mean(a)), "Welch t"
+        centre, half = welch_difference(a, b, confidence)
+        method = "Welch t"
     low, high = centre - half, centre + half
     return {"diff": diff, "ci95_low": low, "ci95_high": high,
             "significant": bool(low > 0 or high < 0), "method": method}

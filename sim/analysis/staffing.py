@@ -25,7 +25,7 @@ import math
 import pandas as pd
 
 from ..scenario.schema import Scenario, Station
-from .capacity import _visits, model_cycle
+from ..scenario.topology import model_cycle, visits as station_visits
 
 DIRECT_ROLES = ("operator", "pool operator", "break relief", "team leader", "absence reserve (direct)")
 PLANT = "plant"
@@ -112,7 +112,7 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
     rows = []
     shares = scenario.product.shares
     for shop_name, shop in scenario.shops.items():
-        visits = _visits(shop)
+        visits = station_visits(shop)
         planned = shop.shifts.count * shop.shifts.net_seconds * working_days_per_year / scenario.target.annual_units
         for station in shop.stations:
             if station.cycle_time is None:

@@ -1,8 +1,12 @@
-"""Confidence intervals.
+"""Confidence intervals: the one home of every t interval the project computes.
 
 Across replications: Student t on the replication means (independent runs).
 With a single replication: batch means over consecutive weeks of daily output,
-so that a one-run answer still says how precise it is.
+so that a one-run answer still says how precise it is. Differences between two
+runs: paired t when they drew common random numbers, Welch's t otherwise. The
+staffing search's test: the one-sided lower t bound of a mean.
+
+scipy is imported when a quantile is first needed, so ``import sim`` stays light.
 """
 
 from __future__ import annotations
@@ -10,7 +14,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as _stats
+
+
+def t_quantile(p: float, dof: float) -> float:
+    """The p-quantile of Student's t with ``dof`` degrees of freedom."""
+    from scipy import stats  # lazy: a second of import time that most commands never need
+
+    return float(stats.t.ppf(p, dof))
 
 
 def mean_ci(values, confidence: float = 0.95) -> dict:
@@ -20,7 +30,7 @@ def mean_ci(values, confidence: float = 0.95) -> dict:
     mean = float(x.mean()) if n else math.nan
     if n < 2:
         return {"mean": mean, "ci95_low": None, "ci95_high": None, "n": int(n)}
-    half = float(_stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    half = t_quantile(0.5 + confidence / 2, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
     return {"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "n": int(n)}
 
 
@@ -36,3 +46,28 @@ def batch_means_ci(series, batch: int, scale: float = 1.0, confidence: float = 0
     half = (out["ci95_high"] - out["ci95_low"]) / 2
     out["ci95_low"], out["ci95_high"] = out["mean"] - half, out["mean"] + half
     return out
+
+
+def paired_difference(a, b, confidence: float = 0.95) -> tuple[float, float]:
+    """(mean, half width) of b - a over paired replications (common random numbers)."""
+    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    n = d.size
+    half = t_quantile(0.5 + confidence / 2, n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
+    return float(d.mean()), half
+
+
+def welch_difference(a, b, confidence: float = 0.95) -> tuple[float, float]:
+    """(mean, half width) of mean(b) - mean(a) for two independent samples (Welch's t)."""
+    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else 1.0
+    return float(np.mean(b) - np.mean(a)), t_quantile(0.5 + confidence / 2, dof) * se
+
+
+def lower_bound(values, confidence: float) -> float:
+    """One-sided lower t bound of the mean (-inf with fewer than two values)."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    if n < 2:
+        return -math.inf
+    return float(x.mean()) - t_quantile(confidence, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)

@@ -32,8 +32,15 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def annual_factor(rep: ReplicationResult) -> float:
-    return rep.scalars["working_days_per_year"] / rep.scalars["working_days"]
+def annualised(rep: ReplicationResult, count: float) -> float:
+    """A count of the measured window as a yearly figure: count / working days in the window
+    x working days per year. The one place output is annualised."""
+    return count * (rep.scalars["working_days_per_year"] / rep.scalars["working_days"])
+
+
+def annual_units(rep: ReplicationResult) -> float:
+    """Annual output of one replication: finished cars of the window, annualised."""
+    return annualised(rep, rep.scalars["completed"])
 
 
 def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataFrame:
@@ -75,7 +82,7 @@ def throughput_table(reps: list[ReplicationResult]) -> pd.DataFrame:
 
 def _annual(reps: list[ReplicationResult], count) -> dict:
     """Mean and CI of an annualised count (a function of one replication)."""
-    values = [count(r) * annual_factor(r) for r in reps]
+    values = [annualised(r, count(r)) for r in reps]
     return _rounded(mean_ci(values))
 
 
@@ -85,7 +92,7 @@ def _annual_units(reps: list[ReplicationResult]) -> dict:
     rep = reps[0]
     daily = rep.daily.drop(columns=[c for c in ("day", "date") if c in rep.daily.columns]).sum(axis=1)
     batch = batch_means_ci(daily.to_numpy(), WEEK, rep.scalars["working_days_per_year"])
-    point = rep.scalars["completed"] * annual_factor(rep)
+    point = annual_units(rep)
     if batch is None:
         return _rounded({"mean": point, "ci95_low": None, "ci95_high": None, "n": 1})
     half = (batch["ci95_high"] - batch["ci95_low"]) / 2
@@ -183,11 +190,11 @@ def _resource(found: dict) -> tuple:
 
 def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
     """Per-replication KPIs, in replication order, for paired comparisons between runs."""
-    values = {"annual_units": [round(r.scalars["completed"] * annual_factor(r), 3) for r in reps]}
+    values = {"annual_units": [round(annual_units(r), 3) for r in reps]}
     for name in scenario.model_names:
-        values[f"by_model.{name}"] = [round(r.scalars["by_model"][name] * annual_factor(r), 3) for r in reps]
+        values[f"by_model.{name}"] = [round(annualised(r, r.scalars["by_model"][name]), 3) for r in reps]
     for market in ("export", "domestic"):
-        values[f"by_market.{market}"] = [round(r.scalars["by_market"][market] * annual_factor(r), 3) for r in reps]
+        values[f"by_market.{market}"] = [round(annualised(r, r.scalars["by_market"][market]), 3) for r in reps]
     for shop in scenario.shops:
         values[f"jph.{shop}"] = [round(r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop], 4) for r in reps]
     values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None

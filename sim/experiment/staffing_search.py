@@ -19,24 +19,26 @@ All candidates share the same seed, so they are compared on common random number
 
 from __future__ import annotations
 
-import copy
 import itertools
-import math
+import json
 from dataclasses import dataclass, field
-
-from scipy import stats as _stats
 
 from ..analysis.capacity import shop_capacity
 from ..analysis.staffing import headcount
-from ..model.calendar import plant_days
-from ..scenario import Scenario, validate_scenario
+from ..analysis.stats import lower_bound
+from ..analysis.summary import annual_units
+from ..model.calendar import DAY, plant_days
+from ..scenario import Scenario, with_overrides
 from .runner import run
 
 
 @dataclass
 class Candidate:
     settings: dict
-    """What this option changes: {'shifts.body': 2, 'takt.assembly.trim1': 120, 'pool.repair': 3}."""
+    """What this option chooses, as scenario paths: {'shops.body.shifts.count': 2,
+    'shops.assembly.lines.trim1.takt': 120, 'staffing.pools[repair].size': 3}."""
+    assignments: list[str]
+    """The --set overrides that turn the scenario into this option (its choices and what they imply)."""
     scenario: Scenario
     headcount: int
     static_capacity: float
@@ -55,81 +57,64 @@ class SearchResult:
 
     @property
     def pruned(self) -> int:
-        return sum(c.status == "pruned: static capacity below target" for c in self.candidates)
+        return sum(c.status == PRUNED for c in self.candidates)
+
+
+PRUNED = "pruned: static capacity below target"
+
+
+def option_axes(scenario: Scenario) -> list[tuple[str, list]]:
+    """(scenario path, allowed values) of every staffing option the search may change."""
+    options = scenario.staffing.options
+    axes: list[tuple[str, list]] = []
+    axes += [(f"shops.{shop}.shifts.count", values) for shop, values in options.shifts.items()]
+    for key, values in options.takt.items():
+        shop, _, line = key.partition(".")
+        axes.append((f"shops.{shop}.lines.{line}.takt", values))
+    axes += [(f"staffing.pools[{name}].size", values) for name, values in options.pools.items()]
+    return axes
 
 
 def candidates(scenario: Scenario) -> list[Candidate]:
     """Every combination of the scenario's staffing options, with headcount and static bound."""
-    options = scenario.staffing.options
-    axes: list[tuple[str, list]] = []
-    axes += [(f"shifts.{shop}", values) for shop, values in options.shifts.items()]
-    axes += [(f"takt.{line}", values) for line, values in options.takt.items()]
-    axes += [(f"pool.{name}", values) for name, values in options.pools.items()]
-    if not axes:
-        axes = [("as given", [None])]
+    axes = option_axes(scenario) or [("as given", [None])]
     per_year = plant_days(scenario.calendar, scenario.horizon).working_days_per_year
     out = []
     for values in itertools.product(*(v for _, v in axes)):
-        settings = {name: value for (name, _), value in zip(axes, values) if value is not None}
-        variant = apply(scenario, settings)
+        settings = {path: value for (path, _), value in zip(axes, values) if value is not None}
+        assignments = option_assignments(scenario, settings)
+        variant = with_overrides(scenario, assignments)
         static = min(s["annual_units"] for s in shop_capacity(variant, per_year).values())
-        out.append(Candidate(settings, variant, int(headcount(variant)["headcount"].sum()), static))
+        out.append(Candidate(settings, assignments, variant, int(headcount(variant)["headcount"].sum()), static))
     return out
 
 
-def apply(scenario: Scenario, settings: dict) -> Scenario:
-    """The scenario with the option's shift counts, takts and pool sizes (validated again)."""
-    raw = copy.deepcopy(scenario.model_dump(mode="json", exclude_defaults=False))
-    for key, value in settings.items():
-        kind, _, rest = key.partition(".")
-        if kind == "shifts":
-            _set_shift_count(raw["shops"][rest]["shifts"], value)
-        elif kind == "takt":
-            shop, _, line = rest.partition(".")
-            raw["shops"][shop]["lines"][line]["takt"] = value
-        elif kind == "horizon":  # a shorter measured window for a quicker search
-            raw["horizon"] = {"days": value, "years": None, "warmup_days": raw["horizon"]["warmup_days"]}
-        elif kind == "pool":
-            for pool in raw["staffing"]["pools"]:
-                if pool["name"] == rest:
-                    pool["size"] = value
-    _fit_pools_to_shifts(raw)
-    return validate_scenario(_json_ready(raw), f"{scenario.name} with {settings}")
+def option_assignments(scenario: Scenario, settings: dict) -> list[str]:
+    """The --set overrides of an option: its own choices, then what they imply.
 
-
-def _set_shift_count(shifts: dict, count: int) -> None:
-    """More shifts than fit in a day shorten each to 24 h / count (three 8 h shifts), keeping the breaks that fit."""
-    shifts["count"] = count
-    if count * shifts["length"] > 86400:
-        shifts["length"] = 86400 / count
-        shifts["breaks"] = [b for b in shifts["breaks"] if b["after"] + b["length"] <= shifts["length"]]
-
-
-def _fit_pools_to_shifts(raw: dict) -> None:
-    """A pool given per shift follows its shop's new shift count (its first shift's size repeats)."""
-    for pool in raw["staffing"]["pools"]:
-        count = raw["shops"][pool["shop"]]["shifts"]["count"]
-        if isinstance(pool["size"], list) and len(pool["size"]) != count:
-            pool["size"] = (pool["size"] + [pool["size"][0]] * count)[:count]
-
-
-def _json_ready(raw):
-    """model_dump(mode='json') writes the shop clock as seconds; the schema reads "HH:MM"."""
-    for shop in raw["shops"].values():
-        start = shop["shifts"]["start"]
-        if isinstance(start, (int, float)):
-            shop["shifts"]["start"] = f"{int(start // 3600):02d}:{int(start % 3600 // 60):02d}"
-    return raw
-
-
-def lower_bound(values: list[float], confidence: float) -> float:
-    """One-sided lower t bound of the mean."""
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return -math.inf
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return mean - float(_stats.t.ppf(confidence, n - 1)) * sd / math.sqrt(n)
+    More shifts than fit in a day shorten each to 24 h / count (three 8 h shifts), keeping
+    the breaks that fit; a pool sized per shift follows its shop's new shift count (its
+    first shift's size repeats).
+    """
+    out = [f"{path}={json.dumps(value)}" for path, value in settings.items()]
+    counts = {name: shop.shifts.count for name, shop in scenario.shops.items()}
+    for path, count in settings.items():
+        if not (path.startswith("shops.") and path.endswith(".shifts.count")):
+            continue
+        shop = path.split(".")[1]
+        counts[shop] = count
+        shifts = scenario.shops[shop].shifts
+        if count * shifts.length > DAY:
+            length = DAY / count
+            breaks = [{"after": b.after, "length": b.length} for b in shifts.breaks if b.after + b.length <= length]
+            out += [f"shops.{shop}.shifts.length={json.dumps(length)}",
+                    f"shops.{shop}.shifts.breaks={json.dumps(breaks)}"]
+    for pool in scenario.staffing.pools:
+        size = settings.get(f"staffing.pools[{pool.name}].size", pool.size)
+        count = counts[pool.shop]
+        if isinstance(size, list) and len(size) != count:
+            out.append(f"staffing.pools[{pool.name}].size={json.dumps((size + [size[0]] * count)[:count])}")
+    return out
 
 
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
@@ -138,14 +123,15 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
     """Search the options for the smallest headcount meeting ``target`` (default: the scenario's)."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
-    if days is not None:
-        scenario = apply(scenario, {"horizon.days": days})
+    if days is not None:  # a shorter measured window for a quicker search
+        horizon = {"days": days, "warmup_days": scenario.horizon.warmup_days}
+        scenario = with_overrides(scenario, [f"horizon={json.dumps(horizon)}"])
     target = float(target or scenario.target.annual_units)
     result = SearchResult(target, confidence, replications, candidates(scenario))
     feasible = []
     for c in result.candidates:
         if c.static_capacity < target:
-            c.status = "pruned: static capacity below target"
+            c.status = PRUNED
         else:
             feasible.append(c)
     feasible.sort(key=lambda c: (c.headcount, -c.static_capacity))
@@ -154,8 +140,7 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         if simulated >= max_simulated or (result.best is not None and after_best >= runners_up):
             break
         reps = run(c.scenario, replications=replications, seed=seed, jobs=jobs).replications
-        values = [r.scalars["completed"] * r.scalars["working_days_per_year"] / r.scalars["working_days"]
-                  for r in reps]
+        values = [annual_units(r) for r in reps]
         c.annual_mean = sum(values) / len(values)
         c.lower_bound = lower_bound(values, confidence)
         simulated += 1

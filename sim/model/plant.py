@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario, Shop
+from ..scenario.topology import flow_groups
 from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
 from .calendar import PlantDays, ShiftClock, shift_windows
 from .car import Car
@@ -141,7 +142,7 @@ class Plant:
         """Wire a shop's nodes; returns the exit router of its last node (target set by the caller)."""
         clock = self.clocks[shop_name]
         window_w = (clock.worked(self.window_t[0]), clock.worked(self.window_t[1]))
-        groups = _flow_groups(shop)
+        groups = flow_groups(shop)
         nodes = []
         for i, group in enumerate(groups):
             node = self._node(shop_name, shop, group, clock, window_w)
@@ -294,19 +295,6 @@ def _nothing_left(env) -> bool:
     ``env.peek()`` is never infinite after a run; that event is left out here.
     """
     return all(t == math.inf or priority < 0 for t, priority, _, _ in env._queue)
-
-
-def _flow_groups(shop: Shop) -> list[list]:
-    """Flow stations grouped into nodes: a paced line's run of stations is one node."""
-    groups: list[list] = []
-    for station in shop.stations:
-        if station.off_line:
-            continue
-        if station.line is not None and groups and groups[-1][0].line == station.line:
-            groups[-1].append(station)
-        else:
-            groups.append([station])
-    return groups
 
 
 def _launch_sequence(scenario: Scenario, streams: Streams):

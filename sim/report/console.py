@@ -172,12 +172,18 @@ def print_search(result, console: Console | None = None) -> None:
 
 
 def _option(settings: dict) -> str:
-    """'shifts.body': 2 -> 'body 2 shifts'; 'takt.assembly.trim1': 120 -> 'assembly.trim1 takt 120 s'."""
+    """Scenario paths of an option in plant words: 'shops.body.shifts.count': 2 -> 'body 2 shifts'."""
     parts = []
-    for key, value in settings.items():
-        kind, _, what = key.partition(".")
-        parts.append({"shifts": f"{what} {value} shift{'s' if value != 1 else ''}", "takt": f"{what} takt {value:g} s",
-                      "pool": f"pool {what} {value}"}.get(kind, f"{key} {value}"))
+    for path, value in settings.items():
+        keys = path.replace("[", ".").replace("]", "").split(".")
+        if keys[0] == "shops" and keys[2:] == ["shifts", "count"]:
+            parts.append(f"{keys[1]} {value} shift{'s' if value != 1 else ''}")
+        elif keys[0] == "shops" and keys[2] == "lines" and keys[-1] == "takt":
+            parts.append(f"{keys[1]}.{keys[3]} takt {value:g} s")
+        elif keys[:2] == ["staffing", "pools"]:
+            parts.append(f"pool {keys[2]} {value}")
+        else:
+            parts.append(f"{path}={value}")
     return ", ".join(parts) or "as given"
 
 

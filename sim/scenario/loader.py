@@ -40,6 +40,14 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     return validate_scenario(raw, str(path), tree)
 
 
+def with_overrides(scenario: Scenario, assignments: list[str] | tuple, source: str | None = None) -> Scenario:
+    """The scenario with ``PATH=VALUE`` overrides applied, exactly as ``--set`` applies them, validated again."""
+    raw = scenario.model_dump(mode="json")
+    for assignment in assignments:
+        raw = apply_set(raw, assignment)
+    return validate_scenario(raw, source or f"{scenario.name} with {' '.join(assignments) or 'no change'}")
+
+
 def _read_raw(path: Path):
     raw, _ = _parse(_read(path), str(path))
     if not isinstance(raw, dict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .schema import Scenario, Shop
+from .topology import line_first, line_last
 from .units import ALL_MODELS
 
 Problem = tuple[tuple, str]
@@ -92,7 +93,7 @@ def _check_quality(path: tuple, shop: Shop, names: list[str]) -> Iterator[Proble
         yield here + ("inspection",), f"no station {quality.inspection!r}; {allowed}"
     elif inspection.off_line:
         yield here + ("inspection",), "the inspection station must be in the flow, not off_line"
-    elif inspection.line is not None and _line_last(shop, inspection.line) != inspection.name:
+    elif inspection.line is not None and line_last(shop, inspection.line) != inspection.name:
         yield here + ("inspection",), "an inspection inside a paced line must be the line's last station"
     repairs = set()
     for j, path_ in enumerate(quality.rework):
@@ -109,20 +110,12 @@ def _check_quality(path: tuple, shop: Shop, names: list[str]) -> Iterator[Proble
             yield where + ("reenter",), f"no station {path_.reenter!r} to re-enter at; {allowed}"
         elif target.off_line:
             yield where + ("reenter",), "cars must re-enter at a station in the flow, not an off_line one"
-        elif target.line is not None and _line_first(shop, target.line) != target.name:
+        elif target.line is not None and line_first(shop, target.line) != target.name:
             yield where + ("reenter",), "cars can re-enter a paced line only at its first station"
     for i, station in enumerate(shop.stations):
         if station.off_line and station.name not in repairs:
             yield path + ("stations", i, "off_line"), (
                 f"off_line station {station.name!r} is not the repair of any quality rework path")
-
-
-def _line_first(shop: Shop, line: str) -> str:
-    return next(s.name for s in shop.stations if s.line == line)
-
-
-def _line_last(shop: Shop, line: str) -> str:
-    return [s.name for s in shop.stations if s.line == line][-1]
 
 
 def _check_stores(scenario: Scenario, shop_names: list[str]) -> Iterator[Problem]:

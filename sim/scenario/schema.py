@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from .units import ALL_MODELS, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec, parse_duration
 
@@ -39,7 +39,13 @@ def _clock_seconds(value):
         f"{value!r} is not a clock time: write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
 
 
-ClockTime = Annotated[float, BeforeValidator(_clock_seconds)]
+def _clock_text(seconds: float) -> str:
+    """21600 -> '06:00': the resolved scenario writes a clock time as the YAML does, so it reads back."""
+    minutes = int(round(seconds / 60.0))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+ClockTime = Annotated[float, BeforeValidator(_clock_seconds), PlainSerializer(_clock_text, when_used="json")]
 
 
 class Break(Model):

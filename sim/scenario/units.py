@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, model_validator
 
 _UNITS = {
     "s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0,
@@ -175,7 +175,13 @@ def _as_per_model(value):
     return {ALL_MODELS: value}
 
 
-PerModelTime = Annotated[dict[str, TimeSpec], BeforeValidator(_as_per_model)]
+def _default_key(value, handler):
+    """The resolved scenario writes the '*' entry back as 'default', the key a scenario file uses."""
+    return {("default" if k == ALL_MODELS else k): v for k, v in handler(value).items()}
+
+
+PerModelTime = Annotated[dict[str, TimeSpec], BeforeValidator(_as_per_model),
+                         WrapSerializer(_default_key, when_used="json")]
 """Time per car model; the key '*' (written 'default') covers the others."""
 
 
@@ -185,7 +191,8 @@ def _as_per_model_number(value):
     return {ALL_MODELS: value}
 
 
-PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0)]], BeforeValidator(_as_per_model_number)]
+PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0)]], BeforeValidator(_as_per_model_number),
+                          WrapSerializer(_default_key, when_used="json")]
 """A count per car model (operators), or one count for all."""
 
 

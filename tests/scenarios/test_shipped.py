@@ -30,7 +30,7 @@ def test_runs_a_year(path):
     assert sum(s["throughput"]["by_model"].values()) == pytest.approx(s["throughput"]["annual_units"]["mean"], rel=1e-6)
     assert s["bottleneck"]["station"] in set(result.stations["station"])
     assert not s["warnings"]
-    # every shop runs at a line rate a CKD plant of this size runs (domain.md: 20-40 JPH)
+    # every shop runs at a line rate a CKD plant of this size runs (docs/sources.md §3: 24-36 JPH, 40 at the fastest)
     for shop, jph in s["jph"].items():
         assert 10 <= jph <= 45, (shop, jph)
     assert 0 <= s["dynamic_loss"] < 0.3

@@ -31,7 +31,8 @@ def test_search_finds_the_hand_computed_optimum():
     # Assembly on one shift caps the plant at 320 x 250 = 80,000 < target: pruned, never simulated.
     result = search(validate_scenario(two_shops()), replications=2)
     best = result.best
-    assert best.settings == {"shifts.body": 1, "shifts.assembly": 2}
+    assert best.settings == {"shops.body.shifts.count": 1, "shops.assembly.shifts.count": 2}
+    assert best.assignments == ["shops.body.shifts.count=1", "shops.assembly.shifts.count=2"]
     assert best.headcount == 11
     assert best.annual_mean == pytest.approx(480 * 250, rel=0.01)
     assert result.pruned == 2
