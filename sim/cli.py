@@ -20,13 +20,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from . import __version__
 from .experiment.comparing import compare
 from .experiment.runner import run
 from .experiment.staffing_search import search
+from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
 from .report.console import print_report, print_search
-from .report.folder import ResultsFolderError
-from .report.files import write_results
+from .results import RunFolderError, write_run
 from .scenario import ScenarioError, load_scenario
 
 EXIT_INPUT = 2
@@ -34,13 +35,17 @@ EXIT_INPUT = 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # no command: say what there is, as --help does
+        parser.print_help()
+        return EXIT_INPUT
     args = parser.parse_args(argv)
     # a pipe or a CI log is no terminal: give the tables room instead of rich's 80 columns
     console = Console() if sys.stdout.isatty() else Console(width=130)
     err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
     try:
         return args.command(args, console)
-    except (ScenarioError, ResultsFolderError) as exc:
+    except (ScenarioError, RunFolderError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a short message unless --debug
@@ -51,59 +56,94 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sim", description="Production-capacity simulator of a CKD car plant.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="name", required=True)
+    parser = argparse.ArgumentParser(prog="sim", description="Production-capacity simulator of a CKD car plant.",
+                                     epilog="Run 'sim COMMAND --help' for a command's options.")
+    parser.add_argument("--version", action="version", version=f"sim {__version__}")
+    _debug(parser, top=True)
+    commands = parser.add_subparsers(dest="command_name", metavar="COMMAND")
 
-    run_cmd = commands.add_parser("run", help="run a scenario and write results/<name>/")
-    run_cmd.add_argument("scenario", type=Path)
-    run_cmd.add_argument("--replications", "-n", type=_positive, default=1)
-    run_cmd.add_argument("--seed", type=int, default=None, help="default: the scenario's seed")
-    run_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
-                         help="parallel processes for replications (results do not depend on it)")
-    run_cmd.add_argument("--results", type=Path, default=Path("results"), help="results root folder")
-    _variant_arguments(run_cmd)
-    run_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
-    run_cmd.set_defaults(command=_run)
+    def command(name: str, text: str, handler):
+        sub = commands.add_parser(name, help=text, description=text, formatter_class=_Help)
+        sub.set_defaults(command=handler)
+        return sub
 
-    staff_cmd = commands.add_parser("staff", help="smallest headcount that meets a target (searches staffing.options)")
-    staff_cmd.add_argument("scenario", type=Path)
-    staff_cmd.add_argument("--target", type=float, default=None, help="annual units; default: the scenario's target")
+    run_cmd = command("run", "run a scenario and write results/<name>/ (tables, summary.json, report.html)", _run)
+    run_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML)")
+    _replications(run_cmd, 1)
+    _seed_and_jobs(run_cmd)
+    _results_root(run_cmd)
+    _overrides(run_cmd)
+    run_cmd.add_argument("--name", default=None,
+                         help="name of the run and of its results folder (default: the scenario's name)")
+    _debug(run_cmd)
+
+    staff_cmd = command("staff", "smallest headcount that meets a target (searches staffing.options)", _staff)
+    staff_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML) with staffing.options")
+    staff_cmd.add_argument("--target", type=float, default=None,
+                           help="annual units to meet (default: the scenario's target)")
     staff_cmd.add_argument("--confidence", type=float, default=0.95,
-                           help="one-sided confidence that output meets the target (default 0.95)")
-    staff_cmd.add_argument("--replications", "-n", type=_positive, default=3)
-    staff_cmd.add_argument("--seed", type=int, default=None)
+                           help="one-sided confidence that output meets the target")
+    _replications(staff_cmd, 3)
     staff_cmd.add_argument("--days", type=float, default=None,
-                           help="measure this many days instead of the scenario's horizon (a quicker search)")
-    staff_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1)
-    staff_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
-    staff_cmd.set_defaults(command=_staff)
+                           help="measure this many days instead of the scenario's horizon (a quicker search; "
+                                "default: the scenario's horizon)")
+    _seed_and_jobs(staff_cmd)
+    _debug(staff_cmd)
 
-    compare_cmd = commands.add_parser("compare", help="compare result folders (or scenario files, run first)")
-    compare_cmd.add_argument("inputs", nargs="+", type=Path)
-    compare_cmd.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table")
-    compare_cmd.add_argument("--out", type=Path, default=None, help="write the comparison to this file")
-    compare_cmd.add_argument("--html", type=Path, default=None, help="also write an HTML report with plots")
-    compare_cmd.add_argument("--replications", "-n", type=_positive, default=3,
-                             help="replications for scenario files run first (default 3)")
-    compare_cmd.add_argument("--seed", type=int, default=None)
-    compare_cmd.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1)
-    compare_cmd.add_argument("--results", type=Path, default=Path("results"))
-    compare_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
-    compare_cmd.set_defaults(command=_compare)
+    compare_cmd = command("compare", "compare result folders (or scenario files, run first) KPI by KPI", _compare)
+    compare_cmd.add_argument("inputs", nargs="+", type=Path, metavar="RUN",
+                             help="a results folder (results/NAME) or a scenario file; two or more")
+    compare_cmd.add_argument("--format", choices=("table", "markdown", "csv", "json"), default="table",
+                             help="how to print the comparison")
+    compare_cmd.add_argument("--out", type=Path, default=None,
+                             help="write the comparison to this file (an existing one is kept as FILE.previous-N)")
+    compare_cmd.add_argument("--html", type=Path, default=None,
+                             help="also write a self-contained HTML comparison with plots to this file")
+    _replications(compare_cmd, 3, "replications of each scenario file run first")
+    _seed_and_jobs(compare_cmd)
+    _results_root(compare_cmd)
+    _debug(compare_cmd)
 
-    validate_cmd = commands.add_parser("validate", help="check a scenario file and exit")
-    validate_cmd.add_argument("scenario", type=Path)
-    _variant_arguments(validate_cmd)
-    validate_cmd.add_argument("--debug", action="store_true", help="show tracebacks")
-    validate_cmd.set_defaults(command=_validate)
+    validate_cmd = command("validate", "check a scenario file (and its overrides) without running it", _validate)
+    validate_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML)")
+    _overrides(validate_cmd)
+    _debug(validate_cmd)
     return parser
 
 
-def _variant_arguments(parser) -> None:
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Help lines with their defaults; "(default: None)" is left out where there is none to state."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default == [] or "default" in action.help:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _replications(parser, default: int, text: str = "independent replications (95%% intervals need 2 or more)"):
+    parser.add_argument("--replications", "-n", type=_positive, default=default, metavar="N", help=text)
+
+
+def _seed_and_jobs(parser) -> None:
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: the scenario's seed)")
+    parser.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1, metavar="J",
+                        help="parallel processes for replications (results do not depend on it; default: all "
+                             f"{os.cpu_count() or 1} cores)")
+
+
+def _results_root(parser) -> None:
+    parser.add_argument("--results", type=Path, default=Path("results"), metavar="DIR", help="results root folder")
+
+
+def _overrides(parser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override a scenario value, e.g. shops.paint.quality.first_pass_yield=0.85 (repeatable)")
-    parser.add_argument("--name", default=None, help="name of the run (and its results folder)")
+
+
+def _debug(parser, top: bool = False) -> None:
+    # a command's --debug must not reset the one given before the command (sim --debug run ...)
+    parser.add_argument("--debug", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help="show tracebacks")
 
 
 def _load(args):
@@ -127,7 +167,7 @@ def _run(args, console: Console) -> int:
                      on_replication=lambda done, total: progress.update(task, completed=done))
     wall = time.perf_counter() - started
     print_report(result, console)
-    out_dir, kept = write_results(result, args.results / scenario.name, wall)
+    out_dir, kept = write_run(result, args.results / scenario.name, wall, rendered_files(result))
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
 
@@ -153,7 +193,7 @@ def _compare(args, console: Console) -> int:
     with Progress(TextColumn("[bold]{task.description}"), console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("reading runs")
         result, runs = compare(args.inputs, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                               results=args.results,
+                               results=args.results, render=rendered_files,
                                on_run=lambda name: progress.update(task, description=f"running {name}"))
     if args.format == "table" and args.out is None:
         print_comparison(result, console)

@@ -13,31 +13,32 @@ without randomness (headcount, static capacity) differ exactly.
 
 from __future__ import annotations
 
+from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
 from .stats import paired_difference, welch_difference
 
 SIGNIFICANT = "significant"
 
 
-def kpi_rows(summary: dict) -> list[tuple[str, object, str | None]]:
-    """(kpi name, value, key of its per-replication values) of one run."""
+def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
+    """(kpi name, value, key of its per-replication values, kind of value) of one run."""
     t = summary["throughput"]
     st = summary.get("staffing", {})
-    rows = [("annual output", t["annual_units"]["mean"], "annual_units")]
-    rows += [(f"output {m}", v, f"by_model.{m}") for m, v in t["by_model"].items()]
-    rows += [(f"output {m}", v, f"by_market.{m}") for m, v in t["by_market"].items()]
-    rows.append(("attainment", summary["target"]["attainment"], "attainment"))
-    rows += [(f"JPH {shop}", v, f"jph.{shop}") for shop, v in summary["jph"].items()]
+    rows = [("annual output", t["annual_units"]["mean"], "annual_units", COUNT)]
+    rows += [(f"output {m}", v, f"by_model.{m}", COUNT) for m, v in t["by_model"].items()]
+    rows += [(f"output {m}", v, f"by_market.{m}", COUNT) for m, v in t["by_market"].items()]
+    rows.append(("attainment", summary["target"]["attainment"], "attainment", PERCENT))
+    rows += [(f"JPH {shop}", v, f"jph.{shop}", DECIMAL1) for shop, v in summary["jph"].items()]
     b = summary["bottleneck"]
-    rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None))
-    rows.append(("lead time mean (h)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean"))
-    rows.append(("lead time p95 (h)", summary["lead_time_hours"]["p95"], None))
-    rows.append(("mean WIP (cars)", summary.get("wip_mean"), None))
-    rows.append(("dynamic loss", summary.get("dynamic_loss"), None))
+    rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
+    rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))
+    rows.append(("lead time p95 (h:mm)", summary["lead_time_hours"]["p95"], None, HOURS))
+    rows.append(("mean WIP (cars)", summary.get("wip_mean"), None, COUNT))
+    rows.append(("dynamic loss", summary.get("dynamic_loss"), None, PERCENT))
     if st:
-        rows.append(("headcount", st["headcount_total"], "exact"))
-        rows.append(("hours per vehicle", st["hours_per_vehicle"], "hours_per_vehicle"))
-        rows.append(("vehicles per employee", st["vehicles_per_employee_year"], "vehicles_per_employee"))
-    rows += [(f"static capacity {shop}", v, "exact") for shop, v in summary.get("static_capacity", {}).items()]
+        rows.append(("headcount", st["headcount_total"], "exact", COUNT))
+        rows.append(("hours per vehicle", st["hours_per_vehicle"], "hours_per_vehicle", DECIMAL1))
+        rows.append(("vehicles per employee", st["vehicles_per_employee_year"], "vehicles_per_employee", DECIMAL1))
+    rows += [(f"static capacity {shop}", v, "exact", COUNT) for shop, v in summary.get("static_capacity", {}).items()]
     return rows
 
 
@@ -85,7 +86,7 @@ def difference(base: dict, other: dict, key: str | None, base_value, other_value
 
 def compare(summaries: list[dict], names: list[str], confidence: float = 0.95) -> dict:
     """KPI table of several runs against the first, and the scenario changes."""
-    per_run = [{kpi: (value, key) for kpi, value, key in kpi_rows(s)} for s in summaries]
+    per_run = [{kpi: (value, key, kind) for kpi, value, key, kind in kpi_rows(s)} for s in summaries]
     order: list[str] = []
     for rows in per_run:
         order += [k for k in rows if k not in order]
@@ -93,9 +94,9 @@ def compare(summaries: list[dict], names: list[str], confidence: float = 0.95) -
     kpis = []
     for kpi in order:
         values = [rows.get(kpi, (None, None))[0] for rows in per_run]
-        key = next((rows[kpi][1] for rows in per_run if kpi in rows), None)
+        key, kind = next((rows[kpi][1:] for rows in per_run if kpi in rows), (None, TEXT))
         diffs = [difference(base, s, key, values[0], v, confidence) for s, v in zip(summaries[1:], values[1:])]
-        kpis.append({"kpi": kpi, "values": values, "differences": diffs})
+        kpis.append({"kpi": kpi, "kind": kind, "values": values, "differences": diffs})
     changes = [scenario_changes(base.get("resolved_scenario", {}), s.get("resolved_scenario", {}))
                for s in summaries[1:]]
     return {"runs": names, "seeds": [s.get("seed") for s in summaries],

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis.compare import compare as compare_summaries
-from ..report.files import write_results
-from ..report.folder import RunData, load_run
+from ..results import RunResult, read_run, write_run
 from ..scenario import load_scenario
 from .runner import run
 
 
 def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = None, jobs: int = 1,
-            results: str | Path = "results", confidence: float = 0.95, on_run=None) -> tuple[dict, list[RunData]]:
-    """Compare two or more runs; a scenario file is run first (same seed for all: paired comparison)."""
+            results: str | Path = "results", confidence: float = 0.95, on_run=None,
+            render: Callable[[RunResult], dict[str, str]] | None = None) -> tuple[dict, list[RunResult]]:
+    """Compare two or more runs; a scenario file is run first (same seed for all: paired comparison)
+    and written to its results folder, with the files ``render(run)`` makes (the report)."""
     if len(inputs) < 2:
         raise ValueError("compare needs at least two result folders or scenario files")
     runs = []
@@ -26,9 +28,9 @@ def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = 
                 on_run(scenario.name)
             started = time.perf_counter()
             result = run(scenario, replications=replications, seed=seed, jobs=jobs)
-            folder, _ = write_results(result, Path(results) / scenario.name, time.perf_counter() - started)
-            path = folder
-        runs.append(load_run(path))
+            path, _ = write_run(result, Path(results) / scenario.name, time.perf_counter() - started,
+                                render(result) if render else None)
+        runs.append(read_run(path))
     names = _unique_names([r.name for r in runs])
     return compare_summaries([r.summary for r in runs], names, confidence), runs
 

@@ -8,7 +8,6 @@ whether replications run one after another or in parallel, in any order.
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,27 +15,8 @@ import pandas as pd
 from ..analysis.staffing import headcount, workload
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
 from ..model.replication import ReplicationResult, simulate
+from ..results import RunResult
 from ..scenario import Scenario, load_scenario
-
-
-@dataclass
-class RunResult:
-    """Everything a run produced: summary figures and tidy tables."""
-    scenario: Scenario
-    seed: int
-    replications: list[ReplicationResult]
-    summary: dict
-    stations: pd.DataFrame
-    buffers: pd.DataFrame
-    throughput: pd.DataFrame
-    staffing: pd.DataFrame
-    """Headcount: shop, shift, role, group (direct/indirect), headcount."""
-    workload: pd.DataFrame
-    """Per station: assigned crew against the operators its work content needs at its takt."""
-    pools: pd.DataFrame
-    """Per labour pool and replication: present operators, utilisation, station waits."""
-    store_levels: pd.DataFrame
-    """Per replication: hourly level of each store between shops."""
 
 
 def _one(args) -> ReplicationResult:
@@ -71,10 +51,11 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
                 on_replication(len(results), replications)
     stations = station_table(scenario, results)
     per_year = results[0].scalars["working_days_per_year"]
-    return RunResult(scenario, seed, results, summarise(scenario, results, seed, stations),
-                     stations, buffer_table(results), throughput_table(results),
-                     headcount(scenario), workload(scenario, per_year),
-                     _stacked(results, "pools"), _stacked(results, "store_levels"))
+    return RunResult(scenario, seed, summarise(scenario, results, seed, stations),
+                     stations=stations, buffers=buffer_table(results), throughput=throughput_table(results),
+                     staffing=headcount(scenario), workload=workload(scenario, per_year),
+                     pools=_stacked(results, "pools"), store_levels=_stacked(results, "store_levels"),
+                     replications=results)
 
 
 def _stacked(results: list[ReplicationResult], table: str) -> pd.DataFrame:

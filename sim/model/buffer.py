@@ -15,16 +15,28 @@ import math
 from collections import deque
 
 from .car import Car
+from .window import Window
+
+STORE = "store"
+"""A store declared between two shops (WBS, PBS)."""
+BUFFER = "buffer"
+"""A buffer in front of a station, or the hand-over between two shops without a declared store."""
+REENTRY_LANE = "re-entry lane"
+"""The lane in which reworked cars wait to re-enter the flow (taken before the main buffer)."""
+ARRIVALS = "arrivals"
+"""The queue of cars launched by an arrival process, in front of the first station."""
+BUFFER_KINDS = (STORE, BUFFER, REENTRY_LANE, ARRIVALS)
 
 
 class LevelMonitor:
     """Time-weighted level of a container over the measured wall-time window."""
 
-    __slots__ = ("lo", "hi", "capacity", "last_t", "level", "area", "full", "empty", "max_level", "max_ever",
+    __slots__ = ("window", "capacity", "last_t", "level", "area", "full", "empty", "max_level", "max_ever",
                  "trace")
 
-    def __init__(self, lo: float, hi: float, capacity: float):
-        self.lo, self.hi, self.capacity = lo, hi, capacity
+    def __init__(self, window: Window, capacity: float):
+        self.window = window
+        self.capacity = capacity
         self.last_t = 0.0
         self.level = 0
         self.area = 0.0
@@ -33,11 +45,14 @@ class LevelMonitor:
         self.max_level = 0
         self.max_ever = 0
         self.trace: list[tuple[float, int]] | None = None
-        """(time, level) after every change, kept for the stores only (level plots)."""
+        """(time, level) after every change, kept for the buffers between shops only (level plots)."""
 
     def change(self, now: float, delta: int) -> None:
-        a = self.last_t if self.last_t > self.lo else self.lo
-        b = now if now < self.hi else self.hi
+        # runs at every put and get: the window's bounds as locals, no method call per car
+        window = self.window
+        lo, hi = window.lo, window.hi
+        a = self.last_t if self.last_t > lo else lo
+        b = now if now < hi else hi
         if b > a:
             span = b - a
             if self.level > self.max_level:  # the level carried into (or held in) the window
@@ -53,7 +68,7 @@ class LevelMonitor:
             self.trace.append((now, self.level))
         if self.level > self.max_ever:
             self.max_ever = self.level
-        if self.lo <= now < self.hi and self.level > self.max_level:
+        if lo <= now < hi and self.level > self.max_level:
             self.max_level = self.level
 
     def close(self, now: float) -> None:
@@ -63,17 +78,21 @@ class LevelMonitor:
 class Buffer:
     """A FIFO of cars with finite capacity; re-entering cars may take priority."""
 
-    __slots__ = ("env", "name", "shop", "capacity", "items", "getters", "putters", "monitor")
+    __slots__ = ("env", "name", "shop", "kind", "capacity", "items", "getters", "putters", "monitor")
 
-    def __init__(self, env, name: str, shop: str, capacity: float, window: tuple[float, float]):
+    def __init__(self, env, name: str, *, shop: str, kind: str, capacity: float, window: Window):
+        """``kind``: one of ``BUFFER_KINDS``; ``window``: the measured wall-time window of its level."""
+        if kind not in BUFFER_KINDS:
+            raise ValueError(f"buffer {name}: unknown kind {kind!r} (one of {', '.join(BUFFER_KINDS)})")
         self.env = env
         self.name = name
         self.shop = shop
+        self.kind = kind
         self.capacity = capacity
         self.items: deque[Car] = deque()
         self.getters: deque = deque()
         self.putters: deque = deque()
-        self.monitor = LevelMonitor(window[0], window[1], capacity)
+        self.monitor = LevelMonitor(window, capacity)
 
     def try_put(self, car: Car, priority: bool = False) -> bool:
         """Place a car now if a station waits for it or there is room."""

@@ -1,4 +1,8 @@
-"""Rendering a comparison: terminal table, markdown, CSV, JSON."""
+"""Rendering a comparison: terminal table, markdown, CSV, JSON.
+
+The terminal shows the rows of ``rows.comparison_rows`` (formatted like every
+other report); markdown, CSV and JSON keep plain numbers that parse back exactly.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import io
 import json
 
 from rich.console import Console
-from rich.table import Table
+
+from .console import render
+from .rows import change_lines, comparison_rows
 
 
 def _plain(value) -> str:
@@ -23,56 +29,23 @@ def _plain(value) -> str:
     return str(value)
 
 
-def _pretty(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:,.3g}" if abs(value) < 10 else f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _diff_text(d: dict, pretty=_pretty) -> str:
+def _plain_difference(d: dict) -> str:
     if d["diff"] is None:
         return ""
-    text = f"{'+' if d['diff'] > 0 else ''}{pretty(d['diff'])}"
+    text = f"{'+' if d['diff'] > 0 else ''}{_plain(d['diff'])}"
     if d["ci95_low"] is not None and d["method"] != "exact":
-        text += f" [{pretty(d['ci95_low'])}, {pretty(d['ci95_high'])}]"
-    if d["significant"]:
-        text += " *"
-    elif d["significant"] is None and d["method"].startswith("cannot"):
-        text += " (n/a)"
-    return text
+        text += f" [{_plain(d['ci95_low'])}, {_plain(d['ci95_high'])}]"
+    return text + (" *" if d["significant"] else "")
 
 
 def print_comparison(result: dict, console: Console) -> None:
-    names = result["runs"]
-    table = Table(title="Comparison (difference to the first run, 95% interval; * significant)", title_justify="left")
-    table.add_column("KPI")
-    table.add_column(names[0], justify="right")
-    for name in names[1:]:
-        table.add_column(name, justify="right")
-        table.add_column(f"Δ {name}", justify="right")
-    for row in result["kpis"]:
-        cells = [_pretty(row["values"][0])]
-        for value, d in zip(row["values"][1:], row["differences"]):
-            cells += [_pretty(value), _diff_text(d)]
-        table.add_row(row["kpi"], *cells)
-    console.print(table)
-    methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
-                      if d["method"] not in ("not compared", "exact")})
-    if methods:
-        console.print("Intervals: " + "; ".join(methods))
-    for name, changes in zip(names[1:], result["changes"]):
-        console.print(f"[bold]What changed[/bold] from {names[0]} to {name}: "
-                      + ("nothing in the scenario" if not changes else f"{len(changes)} value(s)"))
-        for change in changes[:40]:
-            console.print(f"  {change['path']}: {change['from']!r} → {change['to']!r}", markup=False)
-        if len(changes) > 40:
-            console.print(f"  … and {len(changes) - 40} more")
+    console.print(render(comparison_rows(result), console))
+    for heading, lines in change_lines(result):
+        console.print(heading, markup=False)
+        for line in lines[:40]:
+            console.print(f"  {line}", markup=False, highlight=False)
+        if len(lines) > 40:
+            console.print(f"  … and {len(lines) - 40} more")
 
 
 def to_markdown(result: dict) -> str:
@@ -82,12 +55,12 @@ def to_markdown(result: dict) -> str:
     for row in result["kpis"]:
         cells = [row["kpi"], _plain(row["values"][0])]
         for value, d in zip(row["values"][1:], row["differences"]):
-            cells += [_plain(value), _diff_text(d, _plain)]
+            cells += [_plain(value), _plain_difference(d)]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    for name, changes in zip(names[1:], result["changes"]):
-        lines.append(f"What changed from {names[0]} to {name}:")
-        lines += [f"- `{c['path']}`: `{c['from']!r}` → `{c['to']!r}`" for c in changes] or ["- nothing"]
+    for heading, changes in change_lines(result):
+        lines.append(heading)
+        lines += [f"- {c}" for c in changes]
     return "\n".join(lines) + "\n"
 
 

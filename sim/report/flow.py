@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
+from ..scenario.topology import failing_share, flow_groups, model_cycle, off_line
 from .plots import _RC, new_figure, placeholder
 
 NODE_W, NODE_H, ROW = 2.35, 0.7, 0.98
@@ -66,23 +67,11 @@ def _fmt_seconds(s: float) -> str:
     return f"{s:.0f} s" if s >= 10 else f"{s:.1f} s"
 
 
-def _cycle(spec: dict, row) -> str:
+def _cycle(station, models, row) -> str:
+    """The simulated table's mix cycle, else the range of the station's mean cycle over the models."""
     if row is not None and pd.notna(row.get("mix_cycle_s", float("nan"))):
         return f"cycle {_fmt_seconds(float(row['mix_cycle_s']))}"
-    means = []
-    for dist in (spec.get("cycle_time") or {}).values():
-        if not isinstance(dist, dict):
-            continue
-        if "value" in dist:
-            means.append(dist["value"])
-        elif "mean" in dist:
-            means.append(dist["mean"])
-        elif {"low", "mode", "high"} <= set(dist):
-            means.append((dist["low"] + dist["mode"] + dist["high"]) / 3)
-        elif {"low", "high"} <= set(dist):
-            means.append((dist["low"] + dist["high"]) / 2)
-    if not means:
-        return ""
+    means = [model_cycle(station, m) for m in models]
     lo, hi = min(means), max(means)
     return f"cycle {_fmt_seconds(lo)}" if hi - lo < 0.5 else f"cycle {_fmt_seconds(lo)}–{_fmt_seconds(hi)}"
 
@@ -94,51 +83,42 @@ def _active(rows: pd.DataFrame) -> str:
     return "" if pd.isna(value) else f"active {100 * value:.0f}%"
 
 
-def _nodes(shop: str, spec: dict, stations: pd.DataFrame, bottleneck: dict) -> tuple[list[Node], list[Node]]:
-    """Main-flow boxes (paced lines grouped) and off-line repair boxes of a shop."""
+def _nodes(shop: str, spec, models, stations: pd.DataFrame, bottleneck: dict) -> tuple[list[Node], list[Node]]:
+    """Main-flow boxes (a paced line is one box, as in the engine) and off-line repair boxes of a shop."""
     rows = stations[stations["shop"] == shop].set_index("station") if not stations.empty else pd.DataFrame()
-    lines = spec.get("lines") or {}
-    quality = spec.get("quality") or {}
+
+    def row_of(name):
+        return rows.loc[name] if name in rows.index else None
+
+    def station_detail(st) -> str:
+        return ", ".join(x for x in (f"{st.servers} servers" if st.servers > 1 else "",
+                                     _cycle(st, models, row_of(st.name))) if x)
+
     main, off = [], []
-    current: Node | None = None
-    for st in spec.get("stations", []):
-        name, line = st["name"], st.get("line")
-        row = rows.loc[name] if name in rows.index else None
-        if st.get("off_line"):
-            servers = st.get("servers", 1)
-            detail = ", ".join(x for x in (f"{servers} servers" if servers > 1 else "", _cycle(st, row)) if x)
-            off.append(Node("repair", name, detail, [name], w=OFF_W, h=OFF_H))
-            continue
-        if line and current is not None and current.kind == "line" and current.title == line:
-            current.stations.append(name)
-            continue
-        if line:
-            current = Node("line", line, "", [name])
-        elif st.get("conveyor"):
-            conv = st["conveyor"]
-            n_bodies = max(1, round(conv["transit_time"] / conv["pitch"])) if conv.get("pitch") else None
-            detail = f"conveyor {_fmt_seconds(conv['transit_time'])}" + (f", {n_bodies} bodies" if n_bodies else "")
-            current = Node("conveyor", name, detail, [name])
+    for group in flow_groups(spec):
+        first = group[0]
+        if first.line is not None:
+            takt = spec.lines[first.line].takt
+            n = len(group)
+            detail = f"{n} station{'s' if n > 1 else ''}" + (f", takt {takt:g} s" if takt else ", paced")
+            main.append(Node("line", f"{first.line} line", detail, [st.name for st in group]))
+        elif first.conveyor is not None:
+            conveyor = first.conveyor
+            detail = f"conveyor {_fmt_seconds(conveyor.transit_time)}, {conveyor.capacity} bodies"
+            main.append(Node("conveyor", first.name, detail, [first.name]))
         else:
-            servers = st.get("servers", 1)
-            detail = ", ".join(x for x in (f"{servers} servers" if servers > 1 else "", _cycle(st, row)) if x)
-            current = Node("station", name, detail, [name])
-        main.append(current)
+            main.append(Node("station", first.name, station_detail(first), [first.name]))
+    off = [Node("repair", st.name, station_detail(st), [st.name], w=OFF_W, h=OFF_H) for st in off_line(spec)]
+    quality = spec.quality
     for node in main + off:
         member_rows = rows.loc[[s for s in node.stations if s in rows.index]] if not rows.empty else None
-        if node.kind == "line":
-            takt = (lines.get(node.title) or {}).get("takt")
-            n = len(node.stations)
-            node.title = f"{node.title} line"
-            node.detail = f"{n} station{'s' if n > 1 else ''}" + (f", takt {takt:g} s" if takt else ", paced")
         active = _active(member_rows)
         if active:
             node.detail = f"{node.detail}\n{active}" if node.detail else active
         if bottleneck.get("shop") == shop and bottleneck.get("station") in node.stations:
             node.bottleneck = True
-        if quality.get("inspection") in node.stations:
-            fpy = quality.get("first_pass_yield")
-            node.tags.append("inspection" + (f", first pass {100 * fpy:.0f}%" if fpy is not None else ""))
+        if quality is not None and quality.inspection in node.stations:
+            node.tags.append(f"inspection, first pass {100 * quality.first_pass_yield:.0f}%")
     return main, off
 
 
@@ -187,22 +167,23 @@ def _buffer_label(ax, x, y, cap) -> None:
 def plant_flow_plot(run) -> Figure:
     """(e) Plant flow: shops in flow order, paced lines, conveyors, buffers, stores and quality loops."""
     summary = run.summary
-    scenario = summary.get("resolved_scenario") or {}
-    shops = scenario.get("shops") or {}
-    if not shops:
-        return placeholder("Plant flow", "no resolved scenario in summary.json")
+    scenario = run.scenario
+    if scenario is None:
+        return placeholder("Plant flow", "the run's stored scenario could not be read back")
+    shops = scenario.shops
+    models = scenario.product.models
     stations = run.stations if run.stations is not None else pd.DataFrame()
     caps = _buffer_caps(run.buffers)
     bottleneck = summary.get("bottleneck") or {}
-    stores = {s.get("after"): s for s in scenario.get("stores") or []}
+    stores = {s.after: s for s in scenario.stores}
     store_rows = {}
     if run.buffers is not None and not run.buffers.empty:
         store_rows = {row.buffer: row for row in run.buffers.itertuples()}
 
     layout = []
     for shop, spec in shops.items():
-        main, off = _nodes(shop, spec, stations, bottleneck)
-        loops = (spec.get("quality") or {}).get("rework") or []
+        main, off = _nodes(shop, spec, models, stations, bottleneck)
+        loops = spec.quality.rework if spec.quality is not None else []
         layout.append((shop, spec, main, off, loops))
     most = max(len(main) for _, _, main, _, _ in layout)
     height = TITLE_H + most * ROW + 0.35
@@ -225,8 +206,8 @@ def plant_flow_plot(run) -> Figure:
             panel_h = height
             ax.add_patch(FancyBboxPatch((x0, y_top - panel_h), w, panel_h, boxstyle="round,pad=0,rounding_size=0.15",
                                         fc="#f6f7f9", ec="#9aa3ad", lw=1.0, zorder=0))
-            shifts = (spec.get("shifts") or {}).get("count")
-            n_st = sum(1 for _ in spec.get("stations", []))
+            shifts = spec.shifts.count
+            n_st = len(spec.stations)
             jph = (summary.get("jph") or {}).get(shop)
             sub = ", ".join(x for x in (f"{shifts} shift{'s' if shifts != 1 else ''}" if shifts else "",
                                         f"{n_st} stations", f"{jph:.1f} JPH simulated" if jph else "") if x)
@@ -249,16 +230,15 @@ def plant_flow_plot(run) -> Figure:
             if loops:
                 index = {s: n for n in main for s in n.stations}
                 by_name = {n.title: n for n in off}
-                inspect = index.get((spec.get("quality") or {}).get("inspection"))
-                fail = 1 - (spec.get("quality") or {}).get("first_pass_yield", 1) - \
-                    (spec.get("quality") or {}).get("scrap", 0)
+                inspect = index.get(spec.quality.inspection)
+                fail = failing_share(spec)
                 off_x = x0 + PAD + OFF_W / 2
                 wanted = []
                 for path in loops:
-                    re = index.get(path.get("reenter"))
+                    re = index.get(path.reenter)
                     if inspect is None or re is None:
                         continue
-                    repair = by_name.get(path.get("repair")) if path.get("repair") else None
+                    repair = by_name.get(path.repair) if path.repair else None
                     wanted.append((path, re, repair))
                 # place each repair box between its inspection and its re-entry, then push apart
                 targets = {}
@@ -274,7 +254,7 @@ def plant_flow_plot(run) -> Figure:
                     last = y
                 received: dict[str, float] = {}
                 for path, re, repair in wanted:
-                    share = path.get("share", 0) * fail
+                    share = path.share * fail
                     if repair is not None:
                         received[repair.title] = received.get(repair.title, 0) + share
                         a = (inspect.left, inspect.y - 0.12)
@@ -283,8 +263,8 @@ def plant_flow_plot(run) -> Figure:
                         c = (repair.right, repair.y + 0.12)
                         d = (re.left, re.y + (0.12 if re is inspect else 0.0))
                         _arrow(ax, c, d, LOOP, rad=0.0 if abs(c[1] - d[1]) < 0.05 else -0.15, ls="--")
-                        if len(re.stations) > 1 and re.stations[0] != path.get("reenter"):
-                            ax.text(re.left - 0.05, re.y - 0.2, f"re-enter at {path['reenter']}", ha="right",
+                        if len(re.stations) > 1 and re.stations[0] != path.reenter:
+                            ax.text(re.left - 0.05, re.y - 0.2, f"re-enter at {path.reenter}", ha="right",
                                     va="top", fontsize=7.2, color=LOOP, zorder=5)
                     else:
                         # straight back (e.g. a full repaint): a curve through the repair column
@@ -316,16 +296,16 @@ def plant_flow_plot(run) -> Figure:
             _arrow(ax, (gx, b.y), (b.left, b.y), lw=1.4)
             store = stores.get(shop_a)
             if store is not None:
-                row = store_rows.get(store["name"])
-                detail = f"capacity {store.get('capacity'):,}" if store.get("capacity") is not None else ""
+                row = store_rows.get(store.name)
+                detail = f"capacity {store.capacity:,}"
                 if row is not None and pd.notna(row.mean_level):
                     mean = f"{row.mean_level:,.1f}" if row.mean_level < 10 else f"{row.mean_level:,.0f}"
                     detail += f"\nmean {mean} cars\nfull {100 * row.share_full:.0f}% of time"
-                node = Node("store", store["name"], detail, [], x=gx, y=(a.y + b.y) / 2, w=GAP - 0.1, h=0.9)
+                node = Node("store", store.name, detail, [], x=gx, y=(a.y + b.y) / 2, w=GAP - 0.1, h=0.9)
                 ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h,
                                             boxstyle="round,pad=0,rounding_size=0.07", fc=FILL["store"],
                                             ec=EDGE["store"], lw=1.2, zorder=3))
-                ax.text(node.x, node.top - 0.17, store["name"], ha="center", va="center", fontsize=9.5,
+                ax.text(node.x, node.top - 0.17, store.name, ha="center", va="center", fontsize=9.5,
                         fontweight="bold", zorder=4)
                 ax.text(node.x, node.y - 0.12, detail, ha="center", va="center", fontsize=7.8, zorder=4)
                 ax.text(node.x, node.bottom - 0.12, "store", ha="center", va="center", fontsize=8, zorder=4,

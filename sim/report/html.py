@@ -8,14 +8,14 @@ mailed. Every text taken from a scenario or a results folder is escaped.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from ..results import RunResult
 from . import plots
+from . import rows as R
 from .flow import plant_flow_plot
-from .folder import RunData
 
 # ---------------------------------------------------------------- formatting
 
@@ -24,27 +24,16 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
 def num(x, digits: int = 0) -> str:
-    if _missing(x):
-        return "–"
-    try:
-        return f"{float(x):,.{digits}f}"
-    except (TypeError, ValueError):
-        return esc(x)
+    """A number written as every report writes it (rows.cell)."""
+    return esc(R.cell(x, {0: R.COUNT, 1: R.DECIMAL1}.get(digits, R.DECIMAL2)))
 
 
-def pct(x, digits: int = 1) -> str:
-    return "–" if _missing(x) else f"{100 * float(x):.{digits}f}%"
+def pct(x) -> str:
+    return R.cell(x, R.PERCENT)
 
 
-def ci_text(ci: dict | None, digits: int = 0) -> str:
-    if not ci or ci.get("ci95_low") is None:
-        return "n/a (one replication)"
-    return f"{num(ci['ci95_low'], digits)} – {num(ci['ci95_high'], digits)}"
+ci_text = R.interval_text
 
 
 CSS = """
@@ -156,16 +145,15 @@ def page(title: str, header: str, nav: Sequence[tuple[str, str]], sections: Sequ
 # ---------------------------------------------------------------- one run: parts
 
 
-def _header(run: RunData) -> str:
+def _header(run: RunResult) -> str:
     s = run.summary
     facts = [f"{num(s.get('replications'))} replication{'s' if s.get('replications') != 1 else ''}",
              f"seed {esc(s.get('seed'))}",
              f"{num(s.get('simulated_days'), 0)} days measured after {num(s.get('warmup_days'), 0)} days warm-up",
              f"{num(s.get('working_days_in_window'))} working days in the window, "
              f"{num(s.get('working_days_per_year'))} per year"]
-    cal = (s.get("resolved_scenario") or {}).get("calendar") or {}
-    if cal.get("working_days_per_year") is None and cal.get("start_date"):
-        facts.append(f"calendar from {esc(cal['start_date'])}")
+    if run.scenario is not None and run.scenario.calendar.dated:
+        facts.append(f"calendar from {esc(run.scenario.calendar.start_date.isoformat())}")
     if s.get("package_version"):
         facts.append(f"sim {esc(s['package_version'])}")
     if run.path is not None:
@@ -204,7 +192,7 @@ def _kpi_cards(s: dict) -> str:
         card("Bottleneck", (f"{esc(b.get('shop'))}: {esc(b['line'])} line" if b.get("line") else
                             f"{esc(b.get('shop'))}: {esc(b.get('station'))}") if b else "–",
              (f"paced line, slowest station {esc(b.get('station'))}; " if b.get("line") else "") +
-             f"active {pct(b.get('active_share'))} of shift time; top in {pct(b.get('share_of_replications'), 0)} "
+             f"active {pct(b.get('active_share'))} of shift time; top in {pct(b.get('share_of_replications'))} "
              "of replications", "small"),
         card("JPH (cars per shift hour)", " / ".join(num(v, 1) for v in (s.get("jph") or {}).values()) or "–",
              esc(" / ".join((s.get("jph") or {}).keys()))),
@@ -232,156 +220,29 @@ def _warnings(s: dict) -> str:
     return f'<section class="warnings" id="warnings"><h2>Warnings</h2><ul>{lis}</ul></section>'
 
 
-def _output_table(s: dict) -> str:
-    t = s.get("throughput") or {}
-    target = s.get("target") or {}
-    annual = t.get("annual_units") or {}
-    rows = [["<b>plant</b>", f"<b>{num(annual.get('mean'))}</b>", ci_text(annual), num(target.get("annual_units")),
-             pct(target.get("attainment"))]]
-    for model, ci in (t.get("by_model_ci") or {m: {"mean": v} for m, v in (t.get("by_model") or {}).items()}).items():
-        rows.append([f"model {esc(model)}", num(ci.get("mean")), ci_text(ci), "", ""])
-    export = target.get("export_share")
-    markets = t.get("by_market_ci") or {m: {"mean": v} for m, v in (t.get("by_market") or {}).items()}
-    for market, ci in markets.items():
-        goal = None
-        if export is not None and target.get("annual_units"):
-            goal = (export if market == "export" else 1 - export) * target["annual_units"]
-        att = pct(ci["mean"] / goal) if goal and ci.get("mean") is not None else ""
-        rows.append([f"market {esc(market)}", num(ci.get("mean")), ci_text(ci), "" if goal is None else num(goal),
-                     att])
-    if t.get("scrapped_annual"):
-        rows.append(["scrapped", num(t["scrapped_annual"]), "", "", ""])
-    return table(["", "cars / year", "95% CI", "target", "attainment"], rows, [False, True, True, True, True])
+def rows_table(make: Callable[[], R.Rows], scroll: bool = False, heading: str | None = None) -> str:
+    """The HTML table of a report table's rows (the console renders the same rows); a table that
+    cannot be built (a folder written by another version) leaves a note, the page still renders."""
+    try:
+        rows = make()
+    except (KeyError, TypeError, ValueError) as exc:
+        return f'<p class="note bad">This table could not be built: {esc(type(exc).__name__)}: {esc(exc)}</p>'
+    cells = [[esc(R.cell(v, c.kind)) for v, c in zip(values, rows.columns)] for values in rows.rows]
+    title = f"<h3>{esc(heading)}</h3>" if heading else ""
+    note = f'<p class="note">{esc(rows.caption)}</p>' if rows.caption else ""
+    return title + table([c.label for c in rows.columns], cells, [c.numeric for c in rows.columns],
+                         rows.marks, scroll=scroll) + note
 
 
-def _shop_table(s: dict) -> str:
-    rows = []
-    quality = s.get("quality") or {}
-    for shop, jph in (s.get("jph") or {}).items():
-        detail = (s.get("static_capacity_detail") or {}).get(shop) or {}
-        q = quality.get(shop)
-        fpy = (1 - q["failed"] / q["inspected"]) if q and q.get("inspected") else None
-        rows.append([esc(shop), num(jph, 1), ci_text((s.get("jph_ci") or {}).get(shop), 2),
-                     num((s.get("static_capacity") or {}).get(shop)), esc(detail.get("limiting_station", "")),
-                     num(detail.get("cars_per_hour"), 1), num(detail.get("net_hours_per_year")),
-                     pct(fpy) if fpy is not None else "–"])
-    return table(["shop", "JPH simulated", "JPH 95% CI", "static capacity / yr", "static limit (station)",
-                  "static limit cars/h", "net shift h / yr", "first pass (simulated)"], rows,
-                 [False, True, True, True, False, True, True, True])
-
-
-def _stations_table(run: RunData) -> str:
-    st = run.stations
-    if st.empty:
-        return "<p class=\"note\">No stations table.</p>"
-    states = plots.state_columns(st)
-    b = run.summary.get("bottleneck") or {}
-    cols = ["shop", "station", "kind", "line", "servers", "completions"] + \
-        [plots.state_label(s).split(" (")[0] for s in states] + ["active (of shift)", "downs", "static cars/h"]
-    numeric = [False, False, False, False, True, True] + [True] * len(states) + [True, True, True]
-    rows, classes = [], []
-    for row in st.to_dict("records"):
-        cells = [esc(row.get("shop")), esc(row.get("station")), esc(row.get("kind", "")),
-                 esc("" if _missing(row.get("line")) else row.get("line")), num(row.get("servers")),
-                 num(row.get("completions"))]
-        cells += [pct(row.get(f"share_{s}")) for s in states]
-        cells += [pct(row.get("active_share")), num(row.get("downs")), num(row.get("static_cars_per_hour"), 1)]
-        rows.append(cells)
-        hot = row.get("shop") == b.get("shop") and (row.get("station") == b.get("station") or
-                                                     (b.get("line") and row.get("line") == b.get("line")))
-        classes.append("hot" if hot else "")
-    swatches = " ".join(f'<span class="swatch" style="background:{plots.state_colour(s)}"></span>'
-                        f"{esc(plots.state_label(s))}" for s in states)
-    return (f'<p class="note">Shares of the measured window (calendar time). {swatches}. '
-            "Highlighted: the bottleneck (its whole paced line).</p>" +
-            table(cols, rows, numeric, classes, scroll=True))
-
-
-def _buffers_table(run: RunData) -> str:
-    bf = run.buffers
-    if bf.empty:
-        return "<p class=\"note\">No buffers table.</p>"
-    stores = {s["name"] for s in (run.summary.get("resolved_scenario") or {}).get("stores") or []}
-    rows, classes = [], []
-    for row in bf.to_dict("records"):
-        name = str(row.get("buffer"))
-        kind = "store" if name in stores else ("re-entry lane" if name.endswith(".reentry") else "buffer")
-        cap = row.get("capacity")
-        rows.append([esc(row.get("shop")), esc(name), kind, "unbounded" if _missing(cap) else num(cap),
-                     num(row.get("mean_level"), 1), num(row.get("max_level")), pct(row.get("share_full")),
-                     pct(row.get("share_empty"))])
-        classes.append("hot" if kind == "store" else "")
-    return table(["shop", "buffer (in front of)", "kind", "capacity", "mean level", "max level", "time full",
-                  "time empty"], rows, [False, False, False, True, True, True, True, True], classes, scroll=True)
-
-
-def _staffing_tables(run: RunData) -> str:
-    st = run.staffing
-    s = run.summary.get("staffing") or {}
-    if st.empty or st["headcount"].sum() == 0:
-        out = "<p class=\"note\">This scenario names no crews or staffing ratios: headcount 0.</p>"
-    else:
-        shifts = sorted(st["shift"].unique(), key=str)
-        pivot = st.pivot_table(index=["shop", "role"], columns="shift", values="headcount", aggfunc="sum",
-                               fill_value=0, sort=False)
-        groups = st.drop_duplicates(["shop", "role"]).set_index(["shop", "role"])["group"]
-        rows = [[esc(shop), esc(role), esc(groups.get((shop, role), "")), *[num(r.get(k, 0)) for k in shifts],
-                 num(r.sum())] for (shop, role), r in pivot.iterrows()]
-        totals = st.groupby("shift")["headcount"].sum()
-        rows.append(["total", "", "", *[num(totals.get(k, 0)) for k in shifts], num(totals.sum())])
-        out = table(["shop", "role", "group", *[f"shift {k}" for k in shifts], "total"], rows,
-                    [False, False, False, *[True] * len(shifts), True], [""] * (len(rows) - 1) + ["total"],
-                    scroll=True)
-    bench = [["<b>this scenario (model)</b>", num(s.get("headcount_total")), num(s.get("hours_per_vehicle"), 1),
-              num(s.get("vehicles_per_employee_year"), 1), "computed from the scenario"]]
-    for b in s.get("benchmarks") or []:
-        bench.append([esc(b.get("label")), num(b.get("headcount")), num(b.get("hours_per_vehicle"), 1),
-                      num(b.get("vehicles_per_employee_year"), 1), esc(b.get("source", ""))])
-    out += "<h3>Against public figures</h3>" + table(
-        ["", "headcount", "paid hours / vehicle", "vehicles / employee / yr", "source"], bench,
-        [False, True, True, True, False])
-    out += ('<p class="note">The model counts what the scenario\'s stations, shifts and staffing ratios name; '
-            "a public figure may cover more (other brands, stamping, sales).</p>")
-    return out
-
-
-def _pools_table(run: RunData) -> str:
-    pools = getattr(run, "pools", None)
-    if pools is None or pools.empty:
-        return ""
-    keys = [c for c in ("shop", "pool", "size") if c in pools.columns]
-    figures = [c for c in ("mean_present", "utilisation", "labour_wait_s", "cars_served") if c in pools.columns]
-    table_ = pools.groupby(keys, sort=False)[figures].mean().reset_index() if keys else pools
-    rows = []
-    for row in table_.to_dict("records"):
-        rows.append([esc(row.get(k)) for k in keys] +
-                    [num(row.get("mean_present"), 2) if c == "mean_present" else
-                     pct(row.get("utilisation")) if c == "utilisation" else
-                     num(row.get("labour_wait_s", 0) / 3600, 0) if c == "labour_wait_s" else
-                     num(row.get(c)) for c in figures])
-    labels = {"mean_present": "mean present", "utilisation": "utilisation (of present)",
-              "labour_wait_s": "stations waiting for it (h)", "cars_served": "cars served"}
-    return ("<h3>Labour pools</h3>" + table(keys + [labels[c] for c in figures], rows,
-                                              [False] * len(keys) + [True] * len(figures)) +
-            '<p class="note">Mean over replications. Waiting hours add up over the stations that wait.</p>')
-
-
-def _workload_table(run: RunData) -> str:
-    wl = run.workload
-    if wl is None or wl.empty:
-        return ""
-    cols = list(wl.columns)
-    numeric = [pd.api.types.is_numeric_dtype(wl[c]) for c in cols]
-    rows = [[num(v, 2) if n and not isinstance(v, str) else esc(v) for v, n in zip(r, numeric)]
-            for r in wl.itertuples(index=False)]
-    return ("<details><summary>Workload per station (operators needed at takt against assigned)</summary>" +
-            table([c.replace("_", " ") for c in cols], rows, numeric, scroll=True) + "</details>")
+def _state_swatches(stations: pd.DataFrame) -> str:
+    return " ".join(f'<span class="swatch" style="background:{plots.state_colour(s)}"></span>'
+                    f"{esc(plots.state_label(s))}" for s in plots.state_columns(stations))
 
 
 # ---------------------------------------------------------------- one run
 
 
-def run_report_html(run: RunData) -> str:
+def run_report_html(run: RunResult) -> str:
     """The report of one run as a self-contained HTML page."""
     s = run.summary
     plot = {
@@ -393,10 +254,13 @@ def run_report_html(run: RunData) -> str:
     }
     per_year = s.get("working_days_per_year")
     target = (s.get("target") or {}).get("annual_units")
+    pools = rows_table(lambda: R.pool_rows(s["labour_pools"]), heading="Labour pools") if s.get("labour_pools") else ""
+    workload = ("<details><summary>Workload per station (operators needed at takt against assigned)</summary>" +
+                rows_table(lambda: R.workload_rows(run.workload), scroll=True) + "</details>") if not run.workload.empty else ""
     sections = [
         f'<section id="summary"><h2>Summary</h2>{_kpi_cards(s)}</section>',
         _warnings(s),
-        '<section id="output"><h2>Output against target</h2>' + _output_table(s) +
+        '<section id="output"><h2>Output against target</h2>' + rows_table(lambda: R.output_rows(s)) +
         figure(plot["output"], "output", "Cars completed per period by model against the target",
                (f"Target line: {num(target)} cars a year ÷ {num(per_year)} working days a year, times the working "
                 "days of each period." if target and per_year else "")) + "</section>",
@@ -404,19 +268,22 @@ def run_report_html(run: RunData) -> str:
         figure(plot["flow"], "flow", "Plant flow: shops, lines, conveyors, buffers, stores and quality loops",
                "Drawn from the resolved scenario; 'active' is the simulated share of shift time working or down.") +
         "</section>",
-        '<section id="shops"><h2>Shops</h2>' + _shop_table(s) +
-        f'<p class="note">Static capacity: the hand calculation (slowest station × net shift hours a year). '
-        f'Loss against the slowest shop\'s static capacity: {pct(s.get("dynamic_loss"))}.</p></section>',
+        '<section id="shops"><h2>Shops</h2>' + rows_table(lambda: R.shop_rows(s)) +
+        f'<p class="note">{esc(R.lead_time_line(s))}</p></section>',
         '<section id="stations"><h2>Station states</h2>' +
         figure(plot["states"], "states", "Share of time in each state per station, by shop",
                "A bar per station in flow order. Green is work; orange and yellow are time lost to the neighbours; "
-               "red is repair.") + _stations_table(run) + "</section>",
+               "red is repair.") + f'<p class="note">{_state_swatches(run.stations)}. Highlighted: the bottleneck '
+        "(its whole paced line).</p>" + rows_table(lambda: R.station_rows(run.stations, s), scroll=True) + "</section>",
         '<section id="stores"><h2>Stores and buffers</h2>' +
         figure(plot["stores"], "stores", "Store levels over time",
-               "Hourly samples of the first replication.") + _buffers_table(run) + "</section>",
+               "Hourly samples of the first replication.") + rows_table(lambda: R.buffer_rows(run.buffers), scroll=True) +
+        "</section>",
         '<section id="staffing"><h2>Staffing</h2>' +
-        figure(plot["headcount"], "headcount", "Headcount by shop and shift") + _staffing_tables(run) +
-        _pools_table(run) + _workload_table(run) + "</section>",
+        figure(plot["headcount"], "headcount", "Headcount by shop and shift") +
+        rows_table(lambda: R.staffing_rows(run.staffing, s), scroll=True) +
+        rows_table(lambda: R.benchmark_rows(s), heading="Against public figures") +
+        f'<p class="note">{esc(R.workload_line(run.workload, s))}</p>' + pools + workload + "</section>",
     ]
     nav = [("summary", "Summary")] + ([("warnings", "Warnings")] if _warnings(s) else []) + [
         ("output", "Output"), ("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations"),
@@ -427,95 +294,36 @@ def run_report_html(run: RunData) -> str:
 # ---------------------------------------------------------------- several runs
 
 
-def _get(d: dict, path: str):
-    for key in path.split("."):
-        if not isinstance(d, dict) or key not in d:
-            return None
-        d = d[key]
-    return d
+def _comparison_table(comparison: dict) -> str:
+    """The KPI rows of the console comparison; each later run's cell carries its difference to the first
+    run with the 95% interval and the significance mark, below the value (four runs fit 1,400 px)."""
+    rows = R.comparison_rows(comparison)
+    runs = comparison["runs"]
+    body = []
+    for values in rows.rows:
+        cells = [esc(values[0]), esc(values[1])]
+        for k in range(1, len(runs)):
+            value, diff = values[2 * k], values[2 * k + 1]
+            cells.append(esc(value) + (f'<br><span class="delta">Δ {esc(diff)}</span>' if diff else ""))
+        body.append(cells)
+    out = table(["KPI"] + runs, body, [False] + [True] * len(runs), cls="kpi")
+    note = f'<p class="note">{esc(rows.caption)}. * the interval excludes zero.</p>' if rows.caption else ""
+    changes = "".join(f"<h3>{esc(heading)}</h3>" + ("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines[:60]) +
+                                                   ("<li>…</li>" if len(lines) > 60 else "") + "</ul>"
+                                                   if lines else "")
+                      for heading, lines in R.change_lines(comparison))
+    return out + note + changes
 
 
-def _delta(value, reference, kind: str) -> str:
-    """The change against the first run: relative for counts, in points for shares."""
-    if _missing(value) or _missing(reference) or not isinstance(value, (int, float)) or isinstance(value, bool):
-        return ""
-    diff = float(value) - float(reference)
-    if abs(diff) < 1e-12:
-        return ' <span class="delta">(=)</span>'
-    if kind == "share":
-        text = f"{100 * diff:+.1f} pts"
-    elif reference:
-        text = f"{100 * diff / abs(float(reference)):+.1f}%"
-    else:
-        return ""
-    return f' <span class="delta">({text})</span>'
-
-
-def _kpi_rows(runs: Sequence[RunData]) -> list[tuple[str, list[str], str]]:
-    """(label, cells, row class) for the KPI table; groups as header rows. Cells of the second and later
-    runs carry the change against the first run."""
-    rows: list[tuple[str, list[str], str]] = []
-
-    def group(label: str) -> None:
-        rows.append((label, [""] * len(runs), "group"))
-
-    def add(label: str, fmt: Callable[[dict], str]) -> None:
-        rows.append((label, [fmt(r.summary) for r in runs], ""))
-
-    def value(label: str, path: str | Callable[[dict], object], digits: int = 0, kind: str = "count") -> None:
-        get = path if callable(path) else (lambda s: _get(s, path))
-        values = [get(r.summary) for r in runs]
-        show = pct if kind == "share" else (lambda v: num(v, digits))
-        cells = [show(v) + (_delta(v, values[0], kind) if k else "") for k, v in enumerate(values)]
-        rows.append((label, cells, ""))
-
-    def union(path: str) -> list[str]:
-        return list(dict.fromkeys(k for r in runs for k in (_get(r.summary, path) or {})))
-
-    group("Output")
-    value("annual output (cars/yr)", "throughput.annual_units.mean")
-    add("95% confidence interval", lambda s: ci_text(_get(s, "throughput.annual_units")))
-    value("target (cars/yr)", "target.annual_units")
-    value("attainment", "target.attainment", kind="share")
-    add("target met", lambda s: {True: '<span class="ok">yes</span>', False: '<span class="bad">no</span>'}
-        .get(_get(s, "target.met"), "–") + {True: " (95% conf.)", False: ""}.get(
-            _get(s, "target.met_with_95_confidence"), ""))
-    for model in union("throughput.by_model"):
-        value(f"model {esc(model)}", lambda s, m=model: (_get(s, "throughput.by_model") or {}).get(m))
-    for market in union("throughput.by_market"):
-        value(f"market {esc(market)}", lambda s, m=market: (_get(s, "throughput.by_market") or {}).get(m))
-    group("Shops")
-    for shop in union("jph"):
-        value(f"JPH {esc(shop)}", lambda s, sh=shop: (_get(s, "jph") or {}).get(sh), 1)
-    for shop in union("static_capacity"):
-        value(f"static capacity {esc(shop)} (cars/yr)", lambda s, sh=shop: (_get(s, "static_capacity") or {}).get(sh))
-    value("loss against static capacity", "dynamic_loss", kind="share")
-    add("bottleneck", lambda s: _bottleneck_text(_get(s, "bottleneck") or {}))
-    value("bottleneck active share", "bottleneck.active_share", kind="share")
-    value("lead time mean (h)", "lead_time_hours.mean", 1)
-    value("lead time p95 (h)", "lead_time_hours.p95", 1)
-    value("mean WIP (cars)", "wip_mean")
-    group("Staffing")
-    value("headcount", "staffing.headcount_total")
-    add("direct / indirect", lambda s: f"{num(_get(s, 'staffing.direct'))} / {num(_get(s, 'staffing.indirect'))}")
-    for shop in union("staffing.by_shop"):
-        value(f"headcount {esc(shop)}", lambda s, sh=shop: (_get(s, "staffing.by_shop") or {}).get(sh))
-    value("paid hours per vehicle", "staffing.hours_per_vehicle", 1)
-    value("vehicles per employee and year", "staffing.vehicles_per_employee_year", 1)
-    group("Run")
-    add("replications", lambda s: num(_get(s, "replications")))
-    add("seed", lambda s: esc(_get(s, "seed")))
-    add("days measured (warm-up)", lambda s: f"{num(_get(s, 'simulated_days'))} ({num(_get(s, 'warmup_days'))})")
-    add("working days per year", lambda s: num(_get(s, "working_days_per_year")))
-    add("warnings", lambda s: esc("; ".join(s.get("warnings") or [])) or "none")
-    return rows
-
-
-def comparison_report_html(runs: Sequence[RunData]) -> str:
-    """Two or more runs side by side as a self-contained HTML page."""
+def comparison_report_html(runs: Sequence[RunResult], comparison: dict | None = None) -> str:
+    """Two or more runs side by side as a self-contained HTML page (``comparison``: from
+    ``analysis.compare.compare``; computed here when not given)."""
     runs = list(runs)
     if len(runs) < 2:
         raise ValueError("a comparison needs at least two runs")
+    if comparison is None:
+        from ..analysis.compare import compare
+        comparison = compare([r.summary for r in runs], [r.name for r in runs])
     plot = {
         "output": _safe_plot(plots.compare_output_plot, runs, "Output per week"),
         "annual": _safe_plot(plots.compare_annual_plot, runs, "Annual output"),
@@ -523,10 +331,7 @@ def comparison_report_html(runs: Sequence[RunData]) -> str:
         "stores": _safe_plot(plots.compare_store_plot, runs, "Store levels"),
         "headcount": _safe_plot(plots.compare_headcount_plot, runs, "Headcount"),
     }
-    kpis = _kpi_rows(runs)
-    head = ["KPI"] + [r.name for r in runs]
-    body = [[f"<b>{label}</b>" if cls == "group" else label, *cells] for label, cells, cls in kpis]
-    kpi_table = table(head, body, [False] + [True] * len(runs), [cls for _, _, cls in kpis], cls="kpi")
+    kpi_table = _comparison_table(comparison)
     names = ", ".join(r.name for r in runs)
     listing = "".join(
         f'<li><span class="swatch" style="background:{plots.run_colour(i)}"></span><b>{esc(r.name)}</b>'

@@ -20,9 +20,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..scenario.topology import off_line as off_line_stations
+from .rows import state_columns  # noqa: F401 - the state order every plot and table uses
+
 # ---------------------------------------------------------------- colours and labels
 
-STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "down", "off_shift")
 STATE_COLOURS = {
     "working": "#2e9e44",
     "paced": "#a9dc9b",
@@ -42,9 +44,6 @@ STATE_LABELS = {
     "off_shift": "off shift",
 }
 _SPARE_COLOURS = ("#1f77b4", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
-NOT_STATES = {"line_active"}
-"""share_* columns that are not station states (they do not add up with the others)."""
-
 MODEL_COLOURS = ("#4e79a7", "#f1a340", "#76b7b2", "#b07aa1", "#9c755f", "#59a14f", "#edc948", "#ff9da7")
 RUN_COLOURS = ("#1f4e79", "#c55a11", "#2e8b57", "#7030a0", "#b8860b", "#2e75b6", "#8b0000", "#556b2f")
 SHIFT_COLOURS = ("#3b6ea5", "#e08a2e", "#6a9f58", "#8e6bb8")
@@ -63,14 +62,6 @@ _RC = {
     "legend.fontsize": 8.5,
     "legend.frameon": False,
 }
-
-
-def state_columns(stations: pd.DataFrame) -> list[str]:
-    """The state names of a stations table (share_<state> columns), in display order; unknown ones last."""
-    names = [c[len("share_"):] for c in stations.columns if c.startswith("share_")]
-    names = [n for n in names if n not in NOT_STATES]
-    known = [n for n in STATE_ORDER if n in names]
-    return known + sorted(n for n in names if n not in STATE_ORDER)
 
 
 def state_colour(state: str) -> str:
@@ -221,8 +212,8 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
 
 def _station_order(run) -> dict[str, list[str]]:
     """Station names per shop in flow order (from the scenario), else the table's order."""
-    shops = (run.summary.get("resolved_scenario") or {}).get("shops") or {}
-    order = {shop: [st["name"] for st in spec.get("stations", [])] for shop, spec in shops.items()}
+    shops = run.scenario.shops if run.scenario is not None else {}
+    order = {name: [st.name for st in shop.stations] for name, shop in shops.items()}
     for shop, group in run.stations.groupby("shop", sort=False):
         known = order.setdefault(shop, [])
         known += [st for st in group["station"] if st not in known]
@@ -230,12 +221,12 @@ def _station_order(run) -> dict[str, list[str]]:
 
 
 def _off_line_and_inspection(run) -> tuple[set, set]:
-    shops = (run.summary.get("resolved_scenario") or {}).get("shops") or {}
+    shops = run.scenario.shops if run.scenario is not None else {}
     off, inspection = set(), set()
-    for shop, spec in shops.items():
-        off |= {(shop, st["name"]) for st in spec.get("stations", []) if st.get("off_line")}
-        if spec.get("quality"):
-            inspection.add((shop, spec["quality"].get("inspection")))
+    for name, shop in shops.items():
+        off |= {(name, st.name) for st in off_line_stations(shop)}
+        if shop.quality is not None:
+            inspection.add((name, shop.quality.inspection))
     return off, inspection
 
 
@@ -336,15 +327,13 @@ def station_states_plot(run) -> Figure:
 # ---------------------------------------------------------------- stores
 
 
-def _store_capacities(summary: dict) -> dict[str, float]:
-    stores = (summary.get("resolved_scenario") or {}).get("stores") or []
-    return {s["name"]: s.get("capacity") for s in stores}
+def _store_capacities(run) -> dict[str, float]:
+    return {s.name: s.capacity for s in run.scenario.stores} if run.scenario is not None else {}
 
 
-def _start_date(summary: dict):
-    cal = (summary.get("resolved_scenario") or {}).get("calendar") or {}
-    if cal.get("working_days_per_year") is None and cal.get("start_date"):
-        return pd.Timestamp(cal["start_date"])
+def _start_date(run):
+    if run.scenario is not None and run.scenario.calendar.dated:
+        return pd.Timestamp(run.scenario.calendar.start_date)
     return None
 
 
@@ -400,11 +389,11 @@ def store_levels_plot(run) -> Figure:
     rep = levels["replication"].min()
     first = levels[levels["replication"] == rep]
     stores = list(dict.fromkeys(first["store"]))
-    capacity = _store_capacities(run.summary)
+    capacity = _store_capacities(run)
     warmup_h = float(run.summary.get("warmup_days") or 0) * 24
     span_h = float(first["time_h"].max() - first["time_h"].min())
     long = span_h > 24 * 16
-    start = _start_date(run.summary)
+    start = _start_date(run)
     with matplotlib.rc_context(_RC):
         fig = new_figure(11, 2.9 * len(stores) + 0.3)
         grid = fig.add_gridspec(len(stores), 2 if long else 1, width_ratios=[3, 2] if long else [1])
@@ -639,7 +628,7 @@ def compare_store_plot(runs) -> Figure:
                 if data.empty:
                     continue
                 data = data.sort_values("time_h")
-                cap = _store_capacities(run.summary).get(store)
+                cap = _store_capacities(run).get(store)
                 _draw_levels(ax, data, None, run_colour(i), run.name, envelope=long, fill=len(frames) < 3)
                 if cap is not None:
                     ax.axhline(cap, color=run_colour(i), linestyle="--", linewidth=1,

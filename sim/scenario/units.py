@@ -199,3 +199,13 @@ PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0)]], BeforeValida
 def mean_of(dist) -> float:
     """Mean of a distribution in seconds (for static capacity)."""
     return dist.mean
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds as a scenario writes them: '95 s', '40 min', '8.5 h': the largest unit in which the
+    time is a whole number of tenths (128.6 s stays in seconds)."""
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        tenths = seconds / size * 10
+        if abs(seconds) >= size and abs(tenths - round(tenths)) < 1e-6:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"

@@ -20,25 +20,13 @@ import pytest
 import sim
 from sim.report import plots
 from sim.report.flow import plant_flow_plot
-from sim.report.folder import RunData, from_result
+from sim.results import RunResult
 from sim.report.html import comparison_report_html, run_report_html
 
 SMALL = Path(__file__).parents[1] / "small.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
 RUN_PLOTS = {"output", "flow", "states", "stores", "headcount"}
 COMPARISON_PLOTS = {"annual", "output-weekly", "loaded", "stores", "headcount"}
-
-
-def _run_data(result) -> RunData:
-    """from_result, or the same by hand on a tree whose RunResult lacks a newer table."""
-    try:
-        return from_result(result)
-    except AttributeError:
-        empty = pd.DataFrame()
-        return RunData(result.summary["scenario"], None, result.summary, result.stations, result.buffers,
-                       result.throughput, result.staffing, result.workload,
-                       getattr(result, "store_levels", empty), getattr(result, "pools", empty),
-                       result.summary.get("replication_values", {}))
 
 
 def synthetic_store_levels(summary: dict, seed: int = 0) -> pd.DataFrame:
@@ -56,17 +44,17 @@ def synthetic_store_levels(summary: dict, seed: int = 0) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def small_run() -> RunData:
-    run = _run_data(sim.run(SMALL, replications=2))
+def small_run() -> RunResult:
+    run = sim.run(SMALL, replications=2)
     if run.store_levels is None or run.store_levels.empty:
         run = replace(run, store_levels=synthetic_store_levels(run.summary))
     return run
 
 
 @pytest.fixture(scope="module")
-def other_run() -> RunData:
-    run = _run_data(sim.run(SMALL, replications=2, seed=11))
-    return replace(run, name="small-seed-11")
+def other_run() -> RunResult:
+    run = sim.run(SMALL, replications=2, seed=11)
+    return replace(run, summary={**run.summary, "scenario": "small-seed-11"})
 
 
 @pytest.fixture(scope="module")
@@ -127,16 +115,19 @@ def test_comparison_page_has_every_plot_and_a_kpi_row_per_figure(comparison_page
     kpi = comparison_page.split('class="kpi"', 1)[1].split("</table>", 1)[0]
     for name in (small_run.name, other_run.name):
         assert f">{name}</th>" in kpi
-    for label in ("annual output (cars/yr)", "attainment", "JPH paint", "bottleneck", "headcount",
-                  "lead time mean (h)"):
+    for label in ("annual output", "attainment", "JPH paint", "bottleneck", "headcount",
+                  "lead time mean (h:mm)"):
         assert f"<td>{label}</td>" in kpi
     assert 'class="delta"' in kpi  # the second run against the first
+    # the same difference, interval and method as the console comparison (paired or Welch)
+    assert "Welch t" in comparison_page or "paired t" in comparison_page
+    assert re.search(r"Δ [+-][\d,]+ \[[+-][\d,]+, [+-][\d,]+\]", kpi)
 
 
 def test_text_from_the_scenario_is_escaped(small_run):
     evil = '<script>alert("x")</script> & <b>'
     summary = {**small_run.summary, "description": evil, "scenario": "a<b"}
-    page = run_report_html(replace(small_run, name="a<b", summary=summary))
+    page = run_report_html(replace(small_run, summary=summary))
     assert "<script>" not in page and "<b>" not in page.split("<body>", 1)[1].split("<main>", 1)[0]
     assert html_lib.escape(evil) in page
     assert "a&lt;b" in page

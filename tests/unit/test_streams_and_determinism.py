@@ -6,7 +6,7 @@ import numpy as np
 from sim import run, validate_scenario
 from sim.model.replication import simulate
 from sim.model.streams import Streams
-from sim.report.files import summary_json
+from sim.results import summary_json
 
 
 def test_stream_depends_only_on_seed_replication_and_name():

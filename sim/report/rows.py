@@ -1,0 +1,321 @@
+"""The rows of every report table, built once; the terminal and the HTML page only render them.
+
+A table is a title, columns that say what kind of value they hold, and rows of
+raw values. ``cell`` turns a value into text the same way for every renderer,
+so the console and the page say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..analysis.bottleneck import most_loaded
+from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
+from ..scenario.paths import describe
+STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "down", "off_shift")
+NOT_STATES = {"line_active"}
+"""share_* columns that are not station states (they do not add up with the others)."""
+
+
+def state_columns(stations: pd.DataFrame) -> list[str]:
+    """The state names of a stations table (share_<state> columns), in display order; unknown ones last."""
+    names = [c[len("share_"):] for c in stations.columns if c.startswith("share_")]
+    names = [n for n in names if n not in NOT_STATES]
+    known = [n for n in STATE_ORDER if n in names]
+    return known + sorted(n for n in names if n not in STATE_ORDER)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+    """How the values are written: text, count, decimal1, decimal2, percent, interval, hours (h:mm)."""
+    short: str | None = None
+    """A shorter heading for a narrow terminal."""
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != TEXT
+
+
+@dataclass
+class Rows:
+    """A table's content: columns, rows of raw values, and a mark per row (total, hot, group or '')."""
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+    caption: str = ""
+
+    def add(self, values: list, mark: str = "") -> None:
+        self.rows.append(values)
+        self.marks.append(mark)
+
+
+def missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def cell(value, kind: str) -> str:
+    """A value as text, the same in every renderer."""
+    if kind == INTERVAL:
+        return interval_text(value)
+    if missing(value):
+        return "–"
+    if kind == TEXT or isinstance(value, str):
+        return str(value)
+    if kind == PERCENT:
+        return f"{100 * float(value):.1f}%"
+    if kind == HOURS:
+        return hours_text(float(value))
+    digits = {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}[kind]
+    return f"{float(value):,.{digits}f}"
+
+
+def hours_text(hours: float) -> str:
+    """Hours as h:mm (36.8 -> '36:48'); a duration reads as time, not as a decimal."""
+    sign = "-" if hours < 0 else ""
+    minutes = round(abs(hours) * 60)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def interval_text(ci, digits: int = 0) -> str:
+    """'95,173 – 96,087' from a {ci95_low, ci95_high} mapping, or why there is none."""
+    if not ci or ci.get("ci95_low") is None:
+        return "n/a (1 run)"
+    return f"{ci['ci95_low']:,.{digits}f} – {ci['ci95_high']:,.{digits}f}"
+
+
+# ---------------------------------------------------------------- one run
+
+
+def output_rows(s: dict) -> Rows:
+    t, target = s["throughput"], s["target"]
+    rows = Rows("Annual output against target", [
+        Column(""), Column("cars / year", COUNT), Column("95% CI", INTERVAL), Column("target", COUNT),
+        Column("attainment", PERCENT)])
+    annual = t["annual_units"]
+    rows.add(["plant", annual["mean"], annual, target["annual_units"], target["attainment"]], "total")
+    for model, ci in t["by_model_ci"].items():
+        rows.add([f"  {model}", ci["mean"], ci, None, None])
+    export_target = target.get("export_share")
+    for market, ci in t["by_market_ci"].items():
+        goal = None
+        if export_target is not None:
+            goal = (export_target if market == "export" else 1 - export_target) * target["annual_units"]
+        rows.add([f"  {market}", ci["mean"], ci, goal, ci["mean"] / goal if goal else None])
+    if t.get("scrapped_annual"):
+        rows.add(["  scrapped", t["scrapped_annual"], None, None, None])
+    met = "met" if target["met"] else "NOT met"
+    confident = " with 95% confidence" if target.get("met_with_95_confidence") else ""
+    rows.caption = f"Target {met}{confident if target['met'] else ''}."
+    return rows
+
+
+def shop_rows(s: dict) -> Rows:
+    rows = Rows("Shops", [
+        Column("shop"), Column("JPH simulated", DECIMAL1, "JPH"), Column("static cap. / yr", COUNT, "static/yr"),
+        Column("static limit", TEXT, "limit"), Column("net shift h / yr", COUNT, "shift h/yr"),
+        Column("first pass", PERCENT, "FPY")])
+    quality = s.get("quality") or {}
+    for shop, jph in s["jph"].items():
+        detail = s["static_capacity_detail"][shop]
+        q = quality.get(shop)
+        fpy = 1 - q["failed"] / q["inspected"] if q and q.get("inspected") else None
+        rows.add([shop, jph, s["static_capacity"][shop], detail["limiting_station"],
+                  detail["net_hours_per_year"], fpy])
+    rows.caption = ("JPH: cars per shift hour (net of breaks). Static capacity: slowest station x net shift hours "
+                    "a year (the hand calculation); first pass: simulated share passing inspection first time.")
+    return rows
+
+
+def resource_name(row) -> str:
+    """A station as the plant calls it: a paced line by its name and slowest station."""
+    if row["kind"] == "line":
+        return f"{row['line']} line (slowest: {row['station']})"
+    return row["station"]
+
+
+def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
+    """The most loaded resources (n of them; a paced line once), or every station (n None), in shares of
+    on-shift time."""
+    b = s["bottleneck"]
+    where = f"{b['shop']}.{b['station']}" + (f" on paced line {b['line']}" if b.get("line") else "")
+    title = (f"Most loaded stations — bottleneck {where}, active {100 * b['active_share']:.1f}% of shift time, "
+             f"top in {100 * b['share_of_replications']:.0f}% of replications") if n else "Stations"
+    # shares of on-shift time: off shift is left out; waiting for labour only where a pool exists
+    states = [st for st in state_columns(stations) if st != "off_shift" and
+              (st != "labour" or stations[f"share_{st}"].fillna(0).gt(0).any())]
+    columns = [Column("shop"), Column("station")]
+    if n is None:
+        columns += [Column("kind"), Column("line"), Column("servers", COUNT), Column("completions", COUNT)]
+    columns += [Column("active", PERCENT)] + [Column(st, PERCENT) for st in states] + \
+        [Column("static cars/h", DECIMAL1, "cars/h")]
+    rows = Rows(title, columns)
+    table = most_loaded(stations, n) if n else stations.assign(
+        active_share=stations.get("active_share", pd.Series(dtype=float)))
+    for row in table.to_dict("records"):
+        on = 1 - row["share_off_shift"]
+        values = [row["shop"], resource_name(row) if n else row["station"]]
+        if n is None:
+            values += [row["kind"], None if missing(row.get("line")) else row["line"], row["servers"],
+                       row["completions"]]
+        values += [row.get("active_share")] + [row[f"share_{st}"] / on if on else None for st in states] + \
+            [row.get("static_cars_per_hour")]
+        hot = row["shop"] == b["shop"] and (row["station"] == b["station"] or
+                                            (b.get("line") and row.get("line") == b["line"]))
+        rows.add(values, "hot" if hot else "")
+    rows.caption = ("Shares of on-shift time. active = working + down; paced: done, waiting for the takt or a "
+                    "slower station of its line; blocked: no room downstream; starved: no car.")
+    return rows
+
+
+def buffer_rows(buffers: pd.DataFrame, min_capacity: float | None = None) -> Rows:
+    """Stores and buffers; with ``min_capacity`` only stores and buffers at least that large."""
+    rows = Rows("Stores and buffers" if min_capacity is None else "Stores and largest buffers", [
+        Column("shop"), Column("in front of"), Column("kind"), Column("capacity", COUNT, "cap."),
+        Column("mean level", DECIMAL1, "mean"), Column("max", COUNT), Column("full", PERCENT),
+        Column("empty", PERCENT)])
+    for row in buffers.to_dict("records"):
+        capacity = row["capacity"]
+        kind = row.get("kind", "")
+        if min_capacity is not None and kind != "store" and (missing(capacity) or capacity < min_capacity):
+            continue
+        rows.add([row["shop"], row["buffer"], kind, "unbounded" if missing(capacity) else capacity,
+                  row["mean_level"], row["max_level"], row["share_full"], row["share_empty"]],
+                 "hot" if kind == "store" else "")
+    return rows
+
+
+def pool_rows(pools: dict) -> Rows:
+    rows = Rows("Labour pools", [
+        Column("pool"), Column("shop"), Column("size per shift"), Column("mean present", DECIMAL2),
+        Column("utilisation", PERCENT), Column("stations waited (h)", DECIMAL1),
+        Column("cycles served", COUNT)])
+    for name, p in pools.items():
+        rows.add([name, p["shop"], str(p["size"]), p["mean_present"], p["utilisation"], p["station_wait_hours"],
+                  p["cars_served"]])
+    rows.caption = "Means over replications; waiting hours add up over the stations that wait."
+    return rows
+
+
+def staffing_rows(staffing: pd.DataFrame, s: dict) -> Rows:
+    st = s["staffing"]
+    shifts = sorted(staffing["shift"].unique()) if not staffing.empty else []
+    rows = Rows(f"Headcount: {st['headcount_total']:,} ({st['direct']:,} direct, {st['indirect']:,} indirect)",
+                [Column("shop"), Column("role"), Column("group")] +
+                [Column(f"shift {k}", COUNT, f"s{k}") for k in shifts] + [Column("total", COUNT)])
+    if staffing.empty:
+        rows.caption = "This scenario names no crews or staffing ratios: headcount 0."
+        return rows
+    pivot = staffing.pivot_table(index=["shop", "role"], columns="shift", values="headcount", aggfunc="sum",
+                                 fill_value=0, sort=False)
+    groups = staffing.drop_duplicates(["shop", "role"]).set_index(["shop", "role"])["group"]
+    for (shop, role), row in pivot.iterrows():
+        rows.add([shop, role, groups.get((shop, role), ""), *[row.get(k, 0) for k in shifts], row.sum()])
+    totals = staffing.groupby("shift")["headcount"].sum()
+    rows.add(["total", "", "", *[totals.get(k, 0) for k in shifts], totals.sum()], "total")
+    return rows
+
+
+def benchmark_rows(s: dict) -> Rows:
+    st = s["staffing"]
+    rows = Rows("Staffing against public figures", [
+        Column(""), Column("headcount", COUNT), Column("paid hours / vehicle", DECIMAL1, "h/vehicle"),
+        Column("vehicles / employee / yr", DECIMAL1, "veh/empl"), Column("source")])
+    rows.add(["this scenario (model)", st["headcount_total"], st["hours_per_vehicle"],
+              st["vehicles_per_employee_year"], "computed from the scenario"], "total")
+    for b in st["benchmarks"]:
+        rows.add([b["label"], b.get("headcount"), b.get("hours_per_vehicle"), b.get("vehicles_per_employee_year"),
+                  b.get("source", "")])
+    rows.caption = ("The model counts what the scenario's stations, shifts and staffing ratios name "
+                    "(README: Staffing); a public figure may cover more (other brands, stamping, sales).")
+    return rows
+
+
+def workload_rows(workload: pd.DataFrame) -> Rows:
+    rows = Rows("Workload per station (operators needed at takt against assigned)", [
+        Column("shop"), Column("station"), Column("takt (s)", DECIMAL1), Column("work content (min)", DECIMAL2),
+        Column("assigned", DECIMAL1), Column("needed", DECIMAL2), Column("gap", DECIMAL2)])
+    for row in workload.to_dict("records"):
+        rows.add([row["shop"], row["station"], row["takt_s"], row["work_content_min"], row["assigned"],
+                  row["needed"], row["gap"]], "hot" if row["gap"] < -1e-9 else "")
+    return rows
+
+
+def workload_line(workload: pd.DataFrame, s: dict) -> str:
+    """Assigned crews against the operators the work content needs at takt, in one sentence."""
+    if workload.empty:
+        return ""
+    assigned, needed = workload["assigned"].sum(), workload["needed"].sum()
+    loss = cell(1 - needed / assigned, PERCENT) if assigned else "–"
+    text = (f"Workload: stations are crewed with {assigned:,.0f} operators a shift; their work content at takt "
+            f"needs {needed:,.1f} (balance and crew-rounding loss {loss}).")
+    under = s["staffing"]["understaffed_stations"]
+    if under:
+        text += f" Under-staffed at takt: {', '.join(under[:8])}" + (" …" if len(under) > 8 else "") + "."
+    return text
+
+
+def lead_time_line(s: dict) -> str:
+    lead = s["lead_time_hours"]
+    return (f"Lead time launch→end of line: mean {cell(lead['mean'], HOURS)} h, p95 {cell(lead['p95'], HOURS)} h; "
+            f"mean WIP {cell(s['wip_mean'], COUNT)} cars. Loss against static capacity "
+            f"(blocking, starving, variability): {cell(s['dynamic_loss'], PERCENT)}.")
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+def difference_text(d: dict, kind: str) -> str:
+    """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
+    if d["diff"] is None:
+        return ""
+    as_points = kind == PERCENT
+
+    def signed(x: float) -> str:
+        text = f"{100 * x:+.1f} pts" if as_points else (
+            ("+" if x >= 0 else "-") + hours_text(abs(x)) if kind == HOURS else
+            f"{x:+,.{ {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}.get(kind, 2) }f}")
+        return text
+
+    text = signed(d["diff"])
+    if d["ci95_low"] is not None and d["method"] != "exact":
+        text += f" [{signed(d['ci95_low'])}, {signed(d['ci95_high'])}]"
+    if d["significant"]:
+        text += " *"
+    return text
+
+
+def comparison_rows(result: dict) -> Rows:
+    """A row per KPI: each run's value and its difference to the first run with the 95% interval."""
+    names = result["runs"]
+    columns = [Column("KPI"), Column(names[0], TEXT)]
+    for name in names[1:]:
+        columns += [Column(name, TEXT), Column(f"Δ {name}", TEXT)]
+    rows = Rows("Comparison (difference to the first run, 95% interval; * significant)", columns)
+    for row in result["kpis"]:
+        kind = row.get("kind", DECIMAL2)
+        values = [row["kpi"], cell(row["values"][0], kind)]
+        for value, d in zip(row["values"][1:], row["differences"]):
+            values += [cell(value, kind), difference_text(d, kind)]
+        rows.add(values)
+    methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
+                      if d["method"] not in ("not compared", "exact")})
+    rows.caption = "Intervals: " + "; ".join(methods) if methods else ""
+    return rows
+
+
+def change_lines(result: dict) -> list[tuple[str, list[str]]]:
+    """Per compared run: (heading, lines of what changed in its scenario against the first run)."""
+    names = result["runs"]
+    out = []
+    for name, changes in zip(names[1:], result["changes"]):
+        heading = f"What changed from {names[0]} to {name}: " + (
+            "nothing in the scenario" if not changes else f"{len(changes)} value(s)")
+        out.append((heading, [f"{c['path']}: {describe(c['path'], c['from'])} → {describe(c['path'], c['to'])}"
+                              for c in changes]))
+    return out

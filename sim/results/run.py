@@ -1,0 +1,54 @@
+"""The run: summary figures and tidy tables, the same in memory and read back from its folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..scenario.schema import Scenario
+
+TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "pools", "store_levels")
+"""The tables of a run, each written as <name>.csv."""
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced: the scenario it ran, its summary figures and tidy tables.
+
+    A run just simulated also holds its replications; a run read back from its
+    results folder has none but knows its folder (``path``).
+    """
+    scenario: Scenario | None
+    """The fully resolved scenario (None only for a folder whose stored scenario no longer validates)."""
+    seed: int
+    summary: dict
+    """The content of summary.json."""
+    stations: pd.DataFrame
+    """A row per station: shop, station, kind, line, servers, completions, share of each state, static capacity."""
+    buffers: pd.DataFrame
+    """A row per buffer and store: shop, buffer, kind, capacity, mean and max level, share full and empty."""
+    throughput: pd.DataFrame
+    """Long table: replication, day, date, model, market, units."""
+    staffing: pd.DataFrame
+    """Headcount: shop, shift, role, group (direct/indirect), headcount."""
+    workload: pd.DataFrame
+    """Per station: assigned crew against the operators its work content needs at its takt."""
+    pools: pd.DataFrame
+    """Per labour pool and replication: present operators, utilisation, station waits."""
+    store_levels: pd.DataFrame
+    """Per replication: hourly level of each store between shops (time_h, store, level)."""
+    replications: list = field(default_factory=list)
+    """The replications' own results (in memory only; empty for a run read from its folder)."""
+    path: Path | None = None
+    """The results folder the run was read from (None for a run in memory)."""
+
+    @property
+    def name(self) -> str:
+        return self.summary["scenario"]
+
+    @property
+    def replication_values(self) -> dict:
+        """Per-replication KPI values for paired comparisons: {kpi: [value per replication]}."""
+        return self.summary.get("replication_values", {})

@@ -1,0 +1,64 @@
+"""What a YAML path of a scenario holds, read off the schema: used to write values in their own units."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+
+from pydantic import BaseModel
+
+from .schema import Scenario
+from .units import format_duration, parse_duration
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
+
+
+def _options(tp) -> list:
+    """The concrete types an annotation allows, with the validators of each Annotated layer kept."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _options(typing.get_args(tp)[0]) + [tp]
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(tp) for t in _options(arg)]
+    return [tp]
+
+
+def _step(options: list, key: str, item: bool) -> list:
+    out = []
+    for t in options:
+        origin = typing.get_origin(t)
+        if isinstance(t, type) and issubclass(t, BaseModel) and key in t.model_fields:
+            info = t.model_fields[key]  # pydantic keeps a plain field's Annotated validators in its metadata
+            out += _options(info.annotation) + ([typing.Annotated[(info.annotation, *info.metadata)]]
+                                                if info.metadata else [])
+        elif origin is list and item:
+            out += _options(typing.get_args(t)[0])
+        elif origin is dict and not item:
+            out += _options(typing.get_args(t)[1])
+    return out
+
+
+def is_duration(path: str) -> bool:
+    """Whether the value at ``path`` (as 'shops.body.shifts.length' or 'stations[framing].cycle_time') is a duration."""
+    options = _options(Scenario)
+    for match in _SEGMENT.finditer(path):
+        key, item = (match.group(1), False) if match.group(1) is not None else (match.group(2), True)
+        if key == "default":
+            key = "*"
+        options = _step(options, key, item) or (_step(options, key, not item) if key == "*" else [])
+        if not options:
+            return False
+    return any(getattr(meta, "func", None) is parse_duration
+               for t in options if typing.get_origin(t) is typing.Annotated for meta in typing.get_args(t)[1:])
+
+
+def describe(path: str, value) -> str:
+    """A value of the resolved scenario as a scenario file would write it ('8.5 h', not 30600.0)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_duration(path):
+        return format_duration(float(value))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {describe(f'{path}.{k}', v)}" for k, v in value.items() if v is not None) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(describe(f"{path}[{i}]", v) for i, v in enumerate(value)) + "]"
+    return "–" if value is None else str(value)
