@@ -62,7 +62,7 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
 def buffer_table(reps: list[ReplicationResult]) -> pd.DataFrame:
     stacked = pd.concat([r.buffers for r in reps])
     table = stacked.groupby(["shop", "buffer"], sort=False).agg(
-        capacity=("capacity", "first"), mean_level=("mean_level", "mean"), max_level=("max_level", "max"),
+        kind=("kind", "first"), capacity=("capacity", "first"), mean_level=("mean_level", "mean"), max_level=("max_level", "max"),
         share_full=("share_full", "mean"), share_empty=("share_empty", "mean")).reset_index()
     return table
 

@@ -6,12 +6,14 @@ direct hand-over: the upstream station keeps its finished car until the
 downstream station takes it (blocking after service).
 
 Stations first try the immediate ``try_get``/``try_put`` and only yield an
-event when they must wait, so a car that flows freely costs no buffer events.
+event when they must wait, so a car that flows freely costs no buffer events
+(the contracts are written down in ``protocol``: ``CarInput``, ``CarTarget``).
+
+Every buffer carries its kind as data (``BUFFER_KINDS``), shown in the buffer table.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 
 from .car import Car
@@ -181,9 +183,6 @@ class Merge:
 class Source:
     """Pull launch: the first station takes a new car whenever it can."""
 
-    name = "launch"
-    capacity = math.inf
-
     def __init__(self, launch):
         self.launch = launch
 
@@ -200,11 +199,12 @@ class Source:
 class Sink:
     """End of the last shop: a finished car leaves the plant."""
 
-    name = "out"
-
     def __init__(self, complete):
         self.complete = complete
 
     def try_put(self, car: Car, priority: bool = False) -> bool:
         self.complete(car)
         return True
+
+    def put(self, car: Car, priority: bool = False):  # never needed: the sink always takes the car
+        raise RuntimeError("the end of the line never refuses a car")

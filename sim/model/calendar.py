@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..scenario.schema import Calendar, Horizon, Shifts, WEEKDAYS
+from .window import Window
 
 DAY = 86400.0
 _MARGIN_DAYS = 45  # shift windows beyond the horizon, so work started near the end has an end time
@@ -41,14 +42,16 @@ class PlantDays:
     def end(self) -> float:
         return (self.warmup_days + self.measured_days) * DAY
 
+    @property
+    def window(self) -> Window:
+        """The measured window in wall time: end of the warm-up to the end of the horizon."""
+        return Window(self.warmup_end, self.end)
+
     def working_days_in_window(self) -> int:
         """Working days whose start lies in the measured window."""
         first = math.ceil(self.warmup_days - 1e-9)
         last = math.ceil(self.warmup_days + self.measured_days - 1e-9)
         return sum(self.working[first:last])
-
-    def day_index(self, t: float) -> int:
-        return int(t // DAY)
 
 
 def plant_days(calendar: Calendar, horizon: Horizon) -> PlantDays:
@@ -147,6 +150,6 @@ class ShiftClock:
             return math.inf
         return self.starts[i] + (w - self.cum[i])
 
-    def on_shift(self, t: float) -> bool:
-        i = bisect_right(self.starts, t) - 1
-        return i >= 0 and t < self.ends[i]
+    def worked_window(self, wall: Window) -> Window:
+        """The wall-time window ``wall`` in this shop's worked time."""
+        return Window(self.worked(wall.lo), self.worked(wall.hi))

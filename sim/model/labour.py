@@ -21,7 +21,7 @@ start below the operators busy, those finish their car and no one is given
 work until the busy count is below the present one again.
 
 Everything is measured in the worked time of the pool's shop (see
-``calendar``), clipped to the measured window like ``StateAccount``: present
+``calendar``), clipped to the shop's measured ``Window`` like ``StateAccount``: present
 and busy operator-seconds, and the seconds station servers waited for
 operators.
 """
@@ -31,16 +31,18 @@ from __future__ import annotations
 from collections import deque
 
 from .calendar import DAY
-from .states import StateAccount
+from .window import Window
 
 
 class LabourPool:
     """Operators shared by several stations of one shop, with daily attendance per shift."""
 
-    def __init__(self, env, shop: str, name: str, sizes: list[int], absenteeism: float, attendance,
-                 shift_starts: list[tuple[float, int]], clock, window_w, window_t):
+    def __init__(self, env, *, shop: str, name: str, sizes: list[int], absenteeism: float, attendance,
+                 shift_starts: list[tuple[float, int]], clock, worked_window: Window, wall_window: Window):
         """``sizes[k]``: operators on shift k; ``attendance``: a numpy Generator (None: no absenteeism);
-        ``shift_starts``: (wall time, shift index) of every shift start to simulate, in order."""
+        ``shift_starts``: (wall time, shift index) of every shift start to simulate, in order;
+        ``worked_window``: the measured window in the shop's worked time (``clock``), which the
+        operator-second counters cover; ``wall_window``: the same window in wall time (cars served)."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -49,9 +51,8 @@ class LabourPool:
         self.attendance = attendance
         self.shift_starts = shift_starts
         self.clock = clock
-        self.lo, self.hi = window_w
-        self.window = StateAccount(*window_w)  # for its clipping to the measured window
-        self.window_t = window_t
+        self.worked_window = worked_window
+        self.wall_window = wall_window
         self.present = 0
         self.busy = 0
         self.queue: deque = deque()
@@ -64,8 +65,6 @@ class LabourPool:
         self.wait_s = 0.0
         self.served = 0
         """Cars whose cycle with the pool's operators ended in the window (wall time)."""
-        self.short_starts = 0
-        """Cars started with fewer operators than needed (``when_short: slower``), whole run."""
         self.overdrawn = 0
         """Grants that left more operators busy than present: a bug if ever non-zero."""
 
@@ -102,20 +101,19 @@ class LabourPool:
 
     def _advance(self, w: float) -> None:
         """Accumulate present and busy operator-seconds up to worked time w."""
-        a = self.last_w if self.last_w > self.lo else self.lo
-        b = w if w < self.hi else self.hi
+        window = self.worked_window  # called at every take and release: bounds compared inline
+        a = self.last_w if self.last_w > window.lo else window.lo
+        b = w if w < window.hi else window.hi
         if b > a:
             self.present_area += self.present * (b - a)
             self.busy_area += self.busy * (b - a)
         self.last_w = w
 
-    def _take(self, w: float, take: int, needed: int) -> None:
+    def _take(self, w: float, take: int) -> None:
         self._advance(w)
         self.busy += take
         if self.busy > self.present:
             self.overdrawn += 1
-        if take < needed:
-            self.short_starts += 1
 
     def try_take(self, needed: int, slower: bool) -> int:
         """Operators given now (0: the request must wait, see ``request``)."""
@@ -123,7 +121,7 @@ class LabourPool:
             return 0
         take = self._grant(needed, slower)
         if take:
-            self._take(self.clock.worked(self.env.now), take, needed)
+            self._take(self.clock.worked(self.env.now), take)
         return take
 
     def _grant(self, needed: int, slower: bool) -> int:
@@ -145,7 +143,8 @@ class LabourPool:
         w = self.clock.worked(now)
         self._advance(w)
         self.busy -= taken
-        if self.window_t[0] <= now < self.window_t[1]:
+        wall = self.wall_window  # once per car: bounds compared inline, no method call
+        if wall.lo <= now < wall.hi:
             self.served += 1
         if self.queue:
             self._serve(w)
@@ -158,8 +157,8 @@ class LabourPool:
             if not take:
                 return
             queue.popleft()
-            self._take(w, take, needed)
-            self.wait_s += self.window.clipped(w0, w)
+            self._take(w, take)
+            self.wait_s += self.worked_window.clip(w0, w)
             event.succeed(take)
 
     def stuck(self) -> bool:
@@ -174,7 +173,7 @@ class LabourPool:
         w = self.clock.worked(self.env.now)
         self._advance(w)
         for _, _, _, w0 in self.queue:
-            self.wait_s += self.window.clipped(w0, w)
+            self.wait_s += self.worked_window.clip(w0, w)
 
 
 def shift_starts(shifts, days, until: float) -> list[tuple[float, int]]:

@@ -25,15 +25,21 @@ from collections import deque
 import numpy as np
 
 from .states import BLOCKED, DOWN, STARVED, STATE_NAMES, StateAccount
+from .window import Window
 
 
 class PacedLine:
+    """A paced line or conveyor of one or more stations: one node (``protocol.Node``) of its shop."""
+
     kind = "line"
 
-    def __init__(self, env, shop: str, name: str, stations: list[str], position_station: list[int],
-                 cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool,
-                 failures: list, clock, window_w, window_t):
-        """``cycle[p, m]``: seconds of work of model m at position p (fixed)."""
+    def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
+                 cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
+                 worked_window: Window):
+        """``cycle[p, m]``: seconds of work of model m at position p (fixed); ``position_station[p]``:
+        the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
+        an empty position) rather than a paced line (waits for a car); ``worked_window``: the
+        measured window in the shop's worked time (``clock``), which the state times cover."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -43,19 +49,20 @@ class PacedLine:
         self.transfer = transfer
         self.gaps = gaps
         self.clock = clock
-        self.window_t = window_t
-        self.line_account = StateAccount(*window_w)
+        self.worked_window = worked_window
+        self.line_account = StateAccount(worked_window)
         """Line-level idle time: starved (no car to enter) and blocked (exit full) or stopped."""
-        self.station_down = [StateAccount(*window_w) for _ in stations]
+        self.station_down = [StateAccount(worked_window) for _ in stations]
         self.failures = failures
         """Per station: (between sampler, repair sampler) or None."""
         self.downs = [0] * len(stations)
         self.positions: deque = deque([None] * cycle.shape[0])
         self.inside = 0
         self.waiting: tuple[int, float] | None = None
-        self.completions = 0
         self.input = None
+        """Where the line takes its cars: a ``CarInput``, set by the builder."""
         self.output = None
+        """Where cars leaving the last position go: a ``Router``, set by the builder."""
         self._plan_index_time(takt)
         self.running = 0.0
         self.next_failure: list[tuple[float, int]] = []
@@ -128,8 +135,6 @@ class PacedLine:
                     self.waiting = None
                     self.line_account.add(BLOCKED, w0, clock.worked(env.now))
                 self.inside -= 1
-                if self.window_t[0] <= env.now < self.window_t[1]:
-                    self.completions += 1
             positions.rotate(1)
             positions[0] = None
 
@@ -148,7 +153,7 @@ class PacedLine:
             work -= delta
             repair = self.failures[s][1]()
             self.station_down[s].add(DOWN, w, w + repair)
-            stopped += self.line_account.clipped(w, w + repair)
+            stopped += self.worked_window.clip(w, w + repair)
             w += repair
             self.downs[s] += 1
             heapq.heappush(heap, (self.running + self.failures[s][0](), s))
@@ -166,7 +171,7 @@ class PacedLine:
 
     def station_rows(self) -> list[dict]:
         """State times per station (worked seconds in the window), from the index record."""
-        lo, hi = self.line_account.lo, self.line_account.hi
+        lo, hi = self.worked_window.lo, self.worked_window.hi
         start = np.asarray(self.tick_start)
         end = np.asarray(self.tick_end)
         work = np.asarray(self.tick_work)

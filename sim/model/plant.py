@@ -2,7 +2,10 @@
 
 The scenario is data; this module turns it into stations, paced lines,
 conveyors, buffers, stores and quality gates, wired in flow order, with one
-named random stream per station and purpose.
+named random stream per station and purpose. The parts follow the contracts of
+``protocol`` (``Node``, ``CarInput``, ``Router``, ``CarTarget``); the build ends
+with ``check_wiring``, which raises ``WiringError`` if any node or path was left
+unconnected.
 """
 
 from __future__ import annotations
@@ -14,15 +17,21 @@ import simpy
 
 from ..scenario.schema import Scenario, Shop
 from ..scenario.topology import flow_groups
-from .buffer import Buffer, LevelMonitor, Merge, Sink, Source
+from .buffer import ARRIVALS, BUFFER, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge, Sink, Source
 from .calendar import PlantDays, ShiftClock, shift_windows
 from .car import Car
 from .labour import LabourPool, shift_starts
 from .line import PacedLine
+from .protocol import CarInput, Node, Router
 from .routing import AfterRepair, Onward, QualityGate
 from .station import PooledStation, Station
 from .states import make_failures
 from .streams import Streams
+from .window import Window
+
+
+class WiringError(RuntimeError):
+    """The builder left a node or a path unconnected: a bug in the builder, never a user error."""
 
 
 class Plant:
@@ -33,10 +42,14 @@ class Plant:
         self.days = days
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
-        self.window_t = (days.warmup_end, days.end)
+        self.window: Window = days.window
+        """The measured window in wall time; every count of the run covers it."""
         self.model_names = scenario.model_names
         self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days)) for name, shop in scenario.shops.items()}
-        self.nodes: dict[str, list] = {}
+        self.worked_windows: dict[str, Window] = {name: clock.worked_window(self.window)
+                                                  for name, clock in self.clocks.items()}
+        """Per shop: the measured window in the shop's worked time; its stations' state times cover it."""
+        self.nodes: dict[str, list[Node]] = {}
         self.buffers: list[Buffer] = []
         self.gates: dict[str, QualityGate] = {}
         self.shop_exits = {name: 0 for name in scenario.shops}
@@ -46,7 +59,7 @@ class Plant:
         self.scrapped_in_window = 0
         self.completed: list[tuple[float, int, bool, float]] = []
         """(completion time, model, export, launch time) of cars finished in the window."""
-        self.wip = LevelMonitor(*self.window_t, math.inf)
+        self.wip = LevelMonitor(self.window, math.inf)
         self.pools = self._pools()
         self._sequence = _launch_sequence(scenario, self.streams)
         self._market = self.streams.uniform("launch.market")
@@ -57,7 +70,7 @@ class Plant:
 
     def launch(self) -> Car:
         model = next(self._sequence)
-        car = Car(self.launched, model, self._market() < self._export_share[model], self.env.now)
+        car = Car(model, self._market() < self._export_share[model], self.env.now)
         self.launched += 1
         self.wip.change(self.env.now, 1)
         return car
@@ -66,16 +79,16 @@ class Plant:
         now = self.env.now
         self.completed_total += 1
         self.wip.change(now, -1)
-        if self.window_t[0] <= now < self.window_t[1]:
+        if self.window.contains(now):
             self.completed.append((now, car.model, car.export, car.launched))
 
     def in_window(self) -> bool:
-        return self.window_t[0] <= self.env.now < self.window_t[1]
+        return self.window.contains(self.env.now)
 
     def scrap(self, car: Car) -> None:
         self.scrapped_total += 1
         self.wip.change(self.env.now, -1)
-        if self.window_t[0] <= self.env.now < self.window_t[1]:
+        if self.window.contains(self.env.now):
             self.scrapped_in_window += 1
 
     # ------------------------------------------------------------ building
@@ -93,17 +106,20 @@ class Plant:
                 first = next(s for s in shop.stations if not s.off_line)
                 capacity = store.capacity if store else (
                     shop.buffer_capacity if first.buffer_before is None else first.buffer_before)
-                entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity)
-                entry.monitor.trace = []  # stores between shops: their level over time is plotted
+                # between shops: a declared store, or a plain hand-over buffer; the level of either
+                # over time is kept for the store level plots (store_levels)
+                entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity,
+                                     STORE if store else BUFFER, trace=True)
                 upstream_exit.target = entry
             upstream_exit = self._build_shop(name, shop, entry)
         upstream_exit.target = Sink(self.complete)
+        check_wiring(self)
 
-    def _first_entry(self, name: str, shop: Shop):
+    def _first_entry(self, name: str, shop: Shop) -> CarInput:
         launch = self.scenario.launch
         if launch is None:
             return Source(self.launch)
-        queue = self._buffer("arrivals", name, math.inf)
+        queue = self._buffer("arrivals", name, math.inf, ARRIVALS)
         interarrival = self.streams.sampler(launch.interarrival, "launch.arrivals")
         self.env.process(self._arrivals(queue, interarrival, self.clocks[name]))
         return queue
@@ -123,46 +139,46 @@ class Plant:
         pools = {}
         for spec in staffing.pools:
             shifts = self.scenario.shops[spec.shop].shifts
-            clock = self.clocks[spec.shop]
-            window_w = (clock.worked(self.window_t[0]), clock.worked(self.window_t[1]))
             attendance = self.streams.generator(f"staffing.{spec.name}.attendance") \
                 if staffing.absenteeism > 0 else None
             pools[spec.name] = LabourPool(
-                self.env, spec.shop, spec.name, [spec.size_on(k) for k in range(shifts.count)],
-                staffing.absenteeism, attendance, shift_starts(shifts, self.days, self.window_t[1]),
-                clock, window_w, self.window_t)
+                self.env, shop=spec.shop, name=spec.name, sizes=[spec.size_on(k) for k in range(shifts.count)],
+                absenteeism=staffing.absenteeism, attendance=attendance,
+                shift_starts=shift_starts(shifts, self.days, self.window.hi), clock=self.clocks[spec.shop],
+                worked_window=self.worked_windows[spec.shop], wall_window=self.window)
         return pools
 
-    def _buffer(self, name: str, shop: str, capacity: float) -> Buffer:
-        buffer = Buffer(self.env, name, shop, capacity, self.window_t)
+    def _buffer(self, name: str, shop: str, capacity: float, kind: str, trace: bool = False) -> Buffer:
+        """A buffer of the plant (``kind``: one of ``buffer.BUFFER_KINDS``); ``trace``: keep its level log."""
+        buffer = Buffer(self.env, name, shop=shop, kind=kind, capacity=capacity, window=self.window)
+        if trace:
+            buffer.monitor.trace = []
         self.buffers.append(buffer)
         return buffer
 
-    def _build_shop(self, shop_name: str, shop: Shop, entry) -> Onward:
+    def _build_shop(self, shop_name: str, shop: Shop, entry: CarInput) -> Onward:
         """Wire a shop's nodes; returns the exit router of its last node (target set by the caller)."""
-        clock = self.clocks[shop_name]
-        window_w = (clock.worked(self.window_t[0]), clock.worked(self.window_t[1]))
         groups = flow_groups(shop)
-        nodes = []
+        nodes: list[Node] = []
         for i, group in enumerate(groups):
-            node = self._node(shop_name, shop, group, clock, window_w)
+            node = self._node(shop_name, shop, group)
             if i == 0:
                 node.input = entry
             else:
                 capacity = group[0].buffer_before
                 node.input = self._buffer(
                     f"{shop_name}.{group[0].name}", shop_name,
-                    shop.buffer_capacity if capacity is None else capacity)
+                    shop.buffer_capacity if capacity is None else capacity, BUFFER)
             nodes.append(node)
         for before, after in zip(nodes, nodes[1:]):
             before.output = Onward(after.input)
         exit_router = _ShopExit(self, shop_name)
         nodes[-1].output = exit_router
-        self._add_quality(shop_name, shop, nodes, groups, clock, window_w)
+        self._add_quality(shop_name, shop, nodes, groups)
         self.nodes[shop_name] = nodes
         return exit_router
 
-    def _add_quality(self, shop_name, shop, nodes, groups, clock, window_w) -> None:
+    def _add_quality(self, shop_name: str, shop: Shop, nodes: list[Node], groups: list) -> None:
         quality = shop.quality
         if quality is None:
             return
@@ -176,7 +192,7 @@ class Plant:
             reentry = lanes.get(path.reenter)
             if reentry is None:
                 # re-entering cars wait in their own lane, taken before the main buffer
-                reentry = self._buffer(f"{shop_name}.{path.reenter}.reentry", shop_name, math.inf)
+                reentry = self._buffer(f"{shop_name}.{path.reenter}.reentry", shop_name, math.inf, REENTRY_LANE)
                 node = node_of[path.reenter]
                 node.input = Merge(self.env, reentry, node.input)
                 lanes[path.reenter] = reentry
@@ -186,9 +202,9 @@ class Plant:
             repair = repairs.get(path.repair)
             if repair is None:  # one repair station may serve several paths
                 station = by_name[path.repair]
-                repair = self._node(shop_name, shop, [station], clock, window_w)
+                repair = self._node(shop_name, shop, [station])
                 capacity = shop.buffer_capacity if station.buffer_before is None else station.buffer_before
-                repair.input = self._buffer(f"{shop_name}.{station.name}", shop_name, capacity)
+                repair.input = self._buffer(f"{shop_name}.{station.name}", shop_name, capacity, BUFFER)
                 repair.output = AfterRepair()
                 nodes.append(repair)
                 repairs[path.repair] = repair
@@ -201,30 +217,36 @@ class Plant:
         self.gates[shop_name] = gate
         inspection.output = _Gate(gate)
 
-    def _node(self, shop_name: str, shop: Shop, group: list, clock, window_w):
+    def _node(self, shop_name: str, shop: Shop, group: list) -> Node:
+        """The node of one flow group: a conveyor, a paced line or a free-flow station."""
         first = group[0]
         prefix = f"{shop_name}.{first.name}"
         models = self.scenario.product.models
+        clock, worked_window = self.clocks[shop_name], self.worked_windows[shop_name]
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.index_time)
             fails = [self._line_failures(first.failures, prefix)]
-            return PacedLine(self.env, shop_name, first.name, [first.name], [0] * conveyor.capacity, cycle,
-                             conveyor.index_time, 0.0, True, fails, clock, window_w, self.window_t)
+            return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
+                             position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
+                             transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window)
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([[dist.value * scale for dist, scale in map(st.time_for, models)] for st in group])
             fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}") for st in group]
-            return PacedLine(self.env, shop_name, first.line, [st.name for st in group], list(range(len(group))),
-                             cycle, line.takt, line.transfer_time, False, fails, clock, window_w, self.window_t)
+            return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
+                             position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
+                             transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
+                             worked_window=worked_window)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(first.time_for, models))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
-        args = (self.env, shop_name, first.name, first.servers, cycle, failures, clock, window_w, self.window_t)
+        station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
+                       clock=clock, worked_window=worked_window, wall_window=self.window)
         if first.labour_pool is not None:
-            return PooledStation(*args, pool=self.pools[first.labour_pool], needed=first.pool_operators,
-                                 slower=first.when_short == "slower")
-        return Station(*args)
+            return PooledStation(self.env, pool=self.pools[first.labour_pool], needed=first.pool_operators,
+                                 slower=first.when_short == "slower", **station)
+        return Station(self.env, **station)
 
     def _line_failures(self, spec, name: str):
         if spec is None:
@@ -234,7 +256,7 @@ class Plant:
 
     # ------------------------------------------------------------ running
 
-    def all_nodes(self) -> list:
+    def all_nodes(self) -> list[Node]:
         return [node for nodes in self.nodes.values() for node in nodes]
 
     def run(self) -> None:
@@ -242,7 +264,7 @@ class Plant:
             node.start()
         for pool in self.pools.values():
             pool.start()  # wakes at shift starts before the end of the window only
-        self.env.run(until=self.window_t[1])
+        self.env.run(until=self.window.hi)
         # nothing left to happen while cars are inside: every station waits on another (a loop jammed),
         # or on operators that no shift brings; not when a pool's next shift would bring them
         # (pools stop waking at the end of the window)
@@ -270,8 +292,9 @@ class _ShopExit(Onward):
         self.shop = shop
 
     def route(self, car):
-        if self.plant.window_t[0] <= self.plant.env.now < self.plant.window_t[1]:
-            self.plant.shop_exits[self.shop] += 1
+        plant = self.plant
+        if plant.window.contains(plant.env.now):
+            plant.shop_exits[self.shop] += 1
         return self.target, False
 
 
@@ -286,6 +309,52 @@ class _Gate:
         if onward is self.gate.onward:
             return onward.route(car)
         return onward, priority
+
+
+def check_wiring(plant: Plant) -> None:
+    """Raise ``WiringError`` unless every part of the built plant is connected.
+
+    In the spirit of desmod's ``elaborate()``: every node has an input and an output;
+    every plain router (``Onward``, a shop's exit) has a target; a node's input is one of
+    the plant's buffers (or a merge of two, or the launch source); every quality gate
+    passes its good cars on to a target and sends each rework path to buffers of the
+    plant. (A repair station's exit has no fixed target: each car goes back to the
+    re-entry lane its gate chose, which the gate's paths cover. Scrapped cars leave the
+    flow by design.) The message names ``shop.station`` of each unconnected node and the
+    end that is missing.
+    """
+    buffers = {id(b) for b in plant.buffers}
+    problems = []
+
+    def check_input(where: str, source: CarInput | None) -> None:
+        if source is None:
+            problems.append(f"{where}: no input")
+        elif isinstance(source, Merge):
+            check_input(f"{where} (re-entry lane)", source.lane)
+            check_input(where, source.main)
+        elif isinstance(source, Buffer) and id(source) not in buffers:
+            problems.append(f"{where}: input {source.name} is not a buffer of the plant")
+
+    def check_router(where: str, router: Router | None) -> None:
+        if router is None:
+            problems.append(f"{where}: no output")
+        elif isinstance(router, Onward) and router.target is None:
+            problems.append(f"{where}: output leads nowhere (router without a target)")
+        elif isinstance(router, _Gate):
+            gate = router.gate
+            check_router(f"{where} (cars passing the quality gate)", gate.onward)
+            for k, (_, target, _, reentry) in enumerate(gate.paths, start=1):
+                if target is None or id(target) not in buffers:
+                    problems.append(f"{where}: quality gate rework path {k} leads to no buffer of the plant")
+                if reentry is None or id(reentry) not in buffers:
+                    problems.append(f"{where}: quality gate rework path {k} re-enters no buffer of the plant")
+
+    for node in plant.all_nodes():
+        where = f"{node.shop}.{node.name}"
+        check_input(where, node.input)
+        check_router(where, node.output)
+    if problems:
+        raise WiringError("plant wiring incomplete: " + "; ".join(problems))
 
 
 def _nothing_left(env) -> bool:

@@ -28,6 +28,8 @@ class ReplicationResult:
     stations: pd.DataFrame
     """A row per station: shop, station, kind, servers, completions, share_<state>, downs."""
     buffers: pd.DataFrame
+    """A row per buffer: shop, buffer, kind (store, buffer, re-entry lane, arrivals), capacity,
+    mean_level, max_level, max_ever, share_full, share_empty."""
     daily: pd.DataFrame
     """Completions per simulated day, model and market."""
     lead_times: np.ndarray
@@ -59,7 +61,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
     check_invariants(plant, stations)
     completed = plant.completed
     lead = np.array([(t - launched) / 3600.0 for t, _, _, launched in completed])
-    window_hours = (plant.window_t[1] - plant.window_t[0]) / 3600.0
+    window_hours = plant.window.span / 3600.0
     scalars = {
         "completed": len(completed),
         "deadlocked": plant.deadlocked,
@@ -74,8 +76,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "working_days_per_year": days.working_days_per_year,
         "measured_days": days.measured_days,
         "shop_exits": dict(plant.shop_exits),
-        "shop_hours": {name: (c.worked(plant.window_t[1]) - c.worked(plant.window_t[0])) / 3600.0
-                       for name, c in plant.clocks.items()},
+        "shop_hours": {name: w.span / 3600.0 for name, w in plant.worked_windows.items()},
         "by_model": {name: sum(1 for c in completed if c[1] == m) for m, name in enumerate(plant.model_names)},
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
@@ -86,10 +87,9 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
 
 def _station_table(plant: Plant) -> pd.DataFrame:
     rows = []
-    window = plant.window_t[1] - plant.window_t[0]
+    window = plant.window.span
     for shop, nodes in plant.nodes.items():
-        clock = plant.clocks[shop]
-        on_shift = clock.worked(plant.window_t[1]) - clock.worked(plant.window_t[0])
+        on_shift = plant.worked_windows[shop].span
         for node in nodes:
             for row in node.station_rows():
                 times = row.pop("times")
@@ -112,7 +112,7 @@ def _pool_table(plant: Plant) -> pd.DataFrame:
     """A row per labour pool, from the counters it keeps in its shop's worked time."""
     rows = []
     for pool in plant.pools.values():
-        on_shift = pool.hi - pool.lo
+        on_shift = pool.worked_window.span
         rows.append({
             "shop": pool.shop, "pool": pool.name, "size": pool.sizes_text,
             "mean_present": pool.present_area / on_shift if on_shift > 0 else np.nan,
@@ -124,7 +124,7 @@ def _pool_table(plant: Plant) -> pd.DataFrame:
 
 def _store_levels(plant: Plant) -> pd.DataFrame:
     """Hourly samples of each store's level, from its change log (no sampling events in the run)."""
-    hours = np.arange(0.0, plant.window_t[1] / 3600.0 + 1e-9, 1.0)
+    hours = np.arange(0.0, plant.window.hi / 3600.0 + 1e-9, 1.0)
     frames = []
     for buffer in plant.buffers:
         trace = buffer.monitor.trace
@@ -141,12 +141,13 @@ def _store_levels(plant: Plant) -> pd.DataFrame:
 
 
 def _buffer_table(plant: Plant) -> pd.DataFrame:
-    window = plant.window_t[1] - plant.window_t[0]
+    """A row per buffer: shop, buffer, kind (``buffer.BUFFER_KINDS``), capacity and level statistics."""
+    window = plant.window.span
     rows = []
     for buffer in plant.buffers:
         m = buffer.monitor
         rows.append({
-            "shop": buffer.shop, "buffer": buffer.name,
+            "shop": buffer.shop, "buffer": buffer.name, "kind": buffer.kind,
             "capacity": buffer.capacity if np.isfinite(buffer.capacity) else np.nan,
             "mean_level": m.area / window, "max_level": m.max_level, "max_ever": m.max_ever,
             "share_full": m.full / window, "share_empty": m.empty / window,

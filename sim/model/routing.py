@@ -1,4 +1,8 @@
-"""Where a finished car goes: the next buffer, or a quality gate's paths."""
+"""Where a finished car goes: the next buffer, or a quality gate's paths.
+
+Each router here (and the plant's shop exits) offers ``route(car) -> (target, priority)``,
+the ``protocol.Router`` contract.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +54,6 @@ class QualityGate:
             self.on_scrap(car)
             return None, False
         rest = (u - self.scrap_below) / (1.0 - self.scrap_below)
-        car.repairs += 1
         for upto, target, priority, reentry in self.paths:
             if rest < upto:
                 car.reentry = reentry

@@ -13,6 +13,7 @@ loop is separate so that stations without a pool do no extra work per car.
 from __future__ import annotations
 
 from .states import BLOCKED, LABOUR, STARVED, STATE_NAMES, StateAccount
+from .window import Window
 
 
 class Station:
@@ -20,7 +21,10 @@ class Station:
 
     kind = "station"
 
-    def __init__(self, env, shop: str, name: str, servers: int, cycle, failures, clock, window_w, window_t):
+    def __init__(self, env, *, shop: str, name: str, servers: int, cycle, failures, clock,
+                 worked_window: Window, wall_window: Window):
+        """``worked_window``: the measured window in the shop's worked time (``clock``), which the
+        state times cover; ``wall_window``: the same window in wall time, which the completions cover."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -30,14 +34,15 @@ class Station:
         self.failures = failures
         """One breakdown process per server."""
         self.clock = clock
-        self.window_t = window_t
-        self.accounts = [StateAccount(*window_w) for _ in range(servers)]
+        self.wall_window = wall_window
+        self.accounts = [StateAccount(worked_window) for _ in range(servers)]
         self.waiting: list[tuple[int, float] | None] = [None] * servers
         self.holding: list = [None] * servers
         self.completions = 0
         self.input = None
+        """Where the station takes its cars: a ``CarInput`` (buffer, merge or the launch source)."""
         self.output = None
-        """Where finished cars go: an object with ``route(car) -> (target, priority)``."""
+        """Where finished cars go: a ``Router``, ``route(car) -> (target, priority)``."""
 
     def start(self) -> None:
         for k in range(self.servers):
@@ -46,7 +51,9 @@ class Station:
     def _serve(self, k: int):
         env, clock, source = self.env, self.clock, self.input
         account, failures = self.accounts[k], self.failures[k]
-        lo, hi = self.window_t
+        # the wall-time window's bounds as locals: the loop below runs once per car, and
+        # ``lo <= now < hi`` inline is cheaper than a call to ``Window.contains``
+        lo, hi = self.wall_window.lo, self.wall_window.hi
         while True:
             car = source.try_get()
             if car is None:
@@ -103,8 +110,9 @@ class PooledStation(Station):
     the cycle's work time is scaled by needed / given.
     """
 
-    def __init__(self, *args, pool, needed: int, slower: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, env, *, pool, needed: int, slower: bool, **station):
+        """``station``: the keyword arguments of ``Station``."""
+        super().__init__(env, **station)
         self.pool = pool
         self.needed = needed
         self.slower = slower
@@ -114,7 +122,7 @@ class PooledStation(Station):
         env, clock, source, pool = self.env, self.clock, self.input, self.pool
         account, failures = self.accounts[k], self.failures[k]
         needed, slower = self.needed, self.slower
-        lo, hi = self.window_t
+        lo, hi = self.wall_window.lo, self.wall_window.hi  # as in Station._serve: no method call per car
         while True:
             car = source.try_get()
             if car is None:

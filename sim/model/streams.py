@@ -54,11 +54,10 @@ class Streams:
 
 
 class _Constant:
-    __slots__ = ("value", "mean")
+    __slots__ = ("value",)
 
     def __init__(self, value: float):
         self.value = value
-        self.mean = value
 
     def __call__(self) -> float:
         return self.value

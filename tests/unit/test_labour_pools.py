@@ -63,6 +63,7 @@ def pool_row(result, name="p"):
 
 # ---------------------------------------------------------------- (a) a pool of one is one server
 
+@pytest.mark.slow
 def test_one_operator_shared_by_two_servers_is_an_mm1_queue():
     # Two servers of one station fed by one buffer, one operator: a car taken by a server waits
     # for the operator, who serves the cars in arrival order one at a time, so the car's time in
@@ -100,6 +101,7 @@ def test_one_operator_shared_by_two_stations_in_series_deterministic():
     assert p.labour_wait_s == pytest.approx(5 * 86400 * (50 + 30) / 80, rel=1e-4)
 
 
+@pytest.mark.slow
 def test_one_operator_shared_by_two_stations_in_series_phases_to_do():
     # a, b exponential 37.5 s each, Poisson arrivals every 100 s, one operator, a large buffer
     # between them. The operator works whenever a station has a car waiting for him and finishes

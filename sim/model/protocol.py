@@ -1,0 +1,106 @@
+"""What the parts of a plant offer each other: nodes, their inputs, outputs and targets.
+
+The plant (``plant.Plant``) is a chain of *nodes* (free-flow ``Station``,
+``PooledStation``, ``PacedLine``), each with an ``input`` it takes cars from and
+an ``output`` that says where each finished car goes::
+
+    input (CarInput) -> node -> output (Router) -> target (CarTarget) ...
+
+A target is usually the next node's input buffer: a ``Buffer`` is both. The
+classes here are ``typing.Protocol`` s: they state the contract, the model's
+classes follow it structurally (no inheritance). They are checked at run time
+only by the tests (``runtime_checkable``) and by ``plant.check_wiring``.
+
+Waiting is two-step everywhere, so that a car that flows freely costs no
+SimPy event: first the immediate ``try_get`` / ``try_put``; only when that
+fails, the event of ``get`` / ``put``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from simpy import Event
+
+    from .car import Car
+
+
+@runtime_checkable
+class CarInput(Protocol):
+    """Where a node takes its cars from: a ``Buffer``, a ``Merge`` (re-entry lane first) or the
+    pull ``Source`` of the launch."""
+
+    def try_get(self) -> Car | None:
+        """The next car, taken now; None when there is none, and then nothing has changed.
+
+        Taking a car from a full buffer lets the first blocked upstream station put its
+        car in (that station's ``put`` event fires)."""
+
+    def get(self) -> Event:
+        """An event whose value is the next car, taken off the input when it fires.
+
+        Called only after ``try_get`` returned None; the caller waits on the event and
+        must not call ``try_get`` meanwhile."""
+
+    def cars(self) -> list[Car]:
+        """The cars waiting in it now (a new list). Inputs made of other buffers (a merge)
+        return none: their buffers count their own cars."""
+
+
+@runtime_checkable
+class CarTarget(Protocol):
+    """Where a router sends a car: a ``Buffer`` (or a re-entry lane), or the ``Sink`` at the end
+    of the line."""
+
+    def try_put(self, car: Car, priority: bool = False) -> bool:
+        """Hand the car over now: to a station waiting for one, or into the free room.
+
+        True if it was placed. False when there is no room, and then nothing has changed
+        (the caller keeps the car). ``priority``: the car goes in front of the waiting
+        ones (re-entering cars)."""
+
+    def put(self, car: Car, priority: bool = False) -> Event:
+        """An event that fires once the car has been placed.
+
+        Called only after ``try_put`` returned False; the caller holds the car (blocked)
+        until the event fires and must not offer it elsewhere meanwhile."""
+
+
+@runtime_checkable
+class Router(Protocol):
+    """A node's output: ``Onward`` (plain flow), a shop's exit, a quality gate, a repair exit."""
+
+    def route(self, car: Car) -> tuple[CarTarget | None, bool]:
+        """Where this finished car goes, and whether with priority. Called once per car; it may
+        count the car (shop output, inspections) and draw random numbers. A None target
+        means the car has left the flow (scrapped)."""
+
+
+@runtime_checkable
+class Node(Protocol):
+    """A resource cars flow through: ``Station``, ``PooledStation`` or ``PacedLine``."""
+
+    shop: str
+    name: str
+    """The station's name; a paced line's is the line's."""
+    kind: str
+    """"station" (free flow) or "line" (paced line or conveyor)."""
+    input: CarInput | None
+    """Set by the builder after construction; never None once the plant is built."""
+    output: Router | None
+    """Set by the builder after construction; never None once the plant is built."""
+
+    def start(self) -> None:
+        """Start its SimPy process(es); called once, before the run."""
+
+    def finish(self) -> None:
+        """Close the open waiting intervals at the end of the run (before ``station_rows``)."""
+
+    def cars(self) -> list[Car]:
+        """The cars on it now: being worked on, or finished and held (blocked)."""
+
+    def station_rows(self) -> list[dict]:
+        """A row per station (a paced line has one per station on it): shop, station, kind,
+        servers, completions, times (worked seconds per state in the window), downs, line,
+        line_active_s."""
