@@ -13,7 +13,7 @@ def render(table: R.Rows, console: Console) -> Table:
     names wrap whole (a station name is folded, never cut to 'asse…')."""
     narrow = console.width < 120
     out = Table(title=table.title, title_justify="left", caption=table.caption or None, caption_justify="left",
-                pad_edge=False, collapse_padding=narrow)
+                pad_edge=not narrow, collapse_padding=narrow)
     for column in table.columns:
         label = column.short if narrow and column.short else column.label
         out.add_column(label, justify="right" if column.numeric else "left", overflow="fold")

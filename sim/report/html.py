@@ -338,7 +338,7 @@ def comparison_report_html(runs: Sequence[RunResult], comparison: dict | None = 
         f"{' – ' + esc(r.summary.get('description')) if r.summary.get('description') else ''}"
         f"{' (' + esc(r.path) + ')' if r.path is not None else ''}</li>" for i, r in enumerate(runs))
     header = (f"<h1>Plant capacity comparison: {esc(names)}</h1>"
-              f'<div class="facts">{len(runs)} runs; changes in brackets are against the first run, '
+              f'<div class="facts">{len(runs)} runs; Δ under a value: its difference to the first run (95% interval), '
               f"{esc(runs[0].name)}</div>")
     warnings = [f"{r.name}: {w}" for r in runs for w in r.summary.get("warnings") or []]
     sections = [
