@@ -56,10 +56,11 @@ def _group_rows(shop_name, shop: Shop, group, shares, scenario, visits) -> list[
 
 
 def _row(shop, station, kind, servers, cycle, availability, visits, rate, line=None) -> dict:
-    visits = visits or 1.0  # an off-line station never visited has its plain rate
+    # a station no car visits (a repair when every car passes first time) limits nothing:
+    # its rate per finished car is left empty, so the shop's slowest station is one that works
     return {"shop": shop, "station": station, "kind": kind, "line": line, "servers": servers,
             "mix_cycle_s": cycle, "availability": availability, "visits_per_car": visits,
-            "cars_per_hour": rate / visits}
+            "cars_per_hour": rate / visits if visits > 0 else float("nan")}
 
 
 def _downtime_ratio(failures) -> float:

@@ -167,7 +167,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
         "replication_values": _replication_values(scenario, reps),
-        "warnings": _warnings(reps),
+        "warnings": _warnings(reps) + _no_output(reps, static),
         "package_version": __version__,
         "scenario_sha256": scenario_hash(scenario),
         "resolved_scenario": scenario.model_dump(mode="json"),
@@ -181,6 +181,23 @@ def _warnings(reps: list[ReplicationResult]) -> list[str]:
         out.append(f"replications {jammed} jammed: every station waits on another (a full loop of finite "
                    "buffers); enlarge the buffers in the loop")
     return out
+
+
+def _no_output(reps: list[ReplicationResult], static: dict) -> list[str]:
+    """Why a run finished no car at all, from the hand calculation: a figure of zero needs a reason."""
+    if any(r.scalars["completed"] for r in reps):
+        return []
+    shop, slowest = min(static.items(), key=lambda item: item[1]["cars_per_hour"])
+    first = reps[0].scalars
+    hours = first["shop_hours"][shop]
+    reason = (f"{shop}.{slowest['limiting_station']} makes {slowest['cars_per_hour']:.3g} finished cars per shift hour "
+              f"and the window holds {hours:,.1f} shift hours of {shop}")
+    if first["launched_total"] == 0:
+        reason += "; no car was launched"
+    elif first["scrapped_total"]:
+        reason += f"; {first['scrapped_total']} cars were scrapped"
+    return [f"no car finished in the measured window: {reason}. A longer horizon or warm-up, or faster times, "
+            "are needed for an output figure"]
 
 
 def _resource(found: dict) -> tuple:

@@ -358,12 +358,14 @@ def check_wiring(plant: Plant) -> None:
 
 
 def _nothing_left(env) -> bool:
-    """No event is due before the end of time, once ``env.run(until=...)`` has stopped.
+    """No event is scheduled at all, once ``env.run(until=...)`` has stopped: every process waits
+    on another (a jam).
 
-    SimPy (4.1) puts the stop event of ``run`` back in the queue with priority -1, so
-    ``env.peek()`` is never infinite after a run; that event is left out here.
+    SimPy (4.1) puts the stop event of ``run`` back in the queue with priority -1; that event is
+    left out here. A cycle that ends only after the calendar's last shift is scheduled at infinity:
+    that station is working, slowly (a shift of a few seconds), not jammed, so it counts as left.
     """
-    return all(t == math.inf or priority < 0 for t, priority, _, _ in env._queue)
+    return all(priority < 0 for _, priority, _, _ in env._queue)
 
 
 def _launch_sequence(scenario: Scenario, streams: Streams):

@@ -44,6 +44,9 @@ class ReplicationResult:
 
 TOLERANCE = 1e-6
 
+BUFFER_COLUMNS = ["shop", "buffer", "kind", "capacity", "mean_level", "max_level", "max_ever", "share_full",
+                  "share_empty"]
+
 POOL_COLUMNS = ["shop", "pool", "size", "mean_present", "utilisation", "labour_wait_s", "cars_served"]
 """size: operators per shift of the shop ("3/2"); mean_present: time-average operators present on
 shift; utilisation: busy / present operator-seconds on shift; labour_wait_s: server-seconds the
@@ -152,7 +155,7 @@ def _buffer_table(plant: Plant) -> pd.DataFrame:
             "mean_level": m.area / window, "max_level": m.max_level, "max_ever": m.max_ever,
             "share_full": m.full / window, "share_empty": m.empty / window,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=BUFFER_COLUMNS)  # a plant of one station has no buffer at all
 
 
 def _daily_table(plant: Plant, days) -> pd.DataFrame:

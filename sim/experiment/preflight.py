@@ -1,0 +1,101 @@
+"""Before the clock starts: is this run worth starting?
+
+A valid scenario can still ask for absurd work: a century of horizon, an
+arrival every millisecond, a line indexing every microsecond. The estimate
+below is a planner's arithmetic on the scenario (static capacity, shift time,
+nodes per car), made in microseconds, so a run that would take hours or eat
+the machine's memory is refused with the estimate in the message, unless the
+user insists (``--force``). A measured window that holds no working day is
+refused always: there is no output to annualise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..analysis.capacity import shop_capacity
+from ..model.calendar import plant_days
+from ..scenario import Problem, Scenario, ScenarioError
+from ..scenario.topology import flow_groups, off_line
+
+EVENTS_PER_SECOND = 250_000
+"""Engine speed used for the estimate (benchmarks/bench.py measures 290,000-340,000 events/s)."""
+BYTES_PER_WAITING_CAR = 400
+MAX_SECONDS = 2 * 3600.0
+"""One replication estimated to run longer than this is refused without --force."""
+MAX_BYTES = 4 * 2 ** 30
+
+
+@dataclass(frozen=True)
+class Estimate:
+    cars: float
+    """Cars launched in one replication."""
+    events: float
+    """SimPy events of one replication."""
+    seconds: float
+    """Wall seconds of one replication at EVENTS_PER_SECOND."""
+    waiting_cars: float
+    """Cars that pile up in the unbounded arrivals queue (arrivals beyond what the plant takes)."""
+
+    @property
+    def bytes(self) -> float:
+        return self.waiting_cars * BYTES_PER_WAITING_CAR
+
+    def text(self) -> str:
+        return (f"about {self.cars:,.0f} cars and {self.events:,.0f} events a replication, "
+                f"{_duration(self.seconds)} of computing and {self.bytes / 2 ** 30:,.1f} GiB for waiting cars")
+
+
+def estimate(scenario: Scenario) -> Estimate:
+    """Cars, events and time of one replication, from the scenario's static figures."""
+    days = plant_days(scenario.calendar, scenario.horizon)
+    total_days = scenario.horizon.warmup_days + days.measured_days
+    static = shop_capacity(scenario, days.working_days_per_year)
+    plant_per_year = min(s["annual_units"] for s in static.values())
+    cars = plant_per_year * total_days / 365.0
+    first = next(iter(scenario.shops.values()))
+    shift_seconds = first.shifts.count * first.shifts.net_seconds * days.working_days_per_year * total_days / 365.0
+    waiting = 0.0
+    if scenario.launch is not None:
+        arrivals = shift_seconds / scenario.launch.interarrival.mean
+        waiting = max(0.0, arrivals - cars)
+        cars = max(cars, arrivals)
+    events = 0.0
+    for shop in scenario.shops.values():
+        worked = shop.shifts.count * shop.shifts.net_seconds * days.working_days_per_year * total_days / 365.0
+        for group in flow_groups(shop):
+            head = group[0]
+            if head.conveyor is not None:
+                events += worked / head.conveyor.index_time  # one event per index, with or without a body
+            elif head.line is not None:
+                takt = shop.lines[head.line].takt
+                events += worked / takt if takt else cars  # one event per index
+            else:
+                events += cars  # one event per car and station
+        events += cars * 0.1 * len(off_line(shop))
+    return Estimate(cars, events, events / EVENTS_PER_SECOND, waiting)
+
+
+def check(scenario: Scenario, force: bool = False) -> Estimate:
+    """Refuse a run that cannot report (no working day measured) or that would take absurd time or
+    memory (unless ``force``); returns the estimate."""
+    days = plant_days(scenario.calendar, scenario.horizon)
+    if days.working_days_in_window() == 0:
+        raise ScenarioError(scenario.name, [Problem("horizon", (
+            f"the measured window ({days.measured_days:g} days after {days.warmup_days:g} days of warm-up) holds no "
+            "working day: there is no output to annualise; measure at least one working day"))])
+    found = estimate(scenario)
+    if not force and (found.seconds > MAX_SECONDS or found.bytes > MAX_BYTES):
+        raise ScenarioError(scenario.name, [Problem("", (
+            f"this run would take {found.text()} (limits: {_duration(MAX_SECONDS)} and "
+            f"{MAX_BYTES / 2 ** 30:g} GiB a replication); shorten the horizon or check the times "
+            "(a launch interarrival, takt or pitch far too short), or run it anyway with --force"))])
+    return found
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:,.0f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:,.1f} h"
+    return f"{seconds / 60:,.1f} min"
