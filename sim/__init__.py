@@ -14,7 +14,7 @@ except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0+unknown"
 
 from .experiment.runner import run  # noqa: E402
-from .results import RunResult, read_run  # noqa: E402
+from .results import RunFolderError, RunResult, read_run  # noqa: E402
 from .scenario import ScenarioError, load_scenario, validate_scenario  # noqa: E402
 
 
@@ -37,5 +37,5 @@ def compare(inputs, **options):
     return _compare(inputs, **options)
 
 
-__all__ = ["RunResult", "ScenarioError", "compare", "__version__", "load_scenario", "read_run", "run",
+__all__ = ["RunFolderError", "RunResult", "ScenarioError", "compare", "__version__", "load_scenario", "read_run", "run",
            "validate_scenario", "write"]

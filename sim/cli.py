@@ -7,11 +7,17 @@
 
 Scenario problems print as a short list (file, YAML path, line, what is
 allowed) and exit with status 2; tracebacks only with --debug.
+
+Exit status: 0 done; 1 an unexpected error; 2 bad input (scenario, results
+folder, a run refused before it starts); 3 no staffing option meets the target;
+130 stopped with Ctrl-C and nothing kept (a `sim run` stopped after some
+replications writes those, flagged as interrupted, and exits 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -21,16 +27,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .experiment import preflight
 from .experiment.comparing import compare
 from .experiment.runner import run
 from .experiment.staffing_search import search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
 from .report.console import print_report, print_search
-from .results import RunFolderError, write_run
-from .scenario import ScenarioError, load_scenario
+from .results import RunFolderError, ensure_writable, write_run
+from .scenario import ScenarioError, load_scenario, with_overrides
 
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, RunFolderError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        err.print("interrupted: stopped by the user before any result was kept", markup=False, highlight=False)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a short message unless --debug
         if args.debug:
             raise
@@ -75,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     _overrides(run_cmd)
     run_cmd.add_argument("--name", default=None,
                          help="name of the run and of its results folder (default: the scenario's name)")
+    _force(run_cmd)
     _debug(run_cmd)
 
     staff_cmd = command("staff", "smallest headcount that meets a target (searches staffing.options)", _staff)
@@ -88,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="measure this many days instead of the scenario's horizon (a quicker search; "
                                 "default: the scenario's horizon)")
     _seed_and_jobs(staff_cmd)
+    _force(staff_cmd)
     _debug(staff_cmd)
 
     compare_cmd = command("compare", "compare result folders (or scenario files, run first) KPI by KPI", _compare)
@@ -102,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     _replications(compare_cmd, 3, "replications of each scenario file run first")
     _seed_and_jobs(compare_cmd)
     _results_root(compare_cmd)
+    _force(compare_cmd)
     _debug(compare_cmd)
 
     validate_cmd = command("validate", "check a scenario file (and its overrides) without running it", _validate)
@@ -140,6 +154,11 @@ def _overrides(parser) -> None:
                         help="override a scenario value, e.g. shops.paint.quality.first_pass_yield=0.85 (repeatable)")
 
 
+def _force(parser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the run is estimated to take hours or more memory than a machine has")
+
+
 def _debug(parser, top: bool = False) -> None:
     # a command's --debug must not reset the one given before the command (sim --debug run ...)
     parser.add_argument("--debug", action="store_true", default=False if top else argparse.SUPPRESS,
@@ -159,6 +178,10 @@ def _positive(text: str) -> int:
 
 def _run(args, console: Console) -> int:
     scenario = _load(args)
+    out = args.results / scenario.name
+    preflight.check(scenario, force=args.force)
+    ensure_writable(out)  # a folder that cannot take the results fails now, not after the simulation
+    err = _stderr()
     started = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
@@ -166,16 +189,34 @@ def _run(args, console: Console) -> int:
         result = run(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs,
                      on_replication=lambda done, total: progress.update(task, completed=done))
     wall = time.perf_counter() - started
+    if result.interrupted:
+        err.print(f"interrupted: stopped by the user after {len(result.replications)} of {args.replications} "
+                  "replications; the finished ones are reported and written", markup=False, highlight=False)
     print_report(result, console)
-    out_dir, kept = write_run(result, args.results / scenario.name, wall, rendered_files(result))
-    console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
+    out_dir, kept = write_run(result, out, wall, rendered_files(result), on_wait=lambda: _waiting(err, out))
+    console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else "")
+                  + (" — interrupted: " + f"{len(result.replications)} of {args.replications} replications"
+                     if result.interrupted else ""))
     return 0
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, width=None if sys.stderr.isatty() else 130)
+
+
+def _waiting(err: Console, folder: Path) -> None:
+    err.print(f"waiting for another run writing {folder}/", markup=False, highlight=False)
 
 
 def _staff(args, console: Console) -> int:
     scenario = load_scenario(args.scenario)
     if not 0.5 <= args.confidence < 1:
         raise SystemExit("error: --confidence must be in [0.5, 1)")
+    if args.days is not None:  # the search measures this many days: check the run it will make
+        horizon = {"days": args.days, "warmup_days": scenario.horizon.warmup_days}
+        preflight.check(with_overrides(scenario, [f"horizon={json.dumps(horizon)}"]), force=args.force)
+    else:
+        preflight.check(scenario, force=args.force)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
@@ -193,7 +234,8 @@ def _compare(args, console: Console) -> int:
     with Progress(TextColumn("[bold]{task.description}"), console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("reading runs")
         result, runs = compare(args.inputs, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                               results=args.results, render=rendered_files,
+                               results=args.results, render=rendered_files, force=args.force,
+                               on_wait=lambda folder: _waiting(_stderr(), folder),
                                on_run=lambda name: progress.update(task, description=f"running {name}"))
     if args.format == "table" and args.out is None:
         print_comparison(result, console)

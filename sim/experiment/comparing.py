@@ -7,30 +7,48 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis.compare import compare as compare_summaries
-from ..results import RunResult, read_run, write_run
+from ..results import RunResult, ensure_writable, read_run, write_run
 from ..scenario import load_scenario
+from . import preflight
 from .runner import run
 
 
 def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = None, jobs: int = 1,
             results: str | Path = "results", confidence: float = 0.95, on_run=None,
-            render: Callable[[RunResult], dict[str, str]] | None = None) -> tuple[dict, list[RunResult]]:
+            render: Callable[[RunResult], dict[str, str]] | None = None, force: bool = False,
+            on_wait: Callable[[Path], None] | None = None) -> tuple[dict, list[RunResult]]:
     """Compare two or more runs; a scenario file is run first (same seed for all: paired comparison)
-    and written to its results folder, with the files ``render(run)`` makes (the report)."""
+    and written to its results folder, with the files ``render(run)`` makes (the report).
+
+    Before anything is simulated every scenario file is loaded and checked (``preflight.check``, which
+    ``force`` relaxes) and its results folder made and probed, so a bad input fails at once.
+    ``on_wait(folder)`` is called when writing waits for another run writing the same folder.
+    """
     if len(inputs) < 2:
         raise ValueError("compare needs at least two result folders or scenario files")
-    runs = []
+    items = []
     for item in inputs:
         path = Path(item)
         if path.is_file() and path.suffix in (".yaml", ".yml"):
             scenario = load_scenario(path)
+            preflight.check(scenario, force=force)
+            ensure_writable(Path(results) / scenario.name)
+            items.append(scenario)
+        else:
+            items.append(path)
+    runs = []
+    for item in items:
+        if not isinstance(item, Path):
             if on_run:
-                on_run(scenario.name)
+                on_run(item.name)
             started = time.perf_counter()
-            result = run(scenario, replications=replications, seed=seed, jobs=jobs)
-            path, _ = write_run(result, Path(results) / scenario.name, time.perf_counter() - started,
-                                render(result) if render else None)
-        runs.append(read_run(path))
+            result = run(item, replications=replications, seed=seed, jobs=jobs)
+            folder = Path(results) / item.name
+            item, _ = write_run(result, folder, time.perf_counter() - started, render(result) if render else None,
+                                on_wait=(lambda folder=folder: on_wait(folder)) if on_wait else None)
+            if result.interrupted:  # Ctrl-C: what finished is written, the comparison is not made
+                raise KeyboardInterrupt
+        runs.append(read_run(item))
     names = _unique_names([r.name for r in runs])
     return compare_summaries([r.summary for r in runs], names, confidence), runs
 

@@ -3,11 +3,16 @@
 Replication r of seed s is a pure function of (scenario, s, r): every random
 stream is seeded from (s, r, stream name), so the results are the same bytes
 whether replications run one after another or in parallel, in any order.
+
+Ctrl-C (KeyboardInterrupt) stops the run early: the replications finished by
+then are summarised (the run is flagged ``interrupted``); with none finished
+the KeyboardInterrupt goes on to the caller.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+import signal
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
@@ -24,12 +29,19 @@ def _one(args) -> ReplicationResult:
     return simulate(scenario, seed, replication)
 
 
+def _ignore_interrupt() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None = None,
         jobs: int = 1, on_replication=None) -> RunResult:
     """Run ``replications`` independent replications and summarise them.
 
     ``seed`` defaults to the scenario's seed; ``jobs`` > 1 uses a process pool;
     ``on_replication(done, total)`` is called as replications finish (progress bars).
+    On KeyboardInterrupt the replications finished so far are summarised and the result has
+    ``interrupted`` set (and says so in its summary); with none finished the interrupt propagates.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -38,24 +50,55 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     seed = scenario.seed if seed is None else seed
     work = [(scenario, seed, r) for r in range(replications)]
     results: list[ReplicationResult] = []
-    if jobs > 1 and replications > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, replications)) as pool:
-            for result in pool.map(_one, work):
-                results.append(result)
+    interrupted = False
+    try:
+        if jobs > 1 and replications > 1:
+            _in_pool(work, min(jobs, replications), results, on_replication)
+        else:
+            for item in work:
+                results.append(_one(item))
                 if on_replication:
                     on_replication(len(results), replications)
-    else:
-        for item in work:
-            results.append(_one(item))
-            if on_replication:
-                on_replication(len(results), replications)
+    except KeyboardInterrupt:
+        if not results:
+            raise
+        interrupted = True
+    results.sort(key=lambda r: r.replication)
     stations = station_table(scenario, results)
     per_year = results[0].scalars["working_days_per_year"]
-    return RunResult(scenario, seed, summarise(scenario, results, seed, stations),
+    summary = summarise(scenario, results, seed, stations)
+    if interrupted:
+        summary["interrupted"] = True
+        summary["warnings"] = list(summary.get("warnings") or []) + [
+            f"stopped by the user after {len(results)} of {replications} replications"]
+    return RunResult(scenario, seed, summary,
                      stations=stations, buffers=buffer_table(results), throughput=throughput_table(results),
                      staffing=headcount(scenario), workload=workload(scenario, per_year),
                      pools=_stacked(results, "pools"), store_levels=_stacked(results, "store_levels"),
-                     replications=results)
+                     replications=results, interrupted=interrupted)
+
+
+def _in_pool(work: list, workers: int, results: list, on_replication) -> None:
+    """Replications in a process pool, appended to ``results`` as they finish; on KeyboardInterrupt the
+    pending ones are cancelled and the running ones stopped before the interrupt goes on."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    pending: set = set()
+    try:
+        pending = {pool.submit(_one, item) for item in work}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: f.result().replication):
+                results.append(future.result())
+                if on_replication:
+                    on_replication(len(results), len(work))
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # a replication under way would otherwise run to its end
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _stacked(results: list[ReplicationResult], table: str) -> pd.DataFrame:

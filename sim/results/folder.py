@@ -1,18 +1,40 @@
 """Writing a run's results folder without losing an earlier run, and reading it back.
 
 results/<name>/ holds summary.json, a CSV per table, any rendered files the
-caller adds (report.html) and run.json (when and how long: kept out of
-summary.json so that the same scenario and seed give byte-identical summaries).
-If the folder already holds a run, its files move to
-results/<name>/history/<run-id>/ first.
+caller adds (report.html) and run.json (when and how long, and the sha256 of
+every file of the run: kept out of summary.json so that the same scenario and
+seed give byte-identical summaries).
+
+Crash safety. A run writes its files into a fresh folder results/<name>/.incoming-*/
+(each file flushed and fsynced), then publishes under an exclusive lock on
+results/<name>/.lock:
+
+1. leftover .incoming-* folders of dead runs and half-assembled history folders are removed;
+2. the run in place (if any) is hard-linked into history/.assembling-*/, which is renamed
+   to history/<its run id>/ once complete (so the earlier run is complete in place, then in
+   history, at every moment);
+3. run.json in place is removed (the folder is now incomplete, never mixed), then every new
+   file is renamed into place, run.json last.
+
+A folder is complete when run.json exists and every file it lists has that hash;
+``read_run`` refuses anything else. A run killed at any moment leaves the earlier
+run complete (in place or in history) and no half-written file under a final name;
+concurrent runs into one folder publish one after another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import hashlib
+import io
 import json
+import math
+import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +48,12 @@ RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv",
 _FLOAT_FORMAT = {"stations": "%.6g", "buffers": "%.6g", "pools": "%.6g"}
 """Tables of shares and means are written to 6 significant digits; counts as they are."""
 
+LOCK = ".lock"
+INCOMING = ".incoming-"
+ASSEMBLING = ".assembling-"
+MAX_INT_DIGITS = 30
+"""An integer in summary.json longer than this is refused (no figure of a plant needs more)."""
+
 
 class RunFolderError(Exception):
     """A results folder that cannot be read or written."""
@@ -35,40 +63,339 @@ def summary_json(summary: dict) -> str:
     return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_run(run: RunResult, out_dir: Path, wall_seconds: float,
-              rendered: dict[str, str] | None = None) -> tuple[Path, Path | None]:
-    """Write the run (and ``rendered`` files such as report.html); returns (folder, history folder or None)."""
+# ---------------------------------------------------------------------------------------------- writing
+
+def ensure_writable(out_dir: Path) -> None:
+    """Create ``out_dir`` and a probe file in it (removed again); RunFolderError naming the folder if it cannot be."""
     out_dir = Path(out_dir)
-    kept = _keep_earlier(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise RunFolderError(f"{out_dir}/: cannot write results there ({_reason(exc)})") from None
+
+
+def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict[str, str] | None = None,
+              on_wait: Callable[[], None] | None = None) -> tuple[Path, Path | None]:
+    """Write the run (and ``rendered`` files such as report.html); returns (folder, history folder or None).
+
+    ``on_wait()`` is called once if another run is publishing into the same folder and this one waits for it.
+    """
+    out_dir = Path(out_dir)
+    ensure_writable(out_dir)
     text = summary_json(run.summary)
-    (out_dir / "summary.json").write_text(text, encoding="utf-8")
+    contents: dict[str, bytes] = {"summary.json": text.encode("utf-8")}
     for name in TABLES:
-        getattr(run, name).to_csv(out_dir / f"{name}.csv", index=False, float_format=_FLOAT_FORMAT.get(name))
+        buffer = io.StringIO()
+        getattr(run, name).to_csv(buffer, index=False, float_format=_FLOAT_FORMAT.get(name))
+        contents[f"{name}.csv"] = buffer.getvalue().encode("utf-8")
     for name, content in (rendered or {}).items():
-        (out_dir / name).write_text(content, encoding="utf-8")
+        if name == "run.json" or "/" in name or name.startswith("."):
+            raise ValueError(f"cannot write a rendered file named {name!r}")
+        contents[name] = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     meta = {
         "run_id": _run_id(text),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 2),
-        "summary_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "summary_sha256": _sha(contents["summary.json"]),
+        "files": {name: _sha(data) for name, data in contents.items()},
     }
-    (out_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return out_dir, kept
+    contents["run.json"] = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
 
+    lock_fd = _open_lock(out_dir)
+    incoming = incoming_fd = None
+    try:
+        # create the incoming folder and lock it under a shared lock: a publisher (exclusive) cleaning
+        # leftovers never sees a folder whose writer has not locked it yet
+        waited = _flock(lock_fd, fcntl.LOCK_SH, on_wait, False)
+        try:
+            incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=out_dir))
+            incoming_fd = os.open(incoming, os.O_RDONLY)
+            fcntl.flock(incoming_fd, fcntl.LOCK_EX)
+        finally:
+            fcntl.flock(lock_fd, fcntl.LOCK_UN)
+        for name, data in contents.items():
+            _write_durably(incoming / name, data)
+        os.fsync(incoming_fd)
+        _flock(lock_fd, fcntl.LOCK_EX, on_wait, waited)
+        kept = _publish(out_dir, incoming, list(contents), meta["run_id"])
+        return out_dir, kept
+    except OSError as exc:
+        raise RunFolderError(f"{out_dir}/: cannot write results there ({_reason(exc)})") from None
+    finally:
+        if incoming is not None and incoming.exists():
+            shutil.rmtree(incoming, ignore_errors=True)  # a run that failed before publishing
+        if incoming_fd is not None:
+            os.close(incoming_fd)
+        os.close(lock_fd)  # releases the lock
+
+
+def _publish(out_dir: Path, incoming: Path, names: list[str], run_id: str) -> Path | None:
+    """Under the exclusive lock: keep the run in place in history, then move the new files in, run.json last."""
+    _remove_leftovers(out_dir, incoming)
+    kept = _keep_earlier(out_dir, names)
+    present = _present_files(out_dir, names)
+    if "run.json" in present:  # from here the folder is incomplete (no run.json), never a mix that reads as complete
+        os.unlink(out_dir / "run.json")
+        _fsync_dir(out_dir)
+    for name in present:
+        if name != "run.json" and name not in names:  # a file of the earlier run the new run does not have
+            os.unlink(out_dir / name)
+    for name in names:
+        if name != "run.json":
+            os.replace(incoming / name, out_dir / name)
+    _fsync_dir(out_dir)
+    os.replace(incoming / "run.json", out_dir / "run.json")
+    _fsync_dir(out_dir)
+    os.rmdir(incoming)
+    return kept
+
+
+def _remove_leftovers(out_dir: Path, mine: Path) -> None:
+    """Incoming folders of runs that died (their lock is free) and history folders never renamed into place."""
+    for path in out_dir.glob(INCOMING + "*"):
+        if path == mine or not path.is_dir():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live run still writing it
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
+    for path in (out_dir / "history").glob(ASSEMBLING + "*"):
+        shutil.rmtree(path, ignore_errors=True)  # assembled only under the exclusive lock we hold
+
+
+def _present_files(out_dir: Path, also: list[str] = ()) -> list[str]:
+    """Names of the run files in place: the usual ones, those its run.json lists and ``also`` (the new run's);
+    any other file in the folder is left alone."""
+    known = set(RESULT_FILES) | set(also)
+    try:
+        listed = json.loads((out_dir / "run.json").read_bytes()).get("files")
+        if isinstance(listed, dict):
+            known |= {str(name) for name in listed if "/" not in str(name) and not str(name).startswith(".")}
+    except (OSError, ValueError, AttributeError):
+        pass
+    return sorted(name for name in known if (out_dir / name).is_file() and not (out_dir / name).is_symlink())
+
+
+def _keep_earlier(out_dir: Path, new_names: list[str]) -> Path | None:
+    """Hard-link the run in place into history/<its run id>/ (assembled under a temporary name, then renamed).
+    Files of a run that never finished publishing (no complete run.json) go to history/<time>-incomplete/."""
+    present = _present_files(out_dir, new_names)
+    if not present:
+        return None
+    run_json = out_dir / "run.json"
+    run_id = None
+    complete = _problem(out_dir) is None
+    if complete:
+        try:
+            run_id = json.loads(run_json.read_text(encoding="utf-8"))["run_id"]
+        except (OSError, ValueError, KeyError, TypeError):
+            run_id = None
+    if not isinstance(run_id, str) or not run_id or "/" in run_id or run_id.startswith("."):
+        stamp = dt.datetime.fromtimestamp((out_dir / present[0]).stat().st_mtime, dt.timezone.utc)
+        run_id = stamp.strftime("%Y%m%dT%H%M%SZ") + ("-earlier" if complete else "-incomplete")
+    history = out_dir / "history"
+    history.mkdir(exist_ok=True)
+    target = history / run_id
+    n = 1
+    while target.exists():
+        if run_json.exists() and (target / "run.json").exists() \
+                and (target / "run.json").read_bytes() == run_json.read_bytes():
+            return target  # kept already by a run that died before replacing it
+        n += 1
+        target = history / f"{run_id}-{n}"
+    assembling = Path(tempfile.mkdtemp(prefix=ASSEMBLING, dir=history))
+    for name in present:
+        _link_or_copy(out_dir / name, assembling / name)
+    _fsync_dir(assembling)
+    os.rename(assembling, target)
+    _fsync_dir(history)
+    return target
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        _write_durably(target, source.read_bytes())
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_lock(out_dir: Path) -> int:
+    try:
+        return os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RunFolderError(f"{out_dir}/: cannot write results there ({_reason(exc)})") from None
+
+
+def _flock(fd: int, mode: int, on_wait, waited: bool) -> bool:
+    """Take the lock, telling ``on_wait`` (once) when another run holds it; returns whether we waited."""
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        return waited
+    except BlockingIOError:
+        if on_wait and not waited:
+            on_wait()
+        fcntl.flock(fd, mode)
+        return True
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return "a file is in the way of the folder"
+    return exc.strerror or str(exc)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _run_id(summary_text: str) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{hashlib.sha256(summary_text.encode()).hexdigest()[:8]}"
+
+
+# ---------------------------------------------------------------------------------------------- reading
 
 def read_run(path: str | Path) -> RunResult:
-    """Read a results folder written by `sim run`, with its scenario typed again."""
+    """Read a complete results folder written by `sim run`, with its scenario typed again.
+
+    RunFolderError (naming the folder and the fault) for a folder that is incomplete (no run.json, or a
+    file that does not have the hash run.json records: the run did not finish writing) or whose
+    summary.json is not the summary compare needs.
+    """
     path = Path(path)
-    summary_file = path / "summary.json"
-    if not summary_file.exists():
+    if not (path / "summary.json").exists():
         raise RunFolderError(f"{path}: no summary.json (is it a results folder written by 'sim run'?)")
-    try:
-        summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise RunFolderError(f"{summary_file}: not valid JSON ({exc})") from None
+    problem = _problem(path)
+    if problem:
+        raise RunFolderError(f"{path}: {problem}")
+    summary_file = path / "summary.json"
+    summary = parse_summary(summary_file.read_bytes(), path)
     tables = {name: _read_table(path / f"{name}.csv") for name in TABLES}
-    return RunResult(_stored_scenario(summary, summary_file), summary.get("seed"), summary, path=path, **tables)
+    return RunResult(_stored_scenario(summary, summary_file), summary.get("seed"), summary, path=path,
+                     interrupted=summary.get("interrupted") is True, **tables)
+
+
+def _problem(path: Path) -> str | None:
+    """Why the folder is not a complete run (None when it is)."""
+    unfinished = "the run did not finish writing it"
+    run_json = path / "run.json"
+    if not run_json.exists():
+        return f"no run.json: {unfinished} (or it is no results folder written by 'sim run')"
+    try:
+        meta = json.loads(run_json.read_bytes())
+    except (OSError, ValueError) as exc:
+        return f"run.json is not valid JSON ({exc}): {unfinished}"
+    if not isinstance(meta, dict) or not isinstance(meta.get("run_id"), str) or not meta["run_id"]:
+        return f"run.json has no run_id: {unfinished}"
+    files = meta.get("files")
+    if files is None:  # written before run.json recorded every file: the summary's hash, if any
+        files = {"summary.json": meta["summary_sha256"]} if isinstance(meta.get("summary_sha256"), str) else {}
+    if not isinstance(files, dict):
+        return "run.json: 'files' is not a table of file hashes"
+    for name, digest in files.items():
+        file = path / str(name)
+        if "/" in str(name) or not file.is_file():
+            return f"{name} is missing: {unfinished}"
+        try:
+            actual = _sha(file.read_bytes())
+        except OSError as exc:
+            return f"{name} cannot be read ({_reason(exc)})"
+        if actual != digest:
+            return f"{name} does not have the sha256 run.json records: {unfinished} (or it was edited since)"
+    return None
+
+
+def parse_summary(data: bytes, folder: Path) -> dict:
+    """summary.json as a dict with the figures compare needs; RunFolderError naming the folder otherwise."""
+    def refuse(what: str):
+        raise RunFolderError(f"{folder}: summary.json {what}")
+
+    def constant(name: str):
+        refuse(f"holds {name}, which is no number")
+
+    def integer(text: str) -> int:
+        if len(text.lstrip("-")) > MAX_INT_DIGITS:
+            refuse(f"holds an integer of {len(text.lstrip('-'))} digits")
+        return int(text)
+
+    def real(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            refuse(f"holds {text}, which is out of range")
+        return value
+
+    try:
+        summary = json.loads(data.decode("utf-8"), parse_constant=constant, parse_int=integer, parse_float=real)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        refuse(f"is not valid JSON ({exc})")
+    if not isinstance(summary, dict):
+        refuse(f"is not a JSON object but {type(summary).__name__ if summary is not None else 'null'}")
+    missing = [key for key, check in _NEEDED if not _holds(summary, key, check)]
+    if missing:
+        refuse("lacks or has malformed " + ", ".join(missing) + " (needed to compare runs)")
+    return summary
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _optional_number(value) -> bool:
+    return value is None or _number(value)
+
+
+_NEEDED = (
+    ("scenario", lambda v: isinstance(v, str) and v != ""),
+    ("seed", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    ("replications", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1),
+    ("throughput.annual_units.mean", _number),
+    ("throughput.by_model", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
+    ("throughput.by_market", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
+    ("target.annual_units", _number),
+    ("target.attainment", _optional_number),
+    ("jph", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
+    ("bottleneck.shop", lambda v: isinstance(v, str)),
+    ("bottleneck.station", lambda v: v is None or isinstance(v, str)),
+    ("lead_time_hours.mean", _optional_number),
+    ("lead_time_hours.p95", _optional_number),
+)
+
+
+def _holds(summary: dict, key: str, check) -> bool:
+    value = summary
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return bool(check(value))
 
 
 def _read_table(file: Path) -> pd.DataFrame:
@@ -85,32 +412,3 @@ def _stored_scenario(summary: dict, source: Path):
         return validate_scenario(raw, str(source))
     except ScenarioError:
         return None
-
-
-def _run_id(summary_text: str) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return f"{stamp}-{hashlib.sha256(summary_text.encode()).hexdigest()[:8]}"
-
-
-def _keep_earlier(out_dir: Path) -> Path | None:
-    """Move an earlier run's files into history/<its run id>/; never overwrite."""
-    present = [out_dir / f for f in RESULT_FILES if (out_dir / f).exists()]
-    if not present:
-        return None
-    run_id = None
-    try:
-        run_id = json.loads((out_dir / "run.json").read_text())["run_id"]
-    except (OSError, ValueError, KeyError):
-        pass
-    if not run_id:
-        stamp = dt.datetime.fromtimestamp(present[0].stat().st_mtime, dt.timezone.utc)
-        run_id = stamp.strftime("%Y%m%dT%H%M%SZ") + "-earlier"
-    target = out_dir / "history" / run_id
-    n = 1
-    while target.exists():
-        n += 1
-        target = out_dir / "history" / f"{run_id}-{n}"
-    target.mkdir(parents=True)
-    for path in present:
-        shutil.move(str(path), target / path.name)
-    return target

@@ -43,6 +43,8 @@ class RunResult:
     """The replications' own results (in memory only; empty for a run read from its folder)."""
     path: Path | None = None
     """The results folder the run was read from (None for a run in memory)."""
+    interrupted: bool = False
+    """The user stopped the run (Ctrl-C): it is summarised over the replications finished by then."""
 
     @property
     def name(self) -> str:

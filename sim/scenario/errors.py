@@ -4,12 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SHOWN_VALUE = 80
+"""At most this many characters of a bad value are shown in a message."""
+_MESSAGE = 600
+_PATH = 300
+_PROBLEMS_SHOWN = 50
+
+
+def _cap(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def shown(value, limit: int = SHOWN_VALUE) -> str:
+    """A bad value as a message shows it: its repr, cut to ``limit`` characters (a huge
+    integer, whose repr Python may refuse, is described by its number of digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    if isinstance(value, str):
+        return repr(_cap(value, limit)) if len(value) > limit else repr(value)
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a value whose repr fails is still named
+        text = f"a {type(value).__name__}"
+    return _cap(text, limit)
+
 
 @dataclass(frozen=True)
 class Problem:
     path: str
     message: str
     line: int | None = None
+
+    def __post_init__(self):  # a message never carries a huge value
+        object.__setattr__(self, "path", _cap(str(self.path), _PATH))
+        object.__setattr__(self, "message", _cap(str(self.message), _MESSAGE))
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line else ""
@@ -22,6 +52,9 @@ class ScenarioError(Exception):
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = problems
+        source = _cap(str(source), _PATH)
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        lines = [f"{source}: {count}"] + [f"  {p}" for p in problems]
+        lines = [f"{source}: {count}"] + [f"  {p}" for p in problems[:_PROBLEMS_SHOWN]]
+        if len(problems) > _PROBLEMS_SHOWN:
+            lines.append(f"  ... and {len(problems) - _PROBLEMS_SHOWN} more")
         super().__init__("\n".join(lines))

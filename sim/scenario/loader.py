@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, shown
+from .reading import parse_yaml, read_text
 from .references import check_references
 from .schema import Scenario
 from .units import ALL_MODELS
@@ -30,7 +31,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     """
     path = Path(path)
     raw, tree = _parse(_read(path), str(path))
-    if isinstance(raw, dict) and ("extends" in raw or overrides or name):
+    if isinstance(raw, dict) and ("extends" in raw or overrides or name is not None):
         tree = None  # line numbers would point into one file of several
         raw = resolve_extends(raw, path, _read_raw)
         for assignment in overrides:
@@ -71,51 +72,12 @@ def validate_scenario(raw, source: str = "<scenario>", tree=None) -> Scenario:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", "file not found")]) from None
-    except IsADirectoryError:
-        raise ScenarioError(str(path), [Problem("", "is a directory, not a scenario file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), [Problem("", f"cannot read: {exc}")]) from None
+    return read_text(path)
 
 
 def _parse(text: str, source: str):
     """Plain data and the node tree (for line numbers) from YAML text; no Python objects."""
-    try:
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        tag = getattr(exc, "problem", "") or ""
-        raise ScenarioError(source, [Problem(
-            "", f"YAML tag not allowed ({tag.strip()}): a scenario holds plain data only "
-                "(mappings, lists, numbers, strings, dates)", line)]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        what = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, [Problem("", f"YAML syntax error: {what}", line)]) from None
-    duplicates = list(_duplicate_keys(tree, ()))
-    if duplicates:
-        raise ScenarioError(source, [Problem(yaml_path(loc), f"key {key!r} appears twice", line)
-                                     for loc, key, line in duplicates])
-    return raw, tree
-
-
-def _duplicate_keys(node, loc):
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                yield loc, key, key_node.start_mark.line + 1
-            seen.add(key)
-            yield from _duplicate_keys(value_node, loc + (key,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _duplicate_keys(item, loc + (i,))
+    return parse_yaml(text, source)
 
 
 def yaml_path(loc) -> str:
@@ -125,7 +87,8 @@ def yaml_path(loc) -> str:
         if isinstance(key, int):
             out += f"[{key}]"
         else:
-            out += ("." if out else "") + str(key)
+            text = str(key)
+            out += ("." if out else "") + (text if len(text) <= 80 else text[:79] + "…")
     return out
 
 
@@ -142,8 +105,8 @@ def _problem_from_pydantic(err: dict, raw, tree) -> Problem:
         message = "required key is missing"
     else:
         message = err["msg"].removeprefix("Value error, ")
-        if "input" in err and not isinstance(err["input"], (dict, list)):
-            message += f" (got {err['input']!r})"
+        if "input" in err and not isinstance(err["input"], (dict, list)) and kind != "value_error":
+            message += f" (got {shown(err['input'])})"
     return Problem(yaml_path(loc), message, _line_of(tree, loc))
 
 
@@ -163,8 +126,8 @@ def _clean_loc(loc, raw) -> tuple:
         elif isinstance(node, list) and isinstance(key, int) and key < len(node):
             clean.append(key)
             node = node[key]
-        elif last and isinstance(key, str) and node is not None and not isinstance(node, (dict, list)):
-            continue  # a tag on a scalar: the scalar itself is the problem
+        elif node is not None and not isinstance(node, (dict, list)):
+            break  # a union's tag or a model's field under a scalar: the scalar itself is the problem
         else:
             if isinstance(key, str) and ("[" in key or key in ("fixed",)):
                 continue

@@ -53,6 +53,30 @@ def is_duration(path: str) -> bool:
                for t in options if typing.get_origin(t) is typing.Annotated for meta in typing.get_args(t)[1:])
 
 
+def _base(tp):
+    """The type an option stands for, Annotated layers removed."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def expects_text(path: str) -> bool:
+    """Whether the schema holds text (and only text) at ``path``: a name, a description, a station's line.
+
+    ``--set`` keeps such a value as written instead of reading it as YAML ('no' stays 'no', '1.10' stays '1.10').
+    """
+    options = _options(Scenario)
+    for match in _SEGMENT.finditer(path):
+        key, item = (match.group(1), False) if match.group(1) is not None else (match.group(2), True)
+        if key == "default":
+            key = "*"
+        options = _step(options, key, item) or _step(options, key, not item)
+        if not options:
+            return False
+    types_ = {_base(t) for t in options} - {type(None)}
+    return types_ == {str}
+
+
 def describe(path: str, value) -> str:
     """A value of the resolved scenario as a scenario file would write it ('8.5 h', not 30600.0)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and is_duration(path):

@@ -12,16 +12,30 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from .units import ALL_MODELS, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec, parse_duration
+from .errors import shown
+from .units import (ALL_MODELS, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec,
+                    format_duration, parse_duration)
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 
 
+MAX_CAPACITY = 1_000_000
+"""At most this many cars in a buffer or a store."""
+MAX_POOL = 10_000
+"""At most this many operators in a labour pool."""
+MAX_UNITS = 10_000_000
+"""At most this many cars a year (target, a model's annual volume)."""
+MAX_CONVEYOR_BODIES = 10_000
+"""At most this many bodies on one conveyor (transit_time / pitch)."""
+MIN_YIELD = 0.01
+"""The smallest first-pass yield: below it the rework loop (practically) never ends."""
+
+
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------- calendar
@@ -36,7 +50,7 @@ def _clock_seconds(value):
         hours, minutes = _CLOCK.match(value).groups()
         return int(hours) * 3600.0 + int(minutes) * 60.0
     raise ValueError(  # YAML 1.1 reads an unquoted 14:00 as the number 840
-        f"{value!r} is not a clock time: write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
+        f"{shown(value)} is not a clock time: write it as \"HH:MM\" in quotes, e.g. \"14:00\"")
 
 
 def _clock_text(seconds: float) -> str:
@@ -89,6 +103,34 @@ class Shifts(Model):
         return self.length if self.runs_through_breaks else self.length - self.break_seconds
 
 
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+_DATE = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*$")
+
+
+def _date(value):
+    """A date written YYYY-MM-DD (YAML reads it as text) between FIRST_DATE and LAST_DATE."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0):
+            raise ValueError(f"{shown(value)} has a time of day: write a date as YYYY-MM-DD")
+        value = value.date()
+    elif isinstance(value, str):
+        match = _DATE.match(value)
+        if not match:
+            raise ValueError(f"{shown(value)} is not a date: write it as YYYY-MM-DD, e.g. 2025-01-01")
+        try:
+            value = dt.date(*(int(part) for part in match.groups()))
+        except ValueError as exc:
+            raise ValueError(f"{shown(value.strip())} is not a date: {exc}") from None
+    elif not isinstance(value, dt.date):
+        raise ValueError(f"{shown(value)} is not a date: write it as YYYY-MM-DD, e.g. 2025-01-01")
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value.isoformat()} is out of range: give a date from {FIRST_DATE} to {LAST_DATE}")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+
+
 class Calendar(Model):
     """Which days the plant works.
 
@@ -96,9 +138,9 @@ class Calendar(Model):
     count: with ``working_days_per_year`` and no holidays every simulated day is a
     working day and the count is used to annualise.
     """
-    start_date: dt.date = dt.date(2025, 1, 1)
+    start_date: Date = dt.date(2025, 1, 1)
     weekdays: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = WEEKDAYS[:5]
-    holidays: list[dt.date] = []
+    holidays: list[Date] = []
     working_days_per_year: int | None = Field(default=None, ge=1, le=366)
 
     @property
@@ -108,9 +150,10 @@ class Calendar(Model):
 
 class Horizon(Model):
     """How long to simulate: a warm-up (excluded from results) then the measured length."""
-    days: float | None = Field(default=None, gt=0)
-    years: float | None = Field(default=None, gt=0)
-    warmup_days: float = Field(default=0, ge=0)
+    days: float | None = Field(default=None, gt=0, le=36_600)
+    """Measured days (at most 36,600: 100 years)."""
+    years: float | None = Field(default=None, gt=0, le=100)
+    warmup_days: float = Field(default=0, ge=0, le=3_660)
 
     @model_validator(mode="after")
     def _one_length(self):
@@ -126,10 +169,10 @@ class CarModel(Model):
     name: Name
     share: Share | None = None
     """Share of the launched cars (all models give a share, or all an annual_volume)."""
-    annual_volume: int | None = Field(default=None, ge=0)
+    annual_volume: int | None = Field(default=None, ge=0, le=MAX_UNITS)
     export_share: Share = 0.0
     """Share of this model's cars built for export."""
-    work_content: float = Field(default=1.0, gt=0)
+    work_content: float = Field(default=1.0, gt=0, le=100)
     """Factor on every station's base cycle time, unless the station gives this model its own time."""
 
 
@@ -152,7 +195,7 @@ class Product(Model):
             raise ValueError("give every model a 'share' (summing to 1) or every model an 'annual_volume'")
         names = [m.name for m in self.models]
         if len(set(names)) != len(names):
-            raise ValueError(f"model names repeat: {names}")
+            raise ValueError(f"model names repeat: {shown(names, 300)}")
         return self
 
     @property
@@ -219,6 +262,10 @@ class Conveyor(Model):
     def _holds_one(self):
         if self.pitch > self.transit_time:
             raise ValueError("pitch is longer than transit_time: the conveyor would hold no body")
+        if self.transit_time / self.pitch > MAX_CONVEYOR_BODIES:
+            raise ValueError(
+                f"transit_time / pitch is {self.transit_time / self.pitch:,.0f} bodies: a conveyor holds at most "
+                f"{MAX_CONVEYOR_BODIES:,}; give a longer pitch than {format_duration(self.pitch)}")
         return self
 
     @property
@@ -240,7 +287,7 @@ class Conveyor(Model):
 class Station(Model):
     """A station: parallel servers, a cycle time per model, or a conveyor."""
     name: Name
-    servers: int = Field(default=1, ge=1)
+    servers: int = Field(default=1, ge=1, le=MAX_PER_STATION)
     """Identical parallel servers (two framing jigs, three repair booths)."""
     cycle_time: PerModelTime | None = None
     """Seconds per car; one time, a distribution, or a mapping per model (key 'default' for the rest)."""
@@ -249,17 +296,17 @@ class Station(Model):
     """Scale the default cycle time by each model's work_content factor."""
     operators: PerModelCount = Field(default_factory=lambda: {ALL_MODELS: 0.0})
     """Operators per server, one number or per model."""
-    robots: int = Field(default=0, ge=0)
+    robots: int = Field(default=0, ge=0, le=MAX_PER_STATION)
     failures: Failures | None = None
     line: Name | None = None
     """Name of the paced line this station belongs to (consecutive stations)."""
-    buffer_before: int | None = Field(default=None, ge=0)
+    buffer_before: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
     """Cars that can wait in front of this station; default: the shop's buffer_capacity."""
     off_line: bool = False
     """A repair station reached only through a quality loop."""
     labour_pool: Name | None = None
     """A shared labour pool (staffing.pools) the station draws operators from for each car."""
-    pool_operators: int = Field(default=1, ge=1)
+    pool_operators: int = Field(default=1, ge=1, le=MAX_PER_STATION)
     """Operators taken from the pool for each car."""
     when_short: Literal["wait", "slower"] = "wait"
     """With fewer pool operators free than needed: wait for all, or start with those free and work slower."""
@@ -310,10 +357,19 @@ class Rework(Model):
     """Station at which the car re-enters the flow (re-inspection, topcoat)."""
 
 
+def _yield(value: float) -> float:
+    if value < MIN_YIELD:
+        raise ValueError(
+            f"a first_pass_yield of {value:g} makes a rework loop that (practically) never ends: a car would "
+            f"go round it {'forever' if value <= 0 else f'{1 / value:,.0f} times'} on average; "
+            f"give at least {MIN_YIELD}")
+    return value
+
+
 class Quality(Model):
     """An inspection with its first-pass yield and where the failing cars go."""
     inspection: Name
-    first_pass_yield: float = Field(gt=0, le=1)
+    first_pass_yield: Annotated[float, Field(ge=0, le=1), AfterValidator(_yield)]
     scrap: Share = 0.0
     """Share of the inspected cars that are scrapped."""
     rework: list[Rework] = []
@@ -335,7 +391,7 @@ class Quality(Model):
 class Shop(Model):
     """A shop: its shifts and its stations in flow order."""
     shifts: Shifts
-    buffer_capacity: int = Field(default=1, ge=0)
+    buffer_capacity: int = Field(default=1, ge=0, le=MAX_CAPACITY)
     """Default cars waiting between consecutive stations of this shop."""
     lines: dict[Name, Line] = {}
     stations: list[Station] = Field(min_length=1)
@@ -347,7 +403,7 @@ class Store(Model):
     name: Name
     after: Name
     """The shop that feeds it; the next shop in flow order takes from it."""
-    capacity: int = Field(ge=0)
+    capacity: int = Field(ge=0, le=MAX_CAPACITY)
 
 
 class IndirectRole(Model):
@@ -356,13 +412,13 @@ class IndirectRole(Model):
     """maintenance, quality, logistics, supervision, engineering, administration, ..."""
     shop: Name | None = None
     """The shop it serves; none: the whole plant (counted under 'plant', on the day shift)."""
-    per_robot: float | None = Field(default=None, gt=0)
-    per_station: float | None = Field(default=None, gt=0)
-    per_direct: float | None = Field(default=None, gt=0)
+    per_robot: float | None = Field(default=None, gt=0, le=1000)
+    per_station: float | None = Field(default=None, gt=0, le=1000)
+    per_direct: float | None = Field(default=None, gt=0, le=1000)
     """Per direct operator of the shop (or plant) and shift."""
-    per_1000_units: float | None = Field(default=None, gt=0)
+    per_1000_units: float | None = Field(default=None, gt=0, le=1000)
     """Per 1,000 cars of the annual target (logistics, kit handling)."""
-    fixed: float | None = Field(default=None, gt=0)
+    fixed: float | None = Field(default=None, gt=0, le=100_000)
     shifts: Literal["each", "day"] = "each"
     """Staffed on every shift of its shop, or on the day shift only."""
 
@@ -380,7 +436,7 @@ class LabourPool(Model):
     """Operators shared by several stations of a shop (repair team, floaters, spot-repair crew)."""
     name: Name
     shop: Name
-    size: Annotated[int, Field(ge=0)] | list[Annotated[int, Field(ge=0)]]
+    size: Annotated[int, Field(ge=0, le=MAX_POOL)] | list[Annotated[int, Field(ge=0, le=MAX_POOL)]]
     """Operators on each shift: one number, or a list with one number per shift of the shop."""
 
     def size_on(self, shift: int) -> int:
@@ -390,9 +446,9 @@ class LabourPool(Model):
 class Benchmark(Model):
     """A public figure to show beside the model's headcount (with its source)."""
     label: str
-    headcount: int | None = Field(default=None, gt=0)
-    hours_per_vehicle: float | None = Field(default=None, gt=0)
-    vehicles_per_employee_year: float | None = Field(default=None, gt=0)
+    headcount: int | None = Field(default=None, gt=0, le=MAX_UNITS)
+    hours_per_vehicle: float | None = Field(default=None, gt=0, le=100_000)
+    vehicles_per_employee_year: float | None = Field(default=None, gt=0, le=100_000)
     source: str = ""
 
 
@@ -402,7 +458,7 @@ class StaffingOptions(Model):
     """Shift counts allowed per shop."""
     takt: dict[Name, list[Duration]] = {}
     """Takts allowed per paced line, keyed 'shop.line'."""
-    pools: dict[Name, list[Annotated[int, Field(ge=0)]]] = {}
+    pools: dict[Name, list[Annotated[int, Field(ge=0, le=MAX_POOL)]]] = {}
     """Sizes allowed per labour pool (the same on every shift)."""
 
 
@@ -410,9 +466,9 @@ class Staffing(Model):
     """How the plant is staffed: crews come from the stations, the rest from these ratios."""
     crew_sizing: Literal["most_demanding", "mix_average"] = "most_demanding"
     """Crew of a station: sized for the most demanding model in the mix, or the mix average (rounded up)."""
-    absenteeism: float = Field(default=0.0, ge=0, lt=1)
+    absenteeism: float = Field(default=0.0, ge=0, le=0.5)
     """Share of paid staff absent on a working day (leave, sickness): covered by an absence reserve."""
-    team_leader_span: int | None = Field(default=None, ge=1)
+    team_leader_span: int | None = Field(default=None, ge=1, le=MAX_PER_STATION)
     """One team leader per this many direct operators of a shop and shift (rounded up)."""
     paid_hours_per_shift: Duration = 8 * 3600.0
     indirect: list[IndirectRole] = []
@@ -422,17 +478,31 @@ class Staffing(Model):
 
 
 class Target(Model):
-    annual_units: int = Field(gt=0)
+    annual_units: int = Field(gt=0, le=MAX_UNITS)
     export_share: Share | None = None
+
+
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,79}")
+
+
+def _folder_name(value):
+    """A scenario name is a folder name under results/: no path separator, no '..', no leading dot."""
+    if not isinstance(value, str):
+        raise ValueError(f"a name is text, got {shown(value)}")
+    if not _FOLDER_NAME.fullmatch(value):
+        raise ValueError(f"{shown(value)} cannot name the results folder results/<name>/: use 1 to 80 letters, "
+                         "digits, '_', '-' and '.', not starting with '.' (so no '/', '..', spaces or control characters)")
+    return value
 
 
 class Scenario(Model):
     """A plant scenario."""
     extends: str | None = None
     """The scenario file this one overrides (resolved when the file is loaded)."""
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80)]
+    name: Annotated[str, BeforeValidator(_folder_name)]
+    """Names the results folder results/<name>/: letters, digits, '_', '-' and '.', not starting with '.'."""
     description: str = ""
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, lt=2**63)
     calendar: Calendar = Calendar()
     horizon: Horizon
     product: Product

@@ -8,10 +8,13 @@ A time specification is a duration (fixed) or a distribution mapping with a
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WrapSerializer, model_validator
+
+from .errors import shown
 
 _UNITS = {
     "s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0,
@@ -19,33 +22,51 @@ _UNITS = {
     "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0,
     "d": 86400.0, "day": 86400.0, "days": 86400.0,
 }
-_DURATION = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]+)\s*$")
+_DURATION = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+
+
+MAX_SECONDS = 10 * 365 * 86400.0
+"""The longest time a scenario may give: 10 years, in seconds."""
 
 
 def parse_duration(value):
-    """Seconds from a number or from a string such as '40 min'."""
+    """Seconds from a number or from a string such as '40 min'; a finite number."""
     if isinstance(value, bool):
         raise ValueError("a duration is a number of seconds or a string like '40 min', not true/false")
     if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        try:
+            seconds = float(value)
+        except OverflowError:
+            seconds = math.inf
+    elif isinstance(value, str):
         match = _DURATION.match(value)
-        if match and match.group(2).lower() in _UNITS:
-            return float(match.group(1)) * _UNITS[match.group(2).lower()]
-        raise ValueError(
-            f"{value!r} is not a duration: write seconds as a number, or a number "
-            "and a unit (s, min, h, d), e.g. '40 min'")
-    raise ValueError(f"{value!r} is not a duration: write seconds as a number, or e.g. '40 min'")
+        if not (match and (match.group(2).lower() in _UNITS or not match.group(2))):
+            raise ValueError(
+                f"{shown(value)} is not a duration: write seconds as a number, or a number "
+                "and a unit (s, min, h, d), e.g. '40 min'")
+        seconds = float(match.group(1)) * _UNITS.get(match.group(2).lower(), 1.0)  # no unit: seconds (YAML reads 1e5 as text)
+    else:
+        raise ValueError(f"{shown(value)} is not a duration: write seconds as a number, or e.g. '40 min'")
+    if not math.isfinite(seconds):
+        raise ValueError(f"{shown(value)} is not a finite time: a time is at most 10 years "
+                         f"({MAX_SECONDS:,.0f} s)")
+    return seconds
 
 
-Duration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
-"""A strictly positive time in seconds."""
-DurationOrZero = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
-"""A time in seconds that may be zero."""
+def _at_most_ten_years(seconds: float) -> float:
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"{format_duration(seconds)} is too long: a time is at most 10 years ({MAX_SECONDS:,.0f} s)")
+    return seconds
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0), AfterValidator(_at_most_ten_years)]
+"""A strictly positive time in seconds (at most 10 years)."""
+DurationOrZero = Annotated[float, BeforeValidator(parse_duration), Field(ge=0), AfterValidator(_at_most_ten_years)]
+"""A time in seconds that may be zero (at most 10 years)."""
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Fixed(_Frozen):
@@ -127,7 +148,7 @@ class Empirical(_Frozen):
     """One of the observed values, with optional weights."""
     dist: Literal["empirical"]
     values: list[Duration] = Field(min_length=1)
-    weights: list[Annotated[float, Field(gt=0)]] | None = None
+    weights: list[Annotated[float, Field(gt=0, le=1e9)]] | None = None
 
     @model_validator(mode="after")
     def _weights(self):
@@ -150,7 +171,7 @@ def _as_distribution(value):
         if "dist" not in value:
             raise ValueError(f"a distribution needs a 'dist' key, one of: {DISTRIBUTIONS}")
         if value["dist"] not in DISTRIBUTIONS.split(", "):
-            raise ValueError(f"unknown distribution {value['dist']!r}; allowed: {DISTRIBUTIONS}")
+            raise ValueError(f"unknown distribution {shown(value['dist'])}; allowed: {DISTRIBUTIONS}")
         return value
     return {"dist": "fixed", "value": value}
 
@@ -191,7 +212,10 @@ def _as_per_model_number(value):
     return {ALL_MODELS: value}
 
 
-PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0)]], BeforeValidator(_as_per_model_number),
+MAX_PER_STATION = 1000
+"""At most this many servers, operators per server or robots at one station."""
+
+PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0, le=MAX_PER_STATION)]], BeforeValidator(_as_per_model_number),
                           WrapSerializer(_default_key, when_used="json")]
 """A count per car model (operators), or one count for all."""
 

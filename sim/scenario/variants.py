@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, shown
+from .paths import expects_text
+from .reading import MAX_DEPTH, read_yaml_value
 
 REMOVE = "remove"
+MAX_EXTENDS = 32
+"""At most this many files in an ``extends`` chain."""
 
 
 def merge(base, override):
@@ -33,7 +35,8 @@ def merge(base, override):
 
 
 def _named_list(value) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) and "name" in v for v in value)
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and isinstance(v.get("name"), (str, int, float)) for v in value)
 
 
 def _merge_named(base: list, override: list) -> list:
@@ -51,15 +54,22 @@ def _merge_named(base: list, override: list) -> list:
 
 def resolve_extends(raw: dict, path: Path, read, chain: tuple = ()) -> dict:
     """Follow ``extends`` from the file at ``path``; ``read(path) -> raw`` parses a file."""
-    here = path.resolve()
+    try:
+        here = path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        here = path.absolute()
     if here in chain:
         loop = " -> ".join(p.name for p in chain + (here,))
         raise ScenarioError(str(path), [Problem("extends", f"extends makes a cycle: {loop}")])
     base_name = raw.get("extends")
     if base_name is None:
         return raw
-    if not isinstance(base_name, str):
-        raise ScenarioError(str(path), [Problem("extends", f"extends names a file, got {base_name!r}")])
+    if not isinstance(base_name, str) or not base_name.strip() or "\x00" in base_name:
+        raise ScenarioError(str(path), [Problem("extends", f"extends names a scenario file, got {shown(base_name)}")])
+    if len(chain) + 2 > MAX_EXTENDS:
+        raise ScenarioError(str(path), [Problem("extends", (
+            f"the extends chain is longer than {MAX_EXTENDS} files: a variant extends a base, "
+            f"which may extend another, up to {MAX_EXTENDS} files in all"))])
     base_path = path.parent / base_name
     base = resolve_extends(read(base_path), base_path, read, chain + (here,))
     child = {k: v for k, v in raw.items() if k != "extends"}
@@ -70,23 +80,30 @@ _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 
 
 def apply_set(raw: dict, assignment: str) -> dict:
-    """Apply ``PATH=VALUE`` (VALUE read as YAML) to a copy of raw.
+    """Apply ``PATH=VALUE`` to a copy of raw.
+
+    VALUE is read as the scenario files are read (YAML, dates kept as text, the same
+    limits), except where the schema expects text at PATH (a name, a description, a
+    station's line): there VALUE is kept as written.
 
     PATH uses dots for keys and ``[i]`` or ``[name]`` for list items, e.g.
     ``shops.paint.quality.first_pass_yield=0.85`` or ``shops.paint.stations[topcoat_booth].cycle_time=115``;
     a dotted name also picks a named list item (``shops.body.stations.framing.servers=2``).
     """
-    source = f"--set {assignment}"
+    source = f"--set {assignment if len(assignment) <= 120 else assignment[:119] + '…'}"
     if "=" not in assignment:
         raise ScenarioError(source, [Problem("", "write --set PATH=VALUE, e.g. shops.paint.quality.first_pass_yield=0.85")])
     path_text, value_text = assignment.split("=", 1)
-    try:
-        value = yaml.safe_load(value_text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, [Problem(path_text, f"value is not valid YAML: {exc}")]) from None
-    keys = [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(path_text.strip())]
+    path_text = path_text.strip()
+    keys = [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(path_text)]
     if not keys:
         raise ScenarioError(source, [Problem("", "empty path")])
+    if len(keys) > MAX_DEPTH:
+        raise ScenarioError(source, [Problem(path_text, f"a path of more than {MAX_DEPTH} parts")])
+    if expects_text(path_text):
+        value = value_text
+    else:
+        value = read_yaml_value(value_text, source, path_text)
     out = merge(raw, {})
     node = out
     walked = []
@@ -102,15 +119,15 @@ def apply_set(raw: dict, assignment: str) -> dict:
             j = _list_index(node, key)
             if j is None:
                 names = [item.get("name") for item in node if isinstance(item, dict)]
-                raise ScenarioError(source, [Problem(".".join(walked), (
-                    f"no item {key!r} in this list; items: {names if any(names) else f'0..{len(node) - 1}'}"))])
+                items = shown(names, 400) if any(names) else f"0..{len(node) - 1}"
+                raise ScenarioError(source, [Problem(".".join(walked), f"no item {shown(key)} in this list; items: {items}")])
             if last:
                 node[j] = value
             else:
                 node[j] = _copy(node[j])
                 node = node[j]
         else:
-            raise ScenarioError(source, [Problem(".".join(walked), f"{node!r} has no part {key!r}")])
+            raise ScenarioError(source, [Problem(".".join(walked), f"{shown(node)} has no part {shown(key)}")])
         walked.append(str(key))
     return out
 
@@ -123,10 +140,13 @@ def _copy(value):
     return value
 
 
+_INDEX = re.compile(r"^-?[0-9]{1,9}$")
+
+
 def _list_index(items: list, key: str) -> int | None:
     for j, item in enumerate(items):
         if isinstance(item, dict) and item.get("name") == key:
             return j
-    if key.lstrip("-").isdigit() and -len(items) <= int(key) < len(items):
+    if _INDEX.match(key) and -len(items) <= int(key) < len(items):
         return int(key) % len(items)
     return None
