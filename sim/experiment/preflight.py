@@ -76,14 +76,19 @@ def estimate(scenario: Scenario) -> Estimate:
     return Estimate(cars, events, events / EVENTS_PER_SECOND, waiting)
 
 
-def check(scenario: Scenario, force: bool = False) -> Estimate:
-    """Refuse a run that cannot report (no working day measured) or that would take absurd time or
-    memory (unless ``force``); returns the estimate."""
+def check_window(scenario: Scenario) -> None:
+    """Refuse a measured window that holds no working day: there is no output to annualise."""
     days = plant_days(scenario.calendar, scenario.horizon)
     if days.working_days_in_window() == 0:
         raise ScenarioError(scenario.name, [Problem("horizon", (
             f"the measured window ({days.measured_days:g} days after {days.warmup_days:g} days of warm-up) holds no "
             "working day: there is no output to annualise; measure at least one working day"))])
+
+
+def check(scenario: Scenario, force: bool = False) -> Estimate:
+    """Refuse a run that cannot report (no working day measured) or that would take absurd time or
+    memory (unless ``force``); returns the estimate."""
+    check_window(scenario)
     found = estimate(scenario)
     if not force and (found.seconds > MAX_SECONDS or found.bytes > MAX_BYTES):
         raise ScenarioError(scenario.name, [Problem("", (

@@ -22,6 +22,7 @@ from ..analysis.summary import buffer_table, station_table, summarise, throughpu
 from ..model.replication import ReplicationResult, simulate
 from ..results import RunResult
 from ..scenario import Scenario, load_scenario
+from .preflight import check_window
 
 
 def _one(args) -> ReplicationResult:
@@ -47,6 +48,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         scenario = load_scenario(scenario)
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    check_window(scenario)  # the API's run, like the CLI's, needs a working day to annualise
     seed = scenario.seed if seed is None else seed
     work = [(scenario, seed, r) for r in range(replications)]
     results: list[ReplicationResult] = []

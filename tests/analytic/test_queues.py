@@ -34,6 +34,7 @@ def run_mmc(servers, mean_interarrival, mean_service, days, reps):
     return np.array(replicate(scn, measure, reps, seed=2024))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("servers, interarrival, service", [
     (1, 100.0, 75.0),   # M/M/1, rho = 0.75: Wq = 225 s, Lq = 2.25
     (3, 30.0, 72.0),    # M/M/3, rho = 0.80: Wq = 77.7 s, Lq = 2.59 (Erlang C = 0.518)

@@ -75,6 +75,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_kill_while_writing_never_loses_the_earlier_run(two_runs, tmp_path):
     old, new = two_runs[1], two_runs[2]
     old_files, new_files = files_of(old), files_of(new)
@@ -129,6 +130,7 @@ def test_kill_while_writing_never_loses_the_earlier_run(two_runs, tmp_path):
         assert len(entries) == 1
 
 
+@pytest.mark.slow
 def test_concurrent_runs_each_end_complete_in_place_or_in_history(tmp_path):
     seeds = (11, 12, 13)
     procs = [cli("run", SMALL, *FAST, "--seed", s, "--results", tmp_path) for s in seeds]
@@ -222,6 +224,7 @@ def test_compare_refuses_an_unfinished_folder_and_accepts_an_older_one(two_runs,
     assert main(["compare", str(good), str(older), "--format", "json"]) == 0
 
 
+@pytest.mark.slow
 def test_summary_does_not_depend_on_the_hash_seed(tmp_path):
     procs = [cli("run", SMALL, *FAST, "--seed", 4, "--results", tmp_path / str(h),
                  env={**os.environ, "PYTHONHASHSEED": str(h)}) for h in (1, 2)]

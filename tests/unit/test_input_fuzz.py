@@ -281,6 +281,7 @@ def fuzzed(tmp_path_factory):
     return outcomes(tmp_path_factory.mktemp("fuzz"))
 
 
+@pytest.mark.slow
 def test_every_mutant_loads_or_gives_a_clean_error(fuzzed):
     assert len(fuzzed) >= 1000
     bad = []
@@ -302,6 +303,7 @@ def test_every_mutant_loads_or_gives_a_clean_error(fuzzed):
     assert not bad, f"{len(bad)} mutants failed:\n" + "\n".join(bad[:40])
 
 
+@pytest.mark.slow
 def test_the_fuzz_reaches_both_outcomes(fuzzed):
     kinds = {label.split(":")[2] for label, _, _ in fuzzed}
     valid = sum(isinstance(r, Scenario) for _, r, _ in fuzzed)
@@ -309,6 +311,7 @@ def test_the_fuzz_reaches_both_outcomes(fuzzed):
     assert 20 <= valid < len(fuzzed) - 500, valid
 
 
+@pytest.mark.slow
 def test_valid_mutants_run_a_few_days(fuzzed):
     rng = random.Random(SEED)
     valid = [(label, r) for label, r, _ in fuzzed if isinstance(r, Scenario)]
