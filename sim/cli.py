@@ -17,7 +17,6 @@ replications writes those, flagged as interrupted, and exits 0).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -30,12 +29,12 @@ from . import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
 from .experiment.runner import run
-from .experiment.staffing_search import search
+from .experiment.staffing_search import measuring, search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
 from .report.console import print_report, print_search
 from .results import RunFolderError, ensure_writable, write_run
-from .scenario import ScenarioError, load_scenario, with_overrides
+from .scenario import ScenarioError, load_scenario
 
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # a pipe or a CI log is no terminal: give the tables room instead of rich's 80 columns
     console = Console() if sys.stdout.isatty() else Console(width=130)
-    err = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
+    err = _stderr()
     try:
         return args.command(args, console)
     except (ScenarioError, RunFolderError) as exc:
@@ -212,11 +211,8 @@ def _staff(args, console: Console) -> int:
     scenario = load_scenario(args.scenario)
     if not 0.5 <= args.confidence < 1:
         raise SystemExit("error: --confidence must be in [0.5, 1)")
-    if args.days is not None:  # the search measures this many days: check the run it will make
-        horizon = {"days": args.days, "warmup_days": scenario.horizon.warmup_days}
-        preflight.check(with_overrides(scenario, [f"horizon={json.dumps(horizon)}"]), force=args.force)
-    else:
-        preflight.check(scenario, force=args.force)
+    # the search measures --days days when given: check the run it will make
+    preflight.check(measuring(scenario, args.days), force=args.force)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
@@ -248,7 +244,7 @@ def _compare(args, console: Console) -> int:
             console.print(f"Comparison written to {args.out}")
     if args.html is not None:
         from .report.html import comparison_report_html
-        _write_new(args.html, comparison_report_html(runs))
+        _write_new(args.html, comparison_report_html(runs, result))
         console.print(f"HTML report written to {args.html}")
     return 0
 

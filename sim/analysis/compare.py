@@ -16,9 +16,6 @@ from __future__ import annotations
 from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
 from .stats import paired_difference, welch_difference
 
-SIGNIFICANT = "significant"
-
-
 def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     """(kpi name, value, key of its per-replication values, kind of value) of one run."""
     t = summary["throughput"]

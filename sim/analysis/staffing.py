@@ -27,7 +27,6 @@ import pandas as pd
 from ..scenario.schema import Scenario, Station
 from ..scenario.topology import model_cycle, visits as station_visits
 
-DIRECT_ROLES = ("operator", "pool operator", "break relief", "team leader", "absence reserve (direct)")
 PLANT = "plant"
 
 

@@ -19,7 +19,8 @@ from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
 
 EVENTS_PER_SECOND = 250_000
-"""Engine speed used for the estimate (benchmarks/bench.py measures 290,000-340,000 events/s)."""
+"""Engine speed used for the estimate (benchmarks/bench.py measures about 230,000 events/s on the Almaty
+year and 305,000 on a serial line)."""
 BYTES_PER_WAITING_CAR = 400
 MAX_SECONDS = 2 * 3600.0
 """One replication estimated to run longer than this is refused without --force."""

@@ -117,15 +117,21 @@ def option_assignments(scenario: Scenario, settings: dict) -> list[str]:
     return out
 
 
+def measuring(scenario: Scenario, days: float | None) -> Scenario:
+    """The scenario measured over ``days`` days after its warm-up (a quicker search); as it is for None."""
+    if days is None:
+        return scenario
+    horizon = {"days": days, "warmup_days": scenario.horizon.warmup_days}
+    return with_overrides(scenario, [f"horizon={json.dumps(horizon)}"])
+
+
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
            days: float | None = None, on_progress=None) -> SearchResult:
     """Search the options for the smallest headcount meeting ``target`` (default: the scenario's)."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
-    if days is not None:  # a shorter measured window for a quicker search
-        horizon = {"days": days, "warmup_days": scenario.horizon.warmup_days}
-        scenario = with_overrides(scenario, [f"horizon={json.dumps(horizon)}"])
+    scenario = measuring(scenario, days)
     target = float(target or scenario.target.annual_units)
     result = SearchResult(target, confidence, replications, candidates(scenario))
     feasible = []

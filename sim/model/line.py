@@ -185,7 +185,6 @@ class PacedLine:
         in_window = (end > lo) & (end <= hi)
         stops_in_window = float(repairs.sum())
         idle = self.line_account.times
-        n_positions = self.cycle.shape[0]
         rows = []
         for s, name in enumerate(self.station_names):
             totals = np.zeros(len(STATE_NAMES))

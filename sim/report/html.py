@@ -33,9 +33,6 @@ def pct(x) -> str:
     return R.cell(x, R.PERCENT)
 
 
-ci_text = R.interval_text
-
-
 CSS = """
 :root { --ink:#1d2b3a; --muted:#5b6672; --line:#d7dde3; --bg:#f4f6f8; --ok:#1e7b34; --bad:#b00020; --accent:#1f4e79; }
 * { box-sizing: border-box; }
@@ -163,14 +160,6 @@ def _header(run: RunResult) -> str:
             (f'<p class="description">{esc(desc)}</p>' if desc else ""))
 
 
-def _bottleneck_text(b: dict) -> str:
-    if not b:
-        return "–"
-    if b.get("line"):
-        return f"{esc(b.get('shop'))}: {esc(b['line'])} line (slowest station {esc(b.get('station'))})"
-    return f"{esc(b.get('shop'))}: {esc(b.get('station'))}"
-
-
 def _kpi_cards(s: dict) -> str:
     t = s.get("throughput") or {}
     annual = t.get("annual_units") or {}
@@ -185,7 +174,7 @@ def _kpi_cards(s: dict) -> str:
     if target.get("met_with_95_confidence") is not None and annual.get("ci95_low") is not None:
         conf = " (with 95% confidence)" if target["met_with_95_confidence"] else " (not with 95% confidence)"
     cards = [
-        card("Annual output", num(annual.get("mean")), f"cars/yr; 95% CI {ci_text(annual)}"),
+        card("Annual output", num(annual.get("mean")), f"cars/yr; 95% CI {R.interval_text(annual)}"),
         card("Target", num(target.get("annual_units")),
              f"{pct(target.get('attainment'))} attained {badge}{esc(conf)}",
              "ok" if met else ("bad" if met is not None else "")),

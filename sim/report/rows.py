@@ -155,8 +155,7 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
     columns += [Column("active", PERCENT)] + [Column(st, PERCENT) for st in states] + \
         [Column("static cars/h", DECIMAL1, "cars/h")]
     rows = Rows(title, columns)
-    table = most_loaded(stations, n) if n else stations.assign(
-        active_share=stations.get("active_share", pd.Series(dtype=float)))
+    table = most_loaded(stations, n) if n else stations
     for row in table.to_dict("records"):
         on = 1 - row["share_off_shift"]
         values = [row["shop"], resource_name(row) if n else row["station"]]

@@ -95,11 +95,12 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
         if name == "run.json" or "/" in name or name.startswith("."):
             raise ValueError(f"cannot write a rendered file named {name!r}")
         contents[name] = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    summary_sha = _sha(contents["summary.json"])
     meta = {
-        "run_id": _run_id(text),
+        "run_id": _run_id(summary_sha),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 2),
-        "summary_sha256": _sha(contents["summary.json"]),
+        "summary_sha256": summary_sha,
         "files": {name: _sha(data) for name, data in contents.items()},
     }
     contents["run.json"] = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
@@ -276,9 +277,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _run_id(summary_text: str) -> str:
+def _run_id(summary_sha: str) -> str:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return f"{stamp}-{hashlib.sha256(summary_text.encode()).hexdigest()[:8]}"
+    return f"{stamp}-{summary_sha[:8]}"
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -293,18 +294,19 @@ def read_run(path: str | Path) -> RunResult:
     path = Path(path)
     if not (path / "summary.json").exists():
         raise RunFolderError(f"{path}: no summary.json (is it a results folder written by 'sim run'?)")
-    problem = _problem(path)
+    checked: dict[str, bytes] = {}  # the files hashed for the check are read once
+    problem = _problem(path, checked)
     if problem:
         raise RunFolderError(f"{path}: {problem}")
     summary_file = path / "summary.json"
-    summary = parse_summary(summary_file.read_bytes(), path)
-    tables = {name: _read_table(path / f"{name}.csv") for name in TABLES}
+    summary = parse_summary(checked.get("summary.json") or summary_file.read_bytes(), path)
+    tables = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in TABLES}
     return RunResult(_stored_scenario(summary, summary_file), summary.get("seed"), summary, path=path,
                      interrupted=summary.get("interrupted") is True, **tables)
 
 
-def _problem(path: Path) -> str | None:
-    """Why the folder is not a complete run (None when it is)."""
+def _problem(path: Path, checked: dict[str, bytes] | None = None) -> str | None:
+    """Why the folder is not a complete run (None when it is); ``checked`` receives the bytes of the files hashed."""
     unfinished = "the run did not finish writing it"
     run_json = path / "run.json"
     if not run_json.exists():
@@ -325,9 +327,12 @@ def _problem(path: Path) -> str | None:
         if "/" in str(name) or not file.is_file():
             return f"{name} is missing: {unfinished}"
         try:
-            actual = _sha(file.read_bytes())
+            data = file.read_bytes()
         except OSError as exc:
             return f"{name} cannot be read ({_reason(exc)})"
+        actual = _sha(data)
+        if checked is not None:
+            checked[str(name)] = data
         if actual != digest:
             return f"{name} does not have the sha256 run.json records: {unfinished} (or it was edited since)"
     return None
@@ -398,8 +403,11 @@ def _holds(summary: dict, key: str, check) -> bool:
     return bool(check(value))
 
 
-def _read_table(file: Path) -> pd.DataFrame:
-    return pd.read_csv(file) if file.exists() and file.stat().st_size > 1 else pd.DataFrame()
+def _read_table(file: Path, data: bytes | None = None) -> pd.DataFrame:
+    """A table of the folder, from the bytes already read for its hash check when there are some."""
+    if data is None:
+        data = file.read_bytes() if file.exists() else b""
+    return pd.read_csv(io.BytesIO(data)) if len(data) > 1 else pd.DataFrame()
 
 
 def _stored_scenario(summary: dict, source: Path):

@@ -11,8 +11,20 @@ _PATH = 300
 _PROBLEMS_SHOWN = 50
 
 
-def _cap(text: str, limit: int) -> str:
+def cap(text: str, limit: int) -> str:
+    """The text cut to ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def yaml_path(loc) -> str:
+    """('shops', 'paint', 'stations', 3, 'cycle_time') -> 'shops.paint.stations[3].cycle_time' (keys cut to 80)."""
+    out = ""
+    for key in loc:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += ("." if out else "") + cap(str(key), 80)
+    return out
 
 
 def shown(value, limit: int = SHOWN_VALUE) -> str:
@@ -21,14 +33,14 @@ def shown(value, limit: int = SHOWN_VALUE) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, str):
-        return repr(_cap(value, limit)) if len(value) > limit else repr(value)
+        return repr(cap(value, limit)) if len(value) > limit else repr(value)
     if isinstance(value, (list, tuple, dict, set)) and len(value) > limit:
         return f"a {type(value).__name__} of {len(value):,} items"
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a value whose repr fails is still named
         text = f"a {type(value).__name__}"
-    return _cap(text, limit)
+    return cap(text, limit)
 
 
 @dataclass(frozen=True)
@@ -38,8 +50,8 @@ class Problem:
     line: int | None = None
 
     def __post_init__(self):  # a message never carries a huge value
-        object.__setattr__(self, "path", _cap(str(self.path), _PATH))
-        object.__setattr__(self, "message", _cap(str(self.message), _MESSAGE))
+        object.__setattr__(self, "path", cap(str(self.path), _PATH))
+        object.__setattr__(self, "message", cap(str(self.message), _MESSAGE))
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line else ""
@@ -52,7 +64,7 @@ class ScenarioError(Exception):
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = problems
-        source = _cap(str(source), _PATH)
+        source = cap(str(source), _PATH)
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         lines = [f"{source}: {count}"] + [f"  {p}" for p in problems[:_PROBLEMS_SHOWN]]
         if len(problems) > _PROBLEMS_SHOWN:

@@ -8,18 +8,17 @@ the bad value and what is allowed.
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .errors import Problem, ScenarioError, shown
+from .errors import Problem, ScenarioError, shown, yaml_path
 from .reading import parse_yaml, read_text
 from .references import check_references
 from .schema import Scenario
 from .units import ALL_MODELS
+from .paths import model_fields_at
 from .variants import apply_set, resolve_extends
 
 
@@ -30,7 +29,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     in order (as ``--set``); ``name`` renames the scenario (and so its results folder).
     """
     path = Path(path)
-    raw, tree = _parse(_read(path), str(path))
+    raw, tree = parse_yaml(read_text(path), str(path))
     if isinstance(raw, dict) and ("extends" in raw or overrides or name is not None):
         tree = None  # line numbers would point into one file of several
         raw = resolve_extends(raw, path, _read_raw)
@@ -50,7 +49,7 @@ def with_overrides(scenario: Scenario, assignments: list[str] | tuple, source: s
 
 
 def _read_raw(path: Path):
-    raw, _ = _parse(_read(path), str(path))
+    raw, _ = parse_yaml(read_text(path), str(path))
     if not isinstance(raw, dict):
         raise ScenarioError(str(path), [Problem("", f"a scenario is a mapping of keys, got {type(raw).__name__}")])
     return raw
@@ -69,27 +68,6 @@ def validate_scenario(raw, source: str = "<scenario>", tree=None) -> Scenario:
     if problems:
         raise ScenarioError(source, problems)
     return scenario
-
-
-def _read(path: Path) -> str:
-    return read_text(path)
-
-
-def _parse(text: str, source: str):
-    """Plain data and the node tree (for line numbers) from YAML text; no Python objects."""
-    return parse_yaml(text, source)
-
-
-def yaml_path(loc) -> str:
-    """('shops', 'paint', 'stations', 3, 'cycle_time') -> 'shops.paint.stations[3].cycle_time'."""
-    out = ""
-    for key in loc:
-        if isinstance(key, int):
-            out += f"[{key}]"
-        else:
-            text = str(key)
-            out += ("." if out else "") + (text if len(text) <= 80 else text[:79] + "…")
-    return out
 
 
 def _problem_from_pydantic(err: dict, raw, tree) -> Problem:
@@ -138,40 +116,7 @@ def _clean_loc(loc, raw) -> tuple:
 
 def _allowed_keys(loc: tuple, raw) -> list[str]:
     """Field names of the schema model that sits at ``loc``."""
-    candidates: list = [Scenario]
-    for key in loc:
-        nxt = []
-        for tp in candidates:
-            nxt.extend(_step(tp, key))
-        candidates = nxt
-    fields: list[str] = []
-    for tp in candidates:
-        for name in getattr(tp, "model_fields", {}):
-            if name not in fields:
-                fields.append(name)
-    return fields
-
-
-def _unwrap(tp) -> list:
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(tp) for t in _unwrap(arg)]
-    return [tp]
-
-
-def _step(tp, key) -> list:
-    out = []
-    for t in _unwrap(tp):
-        origin = typing.get_origin(t)
-        if isinstance(t, type) and issubclass(t, BaseModel) and key in t.model_fields:
-            out.extend(_unwrap(t.model_fields[key].annotation))
-        elif origin is list and isinstance(key, int):
-            out.extend(_unwrap(typing.get_args(t)[0]))
-        elif origin is dict and isinstance(key, str):
-            out.extend(_unwrap(typing.get_args(t)[1]))
-    return out
+    return model_fields_at([(key, isinstance(key, int)) for key in loc])
 
 
 def _line_of(tree, loc) -> int | None:

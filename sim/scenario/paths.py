@@ -1,4 +1,5 @@
-"""What a YAML path of a scenario holds, read off the schema: used to write values in their own units."""
+"""What a YAML path of a scenario holds, read off the schema: the allowed keys of an error message, whether
+``--set`` keeps a value as text, and values written in their own units."""
 
 from __future__ import annotations
 
@@ -39,18 +40,43 @@ def _step(options: list, key: str, item: bool) -> list:
     return out
 
 
-def is_duration(path: str) -> bool:
-    """Whether the value at ``path`` (as 'shops.body.shifts.length' or 'stations[framing].cycle_time') is a duration."""
+def split_path(path: str) -> list[tuple[str, bool]]:
+    """'shops.paint.stations[topcoat].servers' -> [('shops', False), ..., ('topcoat', True), ('servers', False)]:
+    each key with whether it was written as a list item ``[...]``."""
+    return [(m.group(1), False) if m.group(1) is not None else (m.group(2), True) for m in _SEGMENT.finditer(path)]
+
+
+def types_at(keys) -> list:
+    """The types the schema allows at a path of (key, item) pairs, Annotated layers kept with their validators.
+
+    A key given as a mapping key may also name a list item and the other way round (``--set`` accepts
+    ``stations.framing`` for ``stations[framing]``); ``default`` is the per-model key '*'.
+    """
     options = _options(Scenario)
-    for match in _SEGMENT.finditer(path):
-        key, item = (match.group(1), False) if match.group(1) is not None else (match.group(2), True)
+    for key, item in keys:
         if key == "default":
             key = "*"
-        options = _step(options, key, item) or (_step(options, key, not item) if key == "*" else [])
+        options = _step(options, key, item) or _step(options, key, not item)
         if not options:
-            return False
+            return []
+    return options
+
+
+def model_fields_at(keys) -> list[str]:
+    """Field names of the schema models that sit at a path of (key, item) pairs."""
+    fields: list[str] = []
+    for t in types_at(keys):
+        for name in getattr(_base(t), "model_fields", {}):
+            if name not in fields:
+                fields.append(name)
+    return fields
+
+
+def is_duration(path: str) -> bool:
+    """Whether the value at ``path`` (as 'shops.body.shifts.length' or 'stations[framing].cycle_time') is a duration."""
     return any(getattr(meta, "func", None) is parse_duration
-               for t in options if typing.get_origin(t) is typing.Annotated for meta in typing.get_args(t)[1:])
+               for t in types_at(split_path(path)) if typing.get_origin(t) is typing.Annotated
+               for meta in typing.get_args(t)[1:])
 
 
 def _base(tp):
@@ -65,16 +91,8 @@ def expects_text(path: str) -> bool:
 
     ``--set`` keeps such a value as written instead of reading it as YAML ('no' stays 'no', '1.10' stays '1.10').
     """
-    options = _options(Scenario)
-    for match in _SEGMENT.finditer(path):
-        key, item = (match.group(1), False) if match.group(1) is not None else (match.group(2), True)
-        if key == "default":
-            key = "*"
-        options = _step(options, key, item) or _step(options, key, not item)
-        if not options:
-            return False
-    types_ = {_base(t) for t in options} - {type(None)}
-    return types_ == {str}
+    options = types_at(split_path(path))
+    return bool(options) and {_base(t) for t in options} - {type(None)} == {str}
 
 
 def describe(path: str, value) -> str:

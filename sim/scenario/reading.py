@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem, ScenarioError, shown
+from .errors import Problem, ScenarioError, cap, shown, yaml_path
 
 MAX_FILE_BYTES = 2_000_000
 """A scenario file is at most this many bytes."""
@@ -155,7 +155,7 @@ def parse_yaml(text: str, source: str):
     except yaml.YAMLError as exc:
         line = _line(getattr(exc, "problem_mark", None))
         what = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, [Problem("", f"YAML syntax error: {_cap(what)}", line)]) from None
+        raise ScenarioError(source, [Problem("", f"YAML syntax error: {cap(what, 200)}", line)]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -168,10 +168,6 @@ def read_yaml_value(text: str, source: str, path: str = ""):
     except ScenarioError as exc:
         raise ScenarioError(source, [Problem(p.path or path, p.message) for p in exc.problems]) from None
     return raw
-
-
-def _cap(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _too_many(what: str) -> str:
@@ -236,7 +232,7 @@ def _check_duplicates(tree, source: str) -> None:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 if key is not None:
                     if key in seen and key != "<<":
-                        problems.append(Problem(_yaml_path(loc), f"key {shown(key)} appears twice",
+                        problems.append(Problem(yaml_path(loc), f"key {shown(key)} appears twice",
                                                 _line(key_node.start_mark)))
                     seen.add(key)
                 stack.append((value_node, loc + (key if key is not None else "?",)))
@@ -253,7 +249,7 @@ def _path_of(tree, target, limit: int = MAX_VALUES) -> str:
     seen = set()
     for node, loc in queue:
         if node is target:
-            return _yaml_path(loc)
+            return yaml_path(loc)
         if id(node) in seen or len(queue) > limit:
             continue
         seen.add(id(node))
@@ -261,18 +257,8 @@ def _path_of(tree, target, limit: int = MAX_VALUES) -> str:
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
                 if key_node is target:
-                    return _yaml_path(loc)
+                    return yaml_path(loc)
                 queue.append((value_node, loc + (key,)))
         elif isinstance(node, yaml.SequenceNode):
             queue.extend((item, loc + (i,)) for i, item in enumerate(node.value))
     return ""
-
-
-def _yaml_path(loc) -> str:
-    out = ""
-    for key in loc:
-        if isinstance(key, int):
-            out += f"[{key}]"
-        else:
-            out += ("." if out else "") + _cap(str(key), 80)
-    return out

@@ -220,11 +220,6 @@ PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0, le=MAX_PER_STAT
 """A count per car model (operators), or one count for all."""
 
 
-def mean_of(dist) -> float:
-    """Mean of a distribution in seconds (for static capacity)."""
-    return dist.mean
-
-
 def format_duration(seconds: float) -> str:
     """Seconds as a scenario writes them: '95 s', '40 min', '8.5 h': the largest unit in which the
     time is a whole number of tenths (128.6 s stays in seconds)."""

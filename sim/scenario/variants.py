@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem, ScenarioError, shown
-from .paths import expects_text
+from .paths import expects_text, split_path
 from .reading import MAX_DEPTH, read_yaml_value
 
 REMOVE = "remove"
@@ -76,9 +76,6 @@ def resolve_extends(raw: dict, path: Path, read, chain: tuple = ()) -> dict:
     return merge({k: v for k, v in base.items() if k != "extends"}, child)
 
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
-
-
 def apply_set(raw: dict, assignment: str) -> dict:
     """Apply ``PATH=VALUE`` to a copy of raw.
 
@@ -95,7 +92,7 @@ def apply_set(raw: dict, assignment: str) -> dict:
         raise ScenarioError(source, [Problem("", "write --set PATH=VALUE, e.g. shops.paint.quality.first_pass_yield=0.85")])
     path_text, value_text = assignment.split("=", 1)
     path_text = path_text.strip()
-    keys = [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(path_text)]
+    keys = [key for key, _ in split_path(path_text)]
     if not keys:
         raise ScenarioError(source, [Problem("", "empty path")])
     if len(keys) > MAX_DEPTH:
