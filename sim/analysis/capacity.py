@@ -19,58 +19,41 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..scenario.schema import Scenario, Shop
-from ..scenario.topology import flow_groups, mix_cycle, off_line, visits as station_visits
+from ..scenario.schema import Scenario
+from ..scenario.topology import flow_groups, group_capacity, off_line, route_shares
 
 
 def station_capacity(scenario: Scenario) -> pd.DataFrame:
-    """A row per station: cycle, availability, visits and cars per hour of finished output."""
-    shares = scenario.product.shares
+    """A row per station: cycle, availability, visits and cars per hour of finished output,
+    with the visits per car of each model (its route share)."""
+    product = scenario.product
+    shares = product.shares
     rows = []
     for shop_name, shop in scenario.shops.items():
-        visits = station_visits(shop)
+        routes = route_shares(shop, product)
+        passes = route_shares(shop, product, own_rules=False)
         for group in flow_groups(shop) + [[s] for s in off_line(shop)]:
-            rows.extend(_group_rows(shop_name, shop, group, shares, scenario, visits))
+            capacity = group_capacity(shop, group, product, routes, passes)
+            kind, line = capacity["kind"], group[0].line if capacity["kind"] == "line" else None
+            cycles = capacity["cycles"] if kind == "line" else capacity["cycles"] * len(group)
+            for station, cycle in zip(group, cycles):
+                route = routes[station.name]
+                visits = sum(shares[m] * v for m, v in route.items())
+                # every car reaching a paced line rides through all its positions: the line's rate
+                # is in the cars that pass, whether or not they stop at this station
+                through = sum(shares[m] * v for m, v in passes[station.name].items()) if kind == "line" else visits
+                rows.append(_row(shop_name, station.name, kind, line, capacity["servers"], cycle,
+                                 capacity["availability"], visits, capacity["rate"], route, through))
     return pd.DataFrame(rows)
 
 
-def _group_rows(shop_name, shop: Shop, group, shares, scenario, visits) -> list[dict]:
-    first = group[0]
-    if first.conveyor is not None:
-        availability = _availability(first.failures)
-        rate = 3600.0 / first.conveyor.index_time * availability
-        return [_row(shop_name, first.name, "conveyor", first.conveyor.capacity, first.conveyor.index_time,
-                     availability, visits[first.name], rate)]
-    if first.line is not None:
-        line = shop.lines[first.line]
-        cycles = [mix_cycle(st, scenario.product.models, shares) for st in group]
-        index = max([line.takt or 0.0] + [c + line.transfer_time for c in cycles])
-        availability = 1.0 / (1.0 + sum(_downtime_ratio(st.failures) for st in group))
-        rate = 3600.0 / index * availability
-        return [_row(shop_name, st.name, "line", 1, cycle, availability, visits[st.name], rate, line=first.line)
-                for st, cycle in zip(group, cycles)]
-    cycle = mix_cycle(first, scenario.product.models, shares)
-    availability = _availability(first.failures)
-    rate = first.servers * 3600.0 / cycle * availability
-    return [_row(shop_name, first.name, "station", first.servers, cycle, availability, visits[first.name], rate)]
-
-
-def _row(shop, station, kind, servers, cycle, availability, visits, rate, line=None) -> dict:
+def _row(shop, station, kind, line, servers, cycle, availability, visits, rate, route, through) -> dict:
     # a station no car visits (a repair when every car passes first time) limits nothing:
     # its rate per finished car is left empty, so the shop's slowest station is one that works
     return {"shop": shop, "station": station, "kind": kind, "line": line, "servers": servers,
             "mix_cycle_s": cycle, "availability": availability, "visits_per_car": visits,
-            "cars_per_hour": rate / visits if visits > 0 else float("nan")}
-
-
-def _downtime_ratio(failures) -> float:
-    if failures is None:
-        return 0.0
-    return failures.repair.mean / failures.between.mean
-
-
-def _availability(failures) -> float:
-    return 1.0 / (1.0 + _downtime_ratio(failures))
+            "cars_per_hour": rate / through if visits > 0 else float("nan"),
+            **{f"visits_{model}": value for model, value in route.items()}}
 
 
 def shop_capacity(scenario: Scenario, working_days_per_year: float, stations: pd.DataFrame | None = None) -> dict:

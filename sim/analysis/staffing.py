@@ -25,7 +25,7 @@ import math
 import pandas as pd
 
 from ..scenario.schema import Scenario, Station
-from ..scenario.topology import model_cycle, visits as station_visits
+from ..scenario.topology import all_stations, model_cycle, route_shares, stock_cycle
 
 PLANT = "plant"
 
@@ -49,8 +49,9 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
     rows: list[dict] = []
     direct_by_shift: dict[int, float] = {}
     for shop_name, shop in scenario.shops.items():
-        crews = sum(s.servers * crew(s, scenario) for s in shop.stations)
-        robots = sum(s.servers * s.robots for s in shop.stations)
+        stations = all_stations(shop)
+        crews = sum(s.servers * crew(s, scenario) for s in stations)
+        robots = sum(s.servers * s.robots for s in stations)
         pools = [p for p in staffing.pools if p.shop == shop_name]
         for k in range(shop.shifts.count):
             shift = k + 1
@@ -62,7 +63,7 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             direct_by_shift[shift] = direct_by_shift.get(shift, 0.0) + direct
             group = {"operator": _ceil(crews), "pool operator": pool_size, "break relief": relief,
                      "team leader": leaders}
-            indirect = {role.role: _ceil(_basis(role, robots, len(shop.stations), direct, scenario))
+            indirect = {role.role: _ceil(_basis(role, robots, len(stations), direct, scenario))
                         for role in staffing.indirect
                         if role.shop == shop_name and (role.shifts == "each" or shift == 1)}
             rows.extend(_rows(shop_name, shift, group, indirect, staffing.absenteeism))
@@ -111,13 +112,16 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
     rows = []
     shares = scenario.product.shares
     for shop_name, shop in scenario.shops.items():
-        visits = station_visits(shop)
+        routes = route_shares(shop, scenario.product)
+        stocked = {st.name for f in shop.feeders.values() if f.supply == "to_stock" for st in f.stations}
         planned = shop.shifts.count * shop.shifts.net_seconds * working_days_per_year / scenario.target.annual_units
-        for station in shop.stations:
+        for station in all_stations(shop):
             if station.cycle_time is None:
                 continue
-            content = sum(shares[m.name] * station.operators_for(m.name) * model_cycle(station, m)
-                          for m in scenario.product.models) * max(visits[station.name], 1e-12)
+            route = routes[station.name]
+            content = sum(shares[m.name] * route[m.name] * station.operators_for(m.name) *
+                          (stock_cycle(station) if station.name in stocked else model_cycle(station, m))
+                          for m in scenario.product.models)
             line = shop.lines.get(station.line) if station.line else None
             takt = line.takt if line is not None and line.takt else planned
             assigned = station.servers * crew(station, scenario)

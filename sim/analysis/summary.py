@@ -49,11 +49,15 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
     stacked = pd.concat([r.stations for r in reps])
     numeric = ["completions"] + [f"share_{s}" for s in STATE_NAMES] + \
         ["share_off_shift", "share_line_active", "downs"]
-    table = stacked.groupby(keys, sort=False)[numeric].mean().reset_index()
+    table = stacked.groupby(keys, sort=False)[numeric + ["starved_by_share"]].mean().reset_index()
     table.insert(3, "line", stacked.groupby(keys, sort=False)["line"].first().to_numpy())
+    # the feeder that held a join longest, in most replications
+    table.insert(table.columns.get_loc("starved_by_share"), "starved_by", stacked.groupby(keys, sort=False)[
+        "starved_by"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None).to_numpy())
     table["active_share"] = active_shares(table)
-    static = station_capacity(scenario)[["shop", "station", "mix_cycle_s", "availability",
-                                         "visits_per_car", "cars_per_hour"]]
+    static = station_capacity(scenario)
+    static = static[["shop", "station", "mix_cycle_s", "availability", "visits_per_car", "cars_per_hour"] +
+                    [c for c in static.columns if c.startswith("visits_") and c != "visits_per_car"]]
     table = table.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
                         on=["shop", "station"], how="left")
     return table

@@ -27,7 +27,13 @@ REENTRY_LANE = "re-entry lane"
 """The lane in which reworked cars wait to re-enter the flow (taken before the main buffer)."""
 ARRIVALS = "arrivals"
 """The queue of cars launched by an arrival process, in front of the first station."""
-BUFFER_KINDS = (STORE, BUFFER, REENTRY_LANE, ARRIVALS)
+PARTS = "parts"
+"""A feeder's finished parts waiting at the station that fits them (its join)."""
+CALL_OFFS = "call-offs"
+"""A feeder's orders: the parts called off for cars (or the cars' own parts taken off), waiting to be built."""
+BUFFER_KINDS = (STORE, BUFFER, REENTRY_LANE, ARRIVALS, PARTS, CALL_OFFS)
+PART_KINDS = (PARTS, CALL_OFFS)
+"""Buffers that hold parts, not cars."""
 
 
 class LevelMonitor:
@@ -126,17 +132,26 @@ class Buffer:
         """Take the first waiting car now, or None."""
         if self.items:
             car = self.items.popleft()
-            if self.putters:
-                event = self.putters.popleft()
+            event = self._next_putter() if self.putters else None
+            if event is not None:
                 self.items.append(event.car)
                 event.succeed()
             else:
                 self.monitor.change(self.env.now, -1)
             return car
-        if self.putters:  # capacity 0: take the car straight off the blocked station
-            event = self.putters.popleft()
+        event = self._next_putter() if self.putters else None
+        if event is not None:  # capacity 0: take the car straight off the blocked station
             event.succeed()
             return event.car
+        return None
+
+    def _next_putter(self):
+        """The first blocked car still waiting: a car offered to several buffers at once (a split to the
+        shortest queue) is placed by the first that has room, and the others skip it."""
+        while self.putters:
+            event = self.putters.popleft()
+            if not event.triggered:
+                return event
         return None
 
     def get(self):

@@ -24,7 +24,7 @@ from collections import deque
 
 import numpy as np
 
-from .states import BLOCKED, DOWN, STARVED, STATE_NAMES, StateAccount
+from .states import BLOCKED, DOWN, FEEDER, STARVED, STATE_NAMES, StateAccount
 from .window import Window
 
 
@@ -36,7 +36,8 @@ class PacedLine:
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
                  worked_window: Window):
-        """``cycle[p, m]``: seconds of work of model m at position p (fixed); ``position_station[p]``:
+        """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
+        position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
         an empty position) rather than a paced line (waits for a car); ``worked_window``: the
         measured window in the shop's worked time (``clock``), which the state times cover."""
@@ -63,6 +64,10 @@ class PacedLine:
         """Where the line takes its cars: a ``CarInput``, set by the builder."""
         self.output = None
         """Where cars leaving the last position go: a ``Router``, set by the builder."""
+        self.joins: list = []
+        """Feeders whose parts are fitted at a position (``graph.Join``): the line waits for a missing part."""
+        self.sends: list = []
+        """Parts called off (or taken off) as a car leaves a position (``graph.Send``)."""
         self._plan_index_time(takt)
         self.running = 0.0
         self.next_failure: list[tuple[float, int]] = []
@@ -91,14 +96,33 @@ class PacedLine:
         """Work phase of this index: max(takt, slowest occupied station's cycle + transfer)."""
         positions = self.positions
         if self._base_position is not None and positions[self._base_position] is None:
-            times = [self.cycle[p, car.model] + self.transfer for p, car in enumerate(positions) if car is not None]
+            times = [self.cycle[p, car.variant] + self.transfer for p, car in enumerate(positions) if car is not None]
             return max(times)
         phase = self.takt
         for p, need in self._slow:
             car = positions[p]
-            if car is not None and need[car.model] > phase:
-                phase = need[car.model]
+            if car is not None and need[car.variant] > phase:
+                phase = need[car.variant]
         return float(phase)
+
+    def _fit_parts(self):
+        """Before the line indexes on: each join position takes its car's part, the line waiting
+        (state ``feeder``) while one is missing."""
+        env, clock, positions = self.env, self.clock, self.positions
+        for join in self.joins:
+            unit = positions[join.position]
+            if unit is None or not join.needed(unit):
+                continue
+            part = join.buffer.try_get()
+            if part is None:
+                w0 = clock.worked(env.now)
+                self.waiting = (FEEDER, w0)
+                part = yield join.buffer.get()
+                self.waiting = None
+                w1 = clock.worked(env.now)
+                self.line_account.add(FEEDER, w0, w1)
+                join.waited += self.worked_window.clip(w0, w1)
+            join.fit(part, unit)
 
     def start(self) -> None:
         self.env.process(self._run())
@@ -117,14 +141,20 @@ class PacedLine:
             positions[0] = car
             if car is not None:
                 self.inside += 1
+            if self.joins:
+                yield from self._fit_parts()
             work = self._index_time()
             w0 = clock.worked(env.now)
             w_end = self._phase(w0, work)
             self.tick_start.append(w0)
             self.tick_end.append(w_end)
             self.tick_work.append(work)
-            self.tick_model.append(-1 if car is None else car.model)
+            self.tick_model.append(-1 if car is None else car.variant)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
+            for send in self.sends:
+                unit = positions[send.position]
+                if unit is not None:
+                    send(unit)
             leaving = positions[-1]
             if leaving is not None:
                 target, priority = self.output.route(leaving)
@@ -195,7 +225,8 @@ class PacedLine:
                 if p < models.size:  # position p holds the car that entered p indexes earlier
                     held[p:] = models[:models.size - p]
                 occupied = held >= 0
-                working = float((share[occupied] * self.cycle[p, held[occupied]]).sum())
+                work_here = self.cycle[p, held[occupied]]
+                working = float((share[occupied] * work_here).sum())
                 busy = float(phase_work[occupied].sum())
                 down = self.station_down[s].times[DOWN]
                 totals += [working,
@@ -203,8 +234,11 @@ class PacedLine:
                            float(phase_work[~occupied].sum()) + idle[STARVED],
                            down,
                            busy - working,  # done, waiting for the takt or a slower station
-                           0.0]  # labour: a paced line draws no operators from a pool
-                completions += int((occupied & in_window).sum())
+                           0.0,  # labour: a paced line draws no operators from a pool
+                           idle[FEEDER]]  # the line stood waiting for a feeder's part
+                visited = occupied.copy()
+                visited[occupied] = work_here > 0  # a car passing the station by is not its completion
+                completions += int((visited & in_window).sum())
             rows.append({
                 "shop": self.shop, "station": name, "kind": "conveyor" if self.gaps else "line",
                 "servers": len(mine), "completions": completions // len(mine),
@@ -212,5 +246,7 @@ class PacedLine:
                 "line": self.name if not self.gaps else None,
                 # the line as a whole is active while it indexes or stands for a breakdown
                 "line_active_s": float(phase_work.sum()) + stops_in_window,
+                # the whole line stands for a missing part: each of its stations was held by that feeder
+                "feeder_waits": {join.feeder: join.waited for join in self.joins},
             })
         return rows

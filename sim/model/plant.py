@@ -16,10 +16,13 @@ import numpy as np
 import simpy
 
 from ..scenario.schema import Scenario, Shop
-from ..scenario.topology import flow_groups
-from .buffer import ARRIVALS, BUFFER, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge, Sink, Source
+from ..scenario.schema import Station as StationSpec
+from ..scenario.topology import Group, Section, all_stations, first_station, main_elements, node_groups
+from .buffer import (ARRIVALS, BUFFER, CALL_OFFS, PART_KINDS, PARTS, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge,
+                     Sink, Source)
 from .calendar import PlantDays, ShiftClock, shift_windows
-from .car import Car
+from .car import Car, InvariantError, Part
+from .graph import BranchSplit, Bypass, CallOff, Join, Send
 from .labour import LabourPool, shift_starts
 from .line import PacedLine
 from .protocol import CarInput, Node, Router
@@ -64,18 +67,39 @@ class Plant:
         self._sequence = _launch_sequence(scenario, self.streams)
         self._market = self.streams.uniform("launch.market")
         self._export_share = [m.export_share for m in scenario.product.models]
+        product = scenario.product
+        self._take_rates = [[product.take_rate(o, m.name) for m in product.models] for o in product.options]
+        self._option_draw = self.streams.uniform("launch.options") if product.options else None
+        self.variants = len(self.model_names) << len(product.options)
+        """Car variants: each model with each combination of options (``Car.variant``)."""
+        self.splits: dict[str, BranchSplit] = {}
+        self.bypasses: list[Bypass] = []
+        self.feeders: dict[str, _FeederRecord] = {}
+        """Per feeder ('shop.feeder'): its join, nodes and buffers (for the invariant checks and tables)."""
         self._build()
 
     # ------------------------------------------------------------ launch / exit
 
     def launch(self) -> Car:
         model = next(self._sequence)
-        car = Car(model, self._market() < self._export_share[model], self.env.now)
+        car = Car(model, self._market() < self._export_share[model], self.env.now, self._variant(model))
         self.launched += 1
         self.wip.change(self.env.now, 1)
         return car
 
+    def _variant(self, model: int) -> int:
+        """The car's variant: its model, and the options it carries drawn by their take rates."""
+        if self._option_draw is None:
+            return model
+        bits = 0
+        for k, rates in enumerate(self._take_rates):
+            if self._option_draw() < rates[model]:
+                bits |= 1 << k
+        return model + len(self.model_names) * bits
+
     def complete(self, car: Car) -> None:
+        if car.away:
+            raise InvariantError(f"a car left the plant without its own parts ({car.away} still away)")
         now = self.env.now
         self.completed_total += 1
         self.wip.change(now, -1)
@@ -103,7 +127,7 @@ class Plant:
                 entry = self._first_entry(name, shop)
             else:
                 store = stores.get(shop_names[index - 1])
-                first = next(s for s in shop.stations if not s.off_line)
+                first = first_station(shop)
                 capacity = store.capacity if store else (
                     shop.buffer_capacity if first.buffer_before is None else first.buffer_before)
                 # between shops: a declared store, or a plain hand-over buffer; the level of either
@@ -157,33 +181,137 @@ class Plant:
         return buffer
 
     def _build_shop(self, shop_name: str, shop: Shop, entry: CarInput) -> Onward:
-        """Wire a shop's nodes; returns the exit router of its last node (target set by the caller)."""
-        groups = flow_groups(shop)
+        """Wire a shop's nodes; returns the exit router of its main flow (target set by the caller)."""
+        self.nodes[shop_name] = []
+        self._placed: dict[str, tuple[Node, int]] = {}
+        exit_router = _ShopExit(self, shop_name)
+        self._main_flow(shop_name, shop, entry, exit_router)
+        self._add_quality(shop_name, shop)
+        self._add_feeders(shop_name, shop)
+        return exit_router
+
+    def _main_flow(self, shop_name: str, shop: Shop, entry: CarInput, exit_router) -> None:
+        """The main flow: node groups in order, parallel sections split and merged back."""
+        tail: list[Node] = []  # nodes whose output goes to the next element
+        for index, element in enumerate(main_elements(shop)):
+            if isinstance(element, Section):
+                target, tail_next = self._section(shop_name, shop, element)
+            else:
+                nodes = self._chain(shop_name, shop, [element], entry if index == 0 else None)
+                target, tail_next = self._target_of(nodes[0], element), nodes
+            for node in tail:
+                node.output = Onward(target)
+            tail = tail_next[-1:] if not isinstance(element, Section) else tail_next
+        for node in tail:
+            node.output = exit_router
+
+    def _chain(self, shop_name: str, shop: Shop, groups: list[Group], entry: CarInput | None,
+               to_stock: bool = False) -> list[Node]:
+        """Nodes of consecutive groups, each behind its buffer (the first behind ``entry`` if given)."""
         nodes: list[Node] = []
-        for i, group in enumerate(groups):
-            node = self._node(shop_name, shop, group)
-            if i == 0:
+        for group in groups:
+            node = self._node(shop_name, shop, group, to_stock)
+            if entry is not None and not nodes:
                 node.input = entry
             else:
                 capacity = group[0].buffer_before
-                node.input = self._buffer(
-                    f"{shop_name}.{group[0].name}", shop_name,
-                    shop.buffer_capacity if capacity is None else capacity, BUFFER)
+                node.input = self._buffer(f"{shop_name}.{group[0].name}", shop_name,
+                                          shop.buffer_capacity if capacity is None else capacity, BUFFER)
+            if nodes:
+                nodes[-1].output = Onward(self._target_of(node, group))
             nodes.append(node)
-        for before, after in zip(nodes, nodes[1:]):
-            before.output = Onward(after.input)
-        exit_router = _ShopExit(self, shop_name)
-        nodes[-1].output = exit_router
-        self._add_quality(shop_name, shop, nodes, groups)
-        self.nodes[shop_name] = nodes
-        return exit_router
+            self.nodes[shop_name].append(node)
+            for position, station in enumerate(group):
+                self._placed[station.name] = (node, position)
+        return nodes
 
-    def _add_quality(self, shop_name: str, shop: Shop, nodes: list[Node], groups: list) -> None:
+    def _target_of(self, node: Node, group: Group):
+        """Where the node before puts its cars: the node's input, or a bypass when only some cars visit it."""
+        station = group[0]
+        if station.visited_by_all or station.line is not None:
+            return node.input
+        bypass = Bypass(node.input, node, self._visits(station))
+        self.bypasses.append(bypass)
+        return bypass
+
+    def _section(self, shop_name: str, shop: Shop, section: Section):
+        """A parallel section: its branches' chains behind a split; returns (split, last node of each branch)."""
+        spec = section.spec
+        chains = [self._chain(shop_name, shop, groups, None) for groups in section.branches]
+        eligible = [[b for b, branch in enumerate(spec.branches) if branch.models is None or name in branch.models]
+                    for name in self.model_names]
+
+        def branch_cars(b: int) -> int:
+            chain = chains[b]
+            return sum(node.input.level for node in chain) + sum(len(node.cars()) for node in chain)
+
+        split = BranchSplit(self.env, rule=spec.rule, inputs=[self._target_of(c[0], g[0]) for c, g in
+                                                              zip(chains, section.branches)],
+                            eligible=eligible, branch_cars=branch_cars)
+        self.splits[f"{shop_name}.{spec.parallel}"] = split
+        return split, [chain[-1] for chain in chains]
+
+    def _add_feeders(self, shop_name: str, shop: Shop) -> None:
+        """Each feeder's chain between its call-offs (or a pull of common parts) and its parts buffer at the join."""
+        built = {}
+        for name, feeder in shop.feeders.items():
+            supply = feeder.supply
+            first_buffer = len(self.buffers)
+            if supply == "to_stock":
+                entry = _StockSource()
+            else:
+                entry = self._buffer(f"{shop_name}.{name}.call-offs", shop_name, math.inf, CALL_OFFS)
+            chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock")
+            capacity = shop.buffer_capacity if feeder.buffer is None else feeder.buffer
+            parts = self._buffer(f"{shop_name}.{name}->{feeder.joins}", shop_name, capacity, PARTS)
+            chain[-1].output = Onward(parts)
+            for buffer in self.buffers[first_buffer:]:
+                buffer.kind = PARTS if buffer.kind == BUFFER else buffer.kind  # parts wait between feeder stations
+            built[name] = (entry, parts, chain, self.buffers[first_buffer:])
+        for name, feeder in shop.feeders.items():
+            entry, parts, chain, buffers = built[name]
+            node, position = self._placed[feeder.joins]
+            join_station = self._station(shop, feeder.joins)
+            visits = None if join_station.visited_by_all else self._visits(join_station)
+            join = Join(feeder=name, buffer=parts, position=position, matched=feeder.supply != "to_stock",
+                        own=feeder.supply == "own_part", visits=visits, where=f"{shop_name}.{feeder.joins}")
+            node.joins.append(join)
+            record = _FeederRecord(join=join, nodes=chain, buffers=buffers, source=entry)
+            self.feeders[f"{shop_name}.{name}"] = record
+            if feeder.supply == "to_stock":
+                continue
+            start = feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
+            node, position = self._placed[start]
+            send = Send(target=entry, position=position, own=feeder.supply == "own_part", visits=visits)
+            record.source = send
+            if isinstance(node, PacedLine):
+                node.sends.append(send)
+            else:
+                node.output = CallOff(node.output, [send])
+
+    @staticmethod
+    def _station(shop: Shop, name: str) -> StationSpec:
+        return next(st for st in all_stations(shop) if st.name == name)
+
+    def _visits(self, station: StationSpec) -> list[bool]:
+        """Per car variant, whether its cars visit the station (its models and option)."""
+        models = self.scenario.product.models
+        option = None if station.option is None else \
+            [o.name for o in self.scenario.product.options].index(station.option)
+        out = []
+        for variant in range(self.variants):
+            model, bits = variant % len(models), variant // len(models)
+            out.append((station.models is None or models[model].name in station.models)
+                       and (option is None or bool(bits >> option & 1)))
+        return out
+
+    def _add_quality(self, shop_name: str, shop: Shop) -> None:
         quality = shop.quality
         if quality is None:
             return
-        by_name = {s.name: s for s in shop.stations}
-        node_of = {station.name: node for node, group in zip(nodes, groups) for station in group}
+        nodes = self.nodes[shop_name]
+        by_name = {s.name: s for s in shop.stations if isinstance(s, StationSpec)}
+        node_of = {name: node for name, (node, _) in self._placed.items()}
         lanes: dict[str, Buffer] = {}
         repairs: dict[str, object] = {}
         paths, upto = [], 0.0
@@ -209,37 +337,38 @@ class Plant:
                 nodes.append(repair)
                 repairs[path.repair] = repair
             paths.append((upto, repair.input, False, reentry))
-        index = next(i for i, g in enumerate(groups) if g[-1].name == quality.inspection)
-        inspection = nodes[index]
+        inspection = node_of[quality.inspection]
         gate = QualityGate(inspection.output, quality.first_pass_yield, quality.scrap, paths,
                            self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap,
                            self.in_window)
         self.gates[shop_name] = gate
         inspection.output = _Gate(gate)
 
-    def _node(self, shop_name: str, shop: Shop, group: list) -> Node:
-        """The node of one flow group: a conveyor, a paced line or a free-flow station."""
+    def _node(self, shop_name: str, shop: Shop, group: list, to_stock: bool = False) -> Node:
+        """The node of one flow group: a conveyor, a paced line or a free-flow station. ``to_stock``: a
+        feeder of common parts, one time for every part (its default, not scaled by a model)."""
         first = group[0]
         prefix = f"{shop_name}.{first.name}"
         models = self.scenario.product.models
+        time_for = (lambda st: lambda model: (st.cycle_time["*"], 1.0)) if to_stock else (lambda st: st.time_for)
         clock, worked_window = self.clocks[shop_name], self.worked_windows[shop_name]
         if first.conveyor is not None:
             conveyor = first.conveyor
-            cycle = np.full((conveyor.capacity, len(self.model_names)), conveyor.index_time)
+            cycle = np.full((conveyor.capacity, self.variants), conveyor.index_time)
             fails = [self._line_failures(first.failures, prefix)]
             return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
                              position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
                              transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window)
         if first.line is not None:
             line = shop.lines[first.line]
-            cycle = np.array([[dist.value * scale for dist, scale in map(st.time_for, models)] for st in group])
+            cycle = np.array([self._line_cycles(st, time_for(st)) for st in group])
             fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}") for st in group]
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
                              worked_window=worked_window)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
-                 for model, (dist, scale) in zip(models, map(first.time_for, models))]
+                 for model, (dist, scale) in zip(models, map(time_for(first), models))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
         station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
                        clock=clock, worked_window=worked_window, wall_window=self.window)
@@ -247,6 +376,13 @@ class Plant:
             return PooledStation(self.env, pool=self.pools[first.labour_pool], needed=first.pool_operators,
                                  slower=first.when_short == "slower", **station)
         return Station(self.env, **station)
+
+    def _line_cycles(self, station: StationSpec, time_for) -> list[float]:
+        """Seconds of work per car variant at a paced-line station: 0 for the cars that pass it by."""
+        times = [dist.value * scale for dist, scale in map(time_for, self.scenario.product.models)]
+        if station.visited_by_all:
+            return [times[v % len(times)] for v in range(self.variants)]
+        return [times[v % len(times)] if visits else 0.0 for v, visits in enumerate(self._visits(station))]
 
     def _line_failures(self, spec, name: str):
         if spec is None:
@@ -279,8 +415,43 @@ class Plant:
         self.wip.close(self.env.now)
 
     def cars_inside(self) -> int:
-        """Cars counted where they are: in buffers and on stations."""
-        return sum(b.level for b in self.buffers) + sum(len(n.cars()) for n in self.all_nodes())
+        """Cars counted where they are: in buffers and on stations (feeders' parts are not cars)."""
+        return sum(b.level for b in self.buffers if b.kind not in PART_KINDS) + \
+            sum(1 for n in self.all_nodes() for unit in n.cars() if type(unit) is Car)
+
+    def feeder_balances(self) -> list[tuple[str, int, int]]:
+        """Per feeder: (name, parts made or called off, parts fitted + parts still in the feeder)."""
+        out = []
+        for name, record in self.feeders.items():
+            inside = sum(b.level for b in record.buffers) + sum(len(n.cars()) for n in record.nodes)
+            out.append((name, record.made(), record.join.fitted + inside))
+        return out
+
+
+class _StockSource(Source):
+    """A feeder built to stock pulls a new common part whenever its first station can start one."""
+
+    def __init__(self):
+        super().__init__(self._make)
+        self.sent = 0
+
+    def _make(self) -> Part:
+        self.sent += 1
+        return Part(None)
+
+
+class _FeederRecord:
+    """What the plant keeps of a feeder: its join, its nodes and buffers, and where its parts come from."""
+
+    def __init__(self, *, join: Join, nodes: list, buffers: list, source):
+        self.join = join
+        self.nodes = nodes
+        self.buffers = buffers
+        self.source = source
+        """A ``Send`` (parts for cars) or a ``_StockSource`` (common parts): either counts what it started."""
+
+    def made(self) -> int:
+        return self.source.sent
 
 
 class _ShopExit(Onward):
@@ -340,6 +511,8 @@ def check_wiring(plant: Plant) -> None:
             problems.append(f"{where}: no output")
         elif isinstance(router, Onward) and router.target is None:
             problems.append(f"{where}: output leads nowhere (router without a target)")
+        elif isinstance(router, CallOff):
+            check_router(where, router.onward)
         elif isinstance(router, _Gate):
             gate = router.gate
             check_router(f"{where} (cars passing the quality gate)", gate.onward)

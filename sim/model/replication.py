@@ -17,8 +17,7 @@ from .plant import Plant
 from .states import LABOUR, STATE_NAMES, CalendarFailures
 
 
-class InvariantError(RuntimeError):
-    """The model broke one of its own invariants: a bug, never a user error."""
+from .car import InvariantError  # noqa: F401  (raised by the engine and here; imported from here by callers)
 
 
 @dataclass
@@ -103,11 +102,15 @@ def _station_table(plant: Plant) -> pd.DataFrame:
                 row["share_off_shift"] = (window - on_shift) / window
                 active = row.pop("line_active_s")
                 row["share_line_active"] = None if active is None else active / window
+                waits = row.pop("feeder_waits")
+                starved_by = max(waits, key=waits.get) if waits and max(waits.values()) > 0 else None
+                row["starved_by"] = starved_by
+                row["starved_by_share"] = waits[starved_by] / window if starved_by else 0.0
                 rows.append(row)
     table = pd.DataFrame(rows)
     columns = ["shop", "station", "kind", "line", "servers", "completions"] + \
         [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "share_line_active", "downs",
-                                                 "measured_s", "on_shift_s"]
+                                                 "starved_by", "starved_by_share", "measured_s", "on_shift_s"]
     return table[columns]
 
 
@@ -192,6 +195,9 @@ def check_invariants(plant: Plant, stations: pd.DataFrame) -> None:
         raise InvariantError(
             f"cars not conserved: launched {plant.launched} != completed {plant.completed_total}"
             f" + scrapped {plant.scrapped_total} + in process {inside}")
+    for name, made, accounted in plant.feeder_balances():
+        if made != accounted:
+            raise InvariantError(f"feeder {name}: {made} parts started, but {accounted} fitted or still in the feeder")
     for buffer in plant.buffers:
         if buffer.monitor.max_ever > buffer.capacity:
             raise InvariantError(f"buffer {buffer.name} held {buffer.monitor.max_ever} > capacity {buffer.capacity}")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from .window import Window
 
-WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR = 0, 1, 2, 3, 4, 5
-STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour")
+WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER = 0, 1, 2, 3, 4, 5, 6
+STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour", "feeder")
 """``paced``: a paced-line station done with its car, waiting for the takt or for a
 slower station of its own line (balance loss); free-flow stations are never paced.
 ``labour``: a free-flow station holding a car it cannot start, waiting for operators
-from its labour pool; stations without a pool (and paced lines) never are."""
+from its labour pool; stations without a pool (and paced lines) never are.
+``feeder``: a join station holding a car whose part has not come from its feeder (a paced line
+with a join stands still for it: every station of the line counts it)."""
 
 
 class StateAccount:

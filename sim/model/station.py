@@ -12,7 +12,7 @@ loop is separate so that stations without a pool do no extra work per car.
 
 from __future__ import annotations
 
-from .states import BLOCKED, LABOUR, STARVED, STATE_NAMES, StateAccount
+from .states import BLOCKED, FEEDER, LABOUR, STARVED, STATE_NAMES, StateAccount
 from .window import Window
 
 
@@ -43,6 +43,8 @@ class Station:
         """Where the station takes its cars: a ``CarInput`` (buffer, merge or the launch source)."""
         self.output = None
         """Where finished cars go: a ``Router``, ``route(car) -> (target, priority)``."""
+        self.joins: list = []
+        """The feeders whose parts this station fits (``graph.Join``), set by the builder."""
 
     def start(self) -> None:
         for k in range(self.servers):
@@ -59,6 +61,8 @@ class Station:
             if car is None:
                 car = yield from self._wait(k, STARVED, source.get())
             self.holding[k] = car
+            if self.joins:
+                yield from self._take_parts(k, car)
             w_end = failures.work(clock.worked(env.now), self.cycle[car.model](), account)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             target, priority = self.output.route(car)
@@ -67,6 +71,19 @@ class Station:
             self.holding[k] = None
             if lo <= env.now < hi:
                 self.completions += 1
+
+    def _take_parts(self, k: int, car):
+        """Take one part of each joining feeder for this car, waiting (state ``feeder``) for a missing one."""
+        account = self.accounts[k]
+        for join in self.joins:
+            if not join.needed(car):
+                continue
+            part = join.buffer.try_get()
+            if part is None:
+                before = account.times[FEEDER]
+                part = yield from self._wait(k, FEEDER, join.buffer.get())
+                join.waited += (account.times[FEEDER] - before) / self.servers
+            join.fit(part, car)
 
     def _wait(self, k: int, state: int, event):
         """Wait for ``event`` in ``state`` (starved, blocked, labour); returns its value.
@@ -98,6 +115,7 @@ class Station:
             "shop": self.shop, "station": self.name, "kind": self.kind, "servers": self.servers,
             "completions": self.completions, "times": times,
             "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
+            "feeder_waits": {join.feeder: join.waited for join in self.joins},
         }]
 
 
@@ -128,6 +146,8 @@ class PooledStation(Station):
             if car is None:
                 car = yield from self._wait(k, STARVED, source.get())
             self.holding[k] = car
+            if self.joins:
+                yield from self._take_parts(k, car)
             taken = pool.try_take(needed, slower)
             if not taken:
                 taken = yield from self._wait(k, LABOUR, pool.request(needed, slower, clock.worked(env.now)))

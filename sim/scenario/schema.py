@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, Tag,
+                      model_validator)
 
 from .errors import shown
 from .units import (ALL_MODELS, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec,
@@ -176,10 +177,23 @@ class CarModel(Model):
     """Factor on every station's base cycle time, unless the station gives this model its own time."""
 
 
+MAX_OPTIONS = 8
+"""At most this many options (each car carries a combination of them)."""
+
+
+class Option(Model):
+    """An option some cars carry (sunroof, all-wheel drive, export pack), drawn for each car at launch."""
+    name: Name
+    take_rate: dict[Name, Share]
+    """Share of each model's cars that carry the option; a model not named (and no 'default') has none."""
+
+
 class Product(Model):
     models: list[CarModel] = Field(min_length=1)
     sequence: Literal["levelled", "random"] = "levelled"
     """Launch order: a levelled mixed-model sequence (goal chasing) or random draws by share."""
+    options: list[Option] = Field(default=[], max_length=MAX_OPTIONS)
+    """Options drawn per car at launch; a station may be visited only by the cars that carry one."""
 
     @model_validator(mode="after")
     def _shares(self):
@@ -196,7 +210,14 @@ class Product(Model):
         names = [m.name for m in self.models]
         if len(set(names)) != len(names):
             raise ValueError(f"model names repeat: {shown(names, 300)}")
+        options = [o.name for o in self.options]
+        if len(set(options)) != len(options):
+            raise ValueError(f"option names repeat: {shown(options, 300)}")
         return self
+
+    def take_rate(self, option: "Option", model: str) -> float:
+        """Share of a model's cars that carry an option."""
+        return option.take_rate.get(model, option.take_rate.get("default", 0.0))
 
     @property
     def shares(self) -> dict[str, float]:
@@ -310,6 +331,15 @@ class Station(Model):
     """Operators taken from the pool for each car."""
     when_short: Literal["wait", "slower"] = "wait"
     """With fewer pool operators free than needed: wait for all, or start with those free and work slower."""
+    models: list[Name] | None = Field(default=None, min_length=1)
+    """Only cars of these models visit the station (default: every model); the others pass it by
+    (on a paced line they ride through its position without work)."""
+    option: Name | None = None
+    """Only cars carrying this option (product.options) visit the station."""
+
+    @property
+    def visited_by_all(self) -> bool:
+        return self.models is None and self.option is None
 
     def time_for(self, model: "CarModel"):
         """(distribution, scale) of this station's cycle for a model: its own time unscaled,
@@ -388,14 +418,100 @@ class Quality(Model):
         return self
 
 
+class Branch(Model):
+    """One of the parallel routes of a parallel section: its stations in flow order."""
+    name: Name
+    models: list[Name] | None = Field(default=None, min_length=1)
+    """The models this branch takes (default: every model); with rule by_model every branch names its models."""
+    stations: list[Station] = Field(min_length=1)
+
+
+class Parallel(Model):
+    """A parallel section of a flow: the cars split over the branches by a rule and merge back after them."""
+    parallel: Name
+    """The section's name."""
+    rule: Literal["alternate", "shortest_queue", "by_model"] = "shortest_queue"
+    """alternate: strictly in turn (a car waits for its branch); shortest_queue: the branch with the fewest
+    cars that has room; by_model: each model to the branch that names it."""
+    branches: list[Branch] = Field(min_length=2)
+
+
+def _flow_item(value) -> str:
+    """A flow item is a parallel section when it says 'parallel', else a station."""
+    if isinstance(value, Parallel) or (isinstance(value, dict) and "parallel" in value):
+        return "parallel"
+    return "station"
+
+
+FlowItem = Annotated[Annotated[Station, Tag("station")] | Annotated[Parallel, Tag("parallel")],
+                     Discriminator(_flow_item)]
+
+
+class Feeder(Model):
+    """A sub-line beside the main flow whose parts are fitted to the cars at one station (the join).
+
+    Its parts are built in the cars' sequence (a part for each car, called off when the car passes
+    ``called_off_at``), built to stock (common parts, as long as the buffer at the join has room),
+    or they are the car's own parts, taken off at ``taken_off_at`` and refitted to the same car at the join.
+    """
+    joins: Name
+    """The station that fits this feeder's part: a station of the main flow, or of another feeder."""
+    built: Literal["in_sequence", "to_stock"] = "in_sequence"
+    called_off_at: Name | None = None
+    """In sequence: a car passing this main-flow station orders its part (default: the shop's first station)."""
+    taken_off_at: Name | None = None
+    """The car's own part (doors) comes off after this main-flow station and must come back to the same car."""
+    buffer: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
+    """Parts waiting at the join; default: the shop's buffer_capacity."""
+    stations: list[Station] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_supply(self):
+        if self.taken_off_at is not None and (self.built != "in_sequence" or self.called_off_at is not None):
+            raise ValueError("a feeder of the car's own parts (taken_off_at) is neither built to stock nor called off")
+        if self.built == "to_stock" and self.called_off_at is not None:
+            raise ValueError("a feeder built to stock is not called off: drop called_off_at or build in_sequence")
+        return self
+
+    @property
+    def supply(self) -> str:
+        """in_sequence, to_stock or own_part."""
+        return "own_part" if self.taken_off_at is not None else self.built
+
+
+class Maintenance(Model):
+    """Planned maintenance in the hours the shop does not produce.
+
+    A repair still running when the day's last shift ends goes on in the maintenance window after
+    it (``between_days``, and ``days_off`` on each non-working day that follows); when it is done
+    there, the next shift starts with the station up. ``preventive``: every station is serviced in
+    each window, so its time to the next failure starts afresh.
+    """
+    between_days: DurationOrZero = 0.0
+    """Maintenance hours after the last shift of each working day (the non-production shift)."""
+    days_off: DurationOrZero = 0.0
+    """Maintenance hours on each non-working day (weekend, holiday)."""
+    preventive: bool = False
+
+    @model_validator(mode="after")
+    def _fits(self):
+        if self.between_days > 86400 or self.days_off > 86400:
+            raise ValueError("a maintenance window is at most 24 h a day")
+        return self
+
+
 class Shop(Model):
-    """A shop: its shifts and its stations in flow order."""
+    """A shop: its shifts, its main flow of stations in order, and the feeders beside it."""
     shifts: Shifts
     buffer_capacity: int = Field(default=1, ge=0, le=MAX_CAPACITY)
     """Default cars waiting between consecutive stations of this shop."""
     lines: dict[Name, Line] = {}
-    stations: list[Station] = Field(min_length=1)
+    """The shop's paced lines, of the main flow and of its feeders."""
+    stations: list[FlowItem] = Field(min_length=1)
+    """The main flow in order: stations, and parallel sections."""
+    feeders: dict[Name, Feeder] = {}
     quality: Quality | None = None
+    maintenance: Maintenance | None = None
 
 
 class Store(Model):
@@ -518,7 +634,8 @@ class Scenario(Model):
 
 
 __all__ = [
-    "Break", "Calendar", "CarModel", "Conveyor", "Failures", "Horizon", "Launch", "Line",
+    "Branch", "Break", "Calendar", "CarModel", "Conveyor", "Failures", "Feeder", "Horizon", "Launch", "Line",
+    "Maintenance", "Option", "Parallel",
     "Benchmark", "IndirectRole", "LabourPool", "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop",
     "Staffing", "StaffingOptions", "Station", "Store", "Target",
     "parse_duration",

@@ -1,0 +1,168 @@
+"""The parts that make a shop a graph: joins, call-offs, parallel splits and stations some cars pass by.
+
+- ``Join``: a station fits one part of a feeder to each car that visits it; a missing part holds
+  the car (state ``feeder``). Parts built for a car must come to that car: ``fit`` checks it on
+  every part and raises ``InvariantError`` otherwise.
+- ``Send``: a car leaving a station orders its part from a feeder (in sequence), or its own part
+  (the doors) comes off and goes down the feeder. ``CallOff`` is a free-flow station's output
+  with sends; a paced line sends from the position itself.
+- ``BranchSplit``: the target in front of a parallel section, choosing a branch by its rule.
+- ``Bypass``: the target in front of a free-flow station that only some cars visit; the others
+  are routed on as if they had passed it.
+
+All follow the contracts of ``protocol`` (``CarTarget``, ``Router``) and cost nothing for a
+plant without them.
+"""
+
+from __future__ import annotations
+
+from .car import InvariantError, Part
+
+
+class Join:
+    """One feeder's parts fitted at a station (at ``position`` of a paced line)."""
+
+    __slots__ = ("feeder", "buffer", "position", "matched", "own", "visits", "waited", "fitted", "where")
+
+    def __init__(self, *, feeder: str, buffer, position: int, matched: bool, own: bool, visits, where: str):
+        """``matched``: each part belongs to a car and must meet it; ``own``: the car's own part coming back;
+        ``visits``: per variant, whether a car of it takes a part here (None: every car)."""
+        self.feeder = feeder
+        self.buffer = buffer
+        self.position = position
+        self.matched = matched
+        self.own = own
+        self.visits = visits
+        self.waited = 0.0
+        """Worked seconds (in the measured window) the station waited for this feeder's parts."""
+        self.fitted = 0
+        self.where = where
+
+    def needed(self, unit) -> bool:
+        return self.visits is None or self.visits[unit.variant]
+
+    def fit(self, part, unit) -> None:
+        """Fit a part to a unit (a car, or another feeder's part for the same car)."""
+        if self.matched and part.car is not unit.car:
+            raise InvariantError(f"{self.where}: a part of feeder {self.feeder} built for another car was fitted "
+                                 "(a part must always rejoin its own car)")
+        if self.own:
+            unit.car.away -= 1
+        self.fitted += 1
+
+
+class Send:
+    """A car leaving a station orders a part from a feeder, or gives its own part to it."""
+
+    __slots__ = ("target", "position", "own", "visits", "sent")
+
+    def __init__(self, *, target, position: int, own: bool, visits):
+        self.target = target
+        """The feeder's call-off buffer (unlimited: orders, or the parts taken off, wait there)."""
+        self.position = position
+        self.own = own
+        self.visits = visits
+        self.sent = 0
+
+    def __call__(self, car) -> None:
+        if self.visits is not None and not self.visits[car.variant]:
+            return
+        if self.own:
+            car.away += 1
+        self.sent += 1
+        self.target.try_put(Part(car))
+
+
+class CallOff:
+    """A free-flow station's output that sends parts orders (or own parts) as each car leaves."""
+
+    __slots__ = ("onward", "sends")
+
+    def __init__(self, onward, sends: list[Send]):
+        self.onward = onward
+        self.sends = sends
+
+    def route(self, car):
+        for send in self.sends:
+            send(car)
+        return self.onward.route(car)
+
+
+class BranchSplit:
+    """In front of a parallel section: each car goes to one branch's input, by the section's rule.
+
+    ``alternate``: strictly in turn over the branches that take the car's model; a car whose branch
+    is full waits for it. ``shortest_queue``: the branch with the fewest cars (waiting or on its
+    stations) that has room; with none, the car waits for the first to make room. ``by_model``:
+    the one branch that takes the model.
+    """
+
+    def __init__(self, env, *, rule: str, inputs: list, eligible: list[list[int]], branch_cars):
+        """``eligible[model]``: the branches taking the model; ``branch_cars(b)``: cars in branch b now."""
+        self.env = env
+        self.rule = rule
+        self.inputs = inputs
+        self.eligible = eligible
+        self.branch_cars = branch_cars
+        self.turn = 0
+
+    def _in_turn(self, car) -> int:
+        options = self.eligible[car.model]
+        return next((b for b in options if b >= self.turn), options[0])
+
+    def _sent(self, b: int) -> None:
+        self.turn = b + 1
+
+    def try_put(self, car, priority: bool = False) -> bool:
+        if self.rule == "shortest_queue":
+            for b in sorted(self.eligible[car.model], key=self.branch_cars):
+                if self.inputs[b].try_put(car, priority):
+                    self._sent(b)
+                    return True
+            return False
+        b = self._in_turn(car)
+        if self.inputs[b].try_put(car, priority):
+            self._sent(b)
+            return True
+        return False
+
+    def put(self, car, priority: bool = False):
+        if self.rule == "shortest_queue":
+            event = self.env.event()
+            event.car = car
+            for b in self.eligible[car.model]:  # the first branch to make room takes it
+                self.inputs[b].putters.append(event)
+            return event
+        b = self._in_turn(car)
+        self._sent(b)
+        return self.inputs[b].put(car, priority)
+
+
+class Bypass:
+    """In front of a free-flow station only some cars visit: the others go where its output sends them."""
+
+    __slots__ = ("buffer", "node", "visits", "pending", "passed")
+
+    def __init__(self, buffer, node, visits):
+        self.buffer = buffer
+        self.node = node
+        self.visits = visits
+        self.pending = None
+        self.passed = 0
+
+    def try_put(self, car, priority: bool = False) -> bool:
+        if self.visits[car.variant]:
+            return self.buffer.try_put(car, priority)
+        target, onward_priority = self.node.output.route(car)  # routed once: put() reuses it
+        self.passed += 1
+        if target.try_put(car, onward_priority):
+            return True
+        self.pending = (target, onward_priority)
+        return False
+
+    def put(self, car, priority: bool = False):
+        if self.visits[car.variant]:
+            return self.buffer.put(car, priority)
+        target, onward_priority = self.pending
+        self.pending = None
+        return target.put(car, onward_priority)
