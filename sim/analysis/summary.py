@@ -20,6 +20,7 @@ from ..model.states import STATE_NAMES
 from ..scenario.schema import Scenario
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
+from .oee import oee_summary, oee_table, quality_rates
 from .staffing import headcount, staffing_summary, workload
 from .stats import batch_means_ci, mean_ci
 
@@ -126,6 +127,13 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     export_share = [r.scalars["by_market"]["export"] / max(1, r.scalars["completed"]) for r in reps]
     winners = [_resource(bottleneck(r.stations)) for r in reps]
     found = bottleneck(stations)
+    quality = {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
+                      "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
+               for shop in reps[0].scalars["inspections"]}
+    oee = oee_table(scenario, stations, quality_rates(quality, scenario.shops),
+                    {shop: float(np.mean([r.scalars["shop_exits"][shop] for r in reps])) for shop in scenario.shops},
+                    {shop: float(np.mean([r.scalars["shop_hours"][shop] for r in reps])) for shop in scenario.shops},
+                    first["window_hours"] * 3600.0)
     return {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -164,9 +172,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "static_capacity_detail": {shop: {k: (round(x, 3) if isinstance(x, float) else x) for k, x in v.items()}
                                    for shop, v in static.items()},
         "dynamic_loss": round(1.0 - annual["mean"] / plant_static, 4) if plant_static > 0 else None,
-        "quality": {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
-                           "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
-                    for shop in reps[0].scalars["inspections"]},
+        "quality": quality,
+        "oee": oee_summary(oee),
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),

@@ -153,3 +153,48 @@ class ShiftClock:
     def worked_window(self, wall: Window) -> Window:
         """The wall-time window ``wall`` in this shop's worked time."""
         return Window(self.worked(wall.lo), self.worked(wall.hi))
+
+
+class MaintenanceWindows:
+    """Where a shop's working days end, in its worked time, with the maintenance hours that follow.
+
+    A repair still running when the day's last shift ends goes on off shift, for at most the
+    window's hours (``between_days``, plus ``days_off`` for each non-working day before the next
+    working day, and never more than the time until the next shift starts); whatever is left
+    continues in the next shift. In worked time the off-shift hours take no time at all, so a
+    repair that is done in the window ends exactly at the boundary: the next shift starts up.
+    """
+
+    __slots__ = ("at", "hours", "preventive")
+
+    def __init__(self, *, between_days: float, days_off: float, preventive: bool, shifts: Shifts, days: PlantDays,
+                 clock: ShiftClock):
+        pieces = _shift_pieces(shifts)
+        working = [d for d, works in enumerate(days.working) if works]
+        self.at: list[float] = []
+        self.hours: list[float] = []
+        self.preventive = preventive
+        for day, following in zip(working, working[1:]):
+            end = day * DAY + pieces[-1][1]
+            gap = following * DAY + pieces[0][0] - end
+            hours = min(between_days + days_off * (following - day - 1), gap)
+            if hours > 0:
+                self.at.append(clock.worked(end))
+                self.hours.append(hours)
+
+    def repair_end(self, w: float, repair: float) -> float:
+        """Worked time at which a repair of ``repair`` seconds, starting at worked time ``w``, is done."""
+        at, hours = self.at, self.hours
+        i = bisect_right(at, w)
+        while i < len(at) and w + repair > at[i]:
+            repair -= at[i] - w + hours[i]
+            w = at[i]
+            if repair <= 0:
+                return w
+            i += 1
+        return w + repair
+
+    def next_after(self, w: float) -> float:
+        """The first window boundary after worked time ``w`` (inf when there is none)."""
+        i = bisect_right(self.at, w)
+        return self.at[i] if i < len(self.at) else math.inf

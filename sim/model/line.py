@@ -35,7 +35,7 @@ class PacedLine:
 
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
-                 worked_window: Window):
+                 worked_window: Window, maintenance=None):
         """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
         position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
@@ -69,6 +69,10 @@ class PacedLine:
         self.sends: list = []
         """Parts called off (or taken off) as a car leaves a position (``graph.Send``)."""
         self._plan_index_time(takt)
+        self.maintenance = maintenance
+        """The shop's planned maintenance windows (``calendar.MaintenanceWindows``) or None."""
+        self.next_service = maintenance.next_after(0.0) if maintenance is not None and maintenance.preventive \
+            else float("inf")
         self.running = 0.0
         self.next_failure: list[tuple[float, int]] = []
         for s, spec in enumerate(failures):
@@ -171,6 +175,10 @@ class PacedLine:
     def _phase(self, w: float, work: float) -> float:
         """Worked time at which the phase ends, breakdowns (line stops) included."""
         heap = self.next_failure
+        if w >= self.next_service:  # serviced in the window: every station's failure clock starts afresh
+            self.next_service = self.maintenance.next_after(w)
+            heap[:] = [(self.running + self.failures[s][0](), s) for _, s in sorted(heap, key=lambda e: e[1])]
+            heapq.heapify(heap)
         if not heap or heap[0][0] >= self.running + work:
             self.running += work
             return w + work
@@ -182,9 +190,10 @@ class PacedLine:
             self.running = fail_at
             work -= delta
             repair = self.failures[s][1]()
-            self.station_down[s].add(DOWN, w, w + repair)
-            stopped += self.worked_window.clip(w, w + repair)
-            w += repair
+            repaired = w + repair if self.maintenance is None else self.maintenance.repair_end(w, repair)
+            self.station_down[s].add(DOWN, w, repaired)
+            stopped += self.worked_window.clip(w, repaired)
+            w = repaired
             self.downs[s] += 1
             heapq.heappush(heap, (self.running + self.failures[s][0](), s))
         self.tick_repairs[len(self.tick_start)] = stopped

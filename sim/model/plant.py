@@ -20,7 +20,7 @@ from ..scenario.schema import Station as StationSpec
 from ..scenario.topology import Group, Section, all_stations, first_station, main_elements, node_groups
 from .buffer import (ARRIVALS, BUFFER, CALL_OFFS, PART_KINDS, PARTS, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge,
                      Sink, Source)
-from .calendar import PlantDays, ShiftClock, shift_windows
+from .calendar import MaintenanceWindows, PlantDays, ShiftClock, shift_windows
 from .car import Car, InvariantError, Part
 from .graph import BranchSplit, Bypass, CallOff, Join, Send
 from .labour import LabourPool, shift_starts
@@ -51,6 +51,11 @@ class Plant:
         self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days)) for name, shop in scenario.shops.items()}
         self.worked_windows: dict[str, Window] = {name: clock.worked_window(self.window)
                                                   for name, clock in self.clocks.items()}
+        self.maintenance = {name: MaintenanceWindows(
+            between_days=shop.maintenance.between_days, days_off=shop.maintenance.days_off,
+            preventive=shop.maintenance.preventive, shifts=shop.shifts, days=days, clock=self.clocks[name])
+            for name, shop in scenario.shops.items() if shop.maintenance is not None}
+        """Per shop with planned maintenance: its windows, where repairs are finished off shift."""
         """Per shop: the measured window in the shop's worked time; its stations' state times cover it."""
         self.nodes: dict[str, list[Node]] = {}
         self.buffers: list[Buffer] = []
@@ -352,13 +357,15 @@ class Plant:
         models = self.scenario.product.models
         time_for = (lambda st: lambda model: (st.cycle_time["*"], 1.0)) if to_stock else (lambda st: st.time_for)
         clock, worked_window = self.clocks[shop_name], self.worked_windows[shop_name]
+        maintenance = self.maintenance.get(shop_name)
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, self.variants), conveyor.index_time)
             fails = [self._line_failures(first.failures, prefix)]
             return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
                              position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
-                             transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window)
+                             transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window,
+                             maintenance=maintenance)
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([self._line_cycles(st, time_for(st)) for st in group])
@@ -366,10 +373,11 @@ class Plant:
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
-                             worked_window=worked_window)
+                             worked_window=worked_window, maintenance=maintenance)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(time_for(first), models))]
-        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]") for k in range(first.servers)]
+        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance)
+                    for k in range(first.servers)]
         station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
                        clock=clock, worked_window=worked_window, wall_window=self.window)
         if first.labour_pool is not None:

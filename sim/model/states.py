@@ -8,6 +8,8 @@ and the model checks that they do.
 
 from __future__ import annotations
 
+import math
+
 from .window import Window
 
 WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER = 0, 1, 2, 3, 4, 5, 6
@@ -60,25 +62,35 @@ class NoFailures:
 class OperatingFailures:
     """Time to failure counts only while the station works.
 
-    A failure in the middle of a cycle stops it; the cycle resumes after repair.
+    A failure in the middle of a cycle stops it; the cycle resumes after repair. With planned
+    maintenance windows (``calendar.MaintenanceWindows``) a repair running at the end of the day
+    is finished off shift; with preventive maintenance the station starts the first cycle after
+    each window with a fresh time to failure.
     """
 
-    __slots__ = ("between", "repair", "to_failure", "downs")
+    __slots__ = ("between", "repair", "to_failure", "downs", "maintenance", "next_service")
 
-    def __init__(self, between, repair):
+    def __init__(self, between, repair, maintenance=None):
         self.between = between
         self.repair = repair
         self.to_failure = between()
         self.downs = 0
+        self.maintenance = maintenance
+        self.next_service = maintenance.next_after(0.0) if maintenance is not None and maintenance.preventive \
+            else math.inf
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
+        if w >= self.next_service:
+            self.to_failure = self.between()
+            self.next_service = self.maintenance.next_after(w)
         while self.to_failure < work:
             account.add(WORKING, w, w + self.to_failure)
             w += self.to_failure
             work -= self.to_failure
-            repair = self.repair()
-            account.add(DOWN, w, w + repair)
-            w += repair
+            repaired = w + self.repair() if self.maintenance is None else \
+                self.maintenance.repair_end(w, self.repair())
+            account.add(DOWN, w, repaired)
+            w = repaired
             self.downs += 1
             self.to_failure = self.between()
         self.to_failure -= work
@@ -95,19 +107,34 @@ class CalendarFailures:
     A station idle when it fails is down for the repair; a car arriving meanwhile waits.
     """
 
-    __slots__ = ("between", "repair", "down_start", "down_end", "downs")
+    __slots__ = ("between", "repair", "down_start", "down_end", "downs", "maintenance")
 
-    def __init__(self, between, repair):
+    def __init__(self, between, repair, maintenance=None):
         self.between = between
         self.repair = repair
-        self.down_start = between()
-        self.down_end = self.down_start + repair()
+        self.maintenance = maintenance
+        self.down_end = 0.0
+        self._schedule(between())
         self.downs = 0
+
+    def _schedule(self, start: float) -> None:
+        """The next breakdown at worked time ``start`` (serviced first if a window comes before it)."""
+        maintenance = self.maintenance
+        if maintenance is None:
+            self.down_start = start
+            self.down_end = start + self.repair()
+            return
+        if maintenance.preventive:
+            service = maintenance.next_after(self.down_end)
+            while start > service:  # serviced in the window before it failed: its clock starts afresh
+                start = service + self.between()
+                service = maintenance.next_after(service)
+        self.down_start = start
+        self.down_end = maintenance.repair_end(start, self.repair())
 
     def _next(self) -> None:
         self.downs += 1
-        self.down_start = self.down_end + self.between()
-        self.down_end = self.down_start + self.repair()
+        self._schedule(self.down_end + self.between())
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
         while True:
@@ -140,11 +167,12 @@ class CalendarFailures:
                 w = end
 
 
-def make_failures(spec, streams, name: str):
-    """The breakdown process of one server from its scenario spec (or none)."""
+def make_failures(spec, streams, name: str, maintenance=None):
+    """The breakdown process of one server from its scenario spec (or none); ``maintenance``: the
+    shop's planned maintenance windows (``calendar.MaintenanceWindows``), if any."""
     if spec is None:
         return NoFailures()
     between = streams.sampler(spec.between, f"{name}.failure")
     repair = streams.sampler(spec.repair, f"{name}.repair")
     cls = OperatingFailures if spec.clock == "operating" else CalendarFailures
-    return cls(between, repair)
+    return cls(between, repair, maintenance)

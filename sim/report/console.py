@@ -32,6 +32,9 @@ def print_report(result, console: Console | None = None) -> None:
                   f"({s['working_days_in_window']} working days; {s['working_days_per_year']:g} per year)")
     console.print(render(R.output_rows(s), console))
     console.print(render(R.shop_rows(s), console))
+    oee = R.oee_rows(s)
+    if oee is not None:
+        console.print(render(oee, console))
     console.print(render(R.station_rows(result.stations, s, n=8), console))
     console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
     if s.get("labour_pools"):

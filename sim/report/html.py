@@ -258,7 +258,8 @@ def run_report_html(run: RunResult) -> str:
                "Drawn from the resolved scenario; 'active' is the simulated share of shift time working or down.") +
         "</section>",
         '<section id="shops"><h2>Shops</h2>' + rows_table(lambda: R.shop_rows(s)) +
-        f'<p class="note">{esc(R.lead_time_line(s))}</p></section>',
+        f'<p class="note">{esc(R.lead_time_line(s))}</p>' +
+        (rows_table(lambda: R.oee_rows(s), heading="OEE per shop and line") if s.get("oee") else "") + "</section>",
         '<section id="stations"><h2>Station states</h2>' +
         figure(plot["states"], "states", "Share of time in each state per station, by shop",
                "A bar per station in flow order. Green is work; orange and yellow are time lost to the neighbours; "

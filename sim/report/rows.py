@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis.bottleneck import most_loaded
 from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
 from ..scenario.paths import describe
-STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "down", "off_shift")
+STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "down", "off_shift")
 NOT_STATES = {"line_active"}
 """share_* columns that are not station states (they do not add up with the others)."""
 
@@ -148,12 +148,13 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
              f"top in {100 * b['share_of_replications']:.0f}% of replications") if n else "Stations"
     # shares of on-shift time: off shift is left out; waiting for labour only where a pool exists
     states = [st for st in state_columns(stations) if st != "off_shift" and
-              (st != "labour" or stations[f"share_{st}"].fillna(0).gt(0).any())]
+              (st not in ("labour", "feeder") or stations[f"share_{st}"].fillna(0).gt(0).any())]
+    starved_by = "feeder" in states and "starved_by" in stations.columns
     columns = [Column("shop"), Column("station")]
     if n is None:
         columns += [Column("kind"), Column("line"), Column("servers", COUNT), Column("completions", COUNT)]
     columns += [Column("active", PERCENT)] + [Column(st, PERCENT) for st in states] + \
-        [Column("static cars/h", DECIMAL1, "cars/h")]
+        ([Column("waited for")] if starved_by else []) + [Column("static cars/h", DECIMAL1, "cars/h")]
     rows = Rows(title, columns)
     table = most_loaded(stations, n) if n else stations
     for row in table.to_dict("records"):
@@ -163,12 +164,36 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
             values += [row["kind"], None if missing(row.get("line")) else row["line"], row["servers"],
                        row["completions"]]
         values += [row.get("active_share")] + [row[f"share_{st}"] / on if on else None for st in states] + \
+            ([None if missing(row.get("starved_by")) else row["starved_by"]] if starved_by else []) + \
             [row.get("static_cars_per_hour")]
         hot = row["shop"] == b["shop"] and (row["station"] == b["station"] or
                                             (b.get("line") and row.get("line") == b["line"]))
         rows.add(values, "hot" if hot else "")
     rows.caption = ("Shares of on-shift time. active = working + down; paced: done, waiting for the takt or a "
-                    "slower station of its line; blocked: no room downstream; starved: no car.")
+                    "slower station of its line; blocked: no room downstream; starved: no car"
+                    + ("; feeder: a car held for a feeder's part (waited for: the feeder it waited for longest)"
+                       if starved_by else "") + ".")
+    return rows
+
+
+def oee_rows(s: dict) -> Rows | None:
+    """OEE per shop and per paced line or conveyor: availability x performance x quality."""
+    oee = s.get("oee")
+    if not oee:
+        return None
+    rows = Rows("OEE (availability x performance x quality)", [
+        Column("shop / line"), Column("availability", PERCENT, "avail."), Column("performance", PERCENT, "perf."),
+        Column("quality", PERCENT, "qual."), Column("OEE", PERCENT)])
+    for shop, parts in oee["shops"].items():
+        rows.add([shop] + [parts[k] for k in ("availability", "performance", "quality", "oee")], "total")
+        for name, line in oee["lines"].items():
+            if name.split(".", 1)[0] == shop:
+                rows.add([f"  {name.split('.', 1)[1]}"] + [line[k] for k in ("availability", "performance",
+                                                                            "quality", "oee")])
+    rows.caption = ("Over shift time (breaks excluded). Availability: time not down for breakdowns; performance: "
+                    "units x ideal cycle (takt, conveyor index) / running time — starved, blocked, feeder and "
+                    "balance waits; quality: the shop's first-pass share. A shop's availability is its limiting "
+                    "resource's; its OEE is first-pass output at the ideal cycle of its slowest station.")
     return rows
 
 
