@@ -32,8 +32,11 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
     for shop_name, shop in scenario.shops.items():
         routes = route_shares(shop, product)
         passes = route_shares(shop, product, own_rules=False)
+        hours = _shift_hours(shop)
         for group in flow_groups(shop) + [[s] for s in off_line(shop)]:
             capacity = group_capacity(shop, group, product, routes, passes)
+            # a feeder on its own shifts works more (or fewer) hours than the shop: its rate per shop hour
+            capacity["rate"] *= hours.get(group[0].name, 1.0)
             kind, line = capacity["kind"], group[0].line if capacity["kind"] == "line" else None
             cycles = capacity["cycles"] if kind == "line" else capacity["cycles"] * len(group)
             for station, cycle in zip(group, cycles):
@@ -45,6 +48,13 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
                 rows.append(_row(shop_name, station.name, kind, line, capacity["servers"], cycle,
                                  capacity["availability"], visits, capacity["rate"], route, through))
     return pd.DataFrame(rows)
+
+
+def _shift_hours(shop) -> dict[str, float]:
+    """Per station of a feeder on its own shifts: its net shift time a day over the shop's."""
+    shop_day = shop.shifts.count * shop.shifts.net_seconds
+    return {st.name: feeder.shifts.count * feeder.shifts.net_seconds / shop_day
+            for feeder in shop.feeders.values() if feeder.shifts is not None for st in feeder.stations}
 
 
 def _row(shop, station, kind, line, servers, cycle, availability, visits, rate, route, through) -> dict:

@@ -25,7 +25,7 @@ import math
 import pandas as pd
 
 from ..scenario.schema import Scenario, Station
-from ..scenario.topology import all_stations, model_cycle, route_shares, stock_cycle
+from ..scenario.topology import all_stations, main_stations, model_cycle, route_shares, stock_cycle
 
 PLANT = "plant"
 
@@ -49,13 +49,13 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
     rows: list[dict] = []
     direct_by_shift: dict[int, float] = {}
     for shop_name, shop in scenario.shops.items():
-        stations = all_stations(shop)
-        crews = sum(s.servers * crew(s, scenario) for s in stations)
-        robots = sum(s.servers * s.robots for s in stations)
         pools = [p for p in staffing.pools if p.shop == shop_name]
-        for k in range(shop.shifts.count):
+        for k in range(shift_count(shop)):
             shift = k + 1
-            pool_size = sum(p.size_on(k) for p in pools)
+            stations = stations_on_shift(shop, k)
+            crews = sum(s.servers * crew(s, scenario) for s in stations)
+            robots = sum(s.servers * s.robots for s in stations)
+            pool_size = sum(p.size_on(k) for p in pools) if k < shop.shifts.count else 0
             direct = crews + pool_size
             relief = _ceil(direct * shop.shifts.break_seconds / shop.shifts.length) \
                 if shop.shifts.runs_through_breaks else 0
@@ -75,6 +75,18 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             rows.extend(_rows(PLANT, shift, {}, indirect, staffing.absenteeism))
     table = pd.DataFrame(rows, columns=["shop", "shift", "role", "group", "headcount"])
     return table[table["headcount"] > 0].reset_index(drop=True)
+
+
+def shift_count(shop) -> int:
+    """Shifts worked in a shop: its own, or more where a feeder works extra shifts."""
+    return max([shop.shifts.count] + [f.shifts.count for f in shop.feeders.values() if f.shifts is not None])
+
+
+def stations_on_shift(shop, k: int) -> list:
+    """The stations crewed on shift k (0-based): the shop's on its shifts, each feeder's on its own."""
+    main = [st for st in main_stations(shop)] if k < shop.shifts.count else []
+    fed = [st for f in shop.feeders.values() if k < (f.shifts or shop.shifts).count for st in f.stations]
+    return main + fed
 
 
 def _basis(role, robots: int, stations: int, direct: float, scenario: Scenario) -> float:

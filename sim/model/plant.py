@@ -51,11 +51,17 @@ class Plant:
         self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days)) for name, shop in scenario.shops.items()}
         self.worked_windows: dict[str, Window] = {name: clock.worked_window(self.window)
                                                   for name, clock in self.clocks.items()}
-        self.maintenance = {name: MaintenanceWindows(
-            between_days=shop.maintenance.between_days, days_off=shop.maintenance.days_off,
-            preventive=shop.maintenance.preventive, shifts=shop.shifts, days=days, clock=self.clocks[name])
-            for name, shop in scenario.shops.items() if shop.maintenance is not None}
-        """Per shop with planned maintenance: its windows, where repairs are finished off shift."""
+        self.maintenance = {name: self._maintenance(shop, shop.shifts, self.clocks[name])
+                            for name, shop in scenario.shops.items()}
+        """Per shop: its planned maintenance windows, where repairs are finished off shift (or None)."""
+        self.feeder_clocks = {}
+        """Per feeder on its own shifts ('shop.feeder'): (clock, worked window, maintenance windows)."""
+        for name, shop in scenario.shops.items():
+            for feeder_name, feeder in shop.feeders.items():
+                if feeder.shifts is not None:
+                    clock = ShiftClock(shift_windows(feeder.shifts, days))
+                    self.feeder_clocks[f"{name}.{feeder_name}"] = (
+                        clock, clock.worked_window(self.window), self._maintenance(shop, feeder.shifts, clock))
         """Per shop: the measured window in the shop's worked time; its stations' state times cover it."""
         self.nodes: dict[str, list[Node]] = {}
         self.buffers: list[Buffer] = []
@@ -162,6 +168,13 @@ class Plant:
             yield env.timeout(max(0.0, clock.at_work(w) - env.now))
             queue.try_put(self.launch())
 
+    def _maintenance(self, shop: Shop, shifts, clock: ShiftClock) -> MaintenanceWindows | None:
+        spec = shop.maintenance
+        if spec is None:
+            return None
+        return MaintenanceWindows(between_days=spec.between_days, days_off=spec.days_off, preventive=spec.preventive,
+                                  shifts=shifts, days=self.days, clock=clock)
+
     def _pools(self) -> dict[str, LabourPool]:
         """The shared labour pools of ``staffing.pools``, on their shop's shift clock."""
         staffing = self.scenario.staffing
@@ -211,11 +224,12 @@ class Plant:
             node.output = exit_router
 
     def _chain(self, shop_name: str, shop: Shop, groups: list[Group], entry: CarInput | None,
-               to_stock: bool = False) -> list[Node]:
-        """Nodes of consecutive groups, each behind its buffer (the first behind ``entry`` if given)."""
+               to_stock: bool = False, feeder: str | None = None) -> list[Node]:
+        """Nodes of consecutive groups, each behind its buffer (the first behind ``entry`` if given);
+        ``feeder``: the feeder they belong to (its own shift clock, if it has one)."""
         nodes: list[Node] = []
         for group in groups:
-            node = self._node(shop_name, shop, group, to_stock)
+            node = self._node(shop_name, shop, group, to_stock, feeder)
             if entry is not None and not nodes:
                 node.input = entry
             else:
@@ -266,7 +280,8 @@ class Plant:
                 entry = _StockSource()
             else:
                 entry = self._buffer(f"{shop_name}.{name}.call-offs", shop_name, math.inf, CALL_OFFS)
-            chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock")
+            chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock",
+                                feeder=name)
             capacity = shop.buffer_capacity if feeder.buffer is None else feeder.buffer
             parts = self._buffer(f"{shop_name}.{name}->{feeder.joins}", shop_name, capacity, PARTS)
             chain[-1].output = Onward(parts)
@@ -349,15 +364,17 @@ class Plant:
         self.gates[shop_name] = gate
         inspection.output = _Gate(gate)
 
-    def _node(self, shop_name: str, shop: Shop, group: list, to_stock: bool = False) -> Node:
+    def _node(self, shop_name: str, shop: Shop, group: list, to_stock: bool = False,
+              feeder: str | None = None) -> Node:
         """The node of one flow group: a conveyor, a paced line or a free-flow station. ``to_stock``: a
         feeder of common parts, one time for every part (its default, not scaled by a model)."""
         first = group[0]
         prefix = f"{shop_name}.{first.name}"
         models = self.scenario.product.models
         time_for = (lambda st: lambda model: (st.cycle_time["*"], 1.0)) if to_stock else (lambda st: st.time_for)
-        clock, worked_window = self.clocks[shop_name], self.worked_windows[shop_name]
-        maintenance = self.maintenance.get(shop_name)
+        clock, worked_window, maintenance = self.feeder_clocks.get(
+            f"{shop_name}.{feeder}", (self.clocks[shop_name], self.worked_windows[shop_name],
+                                      self.maintenance[shop_name]))
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, self.variants), conveyor.index_time)

@@ -91,8 +91,8 @@ def _station_table(plant: Plant) -> pd.DataFrame:
     rows = []
     window = plant.window.span
     for shop, nodes in plant.nodes.items():
-        on_shift = plant.worked_windows[shop].span
         for node in nodes:
+            on_shift = node.worked_window.span  # a feeder may work its own shifts
             for row in node.station_rows():
                 times = row.pop("times")
                 row["measured_s"] = sum(times)

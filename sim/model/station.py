@@ -35,6 +35,7 @@ class Station:
         """One breakdown process per server."""
         self.clock = clock
         self.wall_window = wall_window
+        self.worked_window = worked_window
         self.accounts = [StateAccount(worked_window) for _ in range(servers)]
         self.waiting: list[tuple[int, float] | None] = [None] * servers
         self.holding: list = [None] * servers

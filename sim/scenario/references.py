@@ -264,6 +264,9 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
         for k, st in enumerate(feeder.stations):
             if st.off_line:
                 yield here + ("stations", k, "off_line"), "a feeder holds no off-line station"
+            if feeder.shifts is not None and st.labour_pool is not None:
+                yield here + ("stations", k, "labour_pool"), (
+                    "a feeder on its own shifts cannot draw from a labour pool (pools work the shop's shifts)")
         if feeder.supply == "to_stock":
             for k, st in enumerate(feeder.stations):
                 if st.cycle_time is not None and set(st.cycle_time) != {ALL_MODELS}:

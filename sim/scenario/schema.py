@@ -463,6 +463,8 @@ class Feeder(Model):
     """The car's own part (doors) comes off after this main-flow station and must come back to the same car."""
     buffer: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
     """Parts waiting at the join; default: the shop's buffer_capacity."""
+    shifts: Shifts | None = None
+    """The feeder's own shift pattern (a sub-line building ahead on an extra shift); default: the shop's."""
     stations: list[Station] = Field(min_length=1)
 
     @model_validator(mode="after")
