@@ -34,6 +34,7 @@ from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
 from .report.console import print_report, print_search
 from .results import RunFolderError, ensure_writable, write_run
+from .scenario.topology import all_stations
 from .scenario import ScenarioError, load_scenario
 
 EXIT_INPUT = 2
@@ -262,7 +263,9 @@ def _write_new(path: Path, text: str) -> None:
 
 def _validate(args, console: Console) -> int:
     scenario = _load(args)
-    shops = ", ".join(f"{name} ({len(shop.stations)} stations)" for name, shop in scenario.shops.items())
+    shops = ", ".join(f"{name} ({len(all_stations(shop))} stations"
+                      + (f", {len(shop.feeders)} feeders" if shop.feeders else "") + ")"
+                      for name, shop in scenario.shops.items())
     console.print(f"{args.scenario}: valid scenario {scenario.name!r}: {shops}")
     return 0
 
