@@ -35,7 +35,7 @@ class PacedLine:
 
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
-                 worked_window: Window, maintenance=None):
+                 worked_window: Window, maintenance=None, push_out: bool = False):
         """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
         position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
@@ -69,6 +69,9 @@ class PacedLine:
         self.sends: list = []
         """Parts called off (or taken off) as a car leaves a position (``graph.Send``)."""
         self._plan_index_time(takt)
+        self.push_out = gaps or push_out
+        """Index on with an empty entry position while units remain on the line (a conveyor always; a
+        feeder's line too, so the last parts called off reach their join without waiting for the next order)."""
         self.maintenance = maintenance
         """The shop's planned maintenance windows (``calendar.MaintenanceWindows``) or None."""
         self.next_service = maintenance.next_after(0.0) if maintenance is not None and maintenance.preventive \
@@ -136,7 +139,7 @@ class PacedLine:
         positions = self.positions
         while True:
             car = source.try_get()
-            if car is None and not (self.gaps and self.inside):
+            if car is None and not (self.push_out and self.inside):
                 w0 = clock.worked(env.now)
                 self.waiting = (STARVED, w0)
                 car = yield source.get()

@@ -390,7 +390,7 @@ class Plant:
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
-                             worked_window=worked_window, maintenance=maintenance)
+                             worked_window=worked_window, maintenance=maintenance, push_out=feeder is not None)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(time_for(first), models))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance)
