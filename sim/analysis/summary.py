@@ -18,6 +18,7 @@ from .. import __version__
 from ..model.replication import ReplicationResult
 from ..model.states import STATE_NAMES
 from ..scenario.schema import Scenario
+from ..scenario.topology import first_station
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
 from .oee import oee_summary, oee_table, quality_rates
@@ -174,6 +175,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "dynamic_loss": round(1.0 - annual["mean"] / plant_static, 4) if plant_static > 0 else None,
         "quality": quality,
         "oee": oee_summary(oee),
+        "feeders": _feeders(scenario, reps),
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
@@ -183,6 +185,21 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "scenario_sha256": scenario_hash(scenario),
         "resolved_scenario": scenario.model_dump(mode="json"),
     }
+
+
+def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
+    """Per feeder ('shop.feeder'): how its parts are supplied, where they join, and the share of the join's
+    shift time spent waiting for them (mean and CI over replications)."""
+    out = {}
+    for shop_name, shop in scenario.shops.items():
+        for name, feeder in shop.feeders.items():
+            key = f"{shop_name}.{name}"
+            wait = {k: (round(v, 5) if isinstance(v, float) else v)
+                    for k, v in mean_ci([r.scalars["feeder_waits"][key] for r in reps]).items()}
+            start = feeder.taken_off_at or feeder.called_off_at or \
+                (first_station(shop).name if feeder.supply == "in_sequence" else None)
+            out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": start, "join_wait_share": wait}
+    return out
 
 
 def _warnings(reps: list[ReplicationResult]) -> list[str]:

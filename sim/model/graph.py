@@ -3,7 +3,7 @@
 - ``Join``: a station fits one part of a feeder to each car that visits it; a missing part holds
   the car (state ``feeder``). Parts built for a car must come to that car: ``fit`` checks it on
   every part and raises ``InvariantError`` otherwise.
-- ``Send``: a car leaving a station orders its part from a feeder (in sequence), or its own part
+- ``Send``: a car done at a station orders its part from a feeder (in sequence), or its own part
   (the doors) comes off and goes down the feeder. ``CallOff`` is a free-flow station's output
   with sends; a paced line sends from the position itself.
 - ``BranchSplit``: the target in front of a parallel section, choosing a branch by its rule.
@@ -52,7 +52,7 @@ class Join:
 
 
 class Send:
-    """A car leaving a station orders a part from a feeder, or gives its own part to it."""
+    """A car done at a station (before it is handed on) orders a part from a feeder, or gives its own part to it."""
 
     __slots__ = ("target", "position", "own", "visits", "sent")
 
@@ -74,7 +74,7 @@ class Send:
 
 
 class CallOff:
-    """A free-flow station's output that sends parts orders (or own parts) as each car leaves."""
+    """A free-flow station's output that sends parts orders (or own parts) as each car is done (before it is handed on)."""
 
     __slots__ = ("onward", "sends")
 

@@ -67,7 +67,9 @@ class PacedLine:
         self.joins: list = []
         """Feeders whose parts are fitted at a position (``graph.Join``): the line waits for a missing part."""
         self.sends: list = []
-        """Parts called off (or taken off) as a car leaves a position (``graph.Send``)."""
+        """Parts called off (or taken off) as a car is done at a position (``graph.Send``)."""
+        self.awaited = None
+        """The join whose part the line is waiting for now (None: not waiting for a part)."""
         self._plan_index_time(takt)
         self.push_out = gaps or push_out
         """Index on with an empty entry position while units remain on the line (a conveyor always; a
@@ -124,8 +126,9 @@ class PacedLine:
             if part is None:
                 w0 = clock.worked(env.now)
                 self.waiting = (FEEDER, w0)
+                self.awaited = join
                 part = yield join.buffer.get()
-                self.waiting = None
+                self.waiting = self.awaited = None
                 w1 = clock.worked(env.now)
                 self.line_account.add(FEEDER, w0, w1)
                 join.waited += self.worked_window.clip(w0, w1)
@@ -206,7 +209,10 @@ class PacedLine:
     def finish(self) -> None:
         if self.waiting is not None:
             state, since = self.waiting
-            self.line_account.add(state, since, self.clock.worked(self.env.now))
+            now_w = self.clock.worked(self.env.now)
+            self.line_account.add(state, since, now_w)
+            if self.awaited is not None:  # still waiting for a part: that feeder's wait too
+                self.awaited.waited += self.worked_window.clip(since, now_w)
 
     def cars(self) -> list:
         return [car for car in self.positions if car is not None]

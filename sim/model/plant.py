@@ -296,7 +296,8 @@ class Plant:
             join = Join(feeder=name, buffer=parts, position=position, matched=feeder.supply != "to_stock",
                         own=feeder.supply == "own_part", visits=visits, where=f"{shop_name}.{feeder.joins}")
             node.joins.append(join)
-            record = _FeederRecord(join=join, nodes=chain, buffers=buffers, source=entry)
+            record = _FeederRecord(join=join, join_window=node.worked_window, nodes=chain, buffers=buffers,
+                                   source=entry)
             self.feeders[f"{shop_name}.{name}"] = record
             if feeder.supply == "to_stock":
                 continue
@@ -468,8 +469,10 @@ class _StockSource(Source):
 class _FeederRecord:
     """What the plant keeps of a feeder: its join, its nodes and buffers, and where its parts come from."""
 
-    def __init__(self, *, join: Join, nodes: list, buffers: list, source):
+    def __init__(self, *, join: Join, join_window: Window, nodes: list, buffers: list, source):
         self.join = join
+        self.join_window = join_window
+        """The join node's measured window in its worked time."""
         self.nodes = nodes
         self.buffers = buffers
         self.source = source
@@ -477,6 +480,11 @@ class _FeederRecord:
 
     def made(self) -> int:
         return self.source.sent
+
+    def join_wait_share(self) -> float:
+        """Share of the join's shift time (in the measured window) spent waiting for this feeder's parts."""
+        window = self.join_window.span
+        return self.join.waited / window if window > 0 else 0.0
 
 
 class _ShopExit(Onward):

@@ -82,6 +82,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "by_model": {name: sum(1 for c in completed if c[1] == m) for m, name in enumerate(plant.model_names)},
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
+        "feeder_waits": {name: record.join_wait_share() for name, record in plant.feeders.items()},
     }
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
                              _store_levels(plant))

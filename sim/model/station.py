@@ -46,6 +46,8 @@ class Station:
         """Where finished cars go: a ``Router``, ``route(car) -> (target, priority)``."""
         self.joins: list = []
         """The feeders whose parts this station fits (``graph.Join``), set by the builder."""
+        self.awaited: list = [None] * servers
+        """Per server, the join whose part it is waiting for now (None: not waiting for a part)."""
 
     def start(self) -> None:
         for k in range(self.servers):
@@ -82,7 +84,9 @@ class Station:
             part = join.buffer.try_get()
             if part is None:
                 before = account.times[FEEDER]
+                self.awaited[k] = join
                 part = yield from self._wait(k, FEEDER, join.buffer.get())
+                self.awaited[k] = None
                 join.waited += (account.times[FEEDER] - before) / self.servers
             join.fit(part, car)
 
@@ -104,7 +108,10 @@ class Station:
         for k, waiting in enumerate(self.waiting):
             if waiting is not None:
                 state, since = waiting
+                before = self.accounts[k].times[FEEDER]
                 self.failures[k].idle(state, since, now_w, self.accounts[k])
+                if self.awaited[k] is not None:  # still waiting for a part: that feeder's wait too
+                    self.awaited[k].waited += (self.accounts[k].times[FEEDER] - before) / self.servers
 
     def cars(self) -> list:
         return [car for car in self.holding if car is not None]

@@ -36,6 +36,9 @@ def print_report(result, console: Console | None = None) -> None:
     if oee is not None:
         console.print(render(oee, console))
     console.print(render(R.station_rows(result.stations, s, n=8), console))
+    feeders = R.feeder_rows(s, result.buffers)
+    if feeders is not None:
+        console.print(render(feeders, console))
     console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
     if s.get("labour_pools"):
         console.print(render(R.pool_rows(s["labour_pools"]), console))

@@ -264,7 +264,9 @@ def run_report_html(run: RunResult) -> str:
         figure(plot["states"], "states", "Share of time in each state per station, by shop",
                "A bar per station in flow order. Green is work; orange and yellow are time lost to the neighbours; "
                "red is repair.") + f'<p class="note">{_state_swatches(run.stations)}. Highlighted: the bottleneck '
-        "(its whole paced line).</p>" + rows_table(lambda: R.station_rows(run.stations, s), scroll=True) + "</section>",
+        "(its whole paced line).</p>" + rows_table(lambda: R.station_rows(run.stations, s), scroll=True) +
+        (rows_table(lambda: R.feeder_rows(s, run.buffers), heading="Feeders") if s.get("feeders") else "") +
+        "</section>",
         '<section id="stores"><h2>Stores and buffers</h2>' +
         figure(plot["stores"], "stores", "Store levels over time",
                "Hourly samples of the first replication.") + rows_table(lambda: R.buffer_rows(run.buffers), scroll=True) +

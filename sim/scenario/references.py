@@ -304,7 +304,7 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
             yield here + (key,), (
                 f"the part must come off before it is refitted: {start!r} is not before {feeder.joins!r}"
                 if feeder.supply == "own_part" else
-                f"a car's part is called off when the car leaves {start!r}, which is not before the join "
+                f"a car's part is called off when the car is done at {start!r}, which is not before the join "
                 f"{feeder.joins!r}: call it off at an earlier station")
             continue
         for st in main[a + 1:b + 1]:
@@ -343,6 +343,8 @@ def _quality_loop(shop: Shop, order: list[str]) -> set[str]:
 def _check_feeder_cycles(path: tuple, shop: Shop, owner: dict[str, str]) -> Iterator[Problem]:
     for name, feeder in shop.feeders.items():
         seen, current = [name], feeder
+        if owner.get(feeder.joins) == name:
+            continue  # joining its own station: reported on its own
         while current.joins in owner:
             nxt = owner[current.joins]
             if nxt in seen:

@@ -439,28 +439,30 @@ class Parallel(Model):
 def _flow_item(value) -> str:
     """A flow item is a parallel section when it says 'parallel', else a station."""
     if isinstance(value, Parallel) or (isinstance(value, dict) and "parallel" in value):
-        return "parallel"
-    return "station"
+        return "parallel section"
+    return "station spec"
 
 
-FlowItem = Annotated[Annotated[Station, Tag("station")] | Annotated[Parallel, Tag("parallel")],
+FlowItem = Annotated[Annotated[Station, Tag("station spec")] | Annotated[Parallel, Tag("parallel section")],
                      Discriminator(_flow_item)]
+"""A station or a parallel section. The tags are not YAML keys, so an error's path skips them."""
 
 
 class Feeder(Model):
     """A sub-line beside the main flow whose parts are fitted to the cars at one station (the join).
 
-    Its parts are built in the cars' sequence (a part for each car, called off when the car passes
-    ``called_off_at``), built to stock (common parts, as long as the buffer at the join has room),
+    Its parts are built in the cars' sequence (a part for each car, called off when the car is done
+    at ``called_off_at``), built to stock (common parts, as long as the buffer at the join has room),
     or they are the car's own parts, taken off at ``taken_off_at`` and refitted to the same car at the join.
     """
     joins: Name
     """The station that fits this feeder's part: a station of the main flow, or of another feeder."""
     built: Literal["in_sequence", "to_stock"] = "in_sequence"
     called_off_at: Name | None = None
-    """In sequence: a car passing this main-flow station orders its part (default: the shop's first station)."""
+    """In sequence: a car done at this main-flow station orders its part (default: the shop's first station)."""
     taken_off_at: Name | None = None
-    """The car's own part (doors) comes off after this main-flow station and must come back to the same car."""
+    """The car's own part (doors) comes off at this main-flow station (when the car is done there) and must
+    come back to the same car."""
     buffer: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
     """Parts waiting at the join; default: the shop's buffer_capacity."""
     shifts: Shifts | None = None
