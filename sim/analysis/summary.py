@@ -207,7 +207,8 @@ def _warnings(reps: list[ReplicationResult]) -> list[str]:
     jammed = [r.replication for r in reps if r.scalars["deadlocked"]]
     if jammed:
         out.append(f"replications {jammed} jammed: every station waits on another (a full loop of finite "
-                   "buffers); enlarge the buffers in the loop")
+                   "buffers, or a join waiting for a part that nothing will make); enlarge the buffers in the loop, "
+                   "or check the feeders' call-offs")
     return out
 
 

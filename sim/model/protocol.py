@@ -6,7 +6,11 @@ an ``output`` that says where each finished car goes::
 
     input (CarInput) -> node -> output (Router) -> target (CarTarget) ...
 
-A target is usually the next node's input buffer: a ``Buffer`` is both. The
+A target is usually the next node's input buffer: a ``Buffer`` is both. The plant
+is a graph: ``graph`` adds the targets in front of a parallel section
+(``BranchSplit``) and of a station only some cars visit (``Bypass``), the router
+that calls off feeders' parts (``CallOff``), and the joins where a node fits a
+feeder's part to each car (``Join``, in a node's ``joins``). The
 classes here are ``typing.Protocol`` s: they state the contract, the model's
 classes follow it structurally (no inheritance). They are checked at run time
 only by the tests (``runtime_checkable``) and by ``plant.check_wiring``.
@@ -90,6 +94,10 @@ class Node(Protocol):
     """Set by the builder after construction; never None once the plant is built."""
     output: Router | None
     """Set by the builder after construction; never None once the plant is built."""
+    joins: list
+    """The feeders' joins fitted at this node (``graph.Join``); empty for most nodes."""
+    worked_window: object
+    """The measured window in its clock's worked time (the shop's, or its feeder's own shifts)."""
 
     def start(self) -> None:
         """Start its SimPy process(es); called once, before the run."""
