@@ -135,13 +135,13 @@ class Buffer:
             event = self._next_putter() if self.putters else None
             if event is not None:
                 self.items.append(event.car)
-                event.succeed()
+                event.succeed(self)  # the value says which buffer took the car (a split offers it to several)
             else:
                 self.monitor.change(self.env.now, -1)
             return car
         event = self._next_putter() if self.putters else None
         if event is not None:  # capacity 0: take the car straight off the blocked station
-            event.succeed()
+            event.succeed(self)
             return event.car
         return None
 

@@ -93,8 +93,8 @@ class BranchSplit:
 
     ``alternate``: strictly in turn over the branches that take the car's model; a car whose branch
     is full waits for it. ``shortest_queue``: the branch with the fewest cars (waiting or on its
-    stations) that has room; with none, the car waits for the first to make room. ``by_model``:
-    the one branch that takes the model.
+    stations) that has room, equal ones taken in turn (so idle booths share the work); with none,
+    the car waits for the first to make room. ``by_model``: the one branch that takes the model.
     """
 
     def __init__(self, env, *, rule: str, inputs: list, eligible: list[list[int]], branch_cars):
@@ -113,9 +113,12 @@ class BranchSplit:
     def _sent(self, b: int) -> None:
         self.turn = b + 1
 
+    def _shortest(self, b: int) -> tuple[int, int]:
+        return self.branch_cars(b), (b - self.turn) % len(self.inputs)
+
     def try_put(self, car, priority: bool = False) -> bool:
         if self.rule == "shortest_queue":
-            for b in sorted(self.eligible[car.model], key=self.branch_cars):
+            for b in sorted(self.eligible[car.model], key=self._shortest):
                 if self.inputs[b].try_put(car, priority):
                     self._sent(b)
                     return True
@@ -126,12 +129,17 @@ class BranchSplit:
             return True
         return False
 
+    def _taken(self, event) -> None:
+        """A waiting car was taken by the branch whose buffer made room first: the turn moves past it."""
+        self._sent(self.inputs.index(event.value))
+
     def put(self, car, priority: bool = False):
         if self.rule == "shortest_queue":
             event = self.env.event()
             event.car = car
             for b in self.eligible[car.model]:  # the first branch to make room takes it
                 self.inputs[b].putters.append(event)
+            event.callbacks.append(self._taken)
             return event
         b = self._in_turn(car)
         self._sent(b)

@@ -64,6 +64,8 @@ p.note { color: var(--muted); font-size: 12.5px; margin: 4px 0 10px; }
 .warnings li { margin: 4px 0; }
 figure { margin: 12px 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+#plot-flow { overflow-x: auto; }
+#plot-flow img { max-width: none; width: max(100%, 1400px); }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .scroll { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
@@ -224,8 +226,11 @@ def rows_table(make: Callable[[], R.Rows], scroll: bool = False, heading: str | 
 
 
 def _state_swatches(stations: pd.DataFrame) -> str:
+    """The colour key of the states the plot draws: working, and every state some station spent time in."""
+    shown = [s for s in plots.state_columns(stations)
+             if s in ("working", "off_shift") or stations[f"share_{s}"].fillna(0).gt(0).any()]
     return " ".join(f'<span class="swatch" style="background:{plots.state_colour(s)}"></span>'
-                    f"{esc(plots.state_label(s))}" for s in plots.state_columns(stations))
+                    f"{esc(plots.state_label(s))}" for s in shown)
 
 
 # ---------------------------------------------------------------- one run
@@ -254,8 +259,11 @@ def run_report_html(run: RunResult) -> str:
                (f"Target line: {num(target)} cars a year ÷ {num(per_year)} working days a year, times the working "
                 "days of each period." if target and per_year else "")) + "</section>",
         '<section id="flow"><h2>Plant flow</h2>' +
-        figure(plot["flow"], "flow", "Plant flow: shops, lines, conveyors, buffers, stores and quality loops",
-               "Drawn from the resolved scenario; 'active' is the simulated share of shift time working or down.") +
+        figure(plot["flow"], "flow", "Plant flow: shops, lines, conveyors, feeders, parallel sections, buffers, "
+               "stores and quality loops",
+               "Drawn from the resolved scenario; feeders beside the station that fits their parts (dashed: "
+               "where a car calls its part off; teal: where its own part comes off); 'active' is the simulated "
+               "share of shift time working or down. Scroll sideways on a narrow screen.") +
         "</section>",
         '<section id="shops"><h2>Shops</h2>' + rows_table(lambda: R.shop_rows(s)) +
         f'<p class="note">{esc(R.lead_time_line(s))}</p>' +

@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..scenario.topology import all_stations
 from ..scenario.topology import off_line as off_line_stations
 from .rows import state_columns  # noqa: F401 - the state order every plot and table uses
 
@@ -31,6 +32,7 @@ STATE_COLOURS = {
     "labour": "#9b7cc4",
     "blocked": "#f28e2b",
     "starved": "#f5d04c",
+    "feeder": "#e07bb0",
     "down": "#d62728",
     "off_shift": "#dcdcdc",
 }
@@ -40,6 +42,7 @@ STATE_LABELS = {
     "labour": "waiting for labour",
     "blocked": "blocked (no room downstream)",
     "starved": "starved (no car)",
+    "feeder": "waiting for a feeder's part",
     "down": "down (in repair)",
     "off_shift": "off shift",
 }
@@ -211,9 +214,10 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
 
 
 def _station_order(run) -> dict[str, list[str]]:
-    """Station names per shop in flow order (from the scenario), else the table's order."""
+    """Station names per shop in flow order (from the scenario: the main flow with its branches and off-line
+    repairs, then each feeder's), else the table's order."""
     shops = run.scenario.shops if run.scenario is not None else {}
-    order = {name: [st.name for st in shop.stations] for name, shop in shops.items()}
+    order = {name: [st.name for st in all_stations(shop)] for name, shop in shops.items()}
     for shop, group in run.stations.groupby("shop", sort=False):
         known = order.setdefault(shop, [])
         known += [st for st in group["station"] if st not in known]

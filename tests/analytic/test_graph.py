@@ -440,9 +440,10 @@ def split_chain(lam: float | None, mus: list[float], rule: str) -> float:
     mus), zero buffers in front of them, the branches the end of the line.
 
     alternate: the next car goes to the branch whose turn it is; the upstream station holds it (blocked)
-    until that branch is free, even if another is. shortest_queue: the car goes to a free branch (the
-    first declared when several are: with zero buffers a branch holds 0 or 1 car); with none free it
-    waits for the first to free. State: (upstream holds a finished car, busy flag per branch, turn);
+    until that branch is free, even if another is. shortest_queue: the car goes to a free branch (with
+    zero buffers a branch holds 0 or 1 car; several free ones are taken in turn, from the one after the
+    branch used last); with none free it waits for the first to free, which takes it.
+    State: (upstream holds a finished car, busy flag per branch, turn);
     the chain is built over the states reachable from the empty plant.
     """
     n = len(mus)
@@ -455,7 +456,10 @@ def split_chain(lam: float | None, mus: list[float], rule: str) -> float:
                 return (1, busy, turn)
             return (0, busy[:turn] + (1,) + busy[turn + 1:], (turn + 1) % n)
         free = [i for i in range(n) if not busy[i]]
-        return (0, busy[:free[0]] + (1,) + busy[free[0] + 1:], 0) if free else (1, busy, 0)
+        if not free:
+            return (1, busy, turn)
+        i = min(free, key=lambda b: (b - turn) % n)
+        return (0, busy[:i] + (1,) + busy[i + 1:], (i + 1) % n)
 
     def settle(state):
         """Saturated: an upstream without a car has the next one at once."""
@@ -471,7 +475,7 @@ def split_chain(lam: float | None, mus: list[float], rule: str) -> float:
             if not busy[i]:
                 continue
             if held and (not alternate or turn == i):  # branch i frees and takes the held car at once
-                yield (0, busy, (i + 1) % n if alternate else 0), mus[i]
+                yield (0, busy, (i + 1) % n), mus[i]
             else:
                 yield (held, busy[:i] + (0,) + busy[i + 1:], turn), mus[i]
 
