@@ -32,6 +32,7 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
     for shop_name, shop in scenario.shops.items():
         routes = route_shares(shop, product)
         passes = route_shares(shop, product, own_rules=False)
+        first_pass = route_shares(shop, product, own_rules=False, rework=False)
         hours = _shift_hours(shop)
         for group in flow_groups(shop) + [[s] for s in off_line(shop)]:
             capacity = group_capacity(shop, group, product, routes, passes)
@@ -45,8 +46,11 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
                 # every car reaching a paced line rides through all its positions: the line's rate
                 # is in the cars that pass, whether or not they stop at this station
                 through = sum(shares[m] * v for m, v in passes[station.name].items()) if kind == "line" else visits
+                # the ideal (OEE's): no breakdown, no rework revisit: cars a first pass through it makes
+                ideal_visits = sum(shares[m] * v for m, v in first_pass[station.name].items()) if kind == "line" \
+                    else visits * _ratio(first_pass[station.name], passes[station.name], shares)
                 rows.append(_row(shop_name, station.name, kind, line, capacity["servers"], cycle,
-                                 capacity["availability"], visits, capacity["rate"], route, through))
+                                 capacity["availability"], visits, capacity["rate"], route, through, ideal_visits))
     return pd.DataFrame(rows)
 
 
@@ -57,12 +61,21 @@ def _shift_hours(shop) -> dict[str, float]:
             for feeder in shop.feeders.values() if feeder.shifts is not None for st in feeder.stations}
 
 
-def _row(shop, station, kind, line, servers, cycle, availability, visits, rate, route, through) -> dict:
+def _ratio(first: dict, passes: dict, shares: dict) -> float:
+    """Share of a station's visits made on the first pass (1 outside the quality loop)."""
+    total = sum(shares[m] * v for m, v in passes.items())
+    return sum(shares[m] * v for m, v in first.items()) / total if total > 0 else 1.0
+
+
+def _row(shop, station, kind, line, servers, cycle, availability, visits, rate, route, through,
+         ideal_visits) -> dict:
     # a station no car visits (a repair when every car passes first time) limits nothing:
     # its rate per finished car is left empty, so the shop's slowest station is one that works
     return {"shop": shop, "station": station, "kind": kind, "line": line, "servers": servers,
             "mix_cycle_s": cycle, "availability": availability, "visits_per_car": visits,
             "cars_per_hour": rate / through if visits > 0 else float("nan"),
+            "ideal_cars_per_hour": rate / availability / ideal_visits if visits > 0 and ideal_visits > 0
+            else float("nan"),
             **{f"visits_{model}": value for model, value in route.items()}}
 
 

@@ -25,6 +25,8 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     rows += [(f"output {m}", v, f"by_market.{m}", COUNT) for m, v in t["by_market"].items()]
     rows.append(("attainment", summary["target"]["attainment"], "attainment", PERCENT))
     rows += [(f"JPH {shop}", v, f"jph.{shop}", DECIMAL1) for shop, v in summary["jph"].items()]
+    rows += [(f"OEE {shop}", v["oee"], f"oee.{shop}", PERCENT)
+             for shop, v in summary.get("oee", {}).get("shops", {}).items()]
     b = summary["bottleneck"]
     rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
     rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))
@@ -111,7 +113,7 @@ def scenario_changes(a, b, path: str = "") -> list[dict]:
             out += scenario_changes(a.get(key), b.get(key), sub)
         return out
     if _named(a) and _named(b):
-        by_a, by_b = {x["name"]: x for x in a}, {x["name"]: x for x in b}
+        by_a, by_b = {_name(x): x for x in a}, {_name(x): x for x in b}
         out = []
         for name in list(by_a) + [n for n in by_b if n not in by_a]:
             out += scenario_changes(by_a.get(name), by_b.get(name), f"{path}[{name}]")
@@ -119,5 +121,11 @@ def scenario_changes(a, b, path: str = "") -> list[dict]:
     return [] if a == b else [{"path": path, "from": a, "to": b}]
 
 
+def _name(item: dict) -> str:
+    """A list item's name: a station's (or a branch's), or a parallel section's."""
+    return item["name"] if "name" in item else item["parallel"]
+
+
 def _named(value) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and "name" in x for x in value)
+    return isinstance(value, list) and bool(value) and \
+        all(isinstance(x, dict) and ("name" in x or "parallel" in x) for x in value)

@@ -13,7 +13,7 @@ shift time of the measured window, breaks excluded):
   without an inspection): every line of a shop shares the defects its inspection finds.
 
 A shop's OEE is its good first-pass output at the ideal cycle of its slowest station (without
-breakdowns) over the shop's planned time; its availability is that of its limiting resource
+breakdowns or rework revisits) over the shop's planned time; its availability is that of its limiting resource
 (the line or station that limits static capacity), and performance is what remains:
 OEE / (availability x quality).
 """
@@ -91,7 +91,7 @@ def _row(level, shop, name, planned_share, down_share, ideal, units, quality, wi
 
 
 def _shop_row(shop_name, mine: pd.DataFrame, resources: dict, quality: float, exits: float, hours: float) -> dict:
-    ideal_rates = (mine["static_cars_per_hour"] / mine["availability"]).dropna()
+    ideal_rates = mine["ideal_cars_per_hour"].dropna()
     if ideal_rates.empty or hours <= 0:
         return {"level": "shop", "shop": shop_name, "name": shop_name, "availability": math.nan,
                 "performance": math.nan, "quality": quality, "oee": math.nan, "units": exits,

@@ -58,7 +58,8 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
         "starved_by"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None).to_numpy())
     table["active_share"] = active_shares(table)
     static = station_capacity(scenario)
-    static = static[["shop", "station", "mix_cycle_s", "availability", "visits_per_car", "cars_per_hour"] +
+    static = static[["shop", "station", "mix_cycle_s", "availability", "visits_per_car", "cars_per_hour",
+                     "ideal_cars_per_hour"] +
                     [c for c in static.columns if c.startswith("visits_") and c != "visits_per_car"]]
     table = table.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
                         on=["shop", "station"], how="left")
@@ -243,6 +244,15 @@ def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> di
         values[f"by_market.{market}"] = [round(annualised(r, r.scalars["by_market"][market]), 3) for r in reps]
     for shop in scenario.shops:
         values[f"jph.{shop}"] = [round(r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop], 4) for r in reps]
+    static = station_capacity(scenario)[["shop", "station", "mix_cycle_s", "availability", "cars_per_hour",
+                                         "ideal_cars_per_hour"]]
+    for r in reps:  # each replication's own OEE, for paired comparisons
+        table = r.stations.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
+                                 on=["shop", "station"], how="left")
+        oee = oee_table(scenario, table, quality_rates(r.scalars["inspections"], scenario.shops),
+                        r.scalars["shop_exits"], r.scalars["shop_hours"], r.scalars["window_hours"] * 3600.0)
+        for row in oee[oee["level"] == "shop"].itertuples():
+            values.setdefault(f"oee.{row.shop}", []).append(None if row.oee != row.oee else round(row.oee, 5))
     values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None
                                       for r in reps]
     return values

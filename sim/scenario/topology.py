@@ -137,7 +137,8 @@ def failing_share(shop: Shop) -> float:
     return max(0.0, 1.0 - quality.first_pass_yield - quality.scrap)
 
 
-def route_shares(shop: Shop, product: Product, own_rules: bool = True) -> dict[str, dict[str, float]]:
+def route_shares(shop: Shop, product: Product, own_rules: bool = True,
+                 rework: bool = True) -> dict[str, dict[str, float]]:
     """Expected visits per finished car of each model, per station of the shop.
 
     A station's own rule (models, option take rate) gives the share of a model's cars that
@@ -149,7 +150,8 @@ def route_shares(shop: Shop, product: Product, own_rules: bool = True) -> dict[s
     station between a rework path's re-entry and the inspection is visited q f / (1 - f) times
     more (q: the path's share of the rework) and the path's repair station q f / (1 - f) times.
     ``own_rules=False``: the cars that reach each station, whether or not its own rule has them
-    stop there (on a paced line they ride through its position either way).
+    stop there (on a paced line they ride through its position either way). ``rework=False``: the
+    first pass only, the quality loop's revisits left out.
     """
     names = [m.name for m in product.models]
     rule = visit_share if own_rules else (lambda station, product, model: 1.0)
@@ -162,7 +164,7 @@ def route_shares(shop: Shop, product: Product, own_rules: bool = True) -> dict[s
                     routes[st.name] = {m: shares[m] * rule(st, product, m) for m in names}
         else:
             routes[item.name] = {m: 0.0 if item.off_line else rule(item, product, m) for m in names}
-    failing = failing_share(shop)
+    failing = failing_share(shop) if rework else 0.0
     if failing > 0:
         reworks = failing / (1.0 - failing)
         order = [s.name for s in main_stations(shop) if not s.off_line]
