@@ -126,7 +126,6 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
     for shop_name, shop in scenario.shops.items():
         routes = route_shares(shop, scenario.product)
         stocked = {st.name for f in shop.feeders.values() if f.supply == "to_stock" for st in f.stations}
-        planned = shop.shifts.count * shop.shifts.net_seconds * working_days_per_year / scenario.target.annual_units
         for station in all_stations(shop):
             if station.cycle_time is None:
                 continue
@@ -135,13 +134,21 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
                           (stock_cycle(station) if station.name in stocked else model_cycle(station, m))
                           for m in scenario.product.models)
             line = shop.lines.get(station.line) if station.line else None
-            takt = line.takt if line is not None and line.takt else planned
+            takt = line.takt if line is not None and line.takt else \
+                _planned_takt(shop, station, working_days_per_year, scenario.target.annual_units)
             assigned = station.servers * crew(station, scenario)
             needed = content / takt
             rows.append({"shop": shop_name, "station": station.name, "takt_s": round(takt, 2),
                          "work_content_min": round(content / 60.0, 3), "assigned": assigned,
                          "needed": round(needed, 3), "gap": round(assigned - needed, 3)})
     return pd.DataFrame(rows)
+
+
+def _planned_takt(shop, station, working_days_per_year: float, annual_units: int) -> float:
+    """The takt the target sets on a station's shifts (its feeder's own, or the shop's)."""
+    shifts = next((f.shifts for f in shop.feeders.values() if f.shifts is not None and station in f.stations),
+                  shop.shifts)
+    return shifts.count * shifts.net_seconds * working_days_per_year / annual_units
 
 
 def staffing_summary(scenario: Scenario, table: pd.DataFrame, annual_output: float,
