@@ -231,6 +231,7 @@ class PacedLine:
         share = np.divide(clipped - repairs, work, out=np.zeros_like(work), where=work > 0)
         phase_work = share * work
         in_window = (end > lo) & (end <= hi)
+        entered = models >= 0 if self.push_out and not self.gaps else np.ones(models.shape, dtype=bool)
         stops_in_window = float(repairs.sum())
         idle = self.line_account.times
         rows = []
@@ -262,8 +263,9 @@ class PacedLine:
                 "servers": len(mine), "completions": completions // len(mine),
                 "times": list(totals / len(mine)), "downs": self.downs[s],
                 "line": self.name if not self.gaps else None,
-                # the line as a whole is active while it indexes or stands for a breakdown
-                "line_active_s": float(phase_work.sum()) + stops_in_window,
+                # the line as a whole is active while it indexes or stands for a breakdown; a feeder's line
+                # indexing on with an empty entry (pushing its last parts out) would take a part: starved
+                "line_active_s": float(phase_work[entered].sum()) + stops_in_window,
                 # the whole line stands for a missing part: each of its stations was held by that feeder
                 "feeder_waits": {join.feeder: join.waited for join in self.joins},
             })
