@@ -19,7 +19,6 @@ Problem = tuple[tuple, str]
 def check_references(scenario: Scenario) -> list[Problem]:
     """Every cross-reference problem of a schema-valid scenario."""
     problems: list[Problem] = []
-    models = set(scenario.model_names)
     shop_names = list(scenario.shops)
     problems.extend(_check_options(scenario))
     for shop_name, shop in scenario.shops.items():
@@ -331,13 +330,13 @@ def _overtakes(st: Station, shop: Shop, in_branch: set, loop: set) -> str:
 
 
 def _quality_loop(shop: Shop, order: list[str]) -> set[str]:
-    """Main-flow stations between a rework re-entry and the inspection (both included)."""
+    """Main-flow stations between a rework re-entry and the inspection, both included: the stations a
+    reworked car passes again, or (a re-entry after the inspection) the ones it skips, overtaken."""
     quality = shop.quality
     if quality is None or quality.inspection not in order:
         return set()
-    end = order.index(quality.inspection)
-    starts = [order.index(p.reenter) for p in quality.rework if p.reenter in order]
-    return set(order[min(starts, default=end):end + 1])
+    ends = [order.index(quality.inspection)] + [order.index(p.reenter) for p in quality.rework if p.reenter in order]
+    return set(order[min(ends):max(ends) + 1])
 
 
 def _check_feeder_cycles(path: tuple, shop: Shop, owner: dict[str, str]) -> Iterator[Problem]:

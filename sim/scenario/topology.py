@@ -16,9 +16,10 @@ They are worked out here, from the schema only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from .schema import CarModel, Feeder, Parallel, Product, Shop, Station
+from .schema import CarModel, Parallel, Product, Shop, Station
 from .units import ALL_MODELS
 
 Group = list[Station]
@@ -204,6 +205,8 @@ def branch_shares(section: Parallel, shop: Shop, product: Product) -> list[dict[
     if section.rule == "shortest_queue":
         # joining the shortest queue balances the load: each branch gets cars in proportion to its rate
         weight = [branch_rate(b.stations, shop, product) for b in section.branches]
+        if any(math.isinf(w) for w in weight):  # a branch that limits nothing takes the cars, shared evenly
+            weight = [1.0 if math.isinf(w) else 0.0 for w in weight]
     else:
         weight = [1.0] * len(section.branches)
     out = []
@@ -277,8 +280,9 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
         loads = [c * _stopping(routes, passes, shares, st.name) if c == c else 0.0 for c, st in zip(cycles, group)]
         index = max([line.takt or 0.0] + [load + line.transfer_time for load in loads])
         availability = 1.0 / (1.0 + sum(downtime_ratio(st.failures) for st in group))
+        # a self-paced line no car stops at indexes in no time: it limits nothing
         return {"kind": "line", "servers": 1, "cycles": cycles, "availability": availability,
-                "rate": 3600.0 / index * availability}
+                "rate": 3600.0 / index * availability if index > 0 else float("nan")}
     mean = cycle(first)
     availability = 1.0 / (1.0 + downtime_ratio(first.failures))
     return {"kind": "station", "servers": first.servers, "cycles": [mean], "availability": availability,
@@ -297,4 +301,4 @@ def branch_rate(stations: list[Station], shop: Shop, product: Product) -> float:
     passes = {st.name: {m.name: 1.0 for m in product.models} for st in stations}
     rates = [group_capacity(shop, g, product, routes, passes)["rate"] for g in node_groups(stations)]
     rates = [r for r in rates if r == r]
-    return min(rates) if rates else 0.0
+    return min(rates) if rates else math.inf  # nothing in it limits a car

@@ -15,7 +15,6 @@ end are counted at one station but not yet at the end of line).
 """
 
 import numpy as np
-import pytest
 
 from helpers import assert_in_interval, expo, replicate, row, scenario, simulate, station, throughput_per_s
 
