@@ -192,18 +192,17 @@ def feeder_rows(s: dict, buffers: pd.DataFrame) -> Rows | None:
         Column("95% CI", TEXT)])
     parts = {row["buffer"]: row for row in buffers.to_dict("records")} if not buffers.empty else {}
     for key, f in feeders.items():
-        shop = key.split(".", 1)[0]
         buffer = parts.get(f"{key}->{f['joins']}", {})
         wait = f["join_wait_share"]
         ci = "n/a (1 run)" if wait.get("ci95_low") is None else \
             f"{100 * max(0.0, wait['ci95_low']):.1f}% – {100 * min(1.0, wait['ci95_high']):.1f}%"
-        rows.add([key, SUPPLY_WORDS.get(f["supply"], f["supply"]), f.get("from") or "–", f"{shop}.{f['joins']}",
+        rows.add([key, SUPPLY_WORDS.get(f["supply"], f["supply"]), f.get("from") or "–", f["joins"],
                   buffer.get("capacity"),
                   buffer.get("mean_level"), buffer.get("share_empty"), wait["mean"], ci],
                  "hot" if wait["mean"] and wait["mean"] > 0.01 else "")
     rows.caption = ("join waited: share of the join station's shift time spent holding a car for this feeder's part "
                     "(a paced line with a join stands still meanwhile). In sequence: a part per car, called off "
-                    "as the car leaves 'from'; to stock: common parts; own part: "
+                    "when the car is done at 'from'; to stock: common parts; own part: "
                     "taken off the car at 'from' and refitted to the same car.")
     return rows
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .errors import Problem, ScenarioError, shown, yaml_path
 from .reading import parse_yaml, read_text
 from .references import check_references
-from .schema import Scenario
+from .schema import FLOW_TAGS, Scenario
 from .units import ALL_MODELS
 from .paths import model_fields_at
 from .variants import apply_set, resolve_extends
@@ -94,6 +94,8 @@ def _clean_loc(loc, raw) -> tuple:
     node = raw
     for i, key in enumerate(loc):
         last = i == len(loc) - 1
+        if key in FLOW_TAGS:
+            continue  # which kind of flow item pydantic tried: not a key of the YAML
         if isinstance(node, dict):
             if key == ALL_MODELS and key not in node:
                 key = "default" if "default" in node else None

@@ -439,11 +439,12 @@ class Parallel(Model):
 def _flow_item(value) -> str:
     """A flow item is a parallel section when it says 'parallel', else a station."""
     if isinstance(value, Parallel) or (isinstance(value, dict) and "parallel" in value):
-        return "parallel section"
-    return "station spec"
+        return FLOW_TAGS[1]
+    return FLOW_TAGS[0]
 
 
-FlowItem = Annotated[Annotated[Station, Tag("station spec")] | Annotated[Parallel, Tag("parallel section")],
+FLOW_TAGS = ("station spec", "parallel section")
+FlowItem = Annotated[Annotated[Station, Tag(FLOW_TAGS[0])] | Annotated[Parallel, Tag(FLOW_TAGS[1])],
                      Discriminator(_flow_item)]
 """A station or a parallel section. The tags are not YAML keys, so an error's path skips them."""
 
