@@ -86,7 +86,7 @@ def check_capacity(scn, res, stocked):
             assert visits[r.shop, r.station] > 0, (r.shop, r.station, r.completions)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=25)  # the quick loop's share; the longer test below runs 150 in CI
 @given(graph_scenarios())
 def test_random_graph_plants_keep_every_invariant(raw):
     for feature in sorted(graph_features(raw)):
@@ -111,6 +111,7 @@ def test_random_graph_plants_are_reproducible(raw):
     assert_same_result(first, simulate(again, raw["seed"], 1))
 
 
+@pytest.mark.slow
 def test_graph_strategy_covers_every_feature():
     """DRAWS plants drawn (not simulated): every one validates, and every feature shows up."""
     counts = collections.Counter()
