@@ -49,7 +49,7 @@ def station_capacity(scenario: Scenario) -> pd.DataFrame:
                 # the ideal (OEE's): no breakdown, no rework revisit: cars a first pass through it makes
                 ideal_visits = sum(shares[m] * v for m, v in first_pass[station.name].items()) if kind == "line" \
                     else visits * _ratio(first_pass[station.name], passes[station.name], shares)
-                rows.append(_row(shop_name, station.name, kind, line, capacity["servers"], cycle,
+                rows.append(_row(shop_name, station.name, kind, line, capacity["servers"], cycle, capacity["index"],
                                  capacity["availability"], visits, capacity["rate"], route, through, ideal_visits))
     return pd.DataFrame(rows)
 
@@ -67,12 +67,12 @@ def _ratio(first: dict, passes: dict, shares: dict) -> float:
     return sum(shares[m] * v for m, v in first.items()) / total if total > 0 else 1.0
 
 
-def _row(shop, station, kind, line, servers, cycle, availability, visits, rate, route, through,
+def _row(shop, station, kind, line, servers, cycle, index, availability, visits, rate, route, through,
          ideal_visits) -> dict:
     # a station no car visits (a repair when every car passes first time) limits nothing:
     # its rate per finished car is left empty, so the shop's slowest station is one that works
     return {"shop": shop, "station": station, "kind": kind, "line": line, "servers": servers,
-            "mix_cycle_s": cycle, "availability": availability, "visits_per_car": visits,
+            "mix_cycle_s": cycle, "ideal_cycle_s": index, "availability": availability, "visits_per_car": visits,
             "cars_per_hour": rate / through if visits > 0 else float("nan"),
             "ideal_cars_per_hour": rate / availability / ideal_visits if visits > 0 and ideal_visits > 0
             else float("nan"),

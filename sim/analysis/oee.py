@@ -54,7 +54,7 @@ def oee_table(scenario: Scenario, stations: pd.DataFrame, quality: dict, shop_ex
             first = members.iloc[0]
             planned = 1.0 - float(first["share_off_shift"])
             down = float(members["share_down"].sum())
-            ideal = _ideal_cycle(scenario, shop_name, first, members)
+            ideal = float(first["ideal_cycle_s"])  # the line's takt, or its slowest mean cycle + transfer
             units = float(members["completions"].max())
             row = _row("line", shop_name, name, planned, down, ideal, units, q, window_s)
             resources[(shop_name, name)] = row
@@ -70,14 +70,6 @@ def _lines(mine: pd.DataFrame):
         yield name, lines[lines["line"] == name]
     for _, conveyor in mine[mine["kind"] == "conveyor"].iterrows():
         yield conveyor["station"], conveyor.to_frame().T
-
-
-def _ideal_cycle(scenario: Scenario, shop_name: str, first, members: pd.DataFrame) -> float:
-    if first["kind"] == "conveyor":
-        return float(first["mix_cycle_s"])
-    line = scenario.shops[shop_name].lines[first["line"]]
-    slowest = float(members["mix_cycle_s"].max()) + line.transfer_time
-    return max(line.takt or 0.0, slowest)
 
 
 def _row(level, shop, name, planned_share, down_share, ideal, units, quality, window_s) -> dict:

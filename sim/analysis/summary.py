@@ -58,8 +58,8 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
         "starved_by"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None).to_numpy())
     table["active_share"] = active_shares(table)
     static = station_capacity(scenario)
-    static = static[["shop", "station", "mix_cycle_s", "availability", "visits_per_car", "cars_per_hour",
-                     "ideal_cars_per_hour"] +
+    static = static[["shop", "station", "mix_cycle_s", "ideal_cycle_s", "availability", "visits_per_car",
+                     "cars_per_hour", "ideal_cars_per_hour"] +
                     [c for c in static.columns if c.startswith("visits_") and c != "visits_per_car"]]
     table = table.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
                         on=["shop", "station"], how="left")
@@ -119,7 +119,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     per_year = first["working_days_per_year"]
     annual = _annual_units(reps)
     target = scenario.target
-    static = shop_capacity(scenario, per_year)
+    capacity = station_capacity(scenario)
+    static = shop_capacity(scenario, per_year, capacity)
     plant_static = min(s["annual_units"] for s in static.values())
     lead = np.concatenate([r.lead_times for r in reps]) if reps else np.array([])
     by_market = {m: _annual(reps, lambda r, m=m: r.scalars["by_market"][m]) for m in ("export", "domestic")}
@@ -180,7 +181,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
-        "replication_values": _replication_values(scenario, reps),
+        "replication_values": _replication_values(scenario, reps, capacity),
         "warnings": _warnings(reps) + _no_output(reps, static),
         "package_version": __version__,
         "scenario_sha256": scenario_hash(scenario),
@@ -235,7 +236,7 @@ def _resource(found: dict) -> tuple:
     return found["shop"], found["line"] or found["station"]
 
 
-def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
+def _replication_values(scenario: Scenario, reps: list[ReplicationResult], capacity: pd.DataFrame) -> dict:
     """Per-replication KPIs, in replication order, for paired comparisons between runs."""
     values = {"annual_units": [round(annual_units(r), 3) for r in reps]}
     for name in scenario.model_names:
@@ -244,8 +245,8 @@ def _replication_values(scenario: Scenario, reps: list[ReplicationResult]) -> di
         values[f"by_market.{market}"] = [round(annualised(r, r.scalars["by_market"][market]), 3) for r in reps]
     for shop in scenario.shops:
         values[f"jph.{shop}"] = [round(r.scalars["shop_exits"][shop] / r.scalars["shop_hours"][shop], 4) for r in reps]
-    static = station_capacity(scenario)[["shop", "station", "mix_cycle_s", "availability", "cars_per_hour",
-                                         "ideal_cars_per_hour"]]
+    static = capacity[["shop", "station", "mix_cycle_s", "ideal_cycle_s", "availability", "cars_per_hour",
+                       "ideal_cars_per_hour"]]
     for r in reps:  # each replication's own OEE, for paired comparisons
         table = r.stations.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
                                  on=["shop", "station"], how="left")

@@ -19,6 +19,11 @@ from __future__ import annotations
 from .car import InvariantError, Part
 
 
+def takes_part(visits, unit) -> bool:
+    """Whether a unit takes a part at a join (and so orders one): ``visits`` per variant, None for every unit."""
+    return visits is None or visits[unit.variant]
+
+
 class Join:
     """One feeder's parts fitted at a station (at ``position`` of a paced line)."""
 
@@ -39,7 +44,7 @@ class Join:
         self.where = where
 
     def needed(self, unit) -> bool:
-        return self.visits is None or self.visits[unit.variant]
+        return takes_part(self.visits, unit)
 
     def fit(self, part, unit) -> None:
         """Fit a part to a unit (a car, or another feeder's part for the same car)."""
@@ -65,7 +70,7 @@ class Send:
         self.sent = 0
 
     def __call__(self, car) -> None:
-        if self.visits is not None and not self.visits[car.variant]:
+        if not takes_part(self.visits, car):
             return
         if self.own:
             car.away += 1
@@ -149,20 +154,18 @@ class BranchSplit:
 class Bypass:
     """In front of a free-flow station only some cars visit: the others go where its output sends them."""
 
-    __slots__ = ("buffer", "node", "visits", "pending", "passed")
+    __slots__ = ("buffer", "node", "visits", "pending")
 
     def __init__(self, buffer, node, visits):
         self.buffer = buffer
         self.node = node
         self.visits = visits
         self.pending = None
-        self.passed = 0
 
     def try_put(self, car, priority: bool = False) -> bool:
         if self.visits[car.variant]:
             return self.buffer.try_put(car, priority)
         target, onward_priority = self.node.output.route(car)  # routed once: put() reuses it
-        self.passed += 1
         if target.try_put(car, onward_priority):
             return True
         self.pending = (target, onward_priority)

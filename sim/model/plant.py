@@ -83,8 +83,6 @@ class Plant:
         self._option_draw = self.streams.uniform("launch.options") if product.options else None
         self.variants = len(self.model_names) << len(product.options)
         """Car variants: each model with each combination of options (``Car.variant``)."""
-        self.splits: dict[str, BranchSplit] = {}
-        self.bypasses: list[Bypass] = []
         self.feeders: dict[str, _FeederRecord] = {}
         """Per feeder ('shop.feeder'): its join, nodes and buffers (for the invariant checks and tables)."""
         self._build()
@@ -224,9 +222,10 @@ class Plant:
             node.output = exit_router
 
     def _chain(self, shop_name: str, shop: Shop, groups: list[Group], entry: CarInput | None,
-               to_stock: bool = False, feeder: str | None = None) -> list[Node]:
+               to_stock: bool = False, feeder: str | None = None, kind: str = BUFFER) -> list[Node]:
         """Nodes of consecutive groups, each behind its buffer (the first behind ``entry`` if given);
-        ``feeder``: the feeder they belong to (its own shift clock, if it has one)."""
+        ``feeder``: the feeder they belong to (its own shift clock, if it has one); ``kind``: of the
+        buffers between them (a feeder's hold parts)."""
         nodes: list[Node] = []
         for group in groups:
             node = self._node(shop_name, shop, group, to_stock, feeder)
@@ -235,7 +234,7 @@ class Plant:
             else:
                 capacity = group[0].buffer_before
                 node.input = self._buffer(f"{shop_name}.{group[0].name}", shop_name,
-                                          shop.buffer_capacity if capacity is None else capacity, BUFFER)
+                                          shop.buffer_capacity if capacity is None else capacity, kind)
             if nodes:
                 nodes[-1].output = Onward(self._target_of(node, group))
             nodes.append(node)
@@ -249,9 +248,7 @@ class Plant:
         station = group[0]
         if station.visited_by_all or station.line is not None:
             return node.input
-        bypass = Bypass(node.input, node, self._visits(station))
-        self.bypasses.append(bypass)
-        return bypass
+        return Bypass(node.input, node, self._visits(station))
 
     def _section(self, shop_name: str, shop: Shop, section: Section):
         """A parallel section: its branches' chains behind a split; returns (split, last node of each branch)."""
@@ -267,7 +264,6 @@ class Plant:
         split = BranchSplit(self.env, rule=spec.rule, inputs=[self._target_of(c[0], g[0]) for c, g in
                                                               zip(chains, section.branches)],
                             eligible=eligible, branch_cars=branch_cars)
-        self.splits[f"{shop_name}.{spec.parallel}"] = split
         return split, [chain[-1] for chain in chains]
 
     def _add_feeders(self, shop_name: str, shop: Shop) -> None:
@@ -281,12 +277,10 @@ class Plant:
             else:
                 entry = self._buffer(f"{shop_name}.{name}.call-offs", shop_name, math.inf, CALL_OFFS)
             chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock",
-                                feeder=name)
+                                feeder=name, kind=PARTS)
             capacity = shop.buffer_capacity if feeder.buffer is None else feeder.buffer
             parts = self._buffer(f"{shop_name}.{name}->{feeder.joins}", shop_name, capacity, PARTS)
             chain[-1].output = Onward(parts)
-            for buffer in self.buffers[first_buffer:]:
-                buffer.kind = PARTS if buffer.kind == BUFFER else buffer.kind  # parts wait between feeder stations
             built[name] = (entry, parts, chain, self.buffers[first_buffer:])
         for name, feeder in shop.feeders.items():
             entry, parts, chain, buffers = built[name]
@@ -296,19 +290,20 @@ class Plant:
             join = Join(feeder=name, buffer=parts, position=position, matched=feeder.supply != "to_stock",
                         own=feeder.supply == "own_part", visits=visits, where=f"{shop_name}.{feeder.joins}")
             node.joins.append(join)
-            record = _FeederRecord(join=join, join_window=node.worked_window, nodes=chain, buffers=buffers,
-                                   source=entry)
-            self.feeders[f"{shop_name}.{name}"] = record
-            if feeder.supply == "to_stock":
-                continue
-            start = feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
-            node, position = self._placed[start]
-            send = Send(target=entry, position=position, own=feeder.supply == "own_part", visits=visits)
-            record.source = send
-            if isinstance(node, PacedLine):
-                node.sends.append(send)
-            else:
-                node.output = CallOff(node.output, [send])
+            source = entry if feeder.supply == "to_stock" else self._send(shop, feeder, entry, visits)
+            self.feeders[f"{shop_name}.{name}"] = _FeederRecord(
+                join=join, join_window=node.worked_window, nodes=chain, buffers=buffers, source=source)
+
+    def _send(self, shop: Shop, feeder, target: Buffer, visits) -> Send:
+        """Where a car orders its part (or gives its own): a paced line's position, or a station's output."""
+        start = feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
+        node, position = self._placed[start]
+        send = Send(target=target, position=position, own=feeder.supply == "own_part", visits=visits)
+        if isinstance(node, PacedLine):
+            node.sends.append(send)
+        else:
+            node.output = CallOff(node.output, [send])
+        return send
 
     @staticmethod
     def _station(shop: Shop, name: str) -> StationSpec:

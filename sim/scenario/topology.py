@@ -236,6 +236,13 @@ def mix_cycle(station: Station, models: list[CarModel], weights: dict[str, float
     return sum(weights[m.name] * model_cycle(station, m) for m in models) / total
 
 
+def balance_efficiency(stations: list[Station], model: CarModel) -> float:
+    """A line's balance efficiency for a model: its station times summed over (stations x the slowest),
+    the stations it does not stop at left out (1 for a perfectly balanced line)."""
+    times = [model_cycle(st, model) for st in stations if st.models is None or model.name in st.models]
+    return sum(times) / (len(times) * max(times)) if times else float("nan")
+
+
 def stock_cycle(station: Station) -> float:
     """Mean cycle of a station of a feeder built to stock: common parts, one time for every part."""
     return station.cycle_time[ALL_MODELS].mean
@@ -250,7 +257,8 @@ def downtime_ratio(failures) -> float:
 
 def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | None = None,
                    passes: dict | None = None) -> dict:
-    """Ideal rate of a node group, in units per hour of its own work, with its stations' mean cycles.
+    """Ideal rate of a node group, in units per hour of its own work, with its stations' mean cycles and
+    its ideal cycle (``index``: seconds between units at full speed, breakdowns aside).
 
     A free-flow station: servers x 3600 / mean cycle x availability (MTBF / (MTBF + MTTR)). A paced
     line indexes every max(takt, slowest mean cycle + transfer) and stops for any of its stations:
@@ -272,7 +280,8 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
     if first.conveyor is not None:
         availability = 1.0 / (1.0 + downtime_ratio(first.failures))
         return {"kind": "conveyor", "servers": first.conveyor.capacity, "cycles": [first.conveyor.index_time],
-                "availability": availability, "rate": 3600.0 / first.conveyor.index_time * availability}
+                "availability": availability, "index": first.conveyor.index_time,
+                "rate": 3600.0 / first.conveyor.index_time * availability}
     if first.line is not None:
         line = shop.lines[first.line]
         cycles = [cycle(st) for st in group]
@@ -281,11 +290,12 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
         index = max([line.takt or 0.0] + [load + line.transfer_time for load in loads])
         availability = 1.0 / (1.0 + sum(downtime_ratio(st.failures) for st in group))
         # a self-paced line no car stops at indexes in no time: it limits nothing
-        return {"kind": "line", "servers": 1, "cycles": cycles, "availability": availability,
+        return {"kind": "line", "servers": 1, "cycles": cycles, "availability": availability, "index": index,
                 "rate": 3600.0 / index * availability if index > 0 else float("nan")}
     mean = cycle(first)
     availability = 1.0 / (1.0 + downtime_ratio(first.failures))
     return {"kind": "station", "servers": first.servers, "cycles": [mean], "availability": availability,
+            "index": mean / first.servers,
             "rate": first.servers * 3600.0 / mean * availability if mean == mean else float("nan")}
 
 
