@@ -4,6 +4,7 @@
     python -m sim validate SCENARIO
     python -m sim staff SCENARIO --target N [--confidence 0.95]
     python -m sim compare RESULTS_OR_SCENARIO RESULTS_OR_SCENARIO ... [--format table|markdown|csv|json]
+    python -m sim bottleneck SCENARIO [--top N] [--resource NAME] [--replications R] [--jobs J] [--set PATH=VALUE]
 
 Scenario problems print as a short list (file, YAML path, line, what is
 allowed) and exit with status 2; tracebacks only with --debug.
@@ -28,11 +29,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
+from .experiment.marginal import find_resource, marginal_values
 from .experiment.runner import run
 from .experiment.staffing_search import measuring, search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
-from .report.console import print_report, print_search
+from .report.console import print_marginal, print_report, print_search
 from .results import RunFolderError, ensure_writable, write_run
 from .scenario.topology import all_stations
 from .scenario import ScenarioError, load_scenario
@@ -118,6 +120,20 @@ def _parser() -> argparse.ArgumentParser:
     _force(compare_cmd)
     _debug(compare_cmd)
 
+    bneck_cmd = command("bottleneck", "the shifting bottleneck and what +1 point of availability, -1 s of cycle and "
+                        "+1 buffer place at the top resources buy (results/<name>-bottleneck/)", _bottleneck)
+    bneck_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML)")
+    bneck_cmd.add_argument("--top", type=_positive, default=5, metavar="N",
+                           help="try the changes at the N most active resources (active-share rule)")
+    bneck_cmd.add_argument("--resource", action="append", default=[], metavar="NAME",
+                           help="also try them at this resource: shop.station or shop.line (repeatable)")
+    _replications(bneck_cmd, 5, "replications of the base run and of every change (paired: 2 or more for intervals)")
+    _seed_and_jobs(bneck_cmd)
+    _results_root(bneck_cmd)
+    _overrides(bneck_cmd)
+    _force(bneck_cmd)
+    _debug(bneck_cmd)
+
     validate_cmd = command("validate", "check a scenario file (and its overrides) without running it", _validate)
     validate_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML)")
     _overrides(validate_cmd)
@@ -197,6 +213,30 @@ def _run(args, console: Console) -> int:
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else "")
                   + (" — interrupted: " + f"{len(result.replications)} of {args.replications} replications"
                      if result.interrupted else ""))
+    return 0
+
+
+def _bottleneck(args, console: Console) -> int:
+    scenario = _load(args)
+    out = args.results / f"{scenario.name}-bottleneck"
+    preflight.check(scenario, force=args.force)
+    for name in args.resource:
+        find_resource(scenario, name)  # a bad name fails now, before the runs
+    ensure_writable(out)
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(f"{scenario.name}: base run", total=None)
+        result = marginal_values(scenario, resources=args.resource, top=args.top, replications=args.replications,
+                                 jobs=args.jobs, seed=args.seed,
+                                 on_progress=lambda done, total, label: progress.update(
+                                     task, completed=done, total=total, description=f"{scenario.name}: {label}"))
+    wall = time.perf_counter() - started
+    run_result = result.run()
+    print_marginal(run_result.summary, console)
+    rendered = {**rendered_files(run_result), "marginal.csv": result.table().to_csv(index=False)}
+    out_dir, kept = write_run(run_result, out, wall, rendered, on_wait=lambda: _waiting(_stderr(), out))
+    console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
 
 

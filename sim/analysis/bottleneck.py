@@ -24,7 +24,8 @@ METHOD = ("active share: (working + down) / on-shift time, highest wins; blocked
 
 def active_shares(stations: pd.DataFrame) -> pd.Series:
     on_shift = 1.0 - stations["share_off_shift"]
-    own = stations["share_working"] + stations["share_down"]
+    # a booth changing colour is held up by nothing but itself: active, like a repair
+    own = stations["share_working"] + stations["share_down"] + stations.get("share_colour_change", 0.0)
     line = stations["share_line_active"] if "share_line_active" in stations else own
     active = own.where(stations["kind"] != "line", line)
     return active / on_shift.where(on_shift > 0)

@@ -5,7 +5,7 @@ tuned to a public figure. Per shop and shift:
 
 - direct operators: each station's servers x its crew (sized for the most
   demanding model in the mix, or the mix average rounded up), plus the labour
-  pools of the shop on that shift;
+  pools of the shop on that shift, plus the floaters of its paced lines;
 - break relief: where the lines run through the breaks, ceil(direct x break
   time / shift length) operators cover the breaks;
 - team leaders: ceil((direct + relief) / span);
@@ -56,13 +56,14 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             crews = sum(s.servers * crew(s, scenario) for s in stations)
             robots = sum(s.servers * s.robots for s in stations)
             pool_size = sum(p.size_on(k) for p in pools) if k < shop.shifts.count else 0
-            direct = crews + pool_size
+            floaters = floaters_on_shift(shop, stations)
+            direct = crews + pool_size + floaters
             relief = _ceil(direct * shop.shifts.break_seconds / shop.shifts.length) \
                 if shop.shifts.runs_through_breaks else 0
             leaders = _ceil((direct + relief) / staffing.team_leader_span) if staffing.team_leader_span else 0
             direct_by_shift[shift] = direct_by_shift.get(shift, 0.0) + direct
-            group = {"operator": _ceil(crews), "pool operator": pool_size, "break relief": relief,
-                     "team leader": leaders}
+            group = {"operator": _ceil(crews), "pool operator": pool_size, "floater": floaters,
+                     "break relief": relief, "team leader": leaders}
             indirect = {role.role: _ceil(_basis(role, robots, len(stations), direct, scenario))
                         for role in staffing.indirect
                         if role.shop == shop_name and (role.shifts == "each" or shift == 1)}
@@ -87,6 +88,12 @@ def stations_on_shift(shop, k: int) -> list:
     main = [st for st in main_stations(shop)] if k < shop.shifts.count else []
     fed = [st for f in shop.feeders.values() if k < (f.shifts or shop.shifts).count for st in f.stations]
     return main + fed
+
+
+def floaters_on_shift(shop, stations: list) -> int:
+    """Utility workers of the shop's paced lines crewed on a shift (``over_cycle.floaters`` per line)."""
+    lines = dict.fromkeys(st.line for st in stations if st.line is not None)
+    return sum(shop.lines[name].over_cycle.floaters for name in lines if shop.lines[name].over_cycle is not None)
 
 
 def _basis(role, robots: int, stations: int, direct: float, scenario: Scenario) -> float:

@@ -15,13 +15,17 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..model.replication import ReplicationResult
+from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.states import STATE_NAMES
 from ..scenario.schema import Scenario
 from ..scenario.topology import first_station
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
 from .oee import oee_summary, oee_table, quality_rates
+from .sequence_costs import colour_changes, over_cycles
+from .sequencing import sequencing_summary, sequencing_values
+from .shifting import shifting_summary
+from .spacing import spacing_summary
 from .staffing import headcount, staffing_summary, workload
 from .stats import batch_means_ci, mean_ci
 
@@ -50,7 +54,7 @@ def station_table(scenario: Scenario, reps: list[ReplicationResult]) -> pd.DataF
     keys = ["shop", "station", "kind", "servers"]
     stacked = pd.concat([r.stations for r in reps])
     numeric = ["completions"] + [f"share_{s}" for s in STATE_NAMES] + \
-        ["share_off_shift", "share_line_active", "downs"]
+        ["share_off_shift", "share_line_active", "downs"] + SEQUENCE_COLUMNS
     table = stacked.groupby(keys, sort=False)[numeric + ["starved_by_share"]].mean().reset_index()
     table.insert(3, "line", stacked.groupby(keys, sort=False)["line"].first().to_numpy())
     # the feeder that held a join longest, in most replications
@@ -166,6 +170,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "jph_ci": {shop: _rounded(ci) for shop, ci in jph.items()},
         "bottleneck": {**found, "method": METHOD,
                        "share_of_replications": round(winners.count(_resource(found)) / len(reps), 3)},
+        "shifting_bottleneck": shifting_summary([r.shifting for r in reps]) if all(
+            r.shifting is not None for r in reps) else None,
         "lead_time_hours": {
             "mean": round(float(lead.mean()), 3) if lead.size else None,
             "p95": round(float(np.percentile(lead, 95)), 3) if lead.size else None,
@@ -178,10 +184,14 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "quality": quality,
         "oee": oee_summary(oee),
         "feeders": _feeders(scenario, reps),
+        **({"sequence": spacing_summary(scenario, reps)} if scenario.product.spacing else {}),
+        **({"sequencing": sequencing_summary(reps)} if any(s.sort for s in scenario.stores) else {}),
+        "colour_changes": colour_changes(scenario, reps, stations),
+        "over_cycles": over_cycles(scenario, reps, stations),
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
-        "replication_values": _replication_values(scenario, reps, capacity),
+        "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps)},
         "warnings": _warnings(reps) + _no_output(reps, static),
         "package_version": __version__,
         "scenario_sha256": scenario_hash(scenario),

@@ -83,7 +83,32 @@ class LevelMonitor:
         self.change(now, 0)
 
 
-class Buffer:
+class Waiters:
+    """What every store of cars shares: the stations waiting to take a car (``getters``) and the blocked
+    stations waiting to place one (``putters``), and the level monitor to close at the end."""
+
+    __slots__ = ()
+
+    def _next_putter(self):
+        """The first blocked car still waiting: a car offered to several buffers at once (a split to the
+        shortest queue) is placed by the first that has room, and the others skip it."""
+        while self.putters:
+            event = self.putters.popleft()
+            if not event.triggered:
+                return event
+        return None
+
+    def get(self):
+        """Event whose value is the next car (after try_get returned None)."""
+        event = self.env.event()
+        self.getters.append(event)
+        return event
+
+    def close(self) -> None:
+        self.monitor.close(self.env.now)
+
+
+class Buffer(Waiters):
     """A FIFO of cars with finite capacity; re-entering cars may take priority."""
 
     __slots__ = ("env", "name", "shop", "kind", "capacity", "items", "getters", "putters", "monitor")
@@ -145,30 +170,12 @@ class Buffer:
             return event.car
         return None
 
-    def _next_putter(self):
-        """The first blocked car still waiting: a car offered to several buffers at once (a split to the
-        shortest queue) is placed by the first that has room, and the others skip it."""
-        while self.putters:
-            event = self.putters.popleft()
-            if not event.triggered:
-                return event
-        return None
-
-    def get(self):
-        """Event whose value is the next car (after try_get returned None)."""
-        event = self.env.event()
-        self.getters.append(event)
-        return event
-
     @property
     def level(self) -> int:
         return len(self.items)
 
     def cars(self) -> list[Car]:
         return list(self.items)
-
-    def close(self) -> None:
-        self.monitor.close(self.env.now)
 
 
 class Merge:

@@ -8,9 +8,10 @@ class InvariantError(RuntimeError):
 
 
 class Car:
-    __slots__ = ("model", "export", "launched", "reentry", "variant", "away")
+    __slots__ = ("model", "export", "launched", "reentry", "variant", "away", "colour", "seq")
 
-    def __init__(self, model: int, export: bool, launched: float, variant: int | None = None):
+    def __init__(self, model: int, export: bool, launched: float, variant: int | None = None, colour: int = 0,
+                 seq: int = 0):
         self.model = model
         """Index of the car model in the product mix."""
         self.export = export
@@ -23,6 +24,10 @@ class Car:
         station times and visit rules are looked up by."""
         self.away = 0
         """Own parts (doors) taken off the car and not yet refitted."""
+        self.colour = colour
+        """Index of the car's colour in ``product.colours`` (0 when the scenario names no colours)."""
+        self.seq = seq
+        """Launch number (1, 2, ...): the car's slot in the planned sequence."""
 
     @property
     def car(self) -> "Car":

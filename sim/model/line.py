@@ -27,6 +27,9 @@ import numpy as np
 from .states import BLOCKED, DOWN, FEEDER, STARVED, STATE_NAMES, StateAccount
 from .window import Window
 
+COLOUR_GAP = -2
+"""``tick_model`` of an index whose entry position was left empty for a colour change (an empty carrier)."""
+
 
 class PacedLine:
     """A paced line or conveyor of one or more stations: one node (``protocol.Node``) of its shop."""
@@ -35,12 +38,16 @@ class PacedLine:
 
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
-                 worked_window: Window, maintenance=None, push_out: bool = False):
+                 worked_window: Window, maintenance=None, push_out: bool = False, colour_changes=(),
+                 over_cycle=None):
         """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
         position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
         an empty position) rather than a paced line (waits for a car); ``worked_window``: the
-        measured window in the shop's worked time (``clock``), which the state times cover."""
+        measured window in the shop's worked time (``clock``), which the state times cover;
+        ``colour_changes``: (station index, purge seconds, empty carriers) of each paint booth of the line;
+        ``over_cycle``: (zone in takts, floaters) when drift zones or floaters absorb over-cycles, else None
+        (the line stops until the work is done)."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -89,6 +96,39 @@ class PacedLine:
         self.tick_work: list[float] = []
         self.tick_model: list[int] = []
         self.tick_repairs: dict[int, float] = {}
+        self.tick_purges: dict[int, list[tuple[int, float]]] = {}
+        """Per index with a colour change: (station, purge seconds) of each booth that purged."""
+        self._colour_setup(colour_changes)
+        self._over_cycle_setup(over_cycle)
+
+    def _colour_setup(self, colour_changes) -> None:
+        """Paint booths on the line: where each checks the colour of the body in front of it."""
+        self.booths = [(int(np.flatnonzero(self.position_station == s)[0]), s, purge)
+                       for s, purge, _ in colour_changes]
+        """(position, station, purge s): a conveyor booth checks at its entry, a line station at its position."""
+        self.empty_carriers = max((e for _, _, e in colour_changes), default=0)
+        self.booth_colour: list[int | None] = [None] * len(self.booths)
+        self.entry_colour: int | None = None
+        self.held = None
+        """A body of a new colour waiting in front of the line while its empty carriers go in."""
+        self.gaps_left = 0
+        self.colour_changes = [0] * len(self.station_names)
+        self.carriers_lost = [0] * len(self.station_names)
+
+    def _over_cycle_setup(self, over_cycle) -> None:
+        """Drift zones and floaters: each over-cycling position carries a deficit from car to car."""
+        self.drift = over_cycle is not None
+        zone, floaters = over_cycle if self.drift else (1.0, 0)
+        self.allowance = (zone - 1.0) * self.takt
+        """Seconds an operator may run past the takt into the next zone."""
+        self.floaters = floaters
+        self.deficit = [0.0] * len(self._slow)
+        self._last_start = self._last_work = 0.0
+        n = len(self.station_names)
+        self.over_cycles = [0] * n
+        self.over_cycle_stop = [0.0] * n
+        self.drift_max = [0.0] * n
+        self.floater_helps = [0] * n
 
     def _plan_index_time(self, takt: float | None) -> None:
         """Precompute which positions can ever hold the line beyond its takt."""
@@ -101,8 +141,9 @@ class PacedLine:
         self.takt = takt
         self._slow = [(p, need[p]) for p in range(need.shape[0]) if need[p].max() > takt + 1e-12]
 
-    def _index_time(self) -> float:
-        """Work phase of this index: max(takt, slowest occupied station's cycle + transfer)."""
+    def _index_time(self, in_window: bool) -> float:
+        """Work phase of this index: max(takt, slowest occupied station's cycle + transfer): an over-cycle
+        stops the line until the work is done, booked on the slowest station."""
         positions = self.positions
         if self._base_position is not None and positions[self._base_position] is None:
             times = [self.cycle[p, car.variant] + self.transfer for p, car in enumerate(positions) if car is not None]
@@ -112,7 +153,94 @@ class PacedLine:
             car = positions[p]
             if car is not None and need[car.variant] > phase:
                 phase = need[car.variant]
+        if phase > self.takt and in_window and self._base_position is None:
+            self._count_stop(phase)
         return float(phase)
+
+    def _purge(self, work: float, in_window: bool) -> float:
+        """Each booth compares the body in front of it with the last one: a new colour is a colour change,
+        and a purge holds the line until the purge and the body's work are done."""
+        positions, purged = self.positions, None
+        for k, (p, s, purge) in enumerate(self.booths):
+            car = positions[p]
+            if car is None:
+                continue
+            last, self.booth_colour[k] = self.booth_colour[k], car.colour
+            if last is None or last == car.colour:
+                continue
+            if in_window:
+                self.colour_changes[s] += 1
+            if purge:
+                need = self.cycle[p, car.variant] + self.transfer + purge
+                if need > work:
+                    work = need
+                purged = (purged or []) + [(s, purge)]
+        if purged:
+            self.tick_purges[len(self.tick_start)] = purged
+        return work
+
+    def _count_stop(self, phase: float) -> None:
+        """An over-cycle stopped the line: count each over-cycling car and book the stop on the slowest."""
+        slowest, most = None, self.takt
+        for p, need in self._slow:
+            car = self.positions[p]
+            if car is not None and need[car.variant] > self.takt:
+                s = self.position_station[p]
+                self.over_cycles[s] += 1
+                if need[car.variant] > most:
+                    slowest, most = s, need[car.variant]
+        self.over_cycle_stop[slowest] += phase - self.takt
+
+    def _drift_index(self, w0: float, in_window: bool) -> float:
+        """Work phase of this index under drift zones and floaters.
+
+        At each over-cycling position the operator starts late by the deficit carried from the cars
+        before (less what they worked on while the line stood since the last index) and finishes
+        ``excess = deficit + cycle + transfer - takt`` past this index. Up to the zone's allowance the
+        excess carries on to the next car; beyond it, a free floater finishes the car (the deficit is
+        cleared), the largest excesses first; the rest stop the line for the largest remaining excess,
+        during which every drifting operator catches up.
+        """
+        takt, allowance, positions, deficit = self.takt, self.allowance, self.positions, self.deficit
+        stood = w0 - self._last_start - self._last_work  # the line stood beyond its last phase: operators worked on
+        self._last_start = w0
+        over = []
+        for i, (p, need) in enumerate(self._slow):
+            car = positions[p]
+            carried = deficit[i] - stood if deficit[i] > stood else 0.0
+            excess = carried - takt + (need[car.variant] if car is not None else 0.0)
+            if excess > 0.0:
+                over.append((excess, i))
+                if in_window and car is not None and need[car.variant] > takt:
+                    self.over_cycles[self.position_station[p]] += 1
+            else:
+                deficit[i] = 0.0
+        stop, stopper = 0.0, None
+        if over:
+            over.sort(reverse=True)
+            helpers, helped = self.floaters, set()
+            for excess, i in over:  # largest first: floaters go where the line would stop longest
+                if excess <= allowance:
+                    break
+                if helpers:
+                    helpers -= 1
+                    helped.add(i)
+                elif stopper is None:
+                    stop, stopper = excess - allowance, i
+            for excess, i in over:
+                left = 0.0 if i in helped else min(max(excess - stop, 0.0), allowance)
+                deficit[i] = left
+                if in_window:
+                    s = self.position_station[self._slow[i][0]]
+                    if i in helped:
+                        self.floater_helps[s] += 1
+                    if left > self.drift_max[s]:
+                        self.drift_max[s] = left
+            if in_window and stopper is not None:
+                self.over_cycle_stop[self.position_station[self._slow[stopper][0]]] += stop
+        work = takt + stop
+        self._last_work = work
+        return work
 
     def _fit_parts(self):
         """Before the line indexes on: each join position takes its car's part, the line waiting
@@ -140,26 +268,45 @@ class PacedLine:
     def _run(self):
         env, clock, source = self.env, self.clock, self.input
         positions = self.positions
+        lo, hi = self.worked_window.lo, self.worked_window.hi
         while True:
-            car = source.try_get()
-            if car is None and not (self.push_out and self.inside):
-                w0 = clock.worked(env.now)
-                self.waiting = (STARVED, w0)
-                car = yield source.get()
-                self.waiting = None
-                self.line_account.add(STARVED, w0, clock.worked(env.now))
+            gap = False
+            if self.gaps_left:  # another empty carrier for the colour change
+                self.gaps_left -= 1
+                car, gap = None, True
+            elif self.held is not None:
+                car, self.held = self.held, None
+            else:
+                car = source.try_get()
+                if car is None and not (self.push_out and self.inside):
+                    w0 = clock.worked(env.now)
+                    self.waiting = (STARVED, w0)
+                    car = yield source.get()
+                    self.waiting = None
+                    self.line_account.add(STARVED, w0, clock.worked(env.now))
+                if self.empty_carriers and car is not None:
+                    if self.entry_colour is not None and car.colour != self.entry_colour:
+                        self.held, self.gaps_left = car, self.empty_carriers - 1
+                        car, gap = None, True
+                    self.entry_colour = (car or self.held).colour
             positions[0] = car
             if car is not None:
                 self.inside += 1
             if self.joins:
                 yield from self._fit_parts()
-            work = self._index_time()
             w0 = clock.worked(env.now)
+            in_window = lo <= w0 < hi
+            work = self._drift_index(w0, in_window) if self.drift else self._index_time(in_window)
+            if self.booths:
+                work = self._purge(work, in_window)
+            if gap and in_window:
+                for _, s, _ in self.booths:
+                    self.carriers_lost[s] += 1
             w_end = self._phase(w0, work)
             self.tick_start.append(w0)
             self.tick_end.append(w_end)
             self.tick_work.append(work)
-            self.tick_model.append(-1 if car is None else car.variant)
+            self.tick_model.append(COLOUR_GAP if gap else -1 if car is None else car.variant)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             for send in self.sends:
                 unit = positions[send.position]
@@ -231,30 +378,42 @@ class PacedLine:
         share = np.divide(clipped - repairs, work, out=np.zeros_like(work), where=work > 0)
         phase_work = share * work
         in_window = (end > lo) & (end <= hi)
-        entered = models >= 0 if self.push_out and not self.gaps else np.ones(models.shape, dtype=bool)
+        # an empty carrier left for a colour change is the booth's own time, not a missing car
+        entered = models != -1 if self.push_out and not self.gaps else np.ones(models.shape, dtype=bool)
         stops_in_window = float(repairs.sum())
         idle = self.line_account.times
+        purged = self._purge_times(share)
         rows = []
         for s, name in enumerate(self.station_names):
             totals = np.zeros(len(STATE_NAMES))
             completions = 0
             mine = np.flatnonzero(self.position_station == s)
+            purge = purged.get(s)
             for p in mine:
                 held = np.full(models.shape, -1)
                 if p < models.size:  # position p holds the car that entered p indexes earlier
                     held[p:] = models[:models.size - p]
                 occupied = held >= 0
                 work_here = self.cycle[p, held[occupied]]
-                working = float((share[occupied] * work_here).sum())
                 busy = float(phase_work[occupied].sum())
+                # a drifting operator's work runs into the next index (or the line's stops): capped at busy
+                working = min(float((share[occupied] * work_here).sum()), busy)
                 down = self.station_down[s].times[DOWN]
+                empty = float(phase_work[~occupied].sum())
+                colour = 0.0
+                if purge is not None:  # a booth: its purges, and the empty carriers left for its changes
+                    gaps = float(phase_work[held == COLOUR_GAP].sum())
+                    colour = float(purge[occupied].sum()) + float(purge[~occupied].sum()) + gaps
+                    busy -= float(purge[occupied].sum())
+                    empty -= float(purge[~occupied].sum()) + gaps
                 totals += [working,
                            stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
-                           float(phase_work[~occupied].sum()) + idle[STARVED],
+                           empty + idle[STARVED],
                            down,
                            busy - working,  # done, waiting for the takt or a slower station
                            0.0,  # labour: a paced line draws no operators from a pool
-                           idle[FEEDER]]  # the line stood waiting for a feeder's part
+                           idle[FEEDER],  # the line stood waiting for a feeder's part
+                           colour]
                 visited = occupied.copy()
                 visited[occupied] = work_here > 0  # a car passing the station by is not its completion
                 completions += int((visited & in_window).sum())
@@ -268,5 +427,20 @@ class PacedLine:
                 "line_active_s": float(phase_work[entered].sum()) + stops_in_window,
                 # the whole line stands for a missing part: each of its stations was held by that feeder
                 "feeder_waits": {join.feeder: join.waited for join in self.joins},
+                **self._sequence_counts(s),
             })
         return rows
+
+    def _purge_times(self, share: np.ndarray) -> dict[int, np.ndarray]:
+        """Per booth station: seconds of each index (in the window) spent purging its guns."""
+        purged = {s: np.zeros_like(share) for _, s, _ in self.booths}
+        for k, booths in self.tick_purges.items():
+            for s, purge in booths:
+                purged[s][k] += share[k] * purge
+        return purged
+
+    def _sequence_counts(self, s: int) -> dict:
+        """What the sequence cost station s in the window: colour changes and over-cycles."""
+        return {"colour_changes": self.colour_changes[s], "carriers_lost": self.carriers_lost[s],
+                "over_cycles": self.over_cycles[s], "over_cycle_stop_s": self.over_cycle_stop[s],
+                "drift_max_s": self.drift_max[s], "floater_helps": self.floater_helps[s]}

@@ -22,11 +22,14 @@ from .buffer import (ARRIVALS, BUFFER, CALL_OFFS, PART_KINDS, PARTS, REENTRY_LAN
                      Sink, Source)
 from .calendar import MaintenanceWindows, PlantDays, ShiftClock, shift_windows
 from .car import Car, InvariantError, Part
+from .entries import EntryLog, LoggedBuffer
 from .graph import BranchSplit, Bypass, CallOff, Join, Send
 from .labour import LabourPool, shift_starts
 from .line import PacedLine
 from .protocol import CarInput, Node, Router
 from .routing import AfterRepair, Onward, QualityGate
+from .sequencer import Sequencer
+from .sorting import SortingStore
 from .station import PooledStation, Station
 from .states import make_failures
 from .streams import Streams
@@ -75,26 +78,46 @@ class Plant:
         """(completion time, model, export, launch time) of cars finished in the window."""
         self.wip = LevelMonitor(self.window, math.inf)
         self.pools = self._pools()
-        self._sequence = _launch_sequence(scenario, self.streams)
+        levelled_with_rules = scenario.product.spacing and scenario.product.sequence == "levelled"
+        self.sequencer = Sequencer(scenario.product) if levelled_with_rules else None
+        """With spacing rules, the levelled launch's sequencer: it picks each car's variant (models and options
+        levelled together); otherwise None, and the launch draws options as below."""
+        self._sequence = _launch_sequence(scenario, self.streams) if self.sequencer is None else None
         self._market = self.streams.uniform("launch.market")
         self._export_share = [m.export_share for m in scenario.product.models]
         product = scenario.product
         self._take_rates = [[product.take_rate(o, m.name) for m in product.models] for o in product.options]
         self._option_draw = self.streams.uniform("launch.options") if product.options else None
+        self._colour_draw = self.streams.uniform("launch.colour") if product.colours else None
+        self._colour_cumulative = {(m, export): np.cumsum(product.colour_shares(model.name, export))
+                                   for m, model in enumerate(product.models) for export in (False, True)}
         self.variants = len(self.model_names) << len(product.options)
         """Car variants: each model with each combination of options (``Car.variant``)."""
+        self.entries = {name: EntryLog(name) for name in scenario.shops}
+        """Per shop: the order in which its cars entered (the first shop's is the launch order)."""
         self.feeders: dict[str, _FeederRecord] = {}
         """Per feeder ('shop.feeder'): its join, nodes and buffers (for the invariant checks and tables)."""
+        self._launch_log = self.entries[next(iter(scenario.shops))]
         self._build()
 
     # ------------------------------------------------------------ launch / exit
 
     def launch(self) -> Car:
-        model = next(self._sequence)
-        car = Car(model, self._market() < self._export_share[model], self.env.now, self._variant(model))
+        model, variant = self._next_car()
         self.launched += 1
+        export = self._market() < self._export_share[model]
+        car = Car(model, export, self.env.now, variant, self._colour(model, export), self.launched)
+        self._launch_log.record(car, self.env.now)
         self.wip.change(self.env.now, 1)
         return car
+
+    def _next_car(self) -> tuple[int, int]:
+        """(model, variant) of the next car: from the sequencer, or the model sequence and drawn options."""
+        if self.sequencer is None:
+            model = next(self._sequence)
+            return model, self._variant(model)
+        variant = self.sequencer.next_variant()
+        return variant % len(self.model_names), variant
 
     def _variant(self, model: int) -> int:
         """The car's variant: its model, and the options it carries drawn by their take rates."""
@@ -105,6 +128,13 @@ class Plant:
             if self._option_draw() < rates[model]:
                 bits |= 1 << k
         return model + len(self.model_names) * bits
+
+    def _colour(self, model: int, export: bool) -> int:
+        """The car's paint colour, drawn by the shares of its model and market (0 with no colours named)."""
+        if self._colour_draw is None:
+            return 0
+        cumulative = self._colour_cumulative[model, export]
+        return min(int(np.searchsorted(cumulative, self._colour_draw(), side="right")), len(cumulative) - 1)
 
     def complete(self, car: Car) -> None:
         if car.away:
@@ -141,12 +171,23 @@ class Plant:
                     shop.buffer_capacity if first.buffer_before is None else first.buffer_before)
                 # between shops: a declared store, or a plain hand-over buffer; the level of either
                 # over time is kept for the store level plots (store_levels)
-                entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity,
-                                     STORE if store else BUFFER, trace=True)
+                if store is not None and store.sort is not None:
+                    entry = self._sorting_store(store, name)
+                else:
+                    entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity,
+                                         STORE if store else BUFFER, trace=True, log=self.entries[name])
                 upstream_exit.target = entry
             upstream_exit = self._build_shop(name, shop, entry)
         upstream_exit.target = Sink(self.complete)
         check_wiring(self)
+
+    def _sorting_store(self, store, shop: str) -> SortingStore:
+        """A store with lanes that releases by its ``sort`` rule; its waits count on ``shop``'s shift clock."""
+        entry = SortingStore(self.env, store.name, shop=shop, sort=store.sort, window=self.window,
+                             log=self.entries[shop], clock=self.clocks[shop], product=self.scenario.product)
+        entry.monitor.trace = []
+        self.buffers.append(entry)
+        return entry
 
     def _first_entry(self, name: str, shop: Shop) -> CarInput:
         launch = self.scenario.launch
@@ -188,9 +229,15 @@ class Plant:
                 worked_window=self.worked_windows[spec.shop], wall_window=self.window)
         return pools
 
-    def _buffer(self, name: str, shop: str, capacity: float, kind: str, trace: bool = False) -> Buffer:
-        """A buffer of the plant (``kind``: one of ``buffer.BUFFER_KINDS``); ``trace``: keep its level log."""
-        buffer = Buffer(self.env, name, shop=shop, kind=kind, capacity=capacity, window=self.window)
+    def _buffer(self, name: str, shop: str, capacity: float, kind: str, trace: bool = False,
+                log: EntryLog | None = None) -> Buffer:
+        """A buffer of the plant (``kind``: one of ``buffer.BUFFER_KINDS``); ``trace``: keep its level log;
+        ``log``: the buffer feeds a shop and records the order in which the shop takes its cars."""
+        if log is None:
+            buffer = Buffer(self.env, name, shop=shop, kind=kind, capacity=capacity, window=self.window)
+        else:
+            buffer = LoggedBuffer(self.env, name, shop=shop, kind=kind, capacity=capacity, window=self.window,
+                                  log=log)
         if trace:
             buffer.monitor.trace = []
         self.buffers.append(buffer)
@@ -378,7 +425,7 @@ class Plant:
             return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
                              position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
                              transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window,
-                             maintenance=maintenance)
+                             maintenance=maintenance, colour_changes=_booths([first]))
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([self._line_cycles(st, time_for(st)) for st in group])
@@ -386,13 +433,15 @@ class Plant:
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
-                             worked_window=worked_window, maintenance=maintenance, push_out=feeder is not None)
+                             worked_window=worked_window, maintenance=maintenance, push_out=feeder is not None,
+                             colour_changes=_booths(group), over_cycle=_over_cycle(line))
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(time_for(first), models))]
         failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance)
                     for k in range(first.servers)]
         station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
-                       clock=clock, worked_window=worked_window, wall_window=self.window)
+                       clock=clock, worked_window=worked_window, wall_window=self.window,
+                       purge=0.0 if first.colour_change is None else first.colour_change.purge)
         if first.labour_pool is not None:
             return PooledStation(self.env, pool=self.pools[first.labour_pool], needed=first.pool_operators,
                                  slower=first.when_short == "slower", **station)
@@ -447,6 +496,18 @@ class Plant:
             inside = sum(b.level for b in record.buffers) + sum(len(n.cars()) for n in record.nodes)
             out.append((name, record.made(), record.join.fitted + inside))
         return out
+
+
+def _booths(group: list[StationSpec]) -> list[tuple[int, float, int]]:
+    """(station index, purge s, empty carriers) of the paint booths of a line or conveyor."""
+    return [(k, st.colour_change.purge, st.colour_change.empty_carriers)
+            for k, st in enumerate(group) if st.colour_change is not None]
+
+
+def _over_cycle(line) -> tuple[float, int] | None:
+    """(zone in takts, floaters) of a line that absorbs over-cycles, or None: it stops for each."""
+    spec = line.over_cycle
+    return None if spec is None else (spec.zone, spec.floaters)
 
 
 class _StockSource(Source):

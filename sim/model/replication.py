@@ -14,6 +14,7 @@ import pandas as pd
 from ..scenario.schema import Scenario
 from .calendar import DAY, plant_days
 from .plant import Plant
+from .sequencer import spacing_breaches
 from .states import LABOUR, STATE_NAMES, CalendarFailures
 
 
@@ -39,9 +40,24 @@ class ReplicationResult:
     """A row per labour pool (``POOL_COLUMNS``); empty, with those columns, when there are none."""
     store_levels: pd.DataFrame
     """Level of each store between shops on the hour: time_h (wall hours from the start), store, level."""
+    shifting: pd.DataFrame | None = None
+    """The shifting-bottleneck view (``analysis.shifting.COLUMNS``): a row per resource, its share of the
+    plant's on-shift time as sole and as shifting bottleneck (Roser's active periods)."""
+    spacing: dict | None = None
+    """Spacing-rule breaches (``sequencer.spacing_breaches``): per rule and shop, the breaches among the cars
+    that entered the shop in the measured window, and those cars' number; None without spacing rules."""
+    sequencing: dict | None = None
+    """Sequencing figures (``analysis.sequencing.replication_sequencing``): per shop entered after a store,
+    colour blocks and sequence adherence; per sorting store, waits and forced releases; None when no store sorts."""
 
 
 TOLERANCE = 1e-6
+
+SEQUENCE_COLUMNS = ["colour_changes", "carriers_lost", "over_cycles", "over_cycle_stop_s", "drift_max_s",
+                    "floater_helps"]
+"""What the sequence cost a station in the window: colour changes (and the empty carriers they left) at
+a paint booth; on a paced line, cars over-cycling the station, the line stop they caused (worked s), the
+furthest its operator drifted into the next zone (s) and the cars a floater finished."""
 
 BUFFER_COLUMNS = ["shop", "buffer", "kind", "capacity", "mean_level", "max_level", "max_ever", "share_full",
                   "share_empty"]
@@ -84,8 +100,13 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
         "feeder_waits": {name: record.join_wait_share() for name, record in plant.feeders.items()},
     }
+    # computed here, in the worker, from the run's active periods: only the small table leaves the process
+    from ..analysis.sequencing import replication_sequencing
+    from ..analysis.shifting import shifting_table
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
-                             _store_levels(plant))
+                             _store_levels(plant), shifting_table(plant),
+                             spacing=spacing_breaches(plant) if scenario.product.spacing else None,
+                             sequencing=replication_sequencing(plant))
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:
@@ -107,11 +128,14 @@ def _station_table(plant: Plant) -> pd.DataFrame:
                 starved_by = max(waits, key=waits.get) if waits and max(waits.values()) > 0 else None
                 row["starved_by"] = starved_by
                 row["starved_by_share"] = waits[starved_by] / window if starved_by else 0.0
+                for column in SEQUENCE_COLUMNS:
+                    row.setdefault(column, 0)
                 rows.append(row)
     table = pd.DataFrame(rows)
     columns = ["shop", "station", "kind", "line", "servers", "completions"] + \
         [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "share_line_active", "downs",
-                                                 "starved_by", "starved_by_share", "measured_s", "on_shift_s"]
+                                                 "starved_by", "starved_by_share", "measured_s", "on_shift_s"] + \
+        SEQUENCE_COLUMNS
     return table[columns]
 
 

@@ -12,14 +12,16 @@ import math
 
 from .window import Window
 
-WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER = 0, 1, 2, 3, 4, 5, 6
-STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour", "feeder")
+WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER, COLOUR = 0, 1, 2, 3, 4, 5, 6, 7
+STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour", "feeder", "colour_change")
 """``paced``: a paced-line station done with its car, waiting for the takt or for a
 slower station of its own line (balance loss); free-flow stations are never paced.
 ``labour``: a free-flow station holding a car it cannot start, waiting for operators
 from its labour pool; stations without a pool (and paced lines) never are.
 ``feeder``: a join station holding a car whose part has not come from its feeder (a paced line
-with a join stands still for it: every station of the line counts it)."""
+with a join stands still for it: every station of the line counts it).
+``colour_change``: a paint booth purging its guns for a body of another colour, or an empty carrier
+left for the change (only booths with a ``colour_change`` are ever in it)."""
 
 
 class StateAccount:

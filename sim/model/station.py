@@ -12,7 +12,9 @@ loop is separate so that stations without a pool do no extra work per car.
 
 from __future__ import annotations
 
-from .states import BLOCKED, FEEDER, LABOUR, STARVED, STATE_NAMES, StateAccount
+from array import array
+
+from .states import BLOCKED, COLOUR, FEEDER, LABOUR, STARVED, STATE_NAMES, StateAccount
 from .window import Window
 
 
@@ -22,9 +24,10 @@ class Station:
     kind = "station"
 
     def __init__(self, env, *, shop: str, name: str, servers: int, cycle, failures, clock,
-                 worked_window: Window, wall_window: Window):
+                 worked_window: Window, wall_window: Window, purge: float = 0.0):
         """``worked_window``: the measured window in the shop's worked time (``clock``), which the
-        state times cover; ``wall_window``: the same window in wall time, which the completions cover."""
+        state times cover; ``wall_window``: the same window in wall time, which the completions cover;
+        ``purge``: a paint booth's seconds to purge its guns before a body of another colour."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -48,6 +51,14 @@ class Station:
         """The feeders whose parts this station fits (``graph.Join``), set by the builder."""
         self.awaited: list = [None] * servers
         """Per server, the join whose part it is waiting for now (None: not waiting for a part)."""
+        self.idle_log = array("d")
+        """Every wait of every server (starved, blocked, labour, feeder) as flat pairs (from, to) of worked
+        time, the whole run: the complement is the station's active periods (``analysis.shifting``).
+        Flat doubles, 16 bytes a wait, appended only by the cars that wait."""
+        self.purge = purge
+        self.colours: list[int | None] = [None] * servers
+        """Per server (booth), the colour of its last body."""
+        self.colour_changes = 0
 
     def start(self) -> None:
         for k in range(self.servers):
@@ -66,6 +77,8 @@ class Station:
             self.holding[k] = car
             if self.joins:
                 yield from self._take_parts(k, car)
+            if self.purge:
+                yield from self._change_colour(k, car)
             w_end = failures.work(clock.worked(env.now), self.cycle[car.model](), account)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             target, priority = self.output.route(car)
@@ -90,6 +103,19 @@ class Station:
                 join.waited += (account.times[FEEDER] - before) / self.servers
             join.fit(part, car)
 
+    def _change_colour(self, k: int, car):
+        """A booth purges its guns before a body of another colour (state ``colour_change``; the purge
+        is not working time, so it does not bring a breakdown nearer)."""
+        last, self.colours[k] = self.colours[k], car.colour
+        if last is None or last == car.colour:
+            return
+        env, clock = self.env, self.clock
+        w0 = clock.worked(env.now)
+        self.accounts[k].add(COLOUR, w0, w0 + self.purge)
+        if self.wall_window.contains(env.now):
+            self.colour_changes += 1
+        yield env.timeout(max(0.0, clock.at_work(w0 + self.purge) - env.now))
+
     def _wait(self, k: int, state: int, event):
         """Wait for ``event`` in ``state`` (starved, blocked, labour); returns its value.
 
@@ -99,7 +125,11 @@ class Station:
         self.waiting[k] = (state, w0)
         value = yield event
         self.waiting[k] = None
-        self.failures[k].idle(state, w0, self.clock.worked(self.env.now), self.accounts[k])
+        w1 = self.clock.worked(self.env.now)
+        self.failures[k].idle(state, w0, w1, self.accounts[k])
+        if w1 > w0:  # a wait inside one instant (or off shift) leaves the active period whole
+            self.idle_log.append(w0)
+            self.idle_log.append(w1)
         return value
 
     def finish(self) -> None:
@@ -108,6 +138,9 @@ class Station:
         for k, waiting in enumerate(self.waiting):
             if waiting is not None:
                 state, since = waiting
+                if now_w > since:
+                    self.idle_log.append(since)
+                    self.idle_log.append(now_w)
                 before = self.accounts[k].times[FEEDER]
                 self.failures[k].idle(state, since, now_w, self.accounts[k])
                 if self.awaited[k] is not None:  # still waiting for a part: that feeder's wait too
@@ -124,6 +157,7 @@ class Station:
             "completions": self.completions, "times": times,
             "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
             "feeder_waits": {join.feeder: join.waited for join in self.joins},
+            "colour_changes": self.colour_changes,
         }]
 
 
@@ -156,6 +190,8 @@ class PooledStation(Station):
             self.holding[k] = car
             if self.joins:
                 yield from self._take_parts(k, car)
+            if self.purge:
+                yield from self._change_colour(k, car)
             taken = pool.try_take(needed, slower)
             if not taken:
                 taken = yield from self._wait(k, LABOUR, pool.request(needed, slower, clock.worked(env.now)))

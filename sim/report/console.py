@@ -36,9 +36,18 @@ def print_report(result, console: Console | None = None) -> None:
     if oee is not None:
         console.print(render(oee, console))
     console.print(render(R.station_rows(result.stations, s, n=8), console))
+    shifting = R.shifting_rows(s)
+    if shifting is not None:
+        console.print(render(shifting, console))
     feeders = R.feeder_rows(s, result.buffers)
     if feeders is not None:
         console.print(render(feeders, console))
+    sequencing = R.sequencing_rows(s)
+    if sequencing is not None:
+        console.print(render(sequencing, console))
+    for table in (R.spacing_rows(s), R.colour_rows(s), R.over_cycle_rows(s)):
+        if table is not None:
+            console.print(render(table, console))
     console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
     if s.get("labour_pools"):
         console.print(render(R.pool_rows(s["labour_pools"]), console))
@@ -50,6 +59,15 @@ def print_report(result, console: Console | None = None) -> None:
     for warning in s["warnings"]:
         console.print(f"[bold red]warning:[/bold red] {warning}", markup=True, highlight=False)
     console.print(R.lead_time_line(s))
+
+
+def print_marginal(summary: dict, console: Console | None = None) -> None:
+    """The shifting-bottleneck view and the shopping list (summary.json's ``marginal_values``), ranked by gain."""
+    console = console or Console()
+    shifting = R.shifting_rows(summary)
+    if shifting is not None:
+        console.print(render(shifting, console))
+    console.print(render(R.marginal_rows(summary["marginal_values"]), console))
 
 
 def print_search(result, console: Console | None = None) -> None:

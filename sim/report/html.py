@@ -211,6 +211,17 @@ def _warnings(s: dict) -> str:
     return f'<section class="warnings" id="warnings"><h2>Warnings</h2><ul>{lis}</ul></section>'
 
 
+def _sequence_section(s: dict) -> str:
+    """What the sequence costs: spacing-rule breaches, colour changes at the booths, over-cycles on the paced
+    lines (when any)."""
+    parts = [rows_table(make) for make, key in ((lambda: R.spacing_rows(s), "sequence"),
+                                                 (lambda: R.colour_rows(s), "colour_changes"),
+                                                 (lambda: R.over_cycle_rows(s), "over_cycles")) if s.get(key)]
+    if not parts:
+        return ""
+    return '<section id="sequence"><h2>Sequence: spacing, colours and over-cycles</h2>' + "".join(parts) + "</section>"
+
+
 def rows_table(make: Callable[[], R.Rows], scroll: bool = False, heading: str | None = None) -> str:
     """The HTML table of a report table's rows (the console renders the same rows); a table that
     cannot be built (a folder written by another version) leaves a note, the page still renders."""
@@ -254,6 +265,9 @@ def run_report_html(run: RunResult) -> str:
     sections = [
         f'<section id="summary"><h2>Summary</h2>{_kpi_cards(s)}</section>',
         _warnings(s),
+        ('<section id="marginal"><h2>Marginal values</h2>' +
+         rows_table(lambda: R.marginal_rows(s["marginal_values"]), scroll=True) + "</section>")
+        if s.get("marginal_values") else "",
         '<section id="output"><h2>Output against target</h2>' + rows_table(lambda: R.output_rows(s)) +
         figure(plot["output"], "output", "Cars completed per period by model against the target",
                (f"Target line: {num(target)} cars a year ÷ {num(per_year)} working days a year, times the working "
@@ -273,11 +287,16 @@ def run_report_html(run: RunResult) -> str:
                "A bar per station in flow order. Green is work; orange and yellow are time lost to the neighbours; "
                "red is repair.") + f'<p class="note">{_state_swatches(run.stations)}. Highlighted: the bottleneck '
         "(its whole paced line).</p>" + rows_table(lambda: R.station_rows(run.stations, s), scroll=True) +
+        (rows_table(lambda: R.shifting_rows(s), heading="Shifting bottleneck")
+         if R.shifting_rows(s) is not None else "") +
         (rows_table(lambda: R.feeder_rows(s, run.buffers), heading="Feeders") if s.get("feeders") else "") +
         "</section>",
+        _sequence_section(s),
         '<section id="stores"><h2>Stores and buffers</h2>' +
         figure(plot["stores"], "stores", "Store levels over time",
                "Hourly samples of the first replication.") + rows_table(lambda: R.buffer_rows(run.buffers), scroll=True) +
+        (rows_table(lambda: R.sequencing_rows(s), scroll=True, heading="Sequencing: sorting stores and the shops "
+                    "after them") if s.get("sequencing") else "") +
         "</section>",
         '<section id="staffing"><h2>Staffing</h2>' +
         figure(plot["headcount"], "headcount", "Headcount by shop and shift") +
@@ -285,8 +304,10 @@ def run_report_html(run: RunResult) -> str:
         rows_table(lambda: R.benchmark_rows(s), heading="Against public figures") +
         f'<p class="note">{esc(R.workload_line(run.workload, s))}</p>' + pools + workload + "</section>",
     ]
-    nav = [("summary", "Summary")] + ([("warnings", "Warnings")] if _warnings(s) else []) + [
-        ("output", "Output"), ("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations"),
+    nav = [("summary", "Summary")] + ([("warnings", "Warnings")] if _warnings(s) else []) + (
+        [("marginal", "Marginal values")] if s.get("marginal_values") else []) + [
+        ("output", "Output"), ("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations")] + \
+        ([("sequence", "Sequence")] if _sequence_section(s) else []) + [
         ("stores", "Stores & buffers"), ("staffing", "Staffing")]
     return page(f"sim report: {run.name}", _header(run), nav, [x for x in sections if x])
 

@@ -33,6 +33,7 @@ STATE_COLOURS = {
     "blocked": "#f28e2b",
     "starved": "#f5d04c",
     "feeder": "#e07bb0",
+    "colour_change": "#17becf",
     "down": "#d62728",
     "off_shift": "#dcdcdc",
 }
@@ -43,10 +44,11 @@ STATE_LABELS = {
     "blocked": "blocked (no room downstream)",
     "starved": "starved (no car)",
     "feeder": "waiting for a feeder's part",
+    "colour_change": "colour change (purge, empty carriers)",
     "down": "down (in repair)",
     "off_shift": "off shift",
 }
-_SPARE_COLOURS = ("#1f77b4", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+_SPARE_COLOURS = ("#1f77b4", "#aec7e8", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 MODEL_COLOURS = ("#4e79a7", "#f1a340", "#76b7b2", "#b07aa1", "#9c755f", "#59a14f", "#edc948", "#ff9da7")
 RUN_COLOURS = ("#1f4e79", "#c55a11", "#2e8b57", "#7030a0", "#b8860b", "#2e75b6", "#8b0000", "#556b2f")
 SHIFT_COLOURS = ("#3b6ea5", "#e08a2e", "#6a9f58", "#8e6bb8")

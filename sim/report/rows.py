@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis.bottleneck import most_loaded
 from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
 from ..scenario.paths import describe
-STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "down", "off_shift")
+STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "colour_change", "down", "off_shift")
 NOT_STATES = {"line_active"}
 """share_* columns that are not station states (they do not add up with the others)."""
 
@@ -148,7 +148,7 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
              f"top in {100 * b['share_of_replications']:.0f}% of replications") if n else "Stations"
     # shares of on-shift time: off shift is left out; waiting for labour only where a pool exists
     states = [st for st in state_columns(stations) if st != "off_shift" and
-              (st not in ("labour", "feeder") or stations[f"share_{st}"].fillna(0).gt(0).any())]
+              (st not in ("labour", "feeder", "colour_change") or stations[f"share_{st}"].fillna(0).gt(0).any())]
     starved_by = "feeder" in states and "starved_by" in stations.columns
     columns = [Column("shop"), Column("station")]
     if n is None:
@@ -204,6 +204,104 @@ def feeder_rows(s: dict, buffers: pd.DataFrame) -> Rows | None:
                     "(a paced line with a join stands still meanwhile). In sequence: a part per car, called off "
                     "when the car is done at 'from'; to stock: common parts; own part: "
                     "taken off the car at 'from' and refitted to the same car.")
+    return rows
+
+
+def colour_rows(s: dict) -> Rows | None:
+    """Colour changes at each paint booth: how often, how long the blocks, what they cost."""
+    booths = s.get("colour_changes")
+    if not booths:
+        return None
+    rows = Rows("Colour changes at the paint booths", [
+        Column("booth"), Column("bodies", COUNT), Column("changes a shift", DECIMAL1, "chg/shift"),
+        Column("95% CI", TEXT), Column("mean block", DECIMAL1, "block"),
+        Column("empty carriers a shift", DECIMAL1, "empty/shift"), Column("colour change", PERCENT, "time")])
+    for key, b in booths.items():
+        changes = b["changes_per_shift"]
+        rows.add([key, b["bodies"], changes["mean"], _ci_text(changes, DECIMAL1), b["mean_block"],
+                  b["empty_carriers_per_shift"], b["colour_change_share"]])
+    rows.caption = ("mean block: bodies painted per colour change (bodies in one colour in a row); colour change: "
+                    "share of the booth's shift time spent purging, or lost to empty carriers left for a change.")
+    return rows
+
+
+def over_cycle_rows(s: dict) -> Rows | None:
+    """Over-cycles on the paced lines: per station, how often, how far the operators drift, what the line lost."""
+    lines = s.get("over_cycles")
+    if not lines:
+        return None
+    rows = Rows("Over-cycles on the paced lines", [
+        Column("line / station"), Column("over-cycles a shift", DECIMAL1, "over/shift"),
+        Column("line stop min a shift", DECIMAL1, "stop min"), Column("95% CI", TEXT),
+        Column("max drift s", DECIMAL1, "drift s"), Column("floater helps a shift", DECIMAL1, "helps")])
+    for key, line in lines.items():
+        used = line["floater_utilisation"]
+        rows.add([f"{key}: {line['rule']}" + (f" (floaters busy {100 * used:.0f}%)" if used is not None else ""),
+                  None, None, "", None, None], "total")
+        for name, st in line["stations"].items():
+            stop = st["stop_min_per_shift"]
+            rows.add([f"  {name}", st["over_cycles_per_shift"], stop["mean"], _ci_text(stop, DECIMAL1),
+                      st["drift_max_s"], st["floater_helps_per_shift"]])
+    rows.caption = ("over-cycles: cars whose work at the station (plus transfer) exceeds the takt; line stop: time "
+                    "the line stood for them (where no zone or floater absorbed them); max drift: the furthest the "
+                    "operator ran past the takt into the next zone; floater helps: cars a floater finished.")
+    return rows
+
+
+def spacing_rows(s: dict) -> Rows | None:
+    """Spacing-rule breaches per rule and shop: the planned sequence (first shop) and each shop's entry order."""
+    sequence = s.get("sequence")
+    if not sequence:
+        return None
+    rows = Rows(f"Spacing rules (launch: {sequence['launch']})", [
+        Column("rule / shop"), Column("breaches", DECIMAL1), Column("95% CI", TEXT),
+        Column("per 1,000 cars", DECIMAL2, "/1,000"), Column("cars entering", COUNT, "cars")])
+    for text, shops in sequence["rules"].items():
+        rows.add([text, None, "", None, None], "total")
+        for shop, b in shops.items():
+            breaches = b["breaches"]
+            rows.add([f"  {shop}", breaches["mean"], _ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
+                     "hot" if breaches["mean"] else "")
+    rows.caption = ("breaches: cars entering the shop in the measured window that made the last n cars hold more "
+                    "than the rule allows (mean over replications). The first shop's order is the launch "
+                    "sequence; later shops take their cars from the store or buffer in front of them.")
+    return rows
+
+
+def _ci_text(ci: dict, kind: str) -> str:
+    if ci.get("ci95_low") is None:
+        return "n/a (1 run)"
+    return f"{cell(max(0.0, ci['ci95_low']), kind)} – {cell(ci['ci95_high'], kind)}"
+
+
+SORT_WORDS = {"colour": "colour blocks", "sequence": "planned order", "levelled": "levelled"}
+
+
+def sequencing_rows(s: dict) -> Rows | None:
+    """What enters each shop after a store (colour blocks, how far from the planned slots) and how the
+    sorting store in front of it held its cars; None when no store sorts."""
+    sequencing = s.get("sequencing")
+    if not sequencing:
+        return None
+    rows = Rows("Sequencing into the shops after a store", [
+        Column("shop"), Column("store"), Column("sorts by", short="sorts"), Column("cars", COUNT),
+        Column("mean block", DECIMAL2, "block"), Column("in slot", PERCENT),
+        Column("mean displ.", DECIMAL2, "displ."), Column("p95 displ.", DECIMAL1, "p95"),
+        Column("mean wait", HOURS, "wait"), Column("max wait", HOURS, "max"),
+        Column("forced", DECIMAL1)])
+    stores = sequencing["stores"]
+    for shop, f in sequencing["shops"].items():
+        store = stores.get(f["store"], {})
+        rows.add([shop, f["store"], SORT_WORDS.get(f["sort"], "none (FIFO)"), f["cars"]["mean"],
+                  f["mean_block"]["mean"], f["in_slot"]["mean"], f["displacement_mean"]["mean"],
+                  f["displacement_p95"]["mean"]] +
+                 [store[k]["mean"] if store else None for k in ("wait_mean_h", "wait_max_h", "forced")],
+                 "hot" if f["sort"] else "")
+    rows.caption = ("Cars entering each shop in the measured window, in the order its store released them (means "
+                    "over replications). Block: a run of cars of one colour; in slot: cars in their planned slot "
+                    "(the rank of their launch number among these cars); displ.: slots between a car's planned and "
+                    "actual place. Waits (h:mm) in a sorting store count the shift time of the shop it feeds; "
+                    "forced: releases made because a body had waited max_wait.")
     return rows
 
 
@@ -374,3 +472,51 @@ def change_lines(result: dict) -> list[tuple[str, list[str]]]:
         out.append((heading, [f"{c['path']}: {describe(c['path'], c['from'])} → {describe(c['path'], c['to'])}"
                               for c in changes]))
     return out
+
+
+def share_interval_text(ci: dict) -> str:
+    """'52.1 – 54.0%' from a {ci95_low, ci95_high} mapping of shares, or why there is none."""
+    if not ci or ci.get("ci95_low") is None:
+        return "n/a (1 run)"
+    return f"{100 * ci['ci95_low']:.1f} – {100 * ci['ci95_high']:.1f}%"
+
+
+def shifting_rows(s: dict) -> Rows | None:
+    """The shifting-bottleneck view: per resource, its share of on-shift time as sole and shifting bottleneck."""
+    view = s.get("shifting_bottleneck")
+    if not view or not view.get("resources"):
+        return None
+    rows = Rows("Shifting bottleneck (active-period method)", [
+        Column("shop"), Column("resource"), Column("sole", PERCENT), Column("shifting", PERCENT),
+        Column("total", PERCENT), Column("total 95% CI", TEXT, "CI")])
+    for r in view["resources"]:
+        rows.add([r["shop"], r["resource"], r["sole"]["mean"], r["shifting"]["mean"], r["total"]["mean"],
+                  share_interval_text(r["total"])])
+    rows.caption = ("Shares of the plant's on-shift time, means over replications. At each moment the resource "
+                    "with the longest uninterrupted active period (working or down, not starved, blocked or waiting "
+                    "for labour or parts) is the bottleneck; sole: alone; shifting: its active period overlaps the "
+                    "previous or next bottleneck's, so both count. A paced line is one resource.")
+    return rows
+
+
+def marginal_rows(m: dict) -> Rows:
+    """The bottleneck shopping list: annual cars gained by each small change, largest first."""
+    n = m["replications"]
+    rows = Rows(f"What one step buys: annual output gained, paired against the base run ({n} replication(s))", [
+        Column("resource"), Column("active", PERCENT), Column("change"), Column("cars / year", COUNT, "gain"),
+        Column("95% CI", TEXT), Column("what changes")])
+    for c in m["changes"]:
+        if c["skipped"]:
+            rows.add([c["resource"], c["active_share"], c["change"], None, None, f"not run: {c['skipped']}"])
+        else:
+            gain = c["gain"]
+            significant = gain.get("ci95_low") is not None and (gain["ci95_low"] > 0 or gain["ci95_high"] < 0)
+            rows.add([c["resource"], c["active_share"], c["change"], gain["mean"], interval_text(gain), c["what"]],
+                     "hot" if significant and gain["mean"] > 0 else "")
+    base = m["base_annual_units"]
+    rows.caption = (f"Base run {base['mean']:,.0f} cars a year. Each change is rerun with the same seed and "
+                    "replications (common random numbers); the interval is the paired t interval of the "
+                    "per-replication differences. availability +1 pt: MTBF raised; cycle -1 s: every model's time, "
+                    "a paced line indexing 1 s faster; buffer +1: one more place in front. Highlighted: a gain "
+                    "whose interval excludes zero.")
+    return rows

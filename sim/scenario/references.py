@@ -21,6 +21,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     shop_names = list(scenario.shops)
     problems.extend(_check_options(scenario))
+    problems.extend(_check_spacing(scenario))
     for shop_name, shop in scenario.shops.items():
         problems.extend(_check_shop(("shops", shop_name), shop, scenario))
     problems.extend(_check_stores(scenario, shop_names))
@@ -35,6 +36,19 @@ def _check_options(scenario: Scenario) -> Iterator[Problem]:
             if model != "default" and model not in models:
                 yield ("product", "options", i, "take_rate", model), (
                     f"{model!r} is not a model of the product mix; allowed: {sorted(models)} or 'default'")
+
+
+def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
+    """A spacing rule names a model of the mix or a declared option."""
+    product = scenario.product
+    models, options = scenario.model_names, [o.name for o in product.options]
+    for i, rule in enumerate(product.spacing):
+        where = ("product", "spacing", i)
+        if rule.model is not None and rule.model not in models:
+            yield where + ("model",), f"{rule.model!r} is not a model of the product mix; allowed: {models}"
+        if rule.option is not None and rule.option not in options:
+            yield where + ("option",), (f"no option {rule.option!r}; options: "
+                                        f"{options or 'none (declare them under product.options)'}")
 
 
 def station_paths(shop: Shop) -> list[tuple[tuple, Station, str]]:

@@ -188,12 +188,78 @@ class Option(Model):
     """Share of each model's cars that carry the option; a model not named (and no 'default') has none."""
 
 
+MAX_COLOURS = 40
+"""At most this many paint colours."""
+
+ColourShare = Share | dict[Name, Share]
+"""One share for every model, or a share per model (key 'default' for the models not named)."""
+
+
+class Colour(Model):
+    """A paint colour with the share of the cars painted in it, per model and market."""
+    name: Name
+    share: ColourShare
+    """Share of the (domestic) cars in this colour: one number, or per model with 'default'."""
+    export: ColourShare | None = None
+    """Share of the export cars in this colour, where export colours differ (default: as ``share``)."""
+
+    def share_for(self, model: str, export: bool) -> float:
+        given = self.share if not export or self.export is None else self.export
+        if isinstance(given, dict):
+            return given.get(model, given.get("default", 0.0))
+        return given
+
+
+MAX_SPACING_WINDOW = 100
+"""The longest window a spacing rule may count over (cars in a row)."""
+
+
+class SpacingRule(Model):
+    """A spacing rule of the launch sequence: at most ``at_most`` cars of a model (or carrying an option)
+    in any ``in_any`` consecutive cars ("at most 1 Tiggo 7 in any 3", "no two sunroof cars in a row":
+    at_most 1, in_any 2). A levelled launch keeps it; every shop's entry order is measured against it."""
+    model: Name | None = None
+    """The model the rule spaces (product.models); give this or ``option``."""
+    option: Name | None = None
+    """The option the rule spaces (product.options); give this or ``model``."""
+    at_most: int = Field(ge=0, le=MAX_SPACING_WINDOW - 1)
+    """At most this many such cars in the window; below ``in_any``."""
+    in_any: int = Field(ge=1, le=MAX_SPACING_WINDOW)
+    """Length of the window: this many consecutive cars (1 to 100)."""
+
+    @model_validator(mode="after")
+    def _one_feature(self):
+        if (self.model is None) == (self.option is None):
+            raise ValueError("give exactly one of 'model' or 'option' (the cars the rule spaces)"
+                             + (f"; got model {self.model!r} and option {self.option!r}" if self.model else ""))
+        if self.at_most >= self.in_any:
+            raise ValueError(f"at_most {self.at_most} in_any {self.in_any} limits nothing: at_most must be "
+                             f"below in_any (0 to {self.in_any - 1})")
+        return self
+
+    @property
+    def feature(self) -> str:
+        """The model or option name the rule counts."""
+        return self.model if self.model is not None else self.option
+
+    @property
+    def text(self) -> str:
+        """The rule in words, as the reports name it: 'Tiggo 7: at most 1 in any 3'."""
+        return f"{self.feature}: at most {self.at_most} in any {self.in_any}"
+
+
 class Product(Model):
     models: list[CarModel] = Field(min_length=1)
     sequence: Literal["levelled", "random"] = "levelled"
     """Launch order: a levelled mixed-model sequence (goal chasing) or random draws by share."""
     options: list[Option] = Field(default=[], max_length=MAX_OPTIONS)
     """Options drawn per car at launch; a station may be visited only by the cars that carry one."""
+    spacing: list[SpacingRule] = Field(default=[], exclude_if=lambda rules: not rules)
+    """Spacing rules of the sequence. With ``sequence: levelled`` the launch levels models and options
+    together and keeps the rules (see ``sim.model.sequencer``); with ``random`` the rules are only counted.
+    Left out of the resolved scenario when empty, so scenarios without rules keep their summary."""
+    colours: list[Colour] = Field(default=[], max_length=MAX_COLOURS)
+    """Paint colours, drawn per car at launch by their shares; none: every car has one colour."""
 
     @model_validator(mode="after")
     def _shares(self):
@@ -213,7 +279,33 @@ class Product(Model):
         options = [o.name for o in self.options]
         if len(set(options)) != len(options):
             raise ValueError(f"option names repeat: {shown(options, 300)}")
+        self._check_colours(names)
         return self
+
+    def _check_colours(self, names: list[str]) -> None:
+        """Colour names unique, models named in shares exist, and each model's colours sum to 1 in each market."""
+        if not self.colours:
+            return
+        colours = [c.name for c in self.colours]
+        if len(set(colours)) != len(colours):
+            raise ValueError(f"colour names repeat: {shown(colours, 300)}")
+        for colour in self.colours:
+            for given in (colour.share, colour.export):
+                unknown = sorted(set(given) - set(names) - {"default"}) if isinstance(given, dict) else []
+                if unknown:
+                    raise ValueError(f"colour {colour.name!r} names {shown(unknown[0])}, which is not a model "
+                                     f"(models: {shown(names, 200)}; 'default' for the rest)")
+        for name in names:
+            for export in (False, True):
+                total = sum(c.share_for(name, export) for c in self.colours)
+                if abs(total - 1.0) > 1e-6:
+                    market = "export" if export else "domestic"
+                    raise ValueError(f"the colour shares of {name} ({market} cars) sum to {total:.6g}; "
+                                     "they must sum to 1")
+
+    def colour_shares(self, model: str, export: bool) -> list[float]:
+        """Share of each colour among a model's cars of one market."""
+        return [c.share_for(model, export) for c in self.colours]
 
     def take_rate(self, option: "Option", model: str) -> float:
         """Share of a model's cars that carry an option."""
@@ -305,6 +397,25 @@ class Conveyor(Model):
         return self.transit_time / self.capacity
 
 
+MAX_EMPTY_CARRIERS = 10
+"""At most this many empty carriers left at each colour change."""
+
+
+class ColourChange(Model):
+    """The cost of a colour change at a paint booth: a gun purge, empty carriers, or both."""
+    purge: DurationOrZero = 0.0
+    """Time the booth stands to purge and fill its guns before a body of another colour."""
+    empty_carriers: int = Field(default=0, ge=0, le=MAX_EMPTY_CARRIERS)
+    """Carriers left empty in front of a body of another colour (a conveyor or paced booth), each costing
+    one body slot: the purge happens in the gap."""
+
+    @model_validator(mode="after")
+    def _costs_something(self):
+        if self.purge == 0 and self.empty_carriers == 0:
+            raise ValueError("a colour change costs a purge time, empty carriers, or both: give at least one")
+        return self
+
+
 class Station(Model):
     """A station: parallel servers, a cycle time per model, or a conveyor."""
     name: Name
@@ -336,6 +447,8 @@ class Station(Model):
     (on a paced line they ride through its position without work)."""
     option: Name | None = None
     """Only cars carrying this option (product.options) visit the station."""
+    colour_change: ColourChange | None = None
+    """A paint booth: what each change of colour between consecutive bodies costs it."""
 
     @property
     def visited_by_all(self) -> bool:
@@ -362,11 +475,31 @@ class Station(Model):
             raise ValueError("a station of a paced line has one server, a cycle_time and is not off_line")
         if self.labour_pool is not None and (self.line is not None or self.conveyor is not None):
             raise ValueError("only a free-flow station can draw operators from a labour pool")
+        if self.colour_change is not None and self.colour_change.empty_carriers and self.line is None \
+                and self.conveyor is None:
+            raise ValueError("a free-flow booth has no carriers to leave empty: give its colour change a purge "
+                             "time, or make it a conveyor or a paced-line station")
         if (self.line is not None or self.conveyor is not None) and self.failures is not None \
                 and self.failures.clock != "operating":
             raise ValueError("failures of a paced-line station or a conveyor run on the line's running clock: "
                              "use clock: operating (the default)")
         return self
+
+
+class OverCycle(Model):
+    """What a paced line does when a car's work at a station (plus transfer) exceeds the takt.
+
+    Without it the line stops until the work is done. ``zone``: each station's work zone is this many
+    takts long, so an operator may drift into the next zone and finish late; the deficit carries to the
+    next car and lighter cars win it back (the classic drift model); the line stops only when the
+    deficit would run past the zone's end. ``floaters``: utility workers on each shift of the line's
+    shop; a free floater takes an over-cycle car's excess (the deficit is cleared) for one takt; with
+    none free the line stops (or drifts, where a zone allows).
+    """
+    zone: float = Field(default=1.0, ge=1.0, le=3.0)
+    """Work zone length in takts (1: no drift, the line stops at every over-cycle)."""
+    floaters: int = Field(default=0, ge=0, le=MAX_PER_STATION)
+    """Utility workers of this line on each shift (counted in the headcount)."""
 
 
 class Line(Model):
@@ -375,6 +508,14 @@ class Line(Model):
     """Index period; when a station's cycle plus transfer exceeds it, the line waits (over-cycle)."""
     transfer_time: DurationOrZero = 0.0
     """Time to move every car one station on, added to the slowest station's cycle."""
+    over_cycle: OverCycle | None = None
+    """Drift zones and floaters that absorb over-cycles (default: the line stops for each)."""
+
+    @model_validator(mode="after")
+    def _paced(self):
+        if self.over_cycle is not None and self.takt is None:
+            raise ValueError("over_cycle needs a takt: a line without one waits for its slowest station anyway")
+        return self
 
 
 class Rework(Model):
@@ -519,12 +660,80 @@ class Shop(Model):
     maintenance: Maintenance | None = None
 
 
+MAX_LANES = 1_000
+"""At most this many lanes in a sorting store."""
+
+
+class Sort(Model):
+    """How a sorting store chooses the next car for the shop behind it (``sim.model.sorting``).
+
+    The store is ``lanes`` lanes of ``lane_depth`` cars; each lane is first in, first out, and the
+    store releases one of the lanes' heads each time the next shop takes a car.
+
+    ``by: colour`` (a WBS in front of paint) builds colour blocks: a body joins a lane whose last
+    body has its colour, else an empty lane, else the lane whose last body's colour has the fewest
+    bodies in the store. The store releases, in this order: the body that has waited ``max_wait``
+    (oldest first); the colour of the running block while a lane head has it and the block is
+    shorter than ``max_block``; else the colour that makes the longest block now.
+    ``by: sequence`` (a PBS in front of assembly) restores the planned (launch) order: the head with
+    the smallest launch number goes next; a car joins the lane whose last car is the latest launched
+    before it, else an empty lane, else the lane whose last car is the earliest launched.
+    ``by: levelled`` builds a new levelled order: cars join lanes by variant (model and options) as
+    bodies do by colour, and the launch's sequencer (goal chasing, keeping ``product.spacing``)
+    chooses the lane head that levels the mix best.
+    """
+    by: Literal["colour", "sequence", "levelled"]
+    """colour: colour blocks for the paint shop; sequence: the planned order for assembly; levelled: a new
+    levelled order for assembly."""
+    lanes: int = Field(ge=1, le=MAX_LANES)
+    """Parallel lanes (1 to 1,000)."""
+    lane_depth: int = Field(ge=1, le=MAX_CAPACITY)
+    """Cars each lane holds; the store holds lanes x lane_depth."""
+    max_block: int | None = Field(default=None, ge=1, le=MAX_CAPACITY)
+    """by colour: the longest block the store builds (cars of one colour in a row); none: no limit.
+    A block runs on past it only when the store holds no other colour."""
+    max_wait: Duration | None = None
+    """by colour: a body that has waited this long goes next, oldest first; counted in the shift time of
+    the shop the store feeds (nights and breaks do not count); none: no limit."""
+
+    @model_validator(mode="after")
+    def _fits(self):
+        if self.lanes * self.lane_depth > MAX_CAPACITY:
+            raise ValueError(f"{self.lanes} lanes x {self.lane_depth} deep = {self.lanes * self.lane_depth:,} cars: "
+                             f"a store holds at most {MAX_CAPACITY:,}")
+        if self.by != "colour":
+            given = [k for k in ("max_block", "max_wait") if getattr(self, k) is not None]
+            if given:
+                raise ValueError(f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} to by: colour "
+                                 f"only (a colour-blocking store); by: {self.by} releases "
+                                 + ("by launch number" if self.by == "sequence" else "as the sequencer levels"))
+        return self
+
+
 class Store(Model):
-    """A named store between a shop and the next (WBS, PBS)."""
+    """A named store between a shop and the next (WBS, PBS): first in, first out, or sorting (``sort``)."""
     name: Name
     after: Name
     """The shop that feeds it; the next shop in flow order takes from it."""
-    capacity: int = Field(ge=0, le=MAX_CAPACITY)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
+    """Cars the store holds; with ``sort`` it is lanes x lane_depth (give it or leave it out)."""
+    sort: Sort | None = Field(default=None, exclude_if=lambda sort: sort is None)
+    """Lanes that re-sequence the cars (colour blocks, the planned order); none: first in, first out.
+    Left out of the resolved scenario when absent, so stores without it keep their summary."""
+
+    @model_validator(mode="after")
+    def _capacity(self):
+        if self.sort is None:
+            if self.capacity is None:
+                raise ValueError("give the store a capacity (cars it holds), or a sort with lanes and lane_depth")
+            return self
+        lanes = self.sort.lanes * self.sort.lane_depth
+        if self.capacity is None:
+            object.__setattr__(self, "capacity", lanes)  # frozen: filled once, here, before anyone reads it
+        elif self.capacity != lanes:
+            raise ValueError(f"capacity {self.capacity} does not match the sort: {self.sort.lanes} lanes x "
+                             f"{self.sort.lane_depth} deep = {lanes} cars; give capacity {lanes} or leave it out")
+        return self
 
 
 class IndirectRole(Model):
@@ -639,7 +848,8 @@ class Scenario(Model):
 
 
 __all__ = [
-    "Branch", "Break", "Calendar", "CarModel", "Conveyor", "Failures", "Feeder", "Horizon", "Launch", "Line",
+    "Branch", "Break", "Calendar", "CarModel", "Colour", "ColourChange", "Conveyor", "Failures", "Feeder", "Horizon",
+    "Launch", "Line", "OverCycle",
     "Maintenance", "Option", "Parallel",
     "Benchmark", "IndirectRole", "LabourPool", "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop",
     "Staffing", "StaffingOptions", "Station", "Store", "Target",

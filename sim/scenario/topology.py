@@ -261,7 +261,8 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
     its ideal cycle (``index``: seconds between units at full speed, breakdowns aside).
 
     A free-flow station: servers x 3600 / mean cycle x availability (MTBF / (MTBF + MTTR)). A paced
-    line indexes every max(takt, slowest mean cycle + transfer) and stops for any of its stations:
+    line indexes every max(takt, slowest mean cycle + transfer) (every takt where floaters may take the
+    over-cycles) and stops for any of its stations:
     its availability is 1 / (1 + sum MTTR/MTBF). A conveyor moves one body per index time. The
     mean cycle of a station is over the units that visit it (visit rules, the mix its route sees).
     """
@@ -288,6 +289,8 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
         # a station some cars pass by works only on the others: the line's mean index is over all cars
         loads = [c * _stopping(routes, passes, shares, st.name) if c == c else 0.0 for c, st in zip(cycles, group)]
         index = max([line.takt or 0.0] + [load + line.transfer_time for load in loads])
+        if line.over_cycle is not None and line.over_cycle.floaters:
+            index = line.takt  # floaters may take any over-cycle: the takt is the bound
         availability = 1.0 / (1.0 + sum(downtime_ratio(st.failures) for st in group))
         # a self-paced line no car stops at indexes in no time: it limits nothing
         return {"kind": "line", "servers": 1, "cycles": cycles, "availability": availability, "index": index,

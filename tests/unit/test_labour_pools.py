@@ -203,7 +203,7 @@ def test_labour_state_with_breaks_failures_and_two_pools():
     res = simulate(scn, 11)   # the invariants are checked inside: state times, pool counters
     table = res.stations.set_index("station")
     shares = [c for c in table.columns if c.startswith("share_") and c != "share_line_active"]
-    assert shares[-3:] == ["share_labour", "share_feeder", "share_off_shift"]
+    assert shares[-4:] == ["share_labour", "share_feeder", "share_colour_change", "share_off_shift"]
     assert np.allclose(table[shares].sum(axis=1), 1.0, atol=1e-9)
     assert table.loc["a", "share_labour"] > 0.01 and table.loc["c", "share_labour"] > 0.01
     assert table.loc["b", "share_labour"] == 0.0

@@ -1,0 +1,162 @@
+"""Paint colour changes at booths and over-cycles on paced lines, against exact hand calculations.
+
+Every case is deterministic: two models, each in its own single colour, launched in a levelled
+(goal-chasing) order, so the colour sequence is known (AB alternating: a change at every body;
+A A B: two changes in three bodies). The plant settles into a periodic regime within the warm-up and
+the 3-day window (259,200 s) is a whole number of periods, so counts are exact.
+"""
+
+import pytest
+
+from helpers import CONTINUOUS, row, station
+from sim.model.replication import simulate
+from sim.scenario import ScenarioError, validate_scenario
+
+WINDOW = 3 * 86400.0
+
+
+def plant(stations, *, shares=(0.5, 0.5), lines=None, colours=True):
+    """One shop, models A and B; with ``colours`` A is always red and B always blue."""
+    models = [{"name": "A", "share": shares[0]}, {"name": "B", "share": shares[1]}]
+    product = {"models": models, "sequence": "levelled"}
+    if colours:
+        product["colours"] = [{"name": "red", "share": {"A": 1.0, "default": 0.0}},
+                              {"name": "blue", "share": {"B": 1.0, "default": 0.0}}]
+    shop = {"shifts": CONTINUOUS, "buffer_capacity": 2, "stations": stations}
+    if lines:
+        shop["lines"] = lines
+    return validate_scenario({"name": "colours", "horizon": {"days": 3, "warmup_days": 1},
+                              "calendar": {"working_days_per_year": 250}, "product": product,
+                              "shops": {"shop": shop}, "target": {"annual_units": 100000}})
+
+
+def booth(**change):
+    return {"name": "booth", "conveyor": {"transit_time": 300, "pitch": 60}, "colour_change": change}
+
+
+def test_purge_at_a_free_flow_booth_costs_changes_times_purge():
+    result = simulate(plant([station("booth", 60, colour_change={"purge": 20})]), seed=1)
+    booth_row = row(result, "booth")
+    # every body is a new colour: 60 s of work + 20 s of purge per body
+    assert result.scalars["completed"] == WINDOW / 80
+    assert booth_row.colour_changes == WINDOW / 80
+    assert booth_row.share_colour_change * WINDOW == pytest.approx(booth_row.colour_changes * 20, abs=1e-6)
+    assert booth_row.share_working == pytest.approx(0.75, abs=1e-9)
+
+
+def test_purge_on_a_conveyor_booth_holds_the_conveyor():
+    result = simulate(plant([booth(purge=30)]), seed=1)
+    booth_row = row(result, "booth")
+    assert result.scalars["completed"] == WINDOW / 90  # each index: 60 s pitch + 30 s purge
+    assert booth_row.share_colour_change * WINDOW == pytest.approx(booth_row.colour_changes * 30, abs=1e-6)
+
+
+def test_one_empty_carrier_per_change_costs_exactly_one_body_per_change():
+    shares = (2 / 3, 1 / 3)  # A A B: two colour changes in every three bodies
+    without = simulate(plant([booth(empty_carriers=1)], shares=shares, colours=False), seed=1)
+    with_changes = simulate(plant([booth(empty_carriers=1)], shares=shares), seed=1)
+    lost = row(with_changes, "booth").carriers_lost
+    assert without.scalars["completed"] == WINDOW / 60
+    assert with_changes.scalars["completed"] == WINDOW / 300 * 3  # 3 bodies + 2 empty carriers per 300 s
+    assert without.scalars["completed"] - with_changes.scalars["completed"] == lost
+    assert lost == row(with_changes, "booth").colour_changes
+    # the empty carriers are the booth's colour-change time, not starvation
+    assert row(with_changes, "booth").share_colour_change == pytest.approx(2 / 5, abs=1e-9)
+    assert row(with_changes, "booth").share_starved == pytest.approx(0.0, abs=1e-9)
+
+
+def test_no_colours_no_changes():
+    result = simulate(plant([booth(purge=30)], colours=False), seed=1)
+    assert row(result, "booth").colour_changes == 0
+    assert result.scalars["completed"] == WINDOW / 60
+
+
+# ---------------------------------------------------------------- over-cycles: stop, drift, floaters
+
+def line_plant(over_cycle=None, a=156, b=80):
+    """A paced line at takt 120 s: model A needs ``a`` s at station s2 (over the takt), B ``b`` s."""
+    line = {"takt": 120}
+    if over_cycle is not None:
+        line["over_cycle"] = over_cycle
+    stations = [station("s1", 100, line="L"), station("s2", {"A": a, "B": b}, line="L"),
+                station("s3", 100, line="L")]
+    return plant(stations, lines={"L": line}, colours=False)
+
+
+def test_a_zone_that_holds_the_deficit_never_stops_the_line():
+    # A (156 s) leaves 36 s of deficit, B (80 s) wins it back (36 + 80 < 120; the mean, 118 s, is under
+    # the takt): a zone of 1.3 takts (36 s) holds it
+    result = simulate(line_plant({"zone": 1.3}), seed=1)
+    s2 = row(result, "s2")
+    assert result.scalars["completed"] == WINDOW / 120
+    assert s2.over_cycle_stop_s == 0
+    assert s2.over_cycles == WINDOW / 240
+    assert s2.drift_max_s == pytest.approx(36.0)
+
+
+def test_a_short_zone_stops_the_line_by_exactly_what_it_cannot_hold():
+    # zone 1.05 takts = 6 s: A's 36 s excess stops the line 30 s, the last 6 s carry into B's cycle
+    result = simulate(line_plant({"zone": 1.05}), seed=1)
+    # ... and B (6 + 80 < 120) starts the next A with no deficit: every A index lasts 150 s
+    s2 = row(result, "s2")
+    assert result.scalars["completed"] == WINDOW / 270 * 2
+    assert s2.over_cycle_stop_s == pytest.approx(WINDOW / 270 * 30, abs=1e-6)
+    assert s2.drift_max_s == pytest.approx(6.0)
+
+
+def test_without_over_cycle_rules_the_line_stops_until_the_work_is_done():
+    result = simulate(line_plant(), seed=1)
+    s2 = row(result, "s2")
+    period = 156 + 120  # the A index waits for its 156 s, the B index runs at takt
+    assert result.scalars["completed"] == pytest.approx(WINDOW / period * 2, abs=1)
+    assert s2.over_cycle_stop_s == pytest.approx(s2.over_cycles * 36, abs=1e-6)
+
+
+def test_a_floater_takes_every_over_cycle_when_one_is_free():
+    result = simulate(line_plant({"floaters": 1}), seed=1)
+    s2 = row(result, "s2")
+    assert result.scalars["completed"] == WINDOW / 120
+    assert s2.floater_helps == WINDOW / 240
+    assert s2.over_cycle_stop_s == 0
+
+
+def test_two_over_cycles_at_once_and_one_floater_stop_the_line_for_the_other():
+    # AB alternating: every A stands at s1 and s3 in the same index (two positions apart)
+    stations = [station("s1", {"A": 150, "B": 100}, line="L"), station("s2", 100, line="L"),
+                station("s3", {"A": 160, "B": 100}, line="L")]
+    result = simulate(plant(stations, lines={"L": {"takt": 120, "over_cycle": {"floaters": 1}}}, colours=False),
+                      seed=1)
+    # the floater goes to s3 (40 s over), the line stops 30 s for s1: A's index lasts 150 s
+    assert result.scalars["completed"] == WINDOW / 270 * 2
+    assert row(result, "s3").floater_helps == WINDOW / 270
+    assert row(result, "s1").over_cycle_stop_s == pytest.approx(WINDOW / 270 * 30, abs=1e-6)
+    assert row(result, "s1").floater_helps == 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({}, "give at least one"),
+    ({"empty_carriers": 1}, "free-flow booth has no carriers"),
+])
+def test_bad_colour_change(change, message):
+    with pytest.raises(ScenarioError, match=message):
+        plant([station("booth", 60, colour_change=change)])
+
+
+def test_colour_shares_must_sum_to_one_per_model_and_market():
+    raw = plant([station("booth", 60)]).model_dump(mode="json")
+    raw["product"]["colours"][0]["export"] = 0.5
+    with pytest.raises(ScenarioError, match="export cars"):
+        validate_scenario(raw)
+
+
+def test_over_cycle_needs_a_takt():
+    with pytest.raises(ScenarioError, match="over_cycle needs a takt"):
+        plant([station("s1", 60, line="L")], lines={"L": {"over_cycle": {"zone": 1.2}}})
+
+
+def test_floaters_are_in_the_headcount_on_every_shift_of_their_line():
+    from sim.analysis.staffing import headcount
+    scenario = line_plant({"zone": 1.1, "floaters": 2})
+    table = headcount(scenario)
+    floaters = table[table["role"] == "floater"]
+    assert list(floaters["headcount"]) == [2] * scenario.shops["shop"].shifts.count
