@@ -344,6 +344,13 @@ def buffer_change(scenario: Scenario, resource: Resource, paths: dict) -> Change
             change.what, change.skipped = "launch", "the plant's first station takes its cars from the launch: no buffer"
             return change
         store = next((s for s in scenario.stores if s.after == shop_names[index - 1]), None)
+        if store is not None and store.sort is not None:  # a sorting store grows a place in every lane
+            sort = store.sort
+            depth = sort.lane_depth + 1
+            change.assignments += [f"stores[{store.name}].sort.lane_depth={depth}",
+                                   f"stores[{store.name}].capacity={sort.lanes * depth}"]
+            change.what = f"store {store.name} {sort.lanes} lanes x {sort.lane_depth} → x {depth}"
+            return change
         if store is not None:
             change.assignments.append(f"stores[{store.name}].capacity={store.capacity + 1}")
             change.what = f"store {store.name} {store.capacity} → {store.capacity + 1}"

@@ -16,6 +16,8 @@ from ..analysis.bottleneck import most_loaded
 from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
 from ..scenario.paths import describe
 STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "colour_change", "down", "off_shift")
+STATE_SHORT = {"colour_change": "colour"}
+"""Short headings of states whose names are long, for narrow terminals."""
 NOT_STATES = {"line_active"}
 """share_* columns that are not station states (they do not add up with the others)."""
 
@@ -153,7 +155,8 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
     columns = [Column("shop"), Column("station")]
     if n is None:
         columns += [Column("kind"), Column("line"), Column("servers", COUNT), Column("completions", COUNT)]
-    columns += [Column("active", PERCENT)] + [Column(st, PERCENT) for st in states] + \
+    columns += [Column("active", PERCENT)] + [Column(st.replace("_", " "), PERCENT, STATE_SHORT.get(st))
+                                              for st in states] + \
         ([Column("waited for")] if starved_by else []) + [Column("static cars/h", DECIMAL1, "cars/h")]
     rows = Rows(title, columns)
     table = most_loaded(stations, n) if n else stations
