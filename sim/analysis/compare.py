@@ -14,6 +14,7 @@ without randomness (headcount, static capacity) differ exactly.
 from __future__ import annotations
 
 from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
+from .sequence_costs import kpis as sequence_kpis
 from .stats import paired_difference, welch_difference
 
 def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
@@ -27,6 +28,9 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     rows += [(f"JPH {shop}", v, f"jph.{shop}", DECIMAL1) for shop, v in summary["jph"].items()]
     rows += [(f"OEE {shop}", v["oee"], f"oee.{shop}", PERCENT)
              for shop, v in summary.get("oee", {}).get("shops", {}).items()]
+    kinds = {"decimal": DECIMAL1, "share": PERCENT}
+    rows += [(name, value, key, kinds[kind]) for name, value, key, kind in
+             sequence_kpis(summary.get("replication_values", {}))]
     b = summary["bottleneck"]
     rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
     rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))

@@ -112,3 +112,53 @@ def _rule_text(rule) -> str:
 
 def _booths(shop):
     return [st for st in all_stations(shop) if st.colour_change is not None]
+
+
+def replication_values(scenario: Scenario, reps: list) -> dict:
+    """Per-replication figures of the sequence's cost, for paired comparisons between runs: per shop
+    with booths, colour changes a shift; per shop with over-cycling lines, minutes of line stop a shift
+    and the floaters' utilisation; per spacing rule, breaches per 1,000 cars entering the last shop."""
+    values: dict[str, list] = {}
+    for shop_name, shop in scenario.shops.items():
+        booths = [st.name for st in _booths(shop)]
+        lines = {name: spec for name, spec in shop.lines.items() if spec.takt}
+        for rep in reps:
+            table = rep.stations[rep.stations["shop"] == shop_name]
+            shifts = _shifts(rep, scenario, shop_name)
+            if booths:
+                changes = float(table[table["station"].isin(booths)]["colour_changes"].sum())
+                values.setdefault(f"colour_changes.{shop_name}", []).append(round(changes / shifts, 4))
+            if (table["over_cycles"] > 0).any():
+                stop = float(table["over_cycle_stop_s"].sum())
+                values.setdefault(f"over_cycle_stop_min.{shop_name}", []).append(round(stop / 60.0 / shifts, 4))
+                busy = sum(float(table[table["line"] == name]["floater_helps"].sum()) * spec.takt
+                           for name, spec in lines.items())
+                hours = sum(spec.over_cycle.floaters for spec in lines.values() if spec.over_cycle is not None) \
+                    * shifts * shop.shifts.net_seconds
+                if hours:
+                    values.setdefault(f"floater_utilisation.{shop_name}", []).append(round(busy / hours, 5))
+    last = list(scenario.shops)[-1]
+    for rule in scenario.product.spacing:
+        values[f"spacing.{last}.{rule.text}"] = [
+            round(1000.0 * r.spacing["breaches"][rule.text][last] / max(1, r.spacing["cars"][last]), 4) for r in reps]
+    return values
+
+
+def kpis(values: dict) -> list[tuple[str, float, str, str]]:
+    """(KPI name, mean, key in ``replication_values``, kind: decimal or share) of the figures above, for the
+    comparison table."""
+    out = []
+    for key, series in values.items():
+        kind, _, what = key.partition(".")
+        if not series:
+            continue
+        if kind == "colour_changes":
+            out.append((f"colour changes a shift {what}", float(np.mean(series)), key, "decimal"))
+        elif kind == "over_cycle_stop_min":
+            out.append((f"over-cycle stop min/shift {what}", float(np.mean(series)), key, "decimal"))
+        elif kind == "floater_utilisation":
+            out.append((f"floaters busy {what}", float(np.mean(series)), key, "share"))
+        elif kind == "spacing":
+            shop, _, rule = what.partition(".")
+            out.append((f"breaches /1,000 into {shop} ({rule})", float(np.mean(series)), key, "decimal"))
+    return out

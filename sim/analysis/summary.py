@@ -23,6 +23,7 @@ from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
+from .sequence_costs import replication_values as sequence_replication_values
 from .sequencing import sequencing_summary, sequencing_values
 from .shifting import shifting_summary
 from .spacing import spacing_summary
@@ -266,6 +267,7 @@ def _replication_values(scenario: Scenario, reps: list[ReplicationResult], capac
             values.setdefault(f"oee.{row.shop}", []).append(None if row.oee != row.oee else round(row.oee, 5))
     values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None
                                       for r in reps]
+    values.update(sequence_replication_values(scenario, reps))
     return values
 
 
