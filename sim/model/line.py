@@ -109,11 +109,11 @@ class PacedLine:
         self.empty_carriers = max((e for _, _, e in colour_changes), default=0)
         self.booth_colour: list[int | None] = [None] * len(self.booths)
         self.entry_colour: int | None = None
-        self.held = None
-        """A body of a new colour waiting in front of the line while its empty carriers go in."""
-        self.gaps_left = 0
+        self.pending = None
+        """(body, empty carriers still to go in) while a body of a new colour waits in front of the line."""
+        self.gap_ticks: list[int] = []
+        """Indexes whose entry position was an empty carrier left for a colour change."""
         self.colour_changes = [0] * len(self.station_names)
-        self.carriers_lost = [0] * len(self.station_names)
 
     def _over_cycle_setup(self, over_cycle) -> None:
         """Drift zones and floaters: each over-cycling position carries a deficit from car to car."""
@@ -123,6 +123,7 @@ class PacedLine:
         """Seconds an operator may run past the takt into the next zone."""
         self.floaters = floaters
         self.deficit = [0.0] * len(self._slow)
+        self._drifting = [(i, p, need) for i, (p, need) in enumerate(self._slow)]
         self._last_start = self._last_work = 0.0
         n = len(self.station_names)
         self.over_cycles = [0] * n
@@ -139,9 +140,14 @@ class PacedLine:
         else:
             self._base_position = None
         self.takt = takt
-        self._slow = [(p, need[p]) for p in range(need.shape[0]) if need[p].max() > takt + 1e-12]
+        # python lists, not numpy rows: indexing them once per index is several times faster
+        self._slow = [(p, need[p].tolist()) for p in range(need.shape[0]) if need[p].max() > takt + 1e-12]
+        self._station_of = [int(s) for s in self.position_station]
 
-    def _index_time(self, in_window: bool) -> float:
+    def _in_window(self, w: float) -> bool:
+        return self.worked_window.lo <= w < self.worked_window.hi
+
+    def _index_time(self, w0: float) -> float:
         """Work phase of this index: max(takt, slowest occupied station's cycle + transfer): an over-cycle
         stops the line until the work is done, booked on the slowest station."""
         positions = self.positions
@@ -153,11 +159,11 @@ class PacedLine:
             car = positions[p]
             if car is not None and need[car.variant] > phase:
                 phase = need[car.variant]
-        if phase > self.takt and in_window and self._base_position is None:
+        if phase > self.takt and self._base_position is None and self._in_window(w0):
             self._count_stop(phase)
         return float(phase)
 
-    def _purge(self, work: float, in_window: bool) -> float:
+    def _purge(self, work: float, w0: float) -> float:
         """Each booth compares the body in front of it with the last one: a new colour is a colour change,
         and a purge holds the line until the purge and the body's work are done."""
         positions, purged = self.positions, None
@@ -168,7 +174,7 @@ class PacedLine:
             last, self.booth_colour[k] = self.booth_colour[k], car.colour
             if last is None or last == car.colour:
                 continue
-            if in_window:
+            if self._in_window(w0):
                 self.colour_changes[s] += 1
             if purge:
                 need = self.cycle[p, car.variant] + self.transfer + purge
@@ -185,13 +191,13 @@ class PacedLine:
         for p, need in self._slow:
             car = self.positions[p]
             if car is not None and need[car.variant] > self.takt:
-                s = self.position_station[p]
+                s = self._station_of[p]
                 self.over_cycles[s] += 1
                 if need[car.variant] > most:
                     slowest, most = s, need[car.variant]
         self.over_cycle_stop[slowest] += phase - self.takt
 
-    def _drift_index(self, w0: float, in_window: bool) -> float:
+    def _drift_index(self, w0: float) -> float:
         """Work phase of this index under drift zones and floaters.
 
         At each over-cycling position the operator starts late by the deficit carried from the cars
@@ -201,46 +207,55 @@ class PacedLine:
         cleared), the largest excesses first; the rest stop the line for the largest remaining excess,
         during which every drifting operator catches up.
         """
-        takt, allowance, positions, deficit = self.takt, self.allowance, self.positions, self.deficit
+        takt, positions, deficit = self.takt, self.positions, self.deficit
         stood = w0 - self._last_start - self._last_work  # the line stood beyond its last phase: operators worked on
         self._last_start = w0
-        over = []
-        for i, (p, need) in enumerate(self._slow):
+        over = None
+        for i, p, need in self._drifting:
             car = positions[p]
-            carried = deficit[i] - stood if deficit[i] > stood else 0.0
-            excess = carried - takt + (need[car.variant] if car is not None else 0.0)
+            work = 0.0 if car is None else need[car.variant]
+            d = deficit[i]
+            if not d and work <= takt:
+                continue  # the usual case: no deficit carried, no over-cycle
+            excess = (d - stood if d > stood else 0.0) + work - takt
             if excess > 0.0:
-                over.append((excess, i))
-                if in_window and car is not None and need[car.variant] > takt:
-                    self.over_cycles[self.position_station[p]] += 1
+                if over is None:
+                    over = []
+                over.append((excess, i, work > takt))
             else:
                 deficit[i] = 0.0
-        stop, stopper = 0.0, None
-        if over:
-            over.sort(reverse=True)
-            helpers, helped = self.floaters, set()
-            for excess, i in over:  # largest first: floaters go where the line would stop longest
-                if excess <= allowance:
-                    break
-                if helpers:
-                    helpers -= 1
-                    helped.add(i)
-                elif stopper is None:
-                    stop, stopper = excess - allowance, i
-            for excess, i in over:
-                left = 0.0 if i in helped else min(max(excess - stop, 0.0), allowance)
-                deficit[i] = left
-                if in_window:
-                    s = self.position_station[self._slow[i][0]]
-                    if i in helped:
-                        self.floater_helps[s] += 1
-                    if left > self.drift_max[s]:
-                        self.drift_max[s] = left
-            if in_window and stopper is not None:
-                self.over_cycle_stop[self.position_station[self._slow[stopper][0]]] += stop
-        work = takt + stop
+        work = takt if over is None else takt + self._absorb(over, w0)
         self._last_work = work
         return work
+
+    def _absorb(self, over: list, w0: float) -> float:
+        """Share out this index's excesses (excess, slow position, its car over-cycles): drift up to the
+        allowance, floaters beyond it (largest first), a line stop for the largest excess left. Returns the stop."""
+        allowance, deficit, station_of, slow = self.allowance, self.deficit, self._station_of, self._slow
+        over.sort(reverse=True)
+        stop, stopper, helpers, helped = 0.0, None, self.floaters, set()
+        for excess, i, _ in over:  # largest first: floaters go where the line would stop longest
+            if excess <= allowance:
+                break
+            if helpers:
+                helpers -= 1
+                helped.add(i)
+            elif stopper is None:
+                stop, stopper = excess - allowance, i
+        in_window = self._in_window(w0)
+        for excess, i, over_cycling in over:
+            left = 0.0 if i in helped else min(max(excess - stop, 0.0), allowance)
+            deficit[i] = left
+            if in_window:
+                s = station_of[slow[i][0]]
+                self.over_cycles[s] += over_cycling
+                if i in helped:
+                    self.floater_helps[s] += 1
+                if left > self.drift_max[s]:
+                    self.drift_max[s] = left
+        if in_window and stopper is not None:
+            self.over_cycle_stop[station_of[slow[stopper][0]]] += stop
+        return stop
 
     def _fit_parts(self):
         """Before the line indexes on: each join position takes its car's part, the line waiting
@@ -268,15 +283,10 @@ class PacedLine:
     def _run(self):
         env, clock, source = self.env, self.clock, self.input
         positions = self.positions
-        lo, hi = self.worked_window.lo, self.worked_window.hi
+        # what the line is made of never changes: decided once, not looked up at every index
+        empty_carriers, drift, booths, joins = self.empty_carriers, self.drift, bool(self.booths), bool(self.joins)
         while True:
-            gap = False
-            if self.gaps_left:  # another empty carrier for the colour change
-                self.gaps_left -= 1
-                car, gap = None, True
-            elif self.held is not None:
-                car, self.held = self.held, None
-            else:
+            if self.pending is None:
                 car = source.try_get()
                 if car is None and not (self.push_out and self.inside):
                     w0 = clock.worked(env.now)
@@ -284,29 +294,24 @@ class PacedLine:
                     car = yield source.get()
                     self.waiting = None
                     self.line_account.add(STARVED, w0, clock.worked(env.now))
-                if self.empty_carriers and car is not None:
-                    if self.entry_colour is not None and car.colour != self.entry_colour:
-                        self.held, self.gaps_left = car, self.empty_carriers - 1
-                        car, gap = None, True
-                    self.entry_colour = (car or self.held).colour
+                if empty_carriers and car is not None:
+                    car = self._colour_entry(car)
+            else:
+                car = self._next_carrier()
             positions[0] = car
             if car is not None:
                 self.inside += 1
-            if self.joins:
+            if joins:
                 yield from self._fit_parts()
             w0 = clock.worked(env.now)
-            in_window = lo <= w0 < hi
-            work = self._drift_index(w0, in_window) if self.drift else self._index_time(in_window)
-            if self.booths:
-                work = self._purge(work, in_window)
-            if gap and in_window:
-                for _, s, _ in self.booths:
-                    self.carriers_lost[s] += 1
+            work = self._drift_index(w0) if drift else self._index_time(w0)
+            if booths:
+                work = self._purge(work, w0)
             w_end = self._phase(w0, work)
             self.tick_start.append(w0)
             self.tick_end.append(w_end)
             self.tick_work.append(work)
-            self.tick_model.append(COLOUR_GAP if gap else -1 if car is None else car.variant)
+            self.tick_model.append(-1 if car is None else car.variant)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             for send in self.sends:
                 unit = positions[send.position]
@@ -324,6 +329,25 @@ class PacedLine:
                 self.inside -= 1
             positions.rotate(1)
             positions[0] = None
+
+    def _colour_entry(self, car):
+        """A body of a new colour waits in front of the line while its empty carriers go in: the first
+        of them goes in now (None), the body after the last."""
+        last, self.entry_colour = self.entry_colour, car.colour
+        if last is None or last == car.colour:
+            return car
+        self.pending = (car, self.empty_carriers)
+        return self._next_carrier()
+
+    def _next_carrier(self):
+        """While a body waits for its colour change: the next empty carrier (None), or at last the body."""
+        car, left = self.pending
+        if not left:
+            self.pending = None
+            return car
+        self.pending = (car, left - 1)
+        self.gap_ticks.append(len(self.tick_start))
+        return None
 
     def _phase(self, w: float, work: float) -> float:
         """Worked time at which the phase ends, breakdowns (line stops) included."""
@@ -371,6 +395,7 @@ class PacedLine:
         end = np.asarray(self.tick_end)
         work = np.asarray(self.tick_work)
         models = np.asarray(self.tick_model, dtype=np.int64)
+        models[self.gap_ticks] = COLOUR_GAP
         clipped = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None)
         repairs = np.zeros_like(clipped)
         for k, stopped in self.tick_repairs.items():
@@ -441,6 +466,8 @@ class PacedLine:
 
     def _sequence_counts(self, s: int) -> dict:
         """What the sequence cost station s in the window: colour changes and over-cycles."""
-        return {"colour_changes": self.colour_changes[s], "carriers_lost": self.carriers_lost[s],
+        booth = any(station == s for _, station, _ in self.booths)
+        lost = sum(1 for k in self.gap_ticks if self._in_window(self.tick_start[k])) if booth else 0
+        return {"colour_changes": self.colour_changes[s], "carriers_lost": lost,
                 "over_cycles": self.over_cycles[s], "over_cycle_stop_s": self.over_cycle_stop[s],
                 "drift_max_s": self.drift_max[s], "floater_helps": self.floater_helps[s]}

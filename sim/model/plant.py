@@ -93,36 +93,37 @@ class Plant:
                                    for m, model in enumerate(product.models) for export in (False, True)}
         self.variants = len(self.model_names) << len(product.options)
         """Car variants: each model with each combination of options (``Car.variant``)."""
-        self.entries = {name: EntryLog(name) for name in scenario.shops}
+        # the order cars enter each shop is kept where something measures it: spacing rules, sorting stores
+        tracked = bool(scenario.product.spacing) or any(store.sort is not None for store in scenario.stores)
+        self.entries = {name: EntryLog(name) for name in scenario.shops} if tracked else {}
         """Per shop: the order in which its cars entered (the first shop's is the launch order)."""
         self.feeders: dict[str, _FeederRecord] = {}
         """Per feeder ('shop.feeder'): its join, nodes and buffers (for the invariant checks and tables)."""
-        self._launch_log = self.entries[next(iter(scenario.shops))]
+        self._launch_log = self.entries.get(next(iter(scenario.shops)))
         self._build()
 
     # ------------------------------------------------------------ launch / exit
 
     def launch(self) -> Car:
-        model, variant = self._next_car()
+        # the model and options of the next car: from the sequencer (spacing rules), or the model sequence
+        # and options drawn by their take rates (inline: this runs once per car)
+        if self.sequencer is None:
+            model = next(self._sequence)
+            variant = model if self._option_draw is None else self._variant(model)
+        else:
+            variant = self.sequencer.next_variant()
+            model = variant % len(self.model_names)
         self.launched += 1
         export = self._market() < self._export_share[model]
-        car = Car(model, export, self.env.now, variant, self._colour(model, export), self.launched)
-        self._launch_log.record(car, self.env.now)
+        colour = 0 if self._colour_draw is None else self._colour(model, export)
+        car = Car(model, export, self.env.now, variant, colour, self.launched)
+        if self._launch_log is not None:
+            self._launch_log.record(car, self.env.now)
         self.wip.change(self.env.now, 1)
         return car
 
-    def _next_car(self) -> tuple[int, int]:
-        """(model, variant) of the next car: from the sequencer, or the model sequence and drawn options."""
-        if self.sequencer is None:
-            model = next(self._sequence)
-            return model, self._variant(model)
-        variant = self.sequencer.next_variant()
-        return variant % len(self.model_names), variant
-
     def _variant(self, model: int) -> int:
         """The car's variant: its model, and the options it carries drawn by their take rates."""
-        if self._option_draw is None:
-            return model
         bits = 0
         for k, rates in enumerate(self._take_rates):
             if self._option_draw() < rates[model]:
@@ -130,9 +131,7 @@ class Plant:
         return model + len(self.model_names) * bits
 
     def _colour(self, model: int, export: bool) -> int:
-        """The car's paint colour, drawn by the shares of its model and market (0 with no colours named)."""
-        if self._colour_draw is None:
-            return 0
+        """The car's paint colour, drawn by the shares of its model and market."""
         cumulative = self._colour_cumulative[model, export]
         return min(int(np.searchsorted(cumulative, self._colour_draw(), side="right")), len(cumulative) - 1)
 
@@ -175,7 +174,7 @@ class Plant:
                     entry = self._sorting_store(store, name)
                 else:
                     entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity,
-                                         STORE if store else BUFFER, trace=True, log=self.entries[name])
+                                         STORE if store else BUFFER, trace=True, log=self.entries.get(name))
                 upstream_exit.target = entry
             upstream_exit = self._build_shop(name, shop, entry)
         upstream_exit.target = Sink(self.complete)
