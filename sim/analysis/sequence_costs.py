@@ -100,14 +100,12 @@ def over_cycles(scenario: Scenario, reps: list, stations: pd.DataFrame) -> dict:
 
 
 def _rule_text(rule) -> str:
+    """What the line does with an over-cycle, in a few words (the line stops for what is left)."""
     if rule is None:
-        return "line stops until the work is done"
-    parts = []
-    if rule.zone > 1.0:
-        parts.append(f"drift zone {rule.zone:g} takts")
-    if rule.floaters:
-        parts.append(f"{rule.floaters} floater{'s' if rule.floaters != 1 else ''} a shift")
-    return " + ".join(parts) + ", then the line stops" if parts else "line stops until the work is done"
+        return "line stops"
+    parts = ([f"zone {rule.zone:g} takts"] if rule.zone > 1.0 else []) + \
+        ([f"{rule.floaters} floater{'s' if rule.floaters != 1 else ''}"] if rule.floaters else [])
+    return ", ".join(parts) + ", then stops" if parts else "line stops"
 
 
 def _booths(shop):

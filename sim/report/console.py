@@ -45,7 +45,7 @@ def print_report(result, console: Console | None = None) -> None:
     sequencing = R.sequencing_rows(s)
     if sequencing is not None:
         console.print(render(sequencing, console))
-    for table in (R.spacing_rows(s), R.colour_rows(s), R.over_cycle_rows(s)):
+    for table in (R.spacing_rows(s), R.colour_rows(s), R.over_cycle_rows(s, per_station=False)):
         if table is not None:
             console.print(render(table, console))
     console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))

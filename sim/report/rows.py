@@ -228,26 +228,36 @@ def colour_rows(s: dict) -> Rows | None:
     return rows
 
 
-def over_cycle_rows(s: dict) -> Rows | None:
-    """Over-cycles on the paced lines: per station, how often, how far the operators drift, what the line lost."""
+def over_cycle_rows(s: dict, per_station: bool = True) -> Rows | None:
+    """Over-cycles on the paced lines: per line (and per station), how often, how far the operators drift,
+    what the line lost; ``per_station`` False: a row per line only (the console)."""
     lines = s.get("over_cycles")
     if not lines:
         return None
     rows = Rows("Over-cycles on the paced lines", [
-        Column("line / station"), Column("over-cycles a shift", DECIMAL1, "over/shift"),
-        Column("line stop min a shift", DECIMAL1, "stop min"), Column("95% CI", TEXT),
-        Column("max drift s", DECIMAL1, "drift s"), Column("floater helps a shift", DECIMAL1, "helps")])
+        Column("line / station" if per_station else "line"), Column("rule"),
+        Column("over-cycles a shift", DECIMAL1, "over/shift"), Column("line stop min a shift", DECIMAL1, "stop min")]
+        + ([Column("95% CI", TEXT)] if per_station else []) +
+        [Column("max drift s", DECIMAL1, "drift s"), Column("floater helps a shift", DECIMAL1, "helps"),
+         Column("floaters busy", PERCENT, "busy")])
     for key, line in lines.items():
-        used = line["floater_utilisation"]
-        rows.add([f"{key}: {line['rule']}" + (f" (floaters busy {100 * used:.0f}%)" if used is not None else ""),
-                  None, None, "", None, None], "total")
+        stations = line["stations"].values()
+        total = [sum(st["over_cycles_per_shift"] for st in stations),
+                 sum(st["stop_min_per_shift"]["mean"] for st in stations)] + ([""] if per_station else []) + \
+            [max(st["drift_max_s"] for st in stations), sum(st["floater_helps_per_shift"] for st in stations),
+             line["floater_utilisation"]]
+        rows.add([key, line["rule"]] + total, "total" if per_station else "")
+        if not per_station:
+            continue
         for name, st in line["stations"].items():
             stop = st["stop_min_per_shift"]
-            rows.add([f"  {name}", st["over_cycles_per_shift"], stop["mean"], _ci_text(stop, DECIMAL1),
-                      st["drift_max_s"], st["floater_helps_per_shift"]])
-    rows.caption = ("over-cycles: cars whose work at the station (plus transfer) exceeds the takt; line stop: time "
-                    "the line stood for them (where no zone or floater absorbed them); max drift: the furthest the "
-                    "operator ran past the takt into the next zone; floater helps: cars a floater finished.")
+            rows.add([f"  {name}", "", st["over_cycles_per_shift"], stop["mean"], _ci_text(stop, DECIMAL1),
+                      st["drift_max_s"], st["floater_helps_per_shift"], None])
+    rows.caption = ("over-cycles: cars whose work at a station (plus transfer) exceeds the takt (a line row adds its "
+                    "stations'); line stop: time the line stood for them (where no zone or floater absorbed them); "
+                    "max drift: the furthest an operator ran past the takt into the next zone; floater helps: cars a "
+                    "floater finished; floaters busy: a help keeps a floater one takt."
+                    + ("" if per_station else " Per station: the HTML report, stations.csv."))
     return rows
 
 
