@@ -232,6 +232,18 @@ class PacedLine:
         """Share out this index's excesses (excess, slow position, its car over-cycles): drift up to the
         allowance, floaters beyond it (largest first), a line stop for the largest excess left. Returns the stop."""
         allowance, deficit, station_of, slow = self.allowance, self.deficit, self._station_of, self._slow
+        if max(over)[0] <= allowance:  # the usual case: the zones hold every excess, nobody helps or stops
+            if self._in_window(w0):
+                for excess, i, over_cycling in over:
+                    deficit[i] = excess
+                    s = station_of[slow[i][0]]
+                    self.over_cycles[s] += over_cycling
+                    if excess > self.drift_max[s]:
+                        self.drift_max[s] = excess
+            else:
+                for excess, i, _ in over:
+                    deficit[i] = excess
+            return 0.0
         over.sort(reverse=True)
         stop, stopper, helpers, helped = 0.0, None, self.floaters, set()
         for excess, i, _ in over:  # largest first: floaters go where the line would stop longest
