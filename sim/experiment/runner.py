@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.sequencing import replication_sequencing
+from ..analysis.shifting import shifting_table
 from ..analysis.staffing import headcount, workload
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
 from ..model.replication import ReplicationResult, simulate
@@ -25,9 +27,18 @@ from ..scenario import Scenario, load_scenario
 from .preflight import check_window
 
 
+MEASURES = {"shifting": shifting_table, "sequencing": replication_sequencing}
+"""What each replication measures from its plant after the run (``model.replication.simulate``)."""
+
+
+def replicate(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationResult:
+    """One replication with every figure a run reports (the model's tables and the measures above)."""
+    return simulate(scenario, seed, replication, measures=MEASURES)
+
+
 def _one(args) -> ReplicationResult:
     scenario, seed, replication = args
-    return simulate(scenario, seed, replication)
+    return replicate(scenario, seed, replication)
 
 
 def _ignore_interrupt() -> None:

@@ -69,7 +69,10 @@ pool's stations held a car waiting for its operators; cars_served: cycles done w
 All on the shop's shift time in the measured window."""
 
 
-def simulate(scenario: Scenario, seed: int, replication: int = 0) -> ReplicationResult:
+def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict | None = None) -> ReplicationResult:
+    """``measures``: figures computed from the plant itself after the run, in the process that ran it, so
+    that only their small tables travel (name -> function(plant); the experiment layer passes the
+    analysis's: the shifting bottleneck from the active periods, sequencing from the entry logs)."""
     days = plant_days(scenario.calendar, scenario.horizon)
     plant = Plant(scenario, days, seed, replication)
     plant.run()
@@ -100,13 +103,11 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0) -> Replication
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
         "feeder_waits": {name: record.join_wait_share() for name, record in plant.feeders.items()},
     }
-    # computed here, in the worker, from the run's active periods: only the small table leaves the process
-    from ..analysis.sequencing import replication_sequencing
-    from ..analysis.shifting import shifting_table
+    measured = {name: measure(plant) for name, measure in (measures or {}).items()}
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
-                             _store_levels(plant), shifting_table(plant),
+                             _store_levels(plant), measured.get("shifting"),
                              spacing=spacing_breaches(plant) if scenario.product.spacing else None,
-                             sequencing=replication_sequencing(plant))
+                             sequencing=measured.get("sequencing"))
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:

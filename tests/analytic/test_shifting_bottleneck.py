@@ -10,7 +10,7 @@ import pytest
 from sim.analysis.shifting import (Axis, bottleneck_shares, complement, line_periods, on_axis, single_axis,
                                    station_periods)
 from sim.model.calendar import ShiftClock
-from sim.model.replication import simulate
+from sim.experiment.runner import replicate as simulate  # the model's tables and the run's measures
 
 from helpers import scenario, station
 

@@ -22,7 +22,7 @@ from sim.model.calendar import ShiftClock
 from sim.model.car import Car, InvariantError
 from sim.model.entries import EntryLog
 from sim.model.protocol import CarInput, CarTarget
-from sim.model.replication import simulate
+from sim.experiment.runner import replicate as simulate  # the model's tables and the run's measures
 from sim.model.sorting import ColourBlocks, SortingStore
 from sim.model.window import Window
 from sim.scenario import validate_scenario
