@@ -398,7 +398,8 @@ class PacedLine:
                 self.awaited.waited += self.worked_window.clip(since, now_w)
 
     def cars(self) -> list:
-        return [car for car in self.positions if car is not None]
+        held = [] if self.pending is None else [self.pending[0]]  # a body waiting for its empty carriers
+        return [car for car in self.positions if car is not None] + held
 
     def station_rows(self) -> list[dict]:
         """State times per station (worked seconds in the window), from the index record."""

@@ -160,3 +160,11 @@ def test_floaters_are_in_the_headcount_on_every_shift_of_their_line():
     table = headcount(scenario)
     floaters = table[table["role"] == "floater"]
     assert list(floaters["headcount"]) == [2] * scenario.shops["shop"].shifts.count
+
+
+def test_a_body_waiting_for_its_empty_carriers_is_counted_in_process():
+    # a run that ends while a body waits in front of the booth for its empty carriers keeps every car
+    # counted (simulate checks launched = completed + scrapped + in process); with AB alternating and two
+    # empty carriers per change a body waits in front of the booth two indexes out of three
+    result = simulate(plant([booth(empty_carriers=2)]), seed=1)
+    assert result.scalars["completed"] == WINDOW / 180  # a body and two empty carriers every 180 s
