@@ -508,7 +508,9 @@ def shifting_rows(s: dict) -> Rows | None:
     rows.caption = ("Shares of the plant's on-shift time, means over replications. At each moment the resource "
                     "with the longest uninterrupted active period (working or down, not starved, blocked or waiting "
                     "for labour or parts) is the bottleneck; sole: alone; shifting: its active period overlaps the "
-                    "previous or next bottleneck's, so both count. A paced line is one resource.")
+                    "previous or next bottleneck's, so both count. A paced line is one resource. A conveyor or "
+                    "line that seldom stops can top this view with capacity to spare: `sim bottleneck` shows "
+                    "where more capacity buys output.")
     return rows
 
 
