@@ -22,8 +22,8 @@ What is one resource, and when it is active:
   that took a car in (the phase, breakdowns that stop the line included) and inactive
   between indexes (starved at the entry, blocked at the exit, waiting for a feeder's
   part); an index with an empty entry (a conveyor's gap, a feeder line pushing its last
-  parts out) counts as starved. Read from the line's index record (``tick_start``,
-  ``tick_end``, ``tick_model``) after the run;
+  parts out) counts as starved, an empty carrier left for a colour change as active. Read from
+  the line's index record (``tick_start``, ``tick_end``, ``tick_model``, ``gap_ticks``) after the run;
 - a conveyor the same, one resource.
 
 Time axis. Each resource's periods are in its own shop's worked time (a feeder may have
@@ -90,12 +90,14 @@ def station_periods(idle_log, end: float) -> tuple[np.ndarray, np.ndarray]:
     return out[0][out[1] > out[0]], out[1][out[1] > out[0]]
 
 
-def line_periods(tick_start, tick_end, tick_model, end: float) -> tuple[np.ndarray, np.ndarray]:
-    """A paced line's or conveyor's active periods (worked time): its indexes that took a unit in,
-    back-to-back indexes joined into one period."""
+def line_periods(tick_start, tick_end, tick_model, end: float, gap_ticks=()) -> tuple[np.ndarray, np.ndarray]:
+    """A paced line's or conveyor's active periods (worked time): its indexes that took a unit in, or an
+    empty carrier left for a colour change (``gap_ticks``: the booth's own time), back-to-back indexes
+    joined into one period."""
     start = np.asarray(tick_start, dtype=float)
     stop = np.minimum(np.asarray(tick_end, dtype=float), end)
     took = np.asarray(tick_model, dtype=np.int64) >= 0
+    took[np.asarray(gap_ticks, dtype=np.int64)] = True
     start, stop = start[took], stop[took]
     keep = stop > start
     start, stop = start[keep], stop[keep]
@@ -279,7 +281,7 @@ def plant_resources(plant) -> list[tuple[dict, np.ndarray, np.ndarray, object]]:
                 lo, hi = station_periods(node.idle_log, end)
                 ident = {"shop": node.shop, "resource": node.name, "kind": "station"}
             else:
-                lo, hi = line_periods(node.tick_start, node.tick_end, node.tick_model, end)
+                lo, hi = line_periods(node.tick_start, node.tick_end, node.tick_model, end, node.gap_ticks)
                 ident = {"shop": node.shop, "resource": node.name if node.gaps else f"{node.name} line",
                          "kind": "conveyor" if node.gaps else "line"}
             out.append((ident, lo, hi, node.clock))

@@ -71,6 +71,9 @@ def test_active_periods_from_waits_union_of_servers():
 def test_line_periods_join_back_to_back_indexes_and_drop_empty_entries():
     lo, hi = line_periods([0, 10, 25, 35], [10, 20, 35, 45], [0, 0, -1, 1], 40.0)
     assert lo.tolist() == [0.0, 35.0] and hi.tolist() == [20.0, 40.0]
+    # an empty carrier left for a colour change (index 2) is the booth's own time: active
+    lo, hi = line_periods([0, 10, 20, 35], [10, 20, 30, 45], [0, 0, -1, 1], 40.0, gap_ticks=[2])
+    assert lo.tolist() == [0.0, 35.0] and hi.tolist() == [30.0, 40.0]
 
 
 def test_periods_of_a_shop_off_shift_are_cut_on_the_plant_axis():
