@@ -165,16 +165,6 @@ def on_axis(lo: np.ndarray, hi: np.ndarray, clock, axis: Axis, first_id: int) ->
     return Pieces(plo[first], phi[last_piece], length[owner], ids[owner])
 
 
-def single_axis(periods: list[tuple], first_id: int = 0) -> list[Pieces]:
-    """Resources whose periods (lo, hi) already lie on one axis, each period as long as it is."""
-    out = []
-    for lo, hi in periods:
-        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-        out.append(Pieces(lo, hi, hi - lo, np.arange(first_id, first_id + lo.size)))
-        first_id += lo.size
-    return out
-
-
 # ---------------------------------------------------------------- the momentary bottleneck
 
 def momentary(resources: list[Pieces], lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:

@@ -89,6 +89,19 @@ class Waiters:
 
     __slots__ = ()
 
+    def _open(self, env, name: str, shop: str, kind: str, capacity: float, window: Window) -> None:
+        """What every store of cars starts with: its place in the plant, no one waiting, a level monitor."""
+        if kind not in BUFFER_KINDS:
+            raise ValueError(f"buffer {name}: unknown kind {kind!r} (one of {', '.join(BUFFER_KINDS)})")
+        self.env = env
+        self.name = name
+        self.shop = shop
+        self.kind = kind
+        self.capacity = capacity
+        self.getters: deque = deque()
+        self.putters: deque = deque()
+        self.monitor = LevelMonitor(window, capacity)
+
     def _next_putter(self):
         """The first blocked car still waiting: a car offered to several buffers at once (a split to the
         shortest queue) is placed by the first that has room, and the others skip it."""
@@ -115,17 +128,8 @@ class Buffer(Waiters):
 
     def __init__(self, env, name: str, *, shop: str, kind: str, capacity: float, window: Window):
         """``kind``: one of ``BUFFER_KINDS``; ``window``: the measured wall-time window of its level."""
-        if kind not in BUFFER_KINDS:
-            raise ValueError(f"buffer {name}: unknown kind {kind!r} (one of {', '.join(BUFFER_KINDS)})")
-        self.env = env
-        self.name = name
-        self.shop = shop
-        self.kind = kind
-        self.capacity = capacity
+        self._open(env, name, shop, kind, capacity, window)
         self.items: deque[Car] = deque()
-        self.getters: deque = deque()
-        self.putters: deque = deque()
-        self.monitor = LevelMonitor(window, capacity)
 
     def try_put(self, car: Car, priority: bool = False) -> bool:
         """Place a car now if a station waits for it or there is room."""

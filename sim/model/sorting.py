@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from .buffer import STORE, LevelMonitor, Waiters
+from .buffer import STORE, Waiters
 from .car import Car, InvariantError
 from .sequencer import Sequencer
 from .window import Window
@@ -249,13 +249,9 @@ class SortingStore(Waiters):
     def __init__(self, env, name: str, *, shop: str, sort, window: Window, log, clock, product=None):
         """``sort``: the scenario's ``Sort``; ``log``: the next shop's ``EntryLog``; ``clock``: its ``ShiftClock``;
         ``product``: the scenario's product (the levelled rule's targets and spacing rules)."""
-        self.env = env
-        self.name = name
-        self.shop = shop
-        self.kind = STORE
+        self._open(env, name, shop, STORE, sort.lanes * sort.lane_depth, window)
         self.by = sort.by
         """The rule: colour, sequence or levelled."""
-        self.capacity = sort.lanes * sort.lane_depth
         self.lanes: list[deque] = [deque() for _ in range(sort.lanes)]
         """Per lane, head first: (arrival number, shift-clock time of arrival, car)."""
         if sort.by == "colour":
@@ -267,9 +263,6 @@ class SortingStore(Waiters):
         else:
             raise ValueError(f"store {name}: unknown sort rule {sort.by!r}")
         self.max_wait = sort.max_wait
-        self.getters: deque = deque()
-        self.putters: deque = deque()
-        self.monitor = LevelMonitor(window, self.capacity)
         self.log = log
         self.clock = clock
         self.window = window

@@ -7,12 +7,22 @@ from array import array
 import numpy as np
 import pytest
 
-from sim.analysis.shifting import (Axis, bottleneck_shares, complement, line_periods, on_axis, single_axis,
+from sim.analysis.shifting import (Axis, Pieces, bottleneck_shares, complement, line_periods, on_axis,
                                    station_periods)
 from sim.model.calendar import ShiftClock
 from sim.experiment.runner import replicate as simulate  # the model's tables and the run's measures
 
 from helpers import scenario, station
+
+
+def single_axis(periods: list[tuple], first_id: int = 0) -> list[Pieces]:
+    """Hand-made resources whose periods (lo, hi) already lie on one axis, each period as long as it is."""
+    out = []
+    for lo, hi in periods:
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        out.append(Pieces(lo, hi, hi - lo, np.arange(first_id, first_id + lo.size)))
+        first_id += lo.size
+    return out
 
 
 def shares(periods, window):
