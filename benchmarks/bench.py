@@ -99,6 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "almaty.yaml"))
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a scenario value, as `sim run --set` does (repeatable)")
     args = parser.parse_args()
     print(f"Serial line of {STATIONS} stations at {CYCLE:g} s, {DAYS} days around the clock")
     plain = time_plain_simpy()
@@ -107,7 +109,7 @@ def main() -> None:
     show("sim engine, one paced line", time_engine(serial_line(paced=True)), plain)
     if args.quick:
         return
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, args.set)
     started = time.perf_counter()
     result = replicate(scenario, scenario.seed, 0)  # what a run does per replication, measures included
     wall = time.perf_counter() - started
