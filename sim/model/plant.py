@@ -25,6 +25,7 @@ from .car import Car, InvariantError, Part
 from .entries import EntryLog, LoggedBuffer
 from .graph import BranchSplit, Bypass, CallOff, Join, Send
 from .labour import LabourPool, shift_starts
+from .launching import Launcher, LaunchHold
 from .line import PacedLine
 from .protocol import CarInput, Node, Router
 from .routing import AfterRepair, Onward, QualityGate
@@ -100,19 +101,30 @@ class Plant:
         self.feeders: dict[str, _FeederRecord] = {}
         """Per feeder ('shop.feeder'): its join, nodes and buffers (for the invariant checks and tables)."""
         self._launch_log = self.entries.get(next(iter(scenario.shops)))
+        self.launch_holds: list[LaunchHold] = []
+        """What may hold a launch (missing kits, a cap on launches): none, and the first station pulls
+        from the plain source."""
+        self.launch_look_ahead = 0
+        """How many planned cars the launch may look past when the first one is held (``Launcher``)."""
+        self.launcher: Launcher | None = None
         self._build()
 
     # ------------------------------------------------------------ launch / exit
 
     def launch(self) -> Car:
-        # the model and options of the next car: from the sequencer (spacing rules), or the model sequence
-        # and options drawn by their take rates (inline: this runs once per car)
+        return self.make_car(self.next_variant())
+
+    def next_variant(self) -> int:
+        """The model and options of the next planned car: from the sequencer (spacing rules), or the
+        model sequence and options drawn by their take rates (inline: this runs once per car)."""
         if self.sequencer is None:
             model = next(self._sequence)
-            variant = model if self._option_draw is None else self._variant(model)
-        else:
-            variant = self.sequencer.next_variant()
-            model = variant % len(self.model_names)
+            return model if self._option_draw is None else self._variant(model)
+        return self.sequencer.next_variant()
+
+    def make_car(self, variant: int) -> Car:
+        """Launch a car of this variant: its market and colour drawn, counted in the WIP."""
+        model = variant % len(self.model_names)
         self.launched += 1
         export = self._market() < self._export_share[model]
         colour = 0 if self._colour_draw is None else self._colour(model, export)
@@ -191,7 +203,11 @@ class Plant:
     def _first_entry(self, name: str, shop: Shop) -> CarInput:
         launch = self.scenario.launch
         if launch is None:
-            return Source(self.launch)
+            if not self.launch_holds:
+                return Source(self.launch)
+            self.launcher = Launcher(self.env, self.next_variant, self.make_car, self.launch_holds,
+                                     self.launch_look_ahead)
+            return self.launcher
         queue = self._buffer("arrivals", name, math.inf, ARRIVALS)
         interarrival = self.streams.sampler(launch.interarrival, "launch.arrivals")
         self.env.process(self._arrivals(queue, interarrival, self.clocks[name]))
