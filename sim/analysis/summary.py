@@ -21,6 +21,7 @@ from ..scenario.schema import Scenario
 from ..scenario.topology import first_station
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
+from .months import months_summary
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
 from .sequence_costs import replication_values as sequence_replication_values
@@ -192,12 +193,18 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
+        **({"months": _months(scenario, reps, per_year)} if scenario.calendar.dated else {}),
         "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps)},
         "warnings": _warnings(reps) + _no_output(reps, static),
         "package_version": __version__,
         "scenario_sha256": scenario_hash(scenario),
         "resolved_scenario": scenario.model_dump(mode="json"),
     }
+
+
+def _months(scenario: Scenario, reps: list[ReplicationResult], per_year: float) -> dict:
+    """Output by calendar month and year against the plan, and the month the target rate is first reached."""
+    return months_summary(throughput_table(reps), None, scenario.target.annual_units / per_year)
 
 
 def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:

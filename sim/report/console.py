@@ -19,7 +19,7 @@ def render(table: R.Rows, console: Console) -> Table:
         out.add_column(label, justify="right" if column.numeric else "left", overflow="fold")
     for values, mark in zip(table.rows, table.marks):
         cells = [R.cell(v, c.kind) for v, c in zip(values, table.columns)]
-        style = "bold" if mark == "total" else ("bold red" if mark == "hot" else None)
+        style = {"total": "bold", "hot": "bold red", "reached": "bold green"}.get(mark)
         out.add_row(*cells, style=style)
     return out
 
@@ -31,6 +31,9 @@ def print_report(result, console: Console | None = None) -> None:
                   f"{s['simulated_days']:g} days measured after {s['warmup_days']:g} days warm-up "
                   f"({s['working_days_in_window']} working days; {s['working_days_per_year']:g} per year)")
     console.print(render(R.output_rows(s), console))
+    months = R.month_rows(s)
+    if months is not None:
+        console.print(render(months, console))
     console.print(render(R.shop_rows(s), console))
     oee = R.oee_rows(s)
     if oee is not None:

@@ -75,6 +75,7 @@ th { background: #eef2f6; position: sticky; top: 0; z-index: 1; font-weight: 600
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 700; border-top: 2px solid #b8c2cc; }
 tr.hot td { background: #fdecec; }
+tr.reached td { background: #e8f4ea; }
 table.kpi td:first-child, table.kpi th:first-child { position: sticky; left: 0; background: #fff; }
 table.kpi th:first-child { background: #eef2f6; }
 table.kpi tr.group td { background: #f4f6f8; font-weight: 700; }
@@ -257,6 +258,7 @@ def run_report_html(run: RunResult) -> str:
         "stores": _safe_plot(plots.store_levels_plot, run, "Store levels"),
         "headcount": _safe_plot(plots.headcount_plot, run, "Headcount"),
     }
+    months = R.month_rows(s)
     per_year = s.get("working_days_per_year")
     target = (s.get("target") or {}).get("annual_units")
     pools = rows_table(lambda: R.pool_rows(s["labour_pools"]), heading="Labour pools") if s.get("labour_pools") else ""
@@ -272,6 +274,12 @@ def run_report_html(run: RunResult) -> str:
         figure(plot["output"], "output", "Cars completed per period by model against the target",
                (f"Target line: {num(target)} cars a year ÷ {num(per_year)} working days a year, times the working "
                 "days of each period." if target and per_year else "")) + "</section>",
+        ('<section id="months"><h2>Month by month</h2>' +
+         figure(_safe_plot(plots.months_plot, run, "Month by month"), "months",
+                "Cars made per month against the plan and the target rate, and cumulative",
+                "Bars: cars finished in the month (mean of replications, 95% interval); dashed: the target rate "
+                "times the month's working days; orange marks: the monthly plan. Green from the first month at "
+                "the target rate.") + rows_table(lambda: months, scroll=True) + "</section>") if months else "",
         '<section id="flow"><h2>Plant flow</h2>' +
         figure(plot["flow"], "flow", "Plant flow: shops, lines, conveyors, feeders, parallel sections, buffers, "
                "stores and quality loops",
@@ -306,7 +314,7 @@ def run_report_html(run: RunResult) -> str:
     ]
     nav = [("summary", "Summary")] + ([("warnings", "Warnings")] if _warnings(s) else []) + (
         [("marginal", "Marginal values")] if s.get("marginal_values") else []) + [
-        ("output", "Output"), ("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations")] + \
+        ("output", "Output")] + ([("months", "Months")] if months else []) + [("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations")] + \
         ([("sequence", "Sequence")] if _sequence_section(s) else []) + [
         ("stores", "Stores & buffers"), ("staffing", "Staffing")]
     return page(f"sim report: {run.name}", _header(run), nav, [x for x in sections if x])

@@ -212,6 +212,62 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
     return fig
 
 
+# ---------------------------------------------------------------- month by month: plan against actual
+
+
+def months_plot(run) -> Figure:
+    """Cars per month against the plan and the target rate (top), cumulative cars against the cumulative plan
+    (bottom): the ramp-up at a glance."""
+    months = run.summary.get("months")
+    title = "Month by month: cars made"
+    if not months or len(months["by_month"]) < 2:
+        return placeholder(title, "fewer than two calendar months in the measured window")
+    rows = months["by_month"]
+    if any("plan" in m for m in rows.values()):
+        title += " against the plan"
+    labels = list(rows)
+    x = np.arange(len(labels))
+    units = np.array([m["units"] for m in rows.values()], dtype=float)
+    low = np.array([m["ci95_low"] if m["ci95_low"] is not None else m["units"] for m in rows.values()], dtype=float)
+    high = np.array([m["ci95_high"] if m["ci95_high"] is not None else m["units"] for m in rows.values()], dtype=float)
+    days = np.array([m["working_days"] for m in rows.values()], dtype=float)
+    plan = np.array([m.get("plan") if m.get("plan") is not None else np.nan for m in rows.values()], dtype=float)
+    at_rate = months["target_per_working_day"] * days
+    first = months["first_month_at_target_rate"]
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 6.4)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+        colours = [("#59a14f" if first is not None and label >= first else MODEL_COLOURS[0]) for label in labels]
+        top.bar(x, units, width=0.75, color=colours, linewidth=0, label="cars made (mean of replications)")
+        if run.summary.get("replications", 1) > 1:
+            top.errorbar(x, units, yerr=[units - low, high - units], fmt="none", ecolor="#333333", elinewidth=0.8,
+                         capsize=2, label="95% interval")
+        top.step(x, at_rate, where="mid", color=TARGET_COLOUR, linestyle="--", linewidth=1.3,
+                 label=f"target rate: {months['target_per_working_day']:,.0f} cars × working days of the month")
+        if np.isfinite(plan).any():
+            top.plot(x, plan, marker="_", markersize=16, markeredgewidth=2.2, linestyle="none", color="#c55a11",
+                     label="plan")
+        top.set_ylabel("cars per month")
+        _thousands(top)
+        note = f"target rate first reached in {first} (green)" if first else "target rate not reached in the window"
+        top.set_title(f"{title}: {note}", loc="left")
+        top.legend(loc="upper left", ncol=2)
+        top.set_ylim(0, max(np.nanmax(high), np.nanmax(at_rate), np.nanmax(plan) if np.isfinite(plan).any() else 0)
+                     * 1.3)
+        bottom.plot(x, np.cumsum(units), color=MODEL_COLOURS[0], linewidth=2, label="cumulative cars made")
+        if np.isfinite(plan).any():
+            bottom.plot(x, np.cumsum(np.nan_to_num(plan)), color="#c55a11", linewidth=1.6, linestyle="--",
+                        label="cumulative plan")
+        bottom.plot(x, np.cumsum(at_rate), color=TARGET_COLOUR, linewidth=1, linestyle=":",
+                    label="cumulative at target rate")
+        bottom.set_ylabel("cars, cumulative")
+        _thousands(bottom)
+        bottom.legend(loc="upper left")
+        _thin_ticks(bottom, labels, most=40)
+        bottom.set_xlim(-0.7, len(labels) - 0.3)
+    return fig
+
+
 # ---------------------------------------------------------------- station states
 
 

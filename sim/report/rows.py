@@ -45,7 +45,7 @@ class Column:
 
 @dataclass
 class Rows:
-    """A table's content: columns, rows of raw values, and a mark per row (total, hot, group or '')."""
+    """A table's content: columns, rows of raw values, and a mark per row (total, hot, reached, group or '')."""
     title: str
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
@@ -114,6 +114,41 @@ def output_rows(s: dict) -> Rows:
     met = "met" if target["met"] else "NOT met"
     confident = " with 95% confidence" if target.get("met_with_95_confidence") else ""
     rows.caption = f"Target {met}{confident if target['met'] else ''}."
+    return rows
+
+
+def month_rows(s: dict) -> Rows | None:
+    """Output by calendar month (and a total per year) against the plan and the target rate; None when the
+    run has no dated months, or covers a single month."""
+    months = s.get("months")
+    if not months or len(months["by_month"]) < 2:
+        return None
+    planned = any("plan" in m for m in months["by_month"].values())
+    rows = Rows("Output by month", [
+        Column("month"), Column("working days", COUNT, "days"), Column("cars", COUNT), Column("95% CI", INTERVAL),
+        Column("cars / working day", DECIMAL1, "per day"), Column("rate vs target", PERCENT, "vs target")] +
+        ([Column("plan", COUNT), Column("cars vs plan", PERCENT, "vs plan"), Column("cumulative gap", COUNT, "gap")]
+         if planned else []))
+    per_day = months["target_per_working_day"]
+    gap = 0.0
+    for month, m in months["by_month"].items():
+        values = [month, m["working_days"], m["units"], m, m["per_working_day"],
+                  m["per_working_day"] / per_day if m["per_working_day"] is not None and per_day else None]
+        if planned:
+            plan = m.get("plan")
+            gap += m["units"] - (plan or 0)
+            values += [plan, m["units"] / plan if plan else None, gap]
+        rows.add(values, "reached" if month == months["first_month_at_target_rate"] else "")
+    for year, y in months["by_year"].items():
+        values = [year, y["working_days"], y["units"], y, y["per_working_day"],
+                  y["per_working_day"] / per_day if y["per_working_day"] is not None and per_day else None]
+        if planned:
+            values += [y.get("plan"), y["units"] / y["plan"] if y.get("plan") else None, None]
+        rows.add(values, "total")
+    first = months["first_month_at_target_rate"]
+    rows.caption = (f"Target rate {per_day:,.1f} cars per working day (annual target ÷ working days a year): "
+                    + (f"first reached in {first} (highlighted)." if first else "not reached in the window.")
+                    + (" Cumulative gap: cars made minus cars planned so far." if planned else ""))
     return rows
 
 

@@ -1,0 +1,96 @@
+"""Output by calendar month and year, against the monthly plan: the ramp-up view.
+
+From the daily output table (dated calendars only): the mean cars finished per
+month over replications with a 95% interval, the working days of the month in
+the measured window, cars per working day, the plan's volume for the month and
+the cumulative plan and actual. The *target rate* is the scenario's target per
+working day (annual target / working days per year); the month the plant first
+reaches it is the first whose mean cars per working day are at or above it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .stats import mean_ci
+
+COLUMNS = ["month", "working_days", "units", "ci95_low", "ci95_high", "per_working_day", "plan",
+           "cumulative_units", "cumulative_plan"]
+"""month: 'YYYY-MM'; working_days: of the month in the measured window; units: mean cars finished (over
+replications) with the 95% interval; plan: the plan's volume (NaN for a month the plan does not list)."""
+
+
+def dated(throughput: pd.DataFrame) -> bool:
+    return not throughput.empty and "date" in throughput.columns and throughput["date"].notna().all()
+
+
+def monthly_table(throughput: pd.DataFrame, plan: dict[str, int] | None = None) -> pd.DataFrame:
+    """A row per calendar month of the measured window (``COLUMNS``), plus the mean cars per model
+    (``units.<model>``). ``throughput``: the long table of ``summary.throughput_table``."""
+    if not dated(throughput):
+        return pd.DataFrame(columns=COLUMNS)
+    tp = throughput.assign(month=throughput["date"].str[:7])
+    table = _periods(tp, "month", plan)
+    table["cumulative_units"] = table["units"].cumsum()
+    table["cumulative_plan"] = table["plan"].fillna(0).cumsum() if plan else float("nan")
+    n_rep = tp["replication"].nunique()
+    by_model = tp.pivot_table(index="month", columns="model", values="units", aggfunc="sum", fill_value=0) / n_rep
+    for model in by_model.columns:
+        table[f"units.{model}"] = by_model[model].reindex(table["month"]).to_numpy()
+    return table
+
+
+def yearly_table(throughput: pd.DataFrame, plan: dict[str, int] | None = None) -> pd.DataFrame:
+    """Per calendar year of the window: working days, mean cars with the 95% interval, cars per working day and
+    the plan (the sum of the year's listed months; NaN when none is listed)."""
+    if not dated(throughput):
+        return pd.DataFrame(columns=["year"] + COLUMNS[1:7])
+    yearly_plan = {}
+    for month, volume in (plan or {}).items():
+        yearly_plan[month[:4]] = yearly_plan.get(month[:4], 0) + volume
+    return _periods(throughput.assign(year=throughput["date"].str[:4]), "year", yearly_plan).rename(
+        columns={"month": "year"})
+
+
+def _periods(tp: pd.DataFrame, period: str, plan: dict | None) -> pd.DataFrame:
+    """Per period (the column ``period`` of ``tp``): working days, mean cars with the 95% interval over
+    replications, cars per working day, and the plan's volume."""
+    per_rep = tp.pivot_table(index=period, columns="replication", values="units", aggfunc="sum", fill_value=0)
+    first = tp[tp["replication"] == tp["replication"].min()]
+    working = first.groupby(period)["day"].nunique()
+    rows = []
+    for key, counts in per_rep.iterrows():
+        ci = mean_ci(counts.to_numpy())
+        days = int(working.get(key, 0))
+        rows.append([key, days, ci["mean"], ci["ci95_low"], ci["ci95_high"],
+                     ci["mean"] / days if days else float("nan"), float((plan or {}).get(key, float("nan")))])
+    return pd.DataFrame(rows, columns=COLUMNS[:7])
+
+
+def first_month_at_rate(monthly: pd.DataFrame, per_day: float) -> str | None:
+    """The first month whose mean cars per working day reach ``per_day`` (None: never in the window)."""
+    reached = monthly[(monthly["working_days"] > 0) & (monthly["per_working_day"] >= per_day - 1e-9)]
+    return None if reached.empty else str(reached["month"].iloc[0])
+
+
+def months_summary(throughput: pd.DataFrame, plan: dict[str, int] | None, target_per_day: float) -> dict:
+    """summary.json's ``months``: output by month and year with their intervals, the plan, and the month the
+    target rate was first reached."""
+    monthly = monthly_table(throughput, plan)
+    planned = bool(plan)
+
+    def period(row) -> dict:
+        return {"working_days": int(row.working_days), "units": _num(row.units), "ci95_low": _num(row.ci95_low),
+                "ci95_high": _num(row.ci95_high), "per_working_day": _num(row.per_working_day, 2),
+                **({"plan": _num(row.plan, 0)} if planned else {})}
+
+    return {
+        "target_per_working_day": round(target_per_day, 3),
+        "first_month_at_target_rate": first_month_at_rate(monthly, target_per_day),
+        "by_month": {row.month: period(row) for row in monthly.itertuples()},
+        "by_year": {row.year: period(row) for row in yearly_table(throughput, plan).itertuples()},
+    }
+
+
+def _num(value, digits: int = 1):
+    return None if value is None or value != value else round(float(value), digits)
