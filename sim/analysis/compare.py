@@ -14,7 +14,9 @@ without randomness (headcount, static capacity) differ exactly.
 from __future__ import annotations
 
 from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
+from .outbound import kpis as outbound_kpis
 from .sequence_costs import kpis as sequence_kpis
+from .supply import kpis as supply_kpis
 from .stats import paired_difference, welch_difference
 
 def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
@@ -31,6 +33,8 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     kinds = {"decimal": DECIMAL1, "share": PERCENT}
     rows += [(name, value, key, kinds[kind]) for name, value, key, kind in
              sequence_kpis(summary.get("replication_values", {}))]
+    rows += outbound_kpis(summary)
+    rows += supply_kpis(summary)
     b = summary["bottleneck"]
     rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
     rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))

@@ -94,3 +94,24 @@ def months_summary(throughput: pd.DataFrame, plan: dict[str, int] | None, target
 
 def _num(value, digits: int = 1):
     return None if value is None or value != value else round(float(value), digits)
+
+
+def overtime_summary(values: list[dict], limits: str) -> dict:
+    """summary.json's ``overtime``: per month the mean over replications of the Saturdays worked, the days
+    lengthened and the overtime hours a worker worked; the weeks the plant was behind; the cars finished in
+    overtime. ``values``: each replication's ``scalars['overtime']``."""
+    n = len(values)
+    months = sorted({m for v in values for m in v["by_month"]})
+    by_month = {}
+    for month in months:
+        rows = [v["by_month"].get(month, {"saturdays": 0, "days_lengthened": 0, "hours_per_worker": 0.0})
+                for v in values]
+        by_month[month] = {key: round(sum(r[key] for r in rows) / n, 3)
+                           for key in ("saturdays", "days_lengthened", "hours_per_worker")}
+    years: dict[str, float] = {}
+    for month, row in by_month.items():
+        years[month[:4]] = round(years.get(month[:4], 0.0) + row["hours_per_worker"], 3)
+    return {"limits": limits, "by_month": by_month, "hours_per_worker_by_year": years,
+            "weeks_behind": round(sum(v["weeks_behind"] for v in values) / n, 2),
+            "cars_in_overtime": {k: (_num(v) if isinstance(v, float) else v)
+                                 for k, v in mean_ci([v["cars_in_overtime"] for v in values]).items()}}

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.sorting import SortingStore
-from .stats import mean_ci
+from .stats import defined_mean_ci
 
 SHOP_FIGURES = ("cars", "mean_block", "in_slot", "displacement_mean", "displacement_p95")
 """Per shop entered after a store: cars entered in the window, mean colour block length, share in their
@@ -126,10 +126,7 @@ def sequencing_values(reps) -> dict:
 
 def _ci(values: list) -> dict:
     """Mean and 95% interval of the defined values, rounded as the summary rounds."""
-    given = [v for v in values if v is not None]
-    if not given:
-        return {"mean": None, "ci95_low": None, "ci95_high": None, "n": 0}
-    return {k: _round(v) for k, v in mean_ci(given).items()}
+    return defined_mean_ci(values, 4)
 
 
 def _round(value):

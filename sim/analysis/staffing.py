@@ -11,6 +11,8 @@ tuned to a public figure. Per shop and shift:
 - team leaders: ceil((direct + relief) / span);
 - indirect roles from their basis (per robot, per station, per direct operator,
   per 1,000 cars of target, or fixed), on every shift or the day shift only;
+- CKD logistics (with kit supply): the kits' handling work at the plan rate, on every
+  shift of the shop that takes them (``supply.logistics_heads``);
 - absence reserve: to have the others present on a day with absenteeism a,
   ceil(present x a / (1 - a)) more people are on the payroll.
 
@@ -26,6 +28,7 @@ import pandas as pd
 
 from ..scenario.schema import Scenario, Station
 from ..scenario.topology import all_stations, main_stations, model_cycle, route_shares, stock_cycle
+from .supply import CKD_LOGISTICS, logistics_heads
 
 PLANT = "plant"
 
@@ -48,6 +51,7 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
     staffing = scenario.staffing
     rows: list[dict] = []
     direct_by_shift: dict[int, float] = {}
+    logistics = logistics_heads(scenario)
     for shop_name, shop in scenario.shops.items():
         pools = [p for p in staffing.pools if p.shop == shop_name]
         for k in range(shift_count(shop)):
@@ -67,6 +71,8 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             indirect = {role.role: _ceil(_basis(role, robots, len(stations), direct, scenario))
                         for role in staffing.indirect
                         if role.shop == shop_name and (role.shifts == "each" or shift == 1)}
+            if shop_name in logistics and k < shop.shifts.count:
+                indirect[CKD_LOGISTICS] = indirect.get(CKD_LOGISTICS, 0) + logistics[shop_name]
             rows.extend(_rows(shop_name, shift, group, indirect, staffing.absenteeism))
     for shift in sorted(direct_by_shift):
         indirect = {role.role: _ceil(_basis(role, 0, 0, direct_by_shift[shift], scenario))

@@ -34,6 +34,15 @@ def mean_ci(values, confidence: float = 0.95) -> dict:
     return {"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "n": int(n)}
 
 
+def defined_mean_ci(values, digits: int) -> dict:
+    """``mean_ci`` of the values that are defined (None left out: a figure a replication could not have), each
+    number rounded to ``digits``; n counts the defined values (mean None when there is none)."""
+    given = [v for v in values if v is not None]
+    if not given:
+        return {"mean": None, "ci95_low": None, "ci95_high": None, "n": 0}
+    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in mean_ci(given).items()}
+
+
 def batch_means_ci(series, batch: int, scale: float = 1.0, confidence: float = 0.95) -> dict | None:
     """t interval of the mean of ``series`` from non-overlapping batches of ``batch`` values, times scale."""
     x = np.asarray(series, dtype=float)

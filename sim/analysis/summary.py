@@ -17,18 +17,22 @@ import pandas as pd
 from .. import __version__
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.states import STATE_NAMES
+from ..scenario.plan import planned_volume
 from ..scenario.schema import Scenario
 from ..scenario.topology import first_station
 from .bottleneck import METHOD, active_shares, bottleneck
 from .capacity import shop_capacity, station_capacity
-from .months import months_summary
+from .learning import learning_summary
+from .months import months_summary, overtime_summary
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
 from .sequence_costs import replication_values as sequence_replication_values
+from .outbound import outbound_summary, outbound_values, outbound_warnings
 from .sequencing import sequencing_summary, sequencing_values
 from .shifting import shifting_summary
 from .spacing import spacing_summary
 from .staffing import headcount, staffing_summary, workload
+from .supply import supply_summary, supply_values
 from .stats import batch_means_ci, mean_ci
 
 WEEK = 5  # working days per batch for the single-replication interval
@@ -193,18 +197,33 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
+        **({"learning": learning_summary(scenario, reps)} if scenario.learning else {}),
         **({"months": _months(scenario, reps, per_year)} if scenario.calendar.dated else {}),
-        "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps)},
-        "warnings": _warnings(reps) + _no_output(reps, static),
+        **({"overtime": overtime_summary([r.scalars["overtime"] for r in reps], _overtime_limits(scenario))}
+           if scenario.plan is not None and scenario.plan.overtime is not None else {}),
+        **({"outbound": outbound_summary(scenario, reps, annualised)} if scenario.outbound is not None else {}),
+        **({"supply": supply_summary(scenario, reps)} if scenario.supply is not None else {}),
+        "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps),
+                               **outbound_values(reps, annualised), **supply_values(reps)},
+        "warnings": _warnings(reps) + _no_output(reps, static) + outbound_warnings(reps),
         "package_version": __version__,
         "scenario_sha256": scenario_hash(scenario),
         "resolved_scenario": scenario.model_dump(mode="json"),
     }
 
 
+def _overtime_limits(scenario: Scenario) -> str:
+    """The overtime a plan allows, in words for the report."""
+    spec = scenario.plan.overtime
+    allowed = [f"{spec.after_shift / 3600:g} h after the last shift"] if spec.after_shift else []
+    allowed += [f"{spec.saturdays} Saturday{'s' if spec.saturdays > 1 else ''} a month"] if spec.saturdays else []
+    return (" and ".join(allowed) + f", at most {spec.monthly_hours / 3600:g} h a month and "
+            f"{spec.annual_hours / 3600:g} h a year a worker")
+
+
 def _months(scenario: Scenario, reps: list[ReplicationResult], per_year: float) -> dict:
     """Output by calendar month and year against the plan, and the month the target rate is first reached."""
-    return months_summary(throughput_table(reps), None, scenario.target.annual_units / per_year)
+    return months_summary(throughput_table(reps), planned_volume(scenario), scenario.target.annual_units / per_year)
 
 
 def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:

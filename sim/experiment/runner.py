@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.outbound import outbound_tables
 from ..analysis.sequencing import replication_sequencing
 from ..analysis.shifting import shifting_table
 from ..analysis.staffing import headcount, workload
+from ..analysis.supply import supply_tables
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
 from ..model.replication import ReplicationResult, simulate
 from ..results import RunResult
@@ -88,6 +90,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
                      stations=stations, buffers=buffer_table(results), throughput=throughput_table(results),
                      staffing=headcount(scenario), workload=workload(scenario, per_year),
                      pools=_stacked(results, "pools"), store_levels=_stacked(results, "store_levels"),
+                     optional={**outbound_tables(results), **supply_tables(scenario, results)},
                      replications=results, interrupted=interrupted)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import numpy as np
+
 from .car import Car
 from .window import Window
 
@@ -81,6 +83,14 @@ class LevelMonitor:
 
     def close(self, now: float) -> None:
         self.change(now, 0)
+
+    def on_the_hour(self, until: float) -> tuple[np.ndarray, np.ndarray]:
+        """(seconds, level) on every whole hour from time 0 to ``until`` (s), read off the trace (kept by the
+        caller): the level after the last change at or before each hour. No sampling events in the run."""
+        hours = np.arange(0.0, until / 3600.0 + 1e-9, 1.0) * 3600.0
+        times = np.array([0.0] + [t for t, _ in self.trace])
+        levels = np.array([0] + [level for _, level in self.trace])
+        return hours, levels[np.searchsorted(times, hours, side="right") - 1]
 
 
 class Waiters:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..scenario.schema import Calendar, Horizon, Shifts, WEEKDAYS
+from ..scenario.plan import measured_days
+from ..scenario.schema import Calendar, Horizon, Shifts
+from .car import InvariantError
 from .window import Window
 
 DAY = 86400.0
@@ -57,14 +59,10 @@ class PlantDays:
 def plant_days(calendar: Calendar, horizon: Horizon) -> PlantDays:
     """The day flags of a scenario's calendar over its horizon."""
     if calendar.dated:
-        measured = horizon.days if horizon.days is not None else 365.0 * horizon.years
+        measured = measured_days(horizon)
         total = math.ceil(horizon.warmup_days + measured) + _MARGIN_DAYS
-        holidays = set(calendar.holidays)
-        weekdays = {WEEKDAYS.index(d) for d in calendar.weekdays}
-        dates = [calendar.start_date + dt.timedelta(days=i) for i in range(total)]
-        working = tuple(d.weekday() in weekdays and d not in holidays for d in dates)
-        year = calendar.start_date.year
-        per_year = sum(1 for d in _year_dates(year) if d.weekday() in weekdays and d not in holidays)
+        working = tuple(calendar.working_days(calendar.start_date + dt.timedelta(days=i) for i in range(total)))
+        per_year = sum(calendar.working_days(_year_dates(calendar.start_date.year)))
         return PlantDays(working, horizon.warmup_days, measured, float(per_year), calendar.start_date)
     per_year = float(calendar.working_days_per_year)
     measured = horizon.days if horizon.days is not None else per_year * horizon.years
@@ -79,15 +77,29 @@ def _year_dates(year: int):
         day += dt.timedelta(days=1)
 
 
-def shift_windows(shifts: Shifts, days: PlantDays) -> list[tuple[float, float]]:
-    """Working intervals (wall seconds) of a shop: every shift of every working day, minus breaks."""
-    pieces = _shift_pieces(shifts)
+@dataclass
+class ExtraTime:
+    """Overtime decided during a run (``overtime.Overtime``): days off that are worked (Saturdays, with the
+    day's usual shifts) and seconds added after a working day's last shift."""
+    days: set[int] = field(default_factory=set)
+    after_last_shift: dict[int, float] = field(default_factory=dict)
+
+
+def worked_days(days: PlantDays, extra: ExtraTime | None = None) -> list[int]:
+    """The simulated days with shifts: the working days, and the days off worked as overtime."""
+    return [d for d, works in enumerate(days.working) if works or (extra is not None and d in extra.days)]
+
+
+def shift_windows(shifts: Shifts, days: PlantDays, counts: list[int] | None = None,
+                  extra: ExtraTime | None = None) -> list[tuple[float, float]]:
+    """Working intervals (wall seconds) of a shop: every shift of every working day, minus breaks.
+    ``counts``: the shifts run on each simulated day (a ramp-up, ``ramp``); None: ``shifts.count`` every day.
+    ``extra``: overtime (days off worked, hours after the last shift)."""
+    pieces_of = day_pieces(shifts, counts, extra)
     windows = []
-    for day, works in enumerate(days.working):
-        if not works:
-            continue
+    for day in worked_days(days, extra):
         base = day * DAY
-        for start, end in pieces:
+        for start, end in pieces_of(day):
             if windows and abs(windows[-1][1] - (base + start)) < 1e-9:
                 windows[-1] = (windows[-1][0], base + end)  # back-to-back shifts: one window
             else:
@@ -95,11 +107,28 @@ def shift_windows(shifts: Shifts, days: PlantDays) -> list[tuple[float, float]]:
     return windows
 
 
-def _shift_pieces(shifts: Shifts) -> list[tuple[float, float]]:
-    """Working pieces of one day's shifts, in seconds after midnight."""
+def day_pieces(shifts: Shifts, counts: list[int] | None, extra: ExtraTime | None = None):
+    """The working pieces of a day's shifts as a function of the day (``counts``: shifts per day; None:
+    ``shifts.count`` every day; ``extra``: overtime lengthens a day's last piece); days with the same count
+    share one list."""
+    by_count: dict[int, list[tuple[float, float]]] = {}
+
+    def pieces(day: int) -> list[tuple[float, float]]:
+        count = shifts.count if counts is None else counts[day]
+        if count not in by_count:
+            by_count[count] = _shift_pieces(shifts, count)
+        if extra is not None and day in extra.after_last_shift:
+            usual = by_count[count]
+            return usual[:-1] + [(usual[-1][0], usual[-1][1] + extra.after_last_shift[day])]
+        return by_count[count]
+    return pieces
+
+
+def _shift_pieces(shifts: Shifts, count: int | None = None) -> list[tuple[float, float]]:
+    """Working pieces of one day's shifts (``count`` of them, default ``shifts.count``), in seconds after midnight."""
     pieces = []
     breaks = [] if shifts.runs_through_breaks else sorted(shifts.breaks, key=lambda b: b.after)
-    for k in range(shifts.count):
+    for k in range(shifts.count if count is None else count):
         cursor = shifts.start + k * shifts.length
         shift_end = cursor + shifts.length
         for brk in breaks:
@@ -154,6 +183,18 @@ class ShiftClock:
         """The wall-time window ``wall`` in this shop's worked time."""
         return Window(self.worked(wall.lo), self.worked(wall.hi))
 
+    def extend(self, windows: list[tuple[float, float]], since: float) -> None:
+        """Overtime decided at wall time ``since``: the clock becomes ``windows``, in place (every part of the shop
+        holds this clock). Working time before ``since`` cannot change: the worked time of every moment up to
+        then, and so every state time counted, stays as it was (InvariantError otherwise)."""
+        new = ShiftClock(windows)
+        i = bisect_right(self.starts, since)  # the windows started by then; the last may run on past it
+        changed = new.starts[:i] != self.starts[:i] or new.ends[:i - 1] != self.ends[:i - 1] or (
+            i > 0 and new.ends[i - 1] != self.ends[i - 1] and min(new.ends[i - 1], self.ends[i - 1]) < since)
+        if changed:
+            raise InvariantError(f"overtime decided at {since:.0f} s would change working time before then")
+        self.starts, self.ends, self.cum, self.cum_end = new.starts, new.ends, new.cum, new.cum_end
+
 
 class MaintenanceWindows:
     """Where a shop's working days end, in its worked time, with the maintenance hours that follow.
@@ -165,19 +206,27 @@ class MaintenanceWindows:
     repair that is done in the window ends exactly at the boundary: the next shift starts up.
     """
 
-    __slots__ = ("at", "hours", "preventive")
+    __slots__ = ("at", "hours", "preventive", "between_days", "days_off")
 
     def __init__(self, *, between_days: float, days_off: float, preventive: bool, shifts: Shifts, days: PlantDays,
-                 clock: ShiftClock):
-        pieces = _shift_pieces(shifts)
-        working = [d for d, works in enumerate(days.working) if works]
+                 clock: ShiftClock, counts: list[int] | None = None, extra: ExtraTime | None = None):
+        """``counts``: the shifts run on each simulated day (a ramp-up), as for ``shift_windows``; ``extra``:
+        overtime, as there."""
+        self.preventive = preventive
+        self.between_days, self.days_off = between_days, days_off
+        self.rebuild(shifts, days, clock, counts, extra)
+
+    def rebuild(self, shifts: Shifts, days: PlantDays, clock: ShiftClock, counts: list[int] | None,
+                extra: ExtraTime | None) -> None:
+        """The windows of these days and shifts (in place: overtime moves the ends of the days after it)."""
+        pieces = day_pieces(shifts, counts, extra)
+        working = worked_days(days, extra)
         self.at: list[float] = []
         self.hours: list[float] = []
-        self.preventive = preventive
         for day, following in zip(working, working[1:]):
-            end = day * DAY + pieces[-1][1]
-            gap = following * DAY + pieces[0][0] - end
-            hours = min(between_days + days_off * (following - day - 1), gap)
+            end = day * DAY + pieces(day)[-1][1]
+            gap = following * DAY + pieces(following)[0][0] - end
+            hours = min(self.between_days + self.days_off * (following - day - 1), gap)
             if hours > 0:
                 self.at.append(clock.worked(end))
                 self.hours.append(hours)

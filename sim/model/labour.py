@@ -176,13 +176,14 @@ class LabourPool:
             self.wait_s += self.worked_window.clip(w0, w)
 
 
-def shift_starts(shifts, days, until: float) -> list[tuple[float, int]]:
-    """(wall time, shift index) of every shift start of the working days before ``until``."""
+def shift_starts(shifts, days, until: float, counts: list[int] | None = None) -> list[tuple[float, int]]:
+    """(wall time, shift index) of every shift start of the working days before ``until``; ``counts``: the
+    shifts run on each simulated day (a ramp-up), None: ``shifts.count`` every day."""
     starts = []
     for day, works in enumerate(days.working):
         if not works:
             continue
-        for k in range(shifts.count):
+        for k in range(shifts.count if counts is None else counts[day]):
             t = day * DAY + shifts.start + k * shifts.length
             if t >= until:
                 return starts

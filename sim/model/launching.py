@@ -15,6 +15,7 @@ launched ahead of a planned car that was still waiting counts as *moved*.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Callable, Protocol
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ class Launcher:
         """Cars launched ahead of a planned car that was waiting for its holds."""
         self.waits = 0
         """Times the first station found every candidate held and had to wait."""
-        self._waiting: simpy.Event | None = None
+        self._waiting: deque = deque()
+        """The first station's servers waiting for a launch (events), in the order they asked."""
 
     def try_get(self) -> Car | None:
         now = self.env.now
@@ -67,17 +69,17 @@ class Launcher:
 
     def get(self):
         self.waits += 1
-        self._waiting = self.env.event()
-        return self._waiting
+        event = self.env.event()
+        self._waiting.append(event)
+        return event
 
     def wake(self) -> None:
-        """A hold may have lifted: launch now if the first station is waiting and a car may go."""
-        if self._waiting is None:
-            return
-        car = self.try_get()
-        if car is not None:
-            event, self._waiting = self._waiting, None
-            event.succeed(car)
+        """A hold may have lifted: launch now to each waiting server of the first station while a car may go."""
+        while self._waiting:
+            car = self.try_get()
+            if car is None:
+                return
+            self._waiting.popleft().succeed(car)
 
     def cars(self) -> list[Car]:
         return []  # planned cars are not made yet: nothing of them is in the plant

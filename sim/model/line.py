@@ -39,7 +39,7 @@ class PacedLine:
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
                  worked_window: Window, maintenance=None, push_out: bool = False, colour_changes=(),
-                 over_cycle=None):
+                 over_cycle=None, learning=None):
         """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
         position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
@@ -47,7 +47,9 @@ class PacedLine:
         measured window in the shop's worked time (``clock``), which the state times cover;
         ``colour_changes``: (station index, purge seconds, empty carriers) of each paint booth of the line;
         ``over_cycle``: (zone in takts, floaters) when drift zones or floaters absorb over-cycles, else None
-        (the line stops until the work is done)."""
+        (the line stops until the work is done); ``learning``: the shop's experience (``learning.Experience``)
+        when its work times learn: each index works ``cycle`` x the multiplier of the shop's next car, read as the
+        index starts."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -77,6 +79,25 @@ class PacedLine:
         """Parts called off (or taken off) as a car is done at a position (``graph.Send``)."""
         self.awaited = None
         """The join whose part the line is waiting for now (None: not waiting for a part)."""
+        self.learning = learning
+        self._factor = 1.0 if learning is None else learning.cycle
+        """The learning multiplier the line's work times are planned with (1: none, or mature)."""
+        self._reach = (cycle * self._factor + transfer).max(axis=1)
+        """Per position, its longest time at the largest multiplier the line will see (its first car's): a
+        position that may over-cycle under it is watched from the start, so the drift deficits keep their places
+        as the multiplier falls."""
+        self.tick_factor: list[float] = []
+        """With learning: the multiplier of each index (the work times of the index record are scaled by it)."""
+        self.speed = 1.0
+        """The ramp-up's line speed (``set_speed``): a paced line indexes every takt / speed; a conveyor takes a
+        body at most every 1 / speed positions."""
+        self._fastest = 1.0
+        """The fastest speed the ramp-up runs the line at: the positions that may over-cycle at it are watched
+        from the start, so the drift deficits keep their places as the speed changes."""
+        self.ramped = False
+        """A ramp-up sets this line's speed (``set_speed``)."""
+        self._pitch_origin, self._pitch_count = 0.0, 0
+        """A conveyor under a line speed: the index its pitch counts from, and the bodies taken since."""
         self._plan_index_time(takt)
         self.push_out = gaps or push_out
         """Index on with an empty entry position while units remain on the line (a conveyor always; a
@@ -119,6 +140,7 @@ class PacedLine:
         """Drift zones and floaters: each over-cycling position carries a deficit from car to car."""
         self.drift = over_cycle is not None
         zone, floaters = over_cycle if self.drift else (1.0, 0)
+        self._zone = zone
         self.allowance = (zone - 1.0) * self.takt
         """Seconds an operator may run past the takt into the next zone."""
         self.floaters = floaters
@@ -132,17 +154,59 @@ class PacedLine:
         self.floater_helps = [0] * n
 
     def _plan_index_time(self, takt: float | None) -> None:
-        """Precompute which positions can ever hold the line beyond its takt."""
-        need = self.cycle + self.transfer
+        """Precompute which positions can ever hold the line beyond its takt (under learning, at the largest
+        multiplier) and their times with this index's learning multiplier."""
+        need = self.cycle * self._factor + self.transfer  # x 1.0 without learning: exact, the same floats
+        self._takt_given = takt
         if takt is None:
-            takt = float(need.min(axis=1).max())
-            self._base_position = int(need.min(axis=1).argmax())
+            shortest = need.min(axis=1)
+            takt = float(shortest.max())
+            self._base_position = int(shortest.argmax())
         else:
             self._base_position = None
-        self.takt = takt
+        # the ramp-up's line speed (x / 1.0 without one: the same floats); a conveyor keeps its index time (its dwell)
+        speed, fastest = (1.0, 1.0) if self.gaps else (self.speed, self._fastest)
+        self.takt = takt / speed
         # python lists, not numpy rows: indexing them once per index is several times faster
-        self._slow = [(p, need[p].tolist()) for p in range(need.shape[0]) if need[p].max() > takt + 1e-12]
+        self._slow_positions = np.flatnonzero(self._reach > takt / fastest + 1e-12).tolist()
+        self._slow = list(zip(self._slow_positions, need[self._slow_positions].tolist()))
         self._station_of = [int(s) for s in self.position_station]
+
+    def _learn(self, factor: float) -> None:
+        """The shop has learnt: the work times of the next index are the scenario's x ``factor`` (the takt of a
+        line that has one stays, the watched positions too)."""
+        self._factor = factor
+        if self._takt_given is None:  # the pace of a line without a takt is its slowest work: planned afresh
+            self._plan_index_time(None)
+        else:  # the watched positions stay: their times rescaled in one array operation per index
+            positions = self._slow_positions
+            self._slow = list(zip(positions, (self.cycle[positions] * factor + self.transfer).tolist()))
+        self._drifting = [(i, p, need) for i, (p, need) in enumerate(self._slow)]
+
+    def set_speed(self, speed: float, fastest: float) -> None:
+        """From now the line runs at ``speed`` x its design rate (the ramp-up's line speed; ``fastest``: the
+        fastest it will run in the whole run). A paced line indexes every takt / speed, its drift zones as many
+        takts long; a conveyor keeps its index time and takes a body at most every 1 / speed positions."""
+        slot = self._pitch_slot()
+        carried = dict(zip((p for p, _ in self._slow), self.deficit))
+        self.speed, self._fastest, self.ramped = speed, fastest, True
+        self._plan_index_time(self._takt_given)
+        self.deficit = [carried.get(p, 0.0) for p, _ in self._slow]
+        self._drifting = [(i, p, need) for i, (p, need) in enumerate(self._slow)]
+        self.allowance = (self._zone - 1.0) * self.takt
+        self._pitch_origin, self._pitch_count = slot, 0
+
+    def _pitch_slot(self) -> float:
+        """A conveyor under a line speed: the index from which it may take its next body."""
+        return self._pitch_origin + self._pitch_count / self.speed
+
+    def _pitched(self) -> None:
+        """A body went on the conveyor: the next may follow 1 / speed positions after this one's slot, or after
+        this index when the body came late (a gap left for want of bodies is not made up)."""
+        n = len(self.tick_start)
+        if n - self._pitch_slot() >= 1.0 - 1e-9:
+            self._pitch_origin, self._pitch_count = float(n), 0
+        self._pitch_count += 1
 
     def _in_window(self, w: float) -> bool:
         return self.worked_window.lo <= w < self.worked_window.hi
@@ -152,7 +216,8 @@ class PacedLine:
         stops the line until the work is done, booked on the slowest station."""
         positions = self.positions
         if self._base_position is not None and positions[self._base_position] is None:
-            times = [self.cycle[p, car.variant] + self.transfer for p, car in enumerate(positions) if car is not None]
+            times = [self.cycle[p, car.variant] * self._factor + self.transfer for p, car in enumerate(positions)
+                     if car is not None]
             return max(times)
         phase = self.takt
         for p, need in self._slow:
@@ -177,7 +242,7 @@ class PacedLine:
             if self._in_window(w0):
                 self.colour_changes[s] += 1
             if purge:
-                need = self.cycle[p, car.variant] + self.transfer + purge
+                need = self.cycle[p, car.variant] * self._factor + self.transfer + purge
                 if need > work:
                     work = need
                 purged = (purged or []) + [(s, purge)]
@@ -297,10 +362,13 @@ class PacedLine:
         positions = self.positions
         # what the line is made of never changes: decided once, not looked up at every index
         empty_carriers, drift, booths, joins = self.empty_carriers, self.drift, bool(self.booths), bool(self.joins)
+        learning = self.learning
+        spaced = self.gaps and self.ramped  # a conveyor under the ramp-up's line speed: bodies a wider pitch apart
         while True:
             if self.pending is None:
-                car = source.try_get()
-                if car is None and not (self.push_out and self.inside):
+                closed = spaced and len(self.tick_start) < self._pitch_slot() - 1e-9
+                car = None if closed else source.try_get()  # closed: this carrier goes on empty
+                if car is None and not closed and not (self.push_out and self.inside):
                     w0 = clock.worked(env.now)
                     self.waiting = (STARVED, w0)
                     car = yield source.get()
@@ -313,9 +381,15 @@ class PacedLine:
             positions[0] = car
             if car is not None:
                 self.inside += 1
+                if spaced:
+                    self._pitched()
             if joins:
                 yield from self._fit_parts()
             w0 = clock.worked(env.now)
+            if learning is not None:
+                if learning.cycle != self._factor:
+                    self._learn(learning.cycle)
+                self.tick_factor.append(self._factor)
             work = self._drift_index(w0) if drift else self._index_time(w0)
             if booths:
                 work = self._purge(work, w0)
@@ -433,6 +507,8 @@ class PacedLine:
                     held[p:] = models[:models.size - p]
                 occupied = held >= 0
                 work_here = self.cycle[p, held[occupied]]
+                if self.learning is not None:  # each car worked with the multiplier of its index
+                    work_here = work_here * np.asarray(self.tick_factor)[occupied]
                 busy = float(phase_work[occupied].sum())
                 # a drifting operator's work runs into the next index (or the line's stops): capped at busy
                 working = min(float((share[occupied] * work_here).sum()), busy)

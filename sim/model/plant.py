@@ -24,9 +24,14 @@ from .calendar import MaintenanceWindows, PlantDays, ShiftClock, shift_windows
 from .car import Car, InvariantError, Part
 from .entries import EntryLog, LoggedBuffer
 from .graph import BranchSplit, Bypass, CallOff, Join, Send
+from .kit_points import KitGate
 from .labour import LabourPool, shift_starts
 from .launching import Launcher, LaunchHold
+from .learning import Experience, LearningGate
 from .line import PacedLine
+from .outbound import Yard, build_yard
+from .overtime import Overtime, Timetable
+from .ramp import Ramp
 from .protocol import CarInput, Node, Router
 from .routing import AfterRepair, Onward, QualityGate
 from .sequencer import Sequencer
@@ -34,6 +39,7 @@ from .sorting import SortingStore
 from .station import PooledStation, Station
 from .states import make_failures
 from .streams import Streams
+from .supply import Supply
 from .window import Window
 
 
@@ -52,10 +58,13 @@ class Plant:
         self.window: Window = days.window
         """The measured window in wall time; every count of the run covers it."""
         self.model_names = scenario.model_names
-        self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days)) for name, shop in scenario.shops.items()}
+        self.ramp = Ramp(scenario, days) if scenario.ramp_up is not None or scenario.plan is not None else None
+        """The ramp-up and the monthly plan on the simulated days (``ramp.Ramp``), or None."""
+        self.clocks = {name: ShiftClock(shift_windows(shop.shifts, days, self._shift_counts(name)))
+                       for name, shop in scenario.shops.items()}
         self.worked_windows: dict[str, Window] = {name: clock.worked_window(self.window)
                                                   for name, clock in self.clocks.items()}
-        self.maintenance = {name: self._maintenance(shop, shop.shifts, self.clocks[name])
+        self.maintenance = {name: self._maintenance(shop, shop.shifts, self.clocks[name], self._shift_counts(name))
                             for name, shop in scenario.shops.items()}
         """Per shop: its planned maintenance windows, where repairs are finished off shift (or None)."""
         self.feeder_clocks = {}
@@ -63,9 +72,10 @@ class Plant:
         for name, shop in scenario.shops.items():
             for feeder_name, feeder in shop.feeders.items():
                 if feeder.shifts is not None:
-                    clock = ShiftClock(shift_windows(feeder.shifts, days))
+                    counts = self._shift_counts(name, feeder.shifts)
+                    clock = ShiftClock(shift_windows(feeder.shifts, days, counts))
                     self.feeder_clocks[f"{name}.{feeder_name}"] = (
-                        clock, clock.worked_window(self.window), self._maintenance(shop, feeder.shifts, clock))
+                        clock, clock.worked_window(self.window), self._maintenance(shop, feeder.shifts, clock, counts))
         """Per shop: the measured window in the shop's worked time; its stations' state times cover it."""
         self.nodes: dict[str, list[Node]] = {}
         self.buffers: list[Buffer] = []
@@ -107,7 +117,20 @@ class Plant:
         self.launch_look_ahead = 0
         """How many planned cars the launch may look past when the first one is held (``Launcher``)."""
         self.launcher: Launcher | None = None
+        self.experience = {name: Experience(spec, _mature_yield(scenario.shops[name]))
+                           for name, spec in (scenario.learning or {}).items()}
+        """Per shop with learning curves: its experience (``learning.Experience``), moved on by its exit."""
+        self.yard: Yard | None = None
+        """The finished-car yard at the end of the line (``outbound``); None: cars leave at the end of line."""
+        self.supply = Supply(self) if scenario.supply is not None else None
+        """Kit supply (``supply.Supply``): it holds the launch and gates shop entries while kits are missing."""
+        if self.ramp is not None:
+            self.ramp.plan_launches(self)  # a cap holds the launch: before the first shop is built
+        self.overtime = self._overtime()
+        """Overtime when behind the plan (``overtime.Overtime``), or None."""
         self._build()
+        if self.ramp is not None:
+            self.ramp.pace_lines(self)
 
     # ------------------------------------------------------------ launch / exit
 
@@ -188,8 +211,13 @@ class Plant:
                     entry = self._buffer(store.name if store else f"{shop_names[index - 1]}->{name}", name, capacity,
                                          STORE if store else BUFFER, trace=True, log=self.entries.get(name))
                 upstream_exit.target = entry
+                if self.supply is not None:
+                    entry = self.supply.gate(name, entry)  # the shop takes its cars through its kits
             upstream_exit = self._build_shop(name, shop, entry)
-        upstream_exit.target = Sink(self.complete)
+        if self.scenario.outbound is None:
+            upstream_exit.target = Sink(self.complete)
+        else:
+            upstream_exit.target = self.yard = build_yard(self)
         check_wiring(self)
 
     def _sorting_store(self, store, shop: str) -> SortingStore:
@@ -222,12 +250,33 @@ class Plant:
             yield env.timeout(max(0.0, clock.at_work(w) - env.now))
             queue.try_put(self.launch())
 
-    def _maintenance(self, shop: Shop, shifts, clock: ShiftClock) -> MaintenanceWindows | None:
+    def _overtime(self) -> Overtime | None:
+        """Overtime of a plan that allows it: it rebuilds every shift clock (shops and feeders) in place."""
+        plan = self.scenario.plan
+        if plan is None or plan.overtime is None:
+            return None
+        overtime = Overtime(self, plan.overtime, self.ramp.launch)
+        for name, shop in self.scenario.shops.items():
+            overtime.timetables.append(Timetable(shop.shifts, self._shift_counts(name), self.clocks[name],
+                                                 self.worked_windows[name], self.maintenance[name]))
+            for feeder_name, feeder in shop.feeders.items():
+                if feeder.shifts is not None:
+                    clock, window, maintenance = self.feeder_clocks[f"{name}.{feeder_name}"]
+                    overtime.timetables.append(Timetable(feeder.shifts, self._shift_counts(name, feeder.shifts),
+                                                         clock, window, maintenance))
+        return overtime
+
+    def _maintenance(self, shop: Shop, shifts, clock: ShiftClock, counts: list[int] | None) -> MaintenanceWindows | None:
         spec = shop.maintenance
         if spec is None:
             return None
         return MaintenanceWindows(between_days=spec.between_days, days_off=spec.days_off, preventive=spec.preventive,
-                                  shifts=shifts, days=self.days, clock=clock)
+                                  shifts=shifts, days=self.days, clock=clock, counts=counts)
+
+    def _shift_counts(self, shop: str, feeder_shifts=None) -> list[int] | None:
+        """Per simulated day, the shifts the ramp-up runs in a shop (or its feeder on its own shifts); None:
+        its own count every day."""
+        return None if self.ramp is None else self.ramp.shift_counts(shop, feeder_shifts)
 
     def _pools(self) -> dict[str, LabourPool]:
         """The shared labour pools of ``staffing.pools``, on their shop's shift clock."""
@@ -235,12 +284,14 @@ class Plant:
         pools = {}
         for spec in staffing.pools:
             shifts = self.scenario.shops[spec.shop].shifts
+            counts = self._shift_counts(spec.shop)  # a ramp-up may run more shifts: the pool has a size for each
             attendance = self.streams.generator(f"staffing.{spec.name}.attendance") \
                 if staffing.absenteeism > 0 else None
             pools[spec.name] = LabourPool(
-                self.env, shop=spec.shop, name=spec.name, sizes=[spec.size_on(k) for k in range(shifts.count)],
+                self.env, shop=spec.shop, name=spec.name,
+                sizes=[spec.size_on(k) for k in range(shifts.count if counts is None else max(counts))],
                 absenteeism=staffing.absenteeism, attendance=attendance,
-                shift_starts=shift_starts(shifts, self.days, self.window.hi), clock=self.clocks[spec.shop],
+                shift_starts=shift_starts(shifts, self.days, self.window.hi, counts), clock=self.clocks[spec.shop],
                 worked_window=self.worked_windows[spec.shop], wall_window=self.window)
         return pools
 
@@ -262,7 +313,8 @@ class Plant:
         """Wire a shop's nodes; returns the exit router of its main flow (target set by the caller)."""
         self.nodes[shop_name] = []
         self._placed: dict[str, tuple[Node, int]] = {}
-        exit_router = _ShopExit(self, shop_name)
+        experience = self.experience.get(shop_name)
+        exit_router = _ShopExit(self, shop_name) if experience is None else _LearningExit(self, shop_name, experience)
         self._main_flow(shop_name, shop, entry, exit_router)
         self._add_quality(shop_name, shop)
         self._add_feeders(shop_name, shop)
@@ -416,9 +468,10 @@ class Plant:
                 repairs[path.repair] = repair
             paths.append((upto, repair.input, False, reentry))
         inspection = node_of[quality.inspection]
-        gate = QualityGate(inspection.output, quality.first_pass_yield, quality.scrap, paths,
-                           self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap,
-                           self.in_window)
+        gate_args = (inspection.output, quality.first_pass_yield, quality.scrap, paths,
+                     self.streams.uniform(f"{shop_name}.{quality.inspection}.quality"), self.scrap, self.in_window)
+        experience = self._learns(shop_name, "first_pass_yield")
+        gate = QualityGate(*gate_args) if experience is None else LearningGate(*gate_args, experience=experience)
         self.gates[shop_name] = gate
         inspection.output = _Gate(gate)
 
@@ -433,10 +486,11 @@ class Plant:
         clock, worked_window, maintenance = self.feeder_clocks.get(
             f"{shop_name}.{feeder}", (self.clocks[shop_name], self.worked_windows[shop_name],
                                       self.maintenance[shop_name]))
+        learns = self._learns(shop_name, "cycle_time")  # a conveyor's transit does not learn, its failures do
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, self.variants), conveyor.index_time)
-            fails = [self._line_failures(first.failures, prefix)]
+            fails = [self._line_failures(first.failures, prefix, shop_name)]
             return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
                              position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
                              transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window,
@@ -444,16 +498,18 @@ class Plant:
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([self._line_cycles(st, time_for(st)) for st in group])
-            fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}") for st in group]
+            fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}", shop_name) for st in group]
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
                              worked_window=worked_window, maintenance=maintenance, push_out=feeder is not None,
-                             colour_changes=_booths(group), over_cycle=_over_cycle(line))
+                             colour_changes=_booths(group), over_cycle=_over_cycle(line), learning=learns)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(time_for(first), models))]
-        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance)
-                    for k in range(first.servers)]
+        if learns is not None:
+            cycle = [learns.slower(sample) for sample in cycle]
+        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance,
+                                  self._learns(shop_name, "failures")) for k in range(first.servers)]
         station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
                        clock=clock, worked_window=worked_window, wall_window=self.window,
                        purge=0.0 if first.colour_change is None else first.colour_change.purge)
@@ -469,11 +525,20 @@ class Plant:
             return [times[v % len(times)] for v in range(self.variants)]
         return [times[v % len(times)] if visits else 0.0 for v, visits in enumerate(self._visits(station))]
 
-    def _line_failures(self, spec, name: str):
+    def _line_failures(self, spec, name: str, shop_name: str):
+        """(time between failures, time to repair) samplers of a line station or conveyor, or None; the
+        time between failures under the shop's failure curve, if it has one."""
         if spec is None:
             return None
-        return (self.streams.sampler(spec.between, f"{name}.failure"),
+        between = self.streams.sampler(spec.between, f"{name}.failure")
+        learns = self._learns(shop_name, "failures")
+        return (between if learns is None else learns.sooner(between),
                 self.streams.sampler(spec.repair, f"{name}.repair"))
+
+    def _learns(self, shop_name: str, curve: str) -> Experience | None:
+        """The shop's experience when it has this learning curve (cycle_time, first_pass_yield, failures)."""
+        experience = self.experience.get(shop_name)
+        return experience if experience is not None and getattr(experience.spec, curve) is not None else None
 
     # ------------------------------------------------------------ running
 
@@ -483,6 +548,10 @@ class Plant:
     def run(self) -> None:
         for node in self.all_nodes():
             node.start()
+        if self.yard is not None:
+            self.yard.start()
+        if self.overtime is not None:
+            self.overtime.start()
         for pool in self.pools.values():
             pool.start()  # wakes at shift starts before the end of the window only
         self.env.run(until=self.window.hi)
@@ -490,19 +559,24 @@ class Plant:
         # or on operators that no shift brings; not when a pool's next shift would bring them
         # (pools stop waking at the end of the window)
         self.deadlocked = _nothing_left(self.env) and self.cars_inside() > 0 and \
-            not any(pool.queue and not pool.stuck() for pool in self.pools.values())
+            not any(pool.queue and not pool.stuck() for pool in self.pools.values()) and \
+            not (self.yard is not None and self.yard.putters)  # a full yard with no carrier to come: outbound says so
         for node in self.all_nodes():
             node.finish()
         for pool in self.pools.values():
             pool.finish()
         for buffer in self.buffers:
             buffer.close()
+        if self.yard is not None:
+            self.yard.finish()
         self.wip.close(self.env.now)
 
     def cars_inside(self) -> int:
-        """Cars counted where they are: in buffers and on stations (feeders' parts are not cars)."""
+        """Cars counted where they are: in buffers and on stations (feeders' parts are not cars), and held
+        for their kits at a shop's entry."""
         return sum(b.level for b in self.buffers if b.kind not in PART_KINDS) + \
-            sum(1 for n in self.all_nodes() for unit in n.cars() if type(unit) is Car)
+            sum(1 for n in self.all_nodes() for unit in n.cars() if type(unit) is Car) + \
+            (self.supply.cars_held() if self.supply is not None else 0)
 
     def feeder_balances(self) -> list[tuple[str, int, int]]:
         """Per feeder: (name, parts made or called off, parts fitted + parts still in the feeder)."""
@@ -573,6 +647,23 @@ class _ShopExit(Onward):
         return self.target, False
 
 
+class _LearningExit(_ShopExit):
+    """The last node of a shop with learning curves: each car leaving moves the shop's experience on."""
+
+    def __init__(self, plant: Plant, shop: str, experience: Experience):
+        super().__init__(plant, shop)
+        self.experience = experience
+
+    def route(self, car):
+        self.experience.car_left()
+        return super().route(car)
+
+
+def _mature_yield(shop: Shop) -> float | None:
+    """The first-pass yield of a shop's quality gate (its mature value), or None without a gate."""
+    return None if shop.quality is None else shop.quality.first_pass_yield
+
+
 class _Gate:
     """Adapts a QualityGate to the node output interface."""
 
@@ -607,6 +698,8 @@ def check_wiring(plant: Plant) -> None:
         elif isinstance(source, Merge):
             check_input(f"{where} (re-entry lane)", source.lane)
             check_input(where, source.main)
+        elif isinstance(source, KitGate):
+            check_input(f"{where} (through its kit gate)", source.entry)
         elif isinstance(source, Buffer) and id(source) not in buffers:
             problems.append(f"{where}: input {source.name} is not a buffer of the plant")
 

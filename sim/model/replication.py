@@ -6,6 +6,7 @@ returns tidy tables. Nothing here reads or writes files.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from ..scenario.schema import Scenario
 from .calendar import DAY, plant_days
+from .learning import window_cars
 from .plant import Plant
 from .sequencer import spacing_breaches
 from .states import LABOUR, STATE_NAMES, CalendarFailures
@@ -49,6 +51,14 @@ class ReplicationResult:
     sequencing: dict | None = None
     """Sequencing figures (``analysis.sequencing.replication_sequencing``): per shop entered after a store,
     colour blocks and sequence adherence; per sorting store, waits and forced releases; None when no store sorts."""
+    outbound: dict | None = None
+    """The finished-car yard's figures (``model.outbound.Yard.figures``): cars shipped in the window by destination
+    and model, days from end of line to shipment, yard and queue levels, hours the yard blocked the end of line;
+    None without ``outbound``."""
+    supply: dict | None = None
+    """Kit supply figures (``model.supply.Supply.results``): per kit and model the stock on hand (mean, minimum,
+    days of cover, a sample at the start of each day), stockout hours, holds, moved launches, shipments and their
+    lead time; per consumption point and route; None without ``supply``."""
 
 
 TOLERANCE = 1e-6
@@ -102,12 +112,29 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
         "feeder_waits": {name: record.join_wait_share() for name, record in plant.feeders.items()},
+        **({"learning": window_cars(plant.experience, plant.shop_exits)} if plant.experience else {}),
+        **({"overtime": _overtime(plant)} if plant.overtime is not None else {}),
     }
     measured = {name: measure(plant) for name, measure in (measures or {}).items()}
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
                              _store_levels(plant), measured.get("shifting"),
                              spacing=spacing_breaches(plant) if scenario.product.spacing else None,
-                             sequencing=measured.get("sequencing"))
+                             sequencing=measured.get("sequencing"),
+                             outbound=plant.yard.figures(plant.model_names) if plant.yard is not None else None,
+                             supply=plant.supply.results() if plant.supply is not None else None)
+
+
+def _overtime(plant: Plant) -> dict:
+    """The overtime worked: per month (Saturdays, days lengthened, hours a worker), the weeks it was called for,
+    and the cars the last shop finished in overtime in the measured window."""
+    windows = plant.overtime.windows()
+    starts = [s for s, _ in windows]
+    finished = 0
+    for t, *_ in plant.completed:
+        i = bisect_left(starts, t) - 1  # a car finished as the shift ends is not overtime's
+        finished += i >= 0 and t <= windows[i][1]
+    return {"by_month": plant.overtime.by_month(), "weeks_behind": len(plant.overtime.decisions),
+            "cars_in_overtime": finished}
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:
@@ -156,17 +183,12 @@ def _pool_table(plant: Plant) -> pd.DataFrame:
 
 def _store_levels(plant: Plant) -> pd.DataFrame:
     """Hourly samples of each store's level, from its change log (no sampling events in the run)."""
-    hours = np.arange(0.0, plant.window.hi / 3600.0 + 1e-9, 1.0)
     frames = []
     for buffer in plant.buffers:
-        trace = buffer.monitor.trace
-        if trace is None:
+        if buffer.monitor.trace is None:
             continue
-        times = np.array([0.0] + [t for t, _ in trace])
-        levels = np.array([0] + [level for _, level in trace])
-        # the level on the hour is the level after the last change at or before it
-        at = np.searchsorted(times, hours * 3600.0, side="right") - 1
-        frames.append(pd.DataFrame({"time_h": hours, "store": buffer.name, "level": levels[at]}))
+        seconds, levels = buffer.monitor.on_the_hour(plant.window.hi)
+        frames.append(pd.DataFrame({"time_h": seconds / 3600.0, "store": buffer.name, "level": levels}))
     if not frames:
         return pd.DataFrame(columns=["time_h", "store", "level"])
     return pd.concat(frames, ignore_index=True)
@@ -191,7 +213,8 @@ def _daily_table(plant: Plant, days) -> pd.DataFrame:
     """Completions per working day of the window, by model and market (zero rows kept)."""
     first = int(np.ceil(days.warmup_days - 1e-9))
     last = int(np.ceil(days.warmup_days + days.measured_days - 1e-9))
-    day_numbers = [d for d in range(first, last) if days.working[d]]
+    overtime = plant.overtime.extra.days if plant.overtime is not None else ()
+    day_numbers = [d for d in range(first, last) if days.working[d] or d in overtime]  # Saturdays worked too
     counts = {}
     # a car finished on a night shift after midnight counts for the day its shift began
     last_shop = plant.scenario.shops[list(plant.scenario.shops)[-1]]
@@ -221,6 +244,10 @@ def check_invariants(plant: Plant, stations: pd.DataFrame) -> None:
         raise InvariantError(
             f"cars not conserved: launched {plant.launched} != completed {plant.completed_total}"
             f" + scrapped {plant.scrapped_total} + in process {inside}")
+    if plant.yard is not None:
+        plant.yard.check(plant.completed_total)
+    if plant.supply is not None:
+        plant.supply.check()
     for name, made, accounted in plant.feeder_balances():
         if made != accounted:
             raise InvariantError(f"feeder {name}: {made} parts started, but {accounted} fitted or still in the feeder")

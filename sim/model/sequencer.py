@@ -163,6 +163,18 @@ class Sequencer:
             window.popleft()
         return window
 
+    def resume(self, launched: np.ndarray) -> None:
+        """Carry on after cars already launched (their variants, in launch order; a new month's mix): each
+        rule's window holds those of its last n - 1 cars, its breaches count theirs (``count_breaches``);
+        the goal chasing starts afresh from the next car."""
+        launched = np.asarray(launched, dtype=np.int64)
+        for r, rule in enumerate(self.rules):
+            mask = np.array([self._rule_feature[r] in carried for carried in self.carries])
+            self.breaches[r] = count_breaches(launched, mask, rule.at_most, rule.in_any)
+            last = launched[max(0, launched.size - (rule.in_any - 1)):]
+            # the last car launched takes slot 0, the one before it -1, ...: the next car is slot 1
+            self._windows[r] = deque(int(k) - last.size + 1 for k in np.flatnonzero(mask[last]))
+
     def next_variant(self) -> int:
         """The launch's next car: chosen among every variant with a positive target, and recorded."""
         variant = self.launchable[self.choose(self.launchable)]

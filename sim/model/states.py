@@ -169,12 +169,15 @@ class CalendarFailures:
                 w = end
 
 
-def make_failures(spec, streams, name: str, maintenance=None):
+def make_failures(spec, streams, name: str, maintenance=None, learning=None):
     """The breakdown process of one server from its scenario spec (or none); ``maintenance``: the
-    shop's planned maintenance windows (``calendar.MaintenanceWindows``), if any."""
+    shop's planned maintenance windows (``calendar.MaintenanceWindows``), if any; ``learning``: the shop's
+    experience (``learning.Experience``) when its failure rate learns."""
     if spec is None:
         return NoFailures()
     between = streams.sampler(spec.between, f"{name}.failure")
+    if learning is not None:
+        between = learning.sooner(between)
     repair = streams.sampler(spec.repair, f"{name}.repair")
     cls = OperatingFailures if spec.clock == "operating" else CalendarFailures
     return cls(between, repair, maintenance)

@@ -38,6 +38,9 @@ def print_report(result, console: Console | None = None) -> None:
     oee = R.oee_rows(s)
     if oee is not None:
         console.print(render(oee, console))
+    learning = R.learning_rows(s)
+    if learning is not None:
+        console.print(render(learning, console))
     console.print(render(R.station_rows(result.stations, s, n=8), console))
     shifting = R.shifting_rows(s)
     if shifting is not None:
@@ -52,6 +55,12 @@ def print_report(result, console: Console | None = None) -> None:
         if table is not None:
             console.print(render(table, console))
     console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
+    for table in (R.outbound_rows(s), R.outbound_model_rows(s)):
+        if table is not None:
+            console.print(render(table, console))
+    supply = R.supply_rows(s)
+    if supply is not None:
+        console.print(render(supply, console))
     if s.get("labour_pools"):
         console.print(render(R.pool_rows(s["labour_pools"]), console))
     console.print(render(R.staffing_rows(result.staffing, s), console))

@@ -258,6 +258,10 @@ def run_report_html(run: RunResult) -> str:
         "stores": _safe_plot(plots.store_levels_plot, run, "Store levels"),
         "headcount": _safe_plot(plots.headcount_plot, run, "Headcount"),
     }
+    if s.get("outbound"):
+        plot["yard"] = _safe_plot(plots.yard_plot, run, "Finished-car yard")
+    if s.get("supply"):
+        plot["inventory"] = _safe_plot(plots.inventory_plot, run, "Kit stock")
     months = R.month_rows(s)
     per_year = s.get("working_days_per_year")
     target = (s.get("target") or {}).get("annual_units")
@@ -289,7 +293,8 @@ def run_report_html(run: RunResult) -> str:
         "</section>",
         '<section id="shops"><h2>Shops</h2>' + rows_table(lambda: R.shop_rows(s)) +
         f'<p class="note">{esc(R.lead_time_line(s))}</p>' +
-        (rows_table(lambda: R.oee_rows(s), heading="OEE per shop and line") if s.get("oee") else "") + "</section>",
+        (rows_table(lambda: R.oee_rows(s), heading="OEE per shop and line") if s.get("oee") else "") +
+        (rows_table(lambda: R.learning_rows(s), heading="Learning curves") if s.get("learning") else "") + "</section>",
         '<section id="stations"><h2>Station states</h2>' +
         figure(plot["states"], "states", "Share of time in each state per station, by shop",
                "A bar per station in flow order. Green is work; orange and yellow are time lost to the neighbours; "
@@ -306,6 +311,17 @@ def run_report_html(run: RunResult) -> str:
         (rows_table(lambda: R.sequencing_rows(s), scroll=True, heading="Sequencing: sorting stores and the shops "
                     "after them") if s.get("sequencing") else "") +
         "</section>",
+        ('<section id="outbound"><h2>Outbound: yard, trucks and trains</h2>' +
+         figure(plot["yard"], "yard", "Cars in the finished-car yard over time against its capacity",
+                "Hourly level of the first replication (a daily low–high band and mean over long horizons); a car "
+                "finished while the yard is full waits on the last station (blocked).") +
+         rows_table(lambda: R.outbound_rows(s)) + rows_table(lambda: R.outbound_model_rows(s)) + "</section>")
+        if s.get("outbound") else "",
+        ('<section id="supply"><h2>Kit supply</h2>' +
+         figure(plot["inventory"], "inventory", "Kits on hand in days of cover per model over time against the "
+                "safety stock", "Stock at the start of each day of the first replication, over the plan rate "
+                "(target cars a working day of the model); inventory.csv has every replication.") +
+         rows_table(lambda: R.supply_rows(s)) + "</section>") if s.get("supply") else "",
         '<section id="staffing"><h2>Staffing</h2>' +
         figure(plot["headcount"], "headcount", "Headcount by shop and shift") +
         rows_table(lambda: R.staffing_rows(run.staffing, s), scroll=True) +
@@ -316,7 +332,9 @@ def run_report_html(run: RunResult) -> str:
         [("marginal", "Marginal values")] if s.get("marginal_values") else []) + [
         ("output", "Output")] + ([("months", "Months")] if months else []) + [("flow", "Plant flow"), ("shops", "Shops"), ("stations", "Stations")] + \
         ([("sequence", "Sequence")] if _sequence_section(s) else []) + [
-        ("stores", "Stores & buffers"), ("staffing", "Staffing")]
+        ("stores", "Stores & buffers")] + ([("outbound", "Outbound")] if s.get("outbound") else []) + (
+        [("supply", "Kit supply")] if s.get("supply") else []) + [
+        ("staffing", "Staffing")]
     return page(f"sim report: {run.name}", _header(run), nav, [x for x in sections if x])
 
 

@@ -496,6 +496,79 @@ def store_levels_plot(run) -> Figure:
     return fig
 
 
+def yard_plot(run) -> Figure:
+    """The finished-car yard's level over the whole horizon against its capacity (first replication; a daily
+    low-mean-high band when the horizon is long)."""
+    title = "Finished-car yard"
+    levels = run.optional.get("yard_levels")
+    outbound = run.summary.get("outbound") or {}
+    if levels is None or levels.empty:
+        return placeholder(title, "no samples: this run has no yard levels (yard_levels.csv absent or empty)")
+    first = levels[levels["replication"] == levels["replication"].min()].sort_values("time_h")
+    capacity = outbound.get("yard_capacity")
+    warmup_h = float(run.summary.get("warmup_days") or 0) * 24
+    span_h = float(first["time_h"].max() - first["time_h"].min())
+    start = _start_date(run)
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 3.2)
+        ax = fig.add_subplot()
+        _draw_levels(ax, first, start, "#2171b5", "cars in the yard", envelope=span_h > 24 * 60)
+        if capacity is not None:
+            ax.axhline(capacity, color="#b00000", linestyle="--", linewidth=1.2, label=f"capacity {capacity:,.0f}")
+        if warmup_h > 0:
+            ax.axvspan(_x([0], start)[0], _x([warmup_h], start)[0], color="#e6e6e6", zorder=0,
+                       label="warm-up (not measured)")
+        ax.set_ylim(0, max(float(capacity or 0), float(first["level"].max()), 1) * 1.25)
+        ax.set_ylabel("cars in the yard")
+        _time_axis(ax, start, span_h / 24)
+        yard = outbound.get("yard") or {}
+        full = (yard.get("share_full") or {}).get("mean")
+        ax.set_title(f"{title}: cars waiting for their truck or train" +
+                     (f" (full {100 * full:.0f}% of the measured time)" if full is not None else ""), loc="left",
+                     fontsize=10)
+        ax.legend(loc="upper left", ncol=4, fontsize=8)
+    return fig
+
+
+
+def inventory_plot(run) -> Figure:
+    """Kits on hand in days of cover at the start of each day, a line per model and a panel per kit, against
+    the kit's safety stock (first replication)."""
+    title = "Kit stock"
+    inventory = run.optional.get("inventory")
+    kits = (run.summary.get("supply") or {}).get("kits") or {}
+    if inventory is None or inventory.empty or not kits:
+        return placeholder(title, "no samples: this run has no kit stock (inventory.csv absent or empty)")
+    first = inventory[inventory["replication"] == inventory["replication"].min()]
+    warmup_h = float(run.summary.get("warmup_days") or 0) * 24
+    start = _start_date(run)
+    with matplotlib.rc_context(_RC):
+        fig = new_figure(11, 2.6 * len(kits) + 0.3)
+        for k, (name, kit) in enumerate(kits.items()):
+            ax = fig.add_subplot(len(kits), 1, k + 1)
+            data = first[first["kit"] == name]
+            for m, model in enumerate(kit["models"]):
+                rows = data[data["model"] == model].sort_values("day")
+                colour = MODEL_COLOURS[m % len(MODEL_COLOURS)]
+                ax.step(_x(rows["day"].to_numpy() * 24.0, start), rows["days_of_cover"].to_numpy(dtype=float),
+                        where="post", color=colour, linewidth=1.1, label=model)
+            plan = next(iter(kit["models"].values()))  # the safety stock is the same days of cover for every model
+            safety = plan["safety_stock"] / plan["plan_rate"] if plan["plan_rate"] else None
+            if safety:
+                ax.axhline(safety, color="#b00000", linestyle="--", linewidth=1.1,
+                           label=f"safety stock {safety:,.1f} days")
+            if warmup_h > 0:
+                ax.axvspan(_x([0], start)[0], _x([warmup_h], start)[0], color="#e6e6e6", zorder=0,
+                           label="warm-up (not measured)")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("days of cover")
+            _time_axis(ax, start, float(data["day"].max() + 1) if len(data) else 1.0)
+            where = "at launch" if kit["taken_at"] == "launch" else f"entering {kit['taken_at']}"
+            ax.set_title(f"{name} kits ({kit['route']}, taken {where}): stock at the start of each day",
+                         loc="left", fontsize=10)
+            ax.legend(loc="upper right", ncol=5, fontsize=8)
+    return fig
+
 # ---------------------------------------------------------------- headcount
 
 

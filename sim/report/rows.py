@@ -124,31 +124,44 @@ def month_rows(s: dict) -> Rows | None:
     if not months or len(months["by_month"]) < 2:
         return None
     planned = any("plan" in m for m in months["by_month"].values())
+    overtime = s.get("overtime")
+    with_ci = any(m["ci95_low"] is not None for m in months["by_month"].values())  # none from one replication
     rows = Rows("Output by month", [
-        Column("month"), Column("working days", COUNT, "days"), Column("cars", COUNT), Column("95% CI", INTERVAL),
+        Column("month"), Column("working days", COUNT, "days"), Column("cars", COUNT)] +
+        ([Column("95% CI", INTERVAL)] if with_ci else []) + [
         Column("cars / working day", DECIMAL1, "per day"), Column("rate vs target", PERCENT, "vs target")] +
         ([Column("plan", COUNT), Column("cars vs plan", PERCENT, "vs plan"), Column("cumulative gap", COUNT, "gap")]
-         if planned else []))
+         if planned else []) +
+        ([Column("Saturdays worked", DECIMAL1, "Sat"), Column("overtime h / worker", DECIMAL1, "OT h")]
+         if overtime else []))
     per_day = months["target_per_working_day"]
     gap = 0.0
     for month, m in months["by_month"].items():
-        values = [month, m["working_days"], m["units"], m, m["per_working_day"],
-                  m["per_working_day"] / per_day if m["per_working_day"] is not None and per_day else None]
+        values = [month, m["working_days"], m["units"]] + ([m] if with_ci else []) + [
+            m["per_working_day"], m["per_working_day"] / per_day if m["per_working_day"] is not None and per_day else None]
         if planned:
             plan = m.get("plan")
             gap += m["units"] - (plan or 0)
             values += [plan, m["units"] / plan if plan else None, gap]
+        if overtime:
+            used = overtime["by_month"].get(month, {})
+            values += [used.get("saturdays", 0), used.get("hours_per_worker", 0.0)]
         rows.add(values, "reached" if month == months["first_month_at_target_rate"] else "")
     for year, y in months["by_year"].items():
-        values = [year, y["working_days"], y["units"], y, y["per_working_day"],
-                  y["per_working_day"] / per_day if y["per_working_day"] is not None and per_day else None]
+        values = [year, y["working_days"], y["units"]] + ([y] if with_ci else []) + [
+            y["per_working_day"], y["per_working_day"] / per_day if y["per_working_day"] is not None and per_day else None]
         if planned:
             values += [y.get("plan"), y["units"] / y["plan"] if y.get("plan") else None, None]
+        if overtime:
+            values += [sum(m["saturdays"] for k, m in overtime["by_month"].items() if k.startswith(year)),
+                       overtime["hours_per_worker_by_year"].get(year, 0.0)]
         rows.add(values, "total")
     first = months["first_month_at_target_rate"]
     rows.caption = (f"Target rate {per_day:,.1f} cars per working day (annual target ÷ working days a year): "
                     + (f"first reached in {first} (highlighted)." if first else "not reached in the window.")
-                    + (" Cumulative gap: cars made minus cars planned so far." if planned else ""))
+                    + (" Cumulative gap: cars made minus cars planned so far." if planned else "")
+                    + (f" Overtime: hours a worker worked (limits {overtime['limits']}); "
+                       f"{overtime['cars_in_overtime']['mean']:,.0f} cars finished in overtime." if overtime else ""))
     return rows
 
 
@@ -293,6 +306,37 @@ def over_cycle_rows(s: dict, per_station: bool = True) -> Rows | None:
                     "max drift: the furthest an operator ran past the takt into the next zone; floater helps: cars a "
                     "floater finished; floaters busy: a help keeps a floater one takt."
                     + ("" if per_station else " Per station: the HTML report, stations.csv."))
+    return rows
+
+
+CURVE_WORDS = {"cycle_time": "cycle time (x mature)", "first_pass_yield": "first-pass yield",
+               "failures": "failure rate (x mature)"}
+
+
+def learning_rows(s: dict) -> Rows | None:
+    """Per shop with learning curves: each curve's value at the run's first car, at the start and end of the
+    measured window, its mature value and the car at which it gets there."""
+    shops = s.get("learning")
+    if not shops:
+        return None
+    rows = Rows("Learning curves (Wright's law, per shop)", [
+        Column("shop / curve"), Column("rate", DECIMAL2), Column("run's first car", DECIMAL2, "first"),
+        Column("window start", DECIMAL2, "start"), Column("window end", DECIMAL2, "end"),
+        Column("mature", DECIMAL2), Column("mature at car", DECIMAL1, "mature at")])
+    for shop, learnt in shops.items():
+        rows.add([f"{shop}: cars {learnt['car_at_window_start']:,.0f} to {learnt['car_at_window_end']:,.0f} in the "
+                  f"window", None, None, None, None, None, None], "total")
+        for name, curve in learnt["curves"].items():
+            values = [curve[k] for k in ("at_first_car", "at_window_start", "at_window_end", "mature")]
+            if name == "first_pass_yield":  # a yield reads as a share, the multipliers as decimals
+                values = [cell(v, PERCENT) for v in values]
+            late = curve["at_window_end"] != curve["mature"]
+            rows.add([f"  {CURVE_WORDS[name]}", curve["rate"], *values, curve["mature_at_car"]], "hot" if late else "")
+    rows.caption = ("A shop's car n: the cars that left its last station since the start of the run (plus those "
+                    "built before), plus one. Cycle time and failure rate: m(n) = max(1, first x n^b) times the "
+                    "scenario's value, b = log2(rate); yield: its defects fall on the same law to the scenario's "
+                    "first_pass_yield; mature at car n* (README: Learning curves). Red: still learning at the end "
+                    "of the window (means over replications).")
     return rows
 
 
@@ -467,6 +511,91 @@ def lead_time_line(s: dict) -> str:
             f"mean WIP {cell(s['wip_mean'], COUNT)} cars. Loss against static capacity "
             f"(blocking, starving, variability): {cell(s['dynamic_loss'], PERCENT)}.")
 
+
+def outbound_rows(s: dict) -> Rows | None:
+    """Cars shipped from the finished-car yard per market and destination: how many, how long they waited
+    after the end of line, how many waited for their carrier; None without ``outbound``."""
+    outbound = s.get("outbound")
+    if not outbound:
+        return None
+    rows = Rows("Outbound: cars shipped from the finished-car yard", [
+        Column("market / destination", short="shipped to"), Column("cars / year", COUNT, "cars/yr"),
+        Column("95% CI", INTERVAL), Column("days to ship", DECIMAL1, "days"), Column("p95 days", DECIMAL1, "p95"),
+        Column("cars waiting", DECIMAL1, "waiting"), Column("most waiting", COUNT, "most"),
+        Column("places used", PERCENT, "used")])
+
+    def destination(name: str, d: dict, label: str, mark: str = "") -> None:
+        rows.add([label, d["shipped_annual"]["mean"], d["shipped_annual"], d["days_mean"]["mean"],
+                  d["days_p95"]["mean"], d["waiting_mean"]["mean"], d["waiting_max"]["mean"], d["fill"]["mean"]],
+                 mark)
+
+    for market, m in outbound["markets"].items():
+        inside = {name: d for name, d in outbound["destinations"].items() if d["market"] == market}
+        if list(inside) == [market]:  # the domestic cars: one queue, the market's own row
+            destination(market, inside[market], market, "total")
+            continue
+        rows.add([market, m["shipped_annual"]["mean"], m["shipped_annual"], m["days_mean"]["mean"],
+                  m["days_p95"]["mean"], None, None, None], "total")
+        for name, d in inside.items():
+            destination(name, d, f"  {name}")
+    total = outbound["shipped_annual"]
+    rows.add(["all", total["mean"], total, None, None, None, None, None], "total")
+    yard, blocked = outbound["yard"], outbound["blocked_hours"]
+    rows.caption = (f"Yard of {cell(outbound['yard_capacity'], COUNT)} places: mean "
+                    f"{cell(yard['mean']['mean'], COUNT)} cars, most {cell(yard['max'], COUNT)}, full {cell(yard['share_full']['mean'], PERCENT)} of the "
+                    f"time; a full yard held the end of line {cell(blocked['mean'], DECIMAL1)} shift hours "
+                    f"({cell(outbound['blocked_share']['mean'], PERCENT)} of the last shop's shift time) in the "
+                    "window. Days to ship: from end of line to the truck or train, loading taking no time; cars "
+                    "waiting: time-weighted mean in the queue (most: at once); places used: cars taken / places "
+                    "the trucks or trains that came offered.")
+    return rows
+
+
+def outbound_model_rows(s: dict) -> Rows | None:
+    """Cars shipped a year per destination and model; None without ``outbound``."""
+    outbound = s.get("outbound")
+    if not outbound:
+        return None
+    models = list(outbound["by_model"])
+    rows = Rows("Outbound: cars shipped a year by destination and model",
+                [Column("destination")] + [Column(m, COUNT) for m in models] + [Column("all", COUNT)])
+    for name, d in outbound["destinations"].items():
+        rows.add([name] + [d["by_model"][m] for m in models] + [d["shipped_annual"]["mean"]])
+    rows.add(["all"] + [outbound["by_model"][m]["mean"] for m in models] + [outbound["shipped_annual"]["mean"]],
+             "total")
+    return rows
+
+
+def supply_rows(s: dict) -> Rows | None:
+    """Kit supply per kit and model: stock on hand and its cover, stockouts, moved launches, shipments; None
+    without ``supply``."""
+    supply = s.get("supply")
+    if not supply:
+        return None
+    rows = Rows(f"Kit supply (launch look-ahead {supply['look_ahead']})", [
+        Column("kit / model"), Column("taken at", short="at"), Column("on hand", COUNT, "stock"),
+        Column("cover (d)", DECIMAL1, "cover"), Column("lowest", COUNT, "low"),
+        Column("stockout h", DECIMAL1, "stop h"), Column("95% CI", TEXT, "CI"), Column("moved", DECIMAL1),
+        Column("shipments", DECIMAL1, "ships"), Column("lead time (d)", DECIMAL1, "lead")])
+    for name, kit in supply["kits"].items():
+        rows.add([f"{name} (local)" if kit["local"] else name, kit["taken_at"]] + [None] * 8, "total")
+        for model, k in kit["models"].items():
+            stop = k["stockout_hours"]
+            rows.add([f"  {model}", "", k["mean_on_hand"]["mean"], k["mean_cover_days"]["mean"], k["lowest_on_hand"],
+                      stop["mean"], _ci_text(stop, DECIMAL1), k["moved"]["mean"], k["shipments"]["mean"],
+                      k["lead_time_days"]["mean"]], "hot" if stop["mean"] else "")
+    points = ", ".join(f"{name} {cell(p['stockout_hours']['mean'], DECIMAL1)} h"
+                       for name, p in supply["points"].items())
+    value, local = supply.get("inventory_value"), supply.get("localisation_share")
+    rows.caption = (f"Kit stockouts: {cell(supply['stockout_hours']['mean'], DECIMAL1)} shift hours in the window "
+                    f"({points}); launches moved past a car missing a kit: "
+                    f"{cell(supply['launches_moved']['mean'], DECIMAL1)}."
+                    + (f" Inventory value held: {cell(value['mean'], COUNT)} on average." if value else "")
+                    + (f" Localisation by value: {cell(local['plant'], PERCENT)}." if local else "")
+                    + " On hand: the mean; cover: on hand over the plan rate (days of the planned output); stockout h: "
+                    "shift hours the point waited with this kit missing for the car it would take; moved: cars "
+                    "launched ahead of one missing it; lead time: departure to arrival, realised.")
+    return rows
 
 # ---------------------------------------------------------------- comparisons
 

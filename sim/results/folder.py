@@ -40,10 +40,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..scenario import ScenarioError, validate_scenario
-from .run import TABLES, RunResult
+from .run import OPTIONAL_TABLES, TABLES, RunResult
 
 RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
-                "pools.csv", "store_levels.csv", "report.html", "run.json")
+                "pools.csv", "store_levels.csv", "report.html", "run.json") + \
+    tuple(f"{name}.csv" for name in OPTIONAL_TABLES)
 
 _FLOAT_FORMAT = {"stations": "%.6g", "buffers": "%.6g", "pools": "%.6g"}
 """Tables of shares and means are written to 6 significant digits; counts as they are."""
@@ -91,6 +92,8 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
         buffer = io.StringIO()
         getattr(run, name).to_csv(buffer, index=False, float_format=_FLOAT_FORMAT.get(name))
         contents[f"{name}.csv"] = buffer.getvalue().encode("utf-8")
+    for name, table in run.optional.items():
+        contents[f"{name}.csv"] = table.to_csv(index=False, float_format="%.6g").encode("utf-8")
     for name, content in (rendered or {}).items():
         if name == "run.json" or "/" in name or name.startswith("."):
             raise ValueError(f"cannot write a rendered file named {name!r}")
@@ -301,8 +304,10 @@ def read_run(path: str | Path) -> RunResult:
     summary_file = path / "summary.json"
     summary = parse_summary(checked.get("summary.json") or summary_file.read_bytes(), path)
     tables = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in TABLES}
+    optional = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in OPTIONAL_TABLES
+                if f"{name}.csv" in checked}
     return RunResult(_stored_scenario(summary, summary_file), summary.get("seed"), summary, path=path,
-                     interrupted=summary.get("interrupted") is True, **tables)
+                     interrupted=summary.get("interrupted") is True, optional=optional, **tables)
 
 
 def _problem(path: Path, checked: dict[str, bytes] | None = None) -> str | None:

@@ -11,6 +11,8 @@ from ..scenario.schema import Scenario
 
 TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "pools", "store_levels")
 """The tables of a run, each written as <name>.csv."""
+OPTIONAL_TABLES = ("outbound", "yard_levels", "inventory")
+"""Tables only some scenarios have (``RunResult.optional``), each written as <name>.csv when the run has it."""
 
 
 @dataclass
@@ -39,6 +41,10 @@ class RunResult:
     """Per labour pool and replication: present operators, utilisation, station waits."""
     store_levels: pd.DataFrame
     """Per replication: hourly level of each store between shops (time_h, store, level)."""
+    optional: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """The ``OPTIONAL_TABLES`` this run has (outbound: cars shipped per destination; yard_levels: the
+    finished-car yard's hourly level; inventory: kits on hand per day, kit and model); empty for a scenario
+    without them."""
     replications: list = field(default_factory=list)
     """The replications' own results (in memory only; empty for a run read from its folder)."""
     path: Path | None = None

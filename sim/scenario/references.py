@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .errors import yaml_path
-from .schema import Parallel, Scenario, Shop, Station
+from .plan import check_plan
+from .schema import LAUNCH, Parallel, Scenario, Shop, Station
 from .topology import feeder_of, line_first, line_last, main_stations
 from .units import ALL_MODELS
 
@@ -26,6 +27,10 @@ def check_references(scenario: Scenario) -> list[Problem]:
         problems.extend(_check_shop(("shops", shop_name), shop, scenario))
     problems.extend(_check_stores(scenario, shop_names))
     problems.extend(_check_staffing(scenario, shop_names))
+    problems.extend(check_plan(scenario))
+    problems.extend(_check_outbound(scenario))
+    problems.extend(_check_learning(scenario))
+    problems.extend(_check_supply(scenario))
     return problems
 
 
@@ -419,3 +424,96 @@ def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Probl
     for name in options.pools:
         if name not in pools:
             yield ("staffing", "options", "pools", name), f"no labour pool {name!r}; pools: {sorted(pools) or 'none'}"
+
+
+def _check_outbound(scenario: Scenario) -> Iterator[Problem]:
+    """Per-model destination shares name models of the mix, and each model's shares over the destinations sum to 1."""
+    outbound = scenario.outbound
+    if outbound is None or not outbound.trains:
+        return
+    models = scenario.model_names
+    for i, train in enumerate(outbound.trains):
+        for model in train.share if isinstance(train.share, dict) else ():
+            if model != "default" and model not in models:
+                yield ("outbound", "trains", i, "share", model), (
+                    f"{model!r} is not a model of the product mix; allowed: {models} or 'default'")
+    wrong: dict[float, list[str]] = {}
+    for model in models:
+        total = sum(train.share_for(model) for train in outbound.trains)
+        if abs(total - 1.0) > 1e-6:
+            wrong.setdefault(round(total, 6), []).append(model)
+    for total, named in wrong.items():
+        which = "every model" if len(named) == len(models) else ", ".join(named)
+        yield ("outbound", "trains"), (f"the destination shares sum to {total:.6g} for {which}; each model's "
+                                       "export cars are shared out over the destinations: they must sum to 1")
+
+
+def _check_learning(scenario: Scenario) -> Iterator[Problem]:
+    """A shop's learning curves name a shop, and each curve has something to act on: a quality gate with
+    failing cars for the yield (learning from below its mature value), stations with failures, stations with
+    work times (a conveyor's transit does not learn)."""
+    shop_names = list(scenario.shops)
+    for name, learning in (scenario.learning or {}).items():
+        where = ("learning", name)
+        shop = scenario.shops.get(name)
+        if shop is None:
+            yield where, f"no shop {name!r}; shops: {shop_names}"
+            continue
+        stations = [station for _, station, _ in station_paths(shop)]
+        if learning.cycle_time is not None and all(st.conveyor is not None for st in stations):
+            yield where + ("cycle_time",), (f"every station of {name!r} is a conveyor, whose transit is a process "
+                                            "time that does not learn: leave the cycle_time curve out")
+        if learning.failures is not None and not any(st.failures is not None for st in stations):
+            yield where + ("failures",), f"no station of {name!r} has failures whose rate could learn"
+        curve = learning.first_pass_yield
+        if curve is None:
+            continue
+        if shop.quality is None:
+            yield where + ("first_pass_yield",), (f"shop {name!r} has no quality gate (shops.{name}.quality) whose "
+                                                  "first-pass yield could learn")
+        elif shop.quality.first_pass_yield >= 1:
+            yield where + ("first_pass_yield",), (f"shops.{name}.quality passes every car (first_pass_yield 1): "
+                                                  "give a mature yield below 1, whose failing cars have their paths")
+        elif curve.first > shop.quality.first_pass_yield:
+            yield where + ("first_pass_yield", "first"), (
+                f"{curve.first:g} is above the mature first_pass_yield {shop.quality.first_pass_yield:g} of "
+                f"shops.{name}.quality: the first cars' yield is at most the mature one")
+
+
+def _check_supply(scenario: Scenario) -> Iterator[Problem]:
+    """Kits name routes, models and a consumption point that exist, every model has its kits, and the launch
+    is a pull launch that can wait for them."""
+    supply = scenario.supply
+    if supply is None:
+        return
+    models, shops = scenario.model_names, list(scenario.shops)
+    if scenario.launch is not None:
+        yield ("launch", "interarrival"), (
+            "kit supply needs the pull launch: a car is launched when its kits are there, while arrival-driven "
+            "cars come whatever the stock; drop launch (or supply)")
+    covered: set[str] = set()
+    for name, kit in supply.kits.items():
+        where = ("supply", "kits", name)
+        if kit.route not in supply.routes:
+            yield where + ("route",), f"no route {kit.route!r}; routes: {sorted(supply.routes)}"
+        if kit.taken_at != LAUNCH and kit.taken_at not in scenario.shops:
+            yield where + ("taken_at",), f"{kit.taken_at!r} is neither {LAUNCH!r} nor a shop; shops: {shops}"
+        elif kit.taken_at == shops[0]:
+            yield where + ("taken_at",), (f"cars enter the first shop {shops[0]!r} when they are launched: "
+                                          f"write taken_at: {LAUNCH}")
+        for j, model in enumerate(kit.models or []):
+            if model not in models:
+                yield where + ("models", j), f"{model!r} is not a model of the product mix; allowed: {models}"
+        for model in kit.per_container:
+            if model != ALL_MODELS and model not in models:
+                yield where + ("per_container", model), (
+                    f"{model!r} is not a model of the product mix; allowed: {models} or 'default'")
+        needing = [m for m in models if kit.covers(m)]
+        if ALL_MODELS not in kit.per_container and not set(needing) <= set(kit.per_container):
+            yield where + ("per_container",), (f"no per_container for {sorted(set(needing) - set(kit.per_container))}: "
+                                               "name every model the kit covers or add a 'default'")
+        covered.update(needing)
+    missing = [m for m in models if m not in covered]
+    if missing:
+        yield ("supply", "kits"), (f"no kit for {missing}: with supply modelled every model needs its kits (a kit "
+                                   "covers every model unless its models name some)")

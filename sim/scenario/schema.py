@@ -17,7 +17,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
 
 from .errors import shown
 from .units import (ALL_MODELS, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec,
-                    format_duration, parse_duration)
+                    format_duration, parse_duration, per_model)
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
@@ -147,6 +147,12 @@ class Calendar(Model):
     @property
     def dated(self) -> bool:
         return self.working_days_per_year is None
+
+    def working_days(self, days) -> list[bool]:
+        """Whether each of these dates is a working day: one of ``weekdays`` and not a holiday (dated calendars)."""
+        weekdays = {WEEKDAYS.index(d) for d in self.weekdays}
+        holidays = set(self.holidays)
+        return [d.weekday() in weekdays and d not in holidays for d in days]
 
 
 class Horizon(Model):
@@ -825,6 +831,527 @@ def _folder_name(value):
     return value
 
 
+# ---- outbound (issue 11)
+
+MAX_CARRIER_CARS = 1_000
+"""At most this many cars on one truck or in one rail wagon."""
+DOMESTIC = "domestic"
+"""The market of the cars that leave by truck; no train destination may take its name."""
+
+
+class Yard(Model):
+    """The finished-car yard: a car that leaves the end of line parks here until its truck or train takes it.
+
+    A full yard blocks the end of line: the last station holds its finished car until a shipment frees a place."""
+    capacity: int = Field(ge=1, le=MAX_CAPACITY)
+    """Parking places for finished cars (1 to 1,000,000)."""
+
+
+class Trucks(Model):
+    """Car carriers that take the domestic cars, on each working day of the calendar.
+
+    A truck takes up to ``cars_per_truck`` domestic cars, those that reached the yard first first. Loading takes
+    no time: the cars leave the yard at the truck's time."""
+    per_day: int = Field(ge=1, le=MAX_CAPACITY)
+    """Car carriers a working day."""
+    cars_per_truck: int = Field(ge=1, le=MAX_CARRIER_CARS)
+    at: list[ClockTime] = Field(default=[], max_length=1_000)
+    """Loading times ("HH:MM"); the day's trucks are shared out over them, the earlier times taking one more when
+    they do not divide evenly. None given: one truck at a time, spread evenly over the first shift of the last shop
+    (truck k of n at start + (k + 1/2) x shift length / n)."""
+
+    @model_validator(mode="after")
+    def _times(self):
+        if len(self.at) > self.per_day:
+            raise ValueError(f"{len(self.at)} loading times for {self.per_day} trucks a day: give at most per_day "
+                             "times")
+        if len(set(self.at)) != len(self.at):
+            raise ValueError("loading times repeat: give each time once (several trucks may leave at one time)")
+        return self
+
+
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+class Train(Model):
+    """The trains of one export destination: wagons of finished cars, on calendar days (holidays included).
+
+    Each export car is given its destination when it reaches the yard, drawn by the shares (of its model);
+    a train takes up to wagons x cars_per_wagon cars of its destination, those that reached the yard first
+    first. Loading takes no time."""
+    name: Name
+    """The destination (a country, a city): names its trains, as a variant or ``--set`` names them
+    (``outbound.trains[Russia].per_week``)."""
+    share: Share | dict[Name, Share]
+    """Share of the export cars going to this destination: one number, or per model with 'default' for the
+    models not named. Each model's shares over the destinations sum to 1."""
+    cars_per_wagon: int = Field(ge=1, le=MAX_CARRIER_CARS)
+    wagons: int = Field(ge=1, le=MAX_CAPACITY)
+    """Wagons of finished cars per train."""
+    per_week: float | None = Field(default=None, gt=0, le=7 * 24)
+    """Trains a week, evenly spaced from the first day (every 7 / per_week days); or give ``weekdays``."""
+    weekdays: list[Weekday] | None = Field(default=None, min_length=1, max_length=7)
+    """The weekdays with a train (one train each); per_week is then their number. A calendar given as a count of
+    working days reckons weekdays from its start_date. (Not 'on': YAML reads a bare on as true.)"""
+    at: ClockTime = 12 * 3600.0
+    """The time of day a train is due ("HH:MM")."""
+    delay: TimeSpec | None = None
+    """How late a train comes after its time (a distribution); none: every train on time."""
+    cancelled: Share = 0.0
+    """Chance that a train does not come at all (its cars wait for the next)."""
+
+    @model_validator(mode="after")
+    def _schedule(self):
+        if self.weekdays is None:
+            if self.per_week is None:
+                raise ValueError("give per_week (trains a week, evenly spaced) or weekdays (the days with a train)")
+            return self
+        if len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError(f"weekdays repeat: {shown(self.weekdays)}")
+        if self.per_week is not None and self.per_week != len(self.weekdays):
+            raise ValueError(f"per_week {self.per_week:g} but {len(self.weekdays)} weekdays: leave per_week out "
+                             "(one train on each weekday given)")
+        return self
+
+    @property
+    def cars_per_train(self) -> int:
+        return self.wagons * self.cars_per_wagon
+
+    def share_for(self, model: str) -> float:
+        """Share of a model's export cars that go to this destination."""
+        if isinstance(self.share, dict):
+            return self.share.get(model, self.share.get("default", 0.0))
+        return self.share
+
+
+class Outbound(Model):
+    """From the end of line to the customer: the finished-car yard, trucks for the domestic cars, trains for the
+    export cars (``sim.model.outbound``). Without it a car leaves the plant at the end of line."""
+    yard: Yard
+    trucks: Trucks | None = None
+    """Without trucks the domestic cars stay in the yard."""
+    trains: list[Train] = Field(default=[], max_length=100)
+    """One entry per export destination; none: the export cars stay in the yard."""
+
+    @model_validator(mode="after")
+    def _destinations(self):
+        names = [t.name for t in self.trains]
+        if len(set(names)) != len(names):
+            raise ValueError(f"destinations repeat: {shown(names, 300)}; give each destination once")
+        if DOMESTIC in names:
+            raise ValueError(f"{DOMESTIC!r} names the cars that leave by truck: give the train destination another "
+                             "name")
+        return self
+
+
+# ---- learning curves (issue 11)
+
+MAX_FIRST_FACTOR = 1000.0
+"""The largest multiplier a learning curve may give its first car."""
+
+
+def _learning_rate(value: float) -> float:
+    """A Wright learning rate: strictly between 0 and 1 (1 would never learn, above 1 unlearn)."""
+    if not 0 < value < 1:
+        why = ("a rate of 1 never learns: the first car's value would hold for ever; leave the curve out, or give "
+               "first: 1, for no learning" if value == 1 else "each doubling of the shop's output multiplies the "
+               "first car's excess by the rate")
+        raise ValueError(f"a learning rate of {value:g} is not between 0 and 1 (exclusive), e.g. 0.85 for an 85% "
+                         f"curve: {why}")
+    return value
+
+
+def _first_factor(value: float) -> float:
+    """The multiplier on the first car: 1 (no learning) up to MAX_FIRST_FACTOR."""
+    if value < 1:
+        raise ValueError(f"a first-car multiplier of {value:g} would make the first car better than the mature "
+                         "ones: give 1 or more (1: no learning; 2: the first car takes twice the mature value)")
+    if value > MAX_FIRST_FACTOR:
+        raise ValueError(f"a first-car multiplier of {value:g} is above {MAX_FIRST_FACTOR:g}")
+    return value
+
+
+def _first_yield(value: float) -> float:
+    if not 0 < value <= 1:
+        raise ValueError(f"a first-car first_pass_yield of {value:g} is not in (0, 1]: give the share of the first "
+                         "cars that pass the inspection first time, e.g. 0.6")
+    return _yield(value)
+
+
+LearningRate = Annotated[float, AfterValidator(_learning_rate)]
+
+
+class LearningCurve(Model):
+    """Wright's law on a multiplier of the scenario's (mature) value: the shop's n-th car gets
+    m(n) = max(1, first x n^b), b = log2(rate), so each doubling of the shop's output multiplies it by ``rate``
+    until it meets the mature value (m = 1) at car n* = first^(-1/b), and stays there."""
+    rate: LearningRate
+    """Each doubling of the shop's cumulative output multiplies the first car's multiplier by this (0 < rate < 1;
+    0.85: an 85% curve)."""
+    first: Annotated[float, AfterValidator(_first_factor)]
+    """The multiplier on the shop's first car, 1 to 1,000 (2: twice the mature value; 1: no learning)."""
+
+
+class YieldLearning(Model):
+    """Wright's law on the defects of a shop's quality gate: the share failing the inspection at the shop's n-th
+    car is (1 - FPY) x g(n), g(n) = max(1, (1 - first) / (1 - FPY) x n^b), b = log2(rate), FPY the shop's mature
+    ``quality.first_pass_yield``: the first car's yield is ``first``, and the yield meets FPY at car
+    n* = ((1 - first) / (1 - FPY))^(-1/b). The failing cars are scrapped and reworked in the mature proportions."""
+    rate: LearningRate
+    """Each doubling of the shop's cumulative output multiplies the share of failing cars by this (0 < rate < 1)."""
+    first: Annotated[float, AfterValidator(_first_yield)]
+    """First-pass yield at the shop's first car, 0.01 to 1, at most the mature first_pass_yield."""
+
+
+class ShopLearning(Model):
+    """A shop's learning curves (``sim.model.learning``): its cycle times, first-pass yield and failure rate
+    improve with its cumulative output, the cars that have left its last station since the start of the run
+    (plus ``built_before``). Every station's work time (free-flow stations, paced-line stations, feeders and
+    repair stations; not a conveyor's transit, a process time) is multiplied by the cycle-time curve's m(n) for
+    the shop's next car n; every time between failures of its stations (conveyors included) is divided by the
+    failure curve's m(n) when it is drawn (at the start and after each repair or preventive service)."""
+    built_before: int = Field(default=0, ge=0, le=MAX_UNITS)
+    """Cars the shop built before the run (pilot output): its first car in the run is car built_before + 1."""
+    cycle_time: LearningCurve | None = None
+    """Multiplier on every station's work time: m(n) x the scenario's time."""
+    first_pass_yield: YieldLearning | None = None
+    """The shop's first-pass yield at its quality gate (shops.<shop>.quality)."""
+    failures: LearningCurve | None = None
+    """Multiplier on the failure rate of the shop's stations: each time between failures is divided by m(n)."""
+
+    @model_validator(mode="after")
+    def _some_curve(self):
+        if self.cycle_time is None and self.first_pass_yield is None and self.failures is None:
+            raise ValueError("give at least one curve: cycle_time, first_pass_yield or failures")
+        return self
+
+
+# ---- kit supply (issue 11)
+
+LAUNCH = "launch"
+"""The consumption point of the kits taken when a car is launched (``Kit.taken_at``)."""
+MAX_KITS = 1_000_000
+"""At most this many kits in a lot or a container, or containers on one departure."""
+MONTH_DAYS = 365.25 / 12
+"""Days of an average calendar month: route disruptions are given per month."""
+DAY_SECONDS = 86400.0
+
+
+class Departures(Model):
+    """When a route dispatches: every ``every`` from ``first``, in calendar time from the start of the run (nights,
+    weekends and holidays included: trains and trucks run on their own timetable)."""
+    every: Duration
+    """Time between departures, e.g. 7 d for a weekly train."""
+    first: DurationOrZero = 0.0
+    """The first departure, after the start of the run (default: at the start)."""
+
+
+class BorderDelay(Model):
+    """Rare long delays of a shipment on its way (a border crossing's backlog): each shipment is held, with
+    ``chance``, for ``time`` more than its lead time."""
+    chance: Share
+    """Chance that a shipment is delayed (0 to 1)."""
+    time: TimeSpec
+    """How long a delayed shipment is held (a time or a distribution)."""
+
+
+class Disruptions(Model):
+    """Stops of a route (a shortage at the supplier, a closed crossing): no departure while the route is stopped;
+    what was ordered waits for the first departure after. Stops start at random (a Poisson process with
+    ``per_month`` stops a calendar month on average) and last ``length``."""
+    per_month: float = Field(gt=0, le=30)
+    """Stops a calendar month on average (0.03: a 3% chance in a month)."""
+    length: TimeSpec
+    """How long a stop lasts (a time or a distribution)."""
+
+
+class Route(Model):
+    """How kits come to the plant: a shipment leaves at each departure with what was ordered and has not left
+    yet (up to ``containers``), and arrives at the plant's warehouse a lead time later (one draw per departure:
+    the kits of one train arrive together)."""
+    lead_time: TimeSpec
+    """Departure to the plant's warehouse: a time or a distribution (a normal is truncated at its low, default 0)."""
+    departures: Departures
+    containers: int | None = Field(default=None, ge=1, le=MAX_KITS)
+    """Containers one departure carries at most (a train's capacity); each container holds kits of one kit and
+    model; the rest waits for the next departure. None: no limit."""
+    border_delay: BorderDelay | None = None
+    """Rare long delays of single shipments on top of the lead time."""
+    disruptions: Disruptions | None = None
+    """Stops of the route: no departures while stopped."""
+    local: bool = False
+    """Parts sourced in the country (localisation): their value counts as local in the localisation share."""
+
+    @property
+    def mean_lead_days(self) -> float:
+        """Mean days from departure to arrival: the lead time's mean (a truncated normal: its mean before
+        truncation) plus the expected border delay (chance x mean delay)."""
+        delay = self.border_delay.chance * self.border_delay.time.mean if self.border_delay else 0.0
+        return (self.lead_time.mean + delay) / DAY_SECONDS
+
+    @property
+    def mean_wait_days(self) -> float:
+        """Mean days an order waits for the next departure: half the interval between departures."""
+        return self.departures.every / 2 / DAY_SECONDS
+
+
+class OrderPolicy(Model):
+    """How a kit is ordered, for each model apart. The inventory position is what is on hand plus what was
+    ordered and has not arrived (waiting for a departure or on its way).
+
+    ``periodic``: every ``every`` (from the start of the run) an order brings the position up to the order-up-to
+    level S, rounded up to whole lots. ``reorder_point``: when a car takes a kit and the position falls to the
+    reorder point s or below, whole orders of ``lot_count`` lots are placed to bring it above s. Levels are in
+    days of cover at the plan rate (``Kit``); by default S = rate x (every + L + W) + safety stock and
+    s = rate x (L + W) + safety stock, with L the route's mean lead time (border delays included) and W the mean
+    wait for a departure (half its interval), both in calendar days turned into working days (x working days a
+    year / 365)."""
+    policy: Literal["periodic", "reorder_point"]
+    every: Duration | None = None
+    """periodic: the review interval, e.g. 7 d."""
+    up_to: DurationOrZero | None = None
+    """periodic: the order-up-to level S in days of cover (e.g. 30 d) instead of the default."""
+    reorder_at: DurationOrZero | None = None
+    """reorder_point: the reorder point s in days of cover instead of the default."""
+    lot_count: int | None = Field(default=None, ge=1, le=10_000)
+    """reorder_point: lots in one order (the order quantity Q = lot_count x lot; default 1)."""
+
+    @model_validator(mode="after")
+    def _fits_policy(self):
+        if self.policy == "periodic":
+            if self.every is None:
+                raise ValueError("a periodic policy orders every review interval: give every (e.g. 7 d)")
+            wrong = [k for k in ("reorder_at", "lot_count") if getattr(self, k) is not None]
+            other = "reorder_point"
+        else:
+            wrong = [k for k in ("every", "up_to") if getattr(self, k) is not None]
+            other = "periodic"
+        if wrong:
+            raise ValueError(f"{' and '.join(wrong)} {'belong' if len(wrong) > 1 else 'belongs'} to policy {other}, "
+                             f"not {self.policy}")
+        return self
+
+
+class Handling(Model):
+    """The CKD logistics work a kit makes at the plant: unpacking containers, sorting and sequencing the parts,
+    delivering them to the line. Sized from the plan rate into heads per shift of the consuming shop."""
+    per_container: DurationOrZero = 0.0
+    """Work per container received (unstuffing, checking, moving the racks)."""
+    per_kit: DurationOrZero = 0.0
+    """Work per kit (unpacking, sorting, sequencing, line-side delivery)."""
+
+
+KitsPerContainer = per_model(Annotated[int, Field(ge=1, le=MAX_KITS)])
+
+
+class Kit(Model):
+    """A kit of parts each car of its models needs at one point of the plant: the body kit at launch, the trim
+    and powertrain kits as the body enters assembly, the local parts there too. A car waits where its kits
+    are taken until every kit it needs there is on hand.
+
+    Stock is kept per model. The plan rate of a model is target.annual_units x the model's share / working
+    days a year (kits per working day); days of cover are the stock over that rate."""
+    route: Name
+    """The route (``supply.routes``) the kit comes by."""
+    taken_at: Name = LAUNCH
+    """Where a car takes the kit: launch (the car waits to be launched), or the name of a later shop (the car
+    waits at the shop's entry, after the store in front of it)."""
+    models: list[Name] | None = Field(default=None, min_length=1)
+    """The models that need the kit (default: every model)."""
+    per_container: KitsPerContainer
+    """Kits in one container: a number, or per model ({Tiggo 7: 8, default: 12})."""
+    lot: int = Field(default=1, ge=1, le=MAX_KITS)
+    """Kits are ordered in whole lots (CKD lots of 12, 24, 96 cars)."""
+    order: OrderPolicy
+    safety_stock: DurationOrZero = 0.0
+    """Days of cover held on top of the pipeline, written as a duration (10 d: ten working days at the plan rate)."""
+    initial: DurationOrZero | None = None
+    """Days of cover on hand at the start of the run; default: the order-up-to level (periodic) or the reorder
+    point plus one order (reorder_point)."""
+    value: float | None = Field(default=None, ge=0, le=1e9)
+    """Money per kit (the inventory value; the localisation share by value when every kit gives one)."""
+    handling: Handling | None = None
+    """The CKD logistics work this kit makes, counted in the staffing report."""
+
+    def covers(self, model: str) -> bool:
+        return self.models is None or model in self.models
+
+    def per_container_for(self, model: str) -> int:
+        return self.per_container.get(model, self.per_container.get(ALL_MODELS))
+
+
+class Supply(Model):
+    """Kit supply (``sim.model.supply``): the kits each car needs, where it takes them, and the routes,
+    orders and stocks that bring them."""
+    look_ahead: int = Field(default=0, ge=0, le=100)
+    """The launch may pass over up to this many planned cars whose launch kits are missing and launch the next
+    one whose kits are there (the sequence changes; counted as moved launches); 0: the launch waits."""
+    routes: dict[Name, Route] = Field(min_length=1)
+    kits: dict[Name, Kit] = Field(min_length=1)
+
+
+# ---- ramp-up and monthly plan (issue 11)
+
+MAX_LINE_SPEED = 1.5
+"""The fastest a ramp-up may run the paced lines: 1.5 x their design rate."""
+MAX_SHIFTS = 4
+"""At most this many shifts a day (as ``Shifts.count``)."""
+_MONTH = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})\s*$")
+
+
+def _month(value) -> str:
+    """A calendar month written YYYY-MM -> 'YYYY-MM' (zero-padded), between FIRST_DATE and LAST_DATE."""
+    match = _MONTH.match(value) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match.group(2)) <= 12 or \
+            not FIRST_DATE.year <= int(match.group(1)) <= LAST_DATE.year:
+        raise ValueError(f"{shown(value)} is not a month: write it as YYYY-MM, e.g. 2025-04 "
+                         f"(years {FIRST_DATE.year} to {LAST_DATE.year})")
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _each_month_once(value):
+    """A mapping keyed by month: each key written YYYY-MM (normalised to 'YYYY-MM'), each month once."""
+    if not isinstance(value, dict):
+        return value  # not a mapping: pydantic says so
+    out, written = {}, {}
+    for key, entry in value.items():
+        month = _month(key)
+        if month in out:
+            raise ValueError(f"month {month} is listed twice (as {shown(written[month])} and {shown(key)})")
+        out[month], written[month] = entry, key
+    return out
+
+
+ShiftCount = Annotated[int, Field(ge=1, le=MAX_SHIFTS)]
+
+
+class RampMonth(Model):
+    """The plant's rates from one month on (an entry of ``ramp_up.months``). A key an entry leaves out takes the
+    scenario's own value: the shops' own shift counts, the design line speed (1), no cap on launches."""
+    shifts: ShiftCount | dict[Name, ShiftCount] | None = None
+    """Shifts each shop runs on its working days (1 to 4): one count for every shop, or a count per shop (the
+    shops not named run their own ``shifts.count``). Each shop keeps its shift pattern (start, length, breaks):
+    the shifts follow back to back from its start and must fit in 24 h. A feeder on its own shifts runs as many
+    more (or fewer) shifts than its shop as it does in the scenario (at least 1, at most what fits in 24 h).
+    Labour pools keep their size per shift (a pool with a size per shift needs one for each shift run)."""
+    line_speed: float | None = Field(default=None, gt=0, le=MAX_LINE_SPEED)
+    """Share of the design rate of every paced line and conveyor, above 0 and at most 1.5 (0.5: half speed).
+    A paced line indexes every takt / line_speed (a line without a takt: no faster than its slowest
+    station's quickest cycle + transfer, / line_speed), its stations' work unchanged. A conveyor keeps its transit time (an oven's dwell is a process
+    requirement) and takes a body at most every pitch / line_speed, leaving carriers empty in between; above 1
+    it still takes at most one body per pitch. Changes at midnight on the first day of the month."""
+    launches_per_day: int | None = Field(default=None, ge=1, le=MAX_UNITS)
+    """At most this many cars launched on a working day (the launch day runs from the first shop's shift
+    start to the next working day's; a car pulled at the very end of a day's last shift starts, and counts,
+    on the next working day). Needs the pull launch (no ``launch``)."""
+
+
+class RampUp(Model):
+    """A ramp-up from the start of production (SOP: ``calendar.start_date``, a dated calendar) month by month:
+    shifts run, line speed and a cap on launches (``sim.model.ramp``)."""
+    months: Annotated[dict[str, RampMonth], BeforeValidator(_each_month_once)] = Field(min_length=1)
+    """The rates by calendar month, keyed YYYY-MM in calendar order, within the horizon: each entry holds from
+    its month until the next entry (the last to the end of the run); months before the first entry run at the
+    scenario's own rates."""
+
+
+def _volume_only(value):
+    """A plan entry written as a bare number is its volume."""
+    return {"volume": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _mix_sums_to_one(mix: dict[str, float]) -> dict[str, float]:
+    total = sum(mix.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"the mix shares sum to {total:.6g}; they must sum to 1 (models left out build none)")
+    return mix
+
+
+class PlannedVolume(Model):
+    """Cars to build in a month (or a year), with the mix they are built in."""
+    volume: int = Field(ge=0, le=MAX_UNITS)
+    """Cars to launch: in a calendar month (``plan.months``) or a year (``plan.years``)."""
+    mix: Annotated[dict[Name, Share], AfterValidator(_mix_sums_to_one)] | None = None
+    """Share of each model (product.models) in the launch sequence, summing to 1 (models not named: none);
+    default: the product's shares."""
+
+
+PlanEntry = Annotated[PlannedVolume, BeforeValidator(_volume_only)]
+Weight = Annotated[float, Field(ge=0, le=1_000)]
+
+
+class Overtime(Model):
+    """Extra working time the plant may use when it is behind its plan (``sim.model.overtime``), within limits
+    per worker (the labour code's: at most 2 h a day, 12 h a month, 120 h a year in Kazakhstan).
+
+    At the start of each week's first working day the plant compares the cars launched on planned days with
+    the cumulative plan up to the day before; when it is at least ``behind_by`` cars behind, it plans the hours
+    that would make the gap up at its recent rate (cars finished per shift hour of the last shop over the last
+    four weeks): first ``after_shift`` added to the end of the week's working days, one day after another, then
+    the week's Saturday (a day off worked with the month's usual shifts, up to ``saturdays`` a month), as far as
+    the limits per worker allow (not in a month with a ramp-up's ``launches_per_day``: more hours would not
+    launch more cars). Every shop and feeder works the overtime. A worker on the last shift works the
+    hours added after it; a Saturday costs each worker one shift (``staffing.paid_hours_per_shift``)."""
+    after_shift: DurationOrZero = 0.0
+    """Hours that may be added after the last shift of a working day (e.g. 1 h; the labour code allows at most
+    2 h a day). 0: none."""
+    saturdays: int = Field(default=0, ge=0, le=5)
+    """Saturdays that may be worked in a calendar month (a Saturday that is a working day already is not
+    overtime)."""
+    monthly_hours: Duration = 12 * 3600.0
+    """Most overtime hours a worker may work in a calendar month (labour code: 12 h)."""
+    annual_hours: Duration = 120 * 3600.0
+    """Most overtime hours a worker may work in a calendar year (labour code: 120 h)."""
+    behind_by: int = Field(default=1, ge=1, le=MAX_UNITS)
+    """Cars behind the cumulative plan that call for overtime."""
+
+    @model_validator(mode="after")
+    def _some_overtime(self):
+        if self.after_shift == 0 and self.saturdays == 0:
+            raise ValueError("give after_shift (hours added after the last shift) or saturdays (a month), or leave "
+                             "overtime out")
+        if self.after_shift > 12 * 3600:
+            raise ValueError(f"after_shift {format_duration(self.after_shift)} is more than 12 h a day")
+        return self
+
+
+class Plan(Model):
+    """The monthly production plan (``sim.model.ramp``): cars to build per calendar month and their mix.
+
+    A planned month caps the launches of each of its working days at its volume V levelled over them: the k-th
+    of its W working days (those from the start of production on) may launch floor(k V / W) - floor((k - 1) V / W)
+    cars (floor(V / W) or one more; V in the month when the plant keeps up), or the ramp-up's
+    ``launches_per_day`` if that is smaller. Cars not launched on their day (the plant behind) are made up as
+    soon as the plant can: the launch catches up with the cumulative plan (the planned days' levels so far),
+    never passes it, and never passes a day's ``launches_per_day``.
+    The month's launch sequence starts afresh at its first car over the month's mix: levelled, every model within
+    one car of its share at every point of the month (with spacing rules, the launch's sequencer levels the mix
+    under them; with ``sequence: random``, drawn by the month's shares). A month the plan does not give has no
+    cap and the product's mix and sequence. Needs the pull launch (no ``launch``) and a dated calendar."""
+    months: Annotated[dict[str, PlanEntry], BeforeValidator(_each_month_once)] = {}
+    """Per calendar month (YYYY-MM, within the horizon): its volume, or {volume, mix}."""
+    years: dict[Annotated[int, Field(ge=FIRST_DATE.year, le=LAST_DATE.year)], PlanEntry] = {}
+    """Per year (a month given in ``months`` is not in a year given here): its volume, or {volume, mix}, spread
+    over its months by ``seasonality``; a year the plant starts in is spread over its months from the start of
+    production (the start month counts whole)."""
+    overtime: Overtime | None = None
+    """Overtime used when the plant is behind the plan; none: no overtime."""
+    seasonality: list[Weight] | None = Field(default=None, min_length=12, max_length=12)
+    """Twelve weights, January to December, for spreading a year's volume over its months: each month's share is
+    its weight times its working days, normalised over the months spread over (an equal weight is an equal rate
+    per working day); each month gets whole cars, rounded so that the year adds up; default: all 1."""
+
+    @model_validator(mode="after")
+    def _something_planned(self):
+        if not self.months and not self.years:
+            raise ValueError("give the plan's months (YYYY-MM: volume) or years (YYYY: volume)")
+        if self.seasonality is not None and not self.years:
+            raise ValueError("seasonality spreads the volumes of plan.years: give years, or leave it out")
+        if self.seasonality is not None and sum(self.seasonality) <= 0:
+            raise ValueError("the seasonality weights are all 0: give each month a weight (equal: 1)")
+        return self
+
+
 class Scenario(Model):
     """A plant scenario."""
     extends: str | None = None
@@ -841,6 +1368,24 @@ class Scenario(Model):
     stores: list[Store] = []
     staffing: Staffing = Staffing()
     target: Target
+    outbound: Outbound | None = Field(default=None, exclude_if=lambda outbound: outbound is None)
+    """The finished-car yard, trucks and trains (issue 11); none: a car leaves the plant at the end of line.
+    Left out of the resolved scenario when absent, so scenarios without it keep their summary."""
+    learning: dict[Name, ShopLearning] | None = Field(default=None, exclude_if=lambda learning: learning is None)
+    """Learning curves per shop (issue 11): cycle time, first-pass yield and failure rate improving with the
+    shop's cumulative output (Wright's law); none: every shop at its mature values. Left out of the resolved
+    scenario when absent, so scenarios without it keep their summary."""
+    supply: Supply | None = Field(default=None, exclude_if=lambda supply: supply is None)
+    """Kit supply from China and localisation (issue 11): kits, routes, orders and stocks; none: every car's
+    parts are always there. Left out of the resolved scenario when absent, so scenarios without it keep their
+    summary."""
+
+    ramp_up: RampUp | None = Field(default=None, exclude_if=lambda ramp: ramp is None)
+    """The ramp-up from the start of production, month by month (issue 11): shifts, line speed, a cap on
+    launches; none: the design rates throughout. Left out of the resolved scenario when absent."""
+    plan: Plan | None = Field(default=None, exclude_if=lambda plan: plan is None)
+    """The monthly production plan (issue 11): volume and mix per month, or per year with seasonality; none: no
+    plan. Left out of the resolved scenario when absent."""
 
     @property
     def model_names(self) -> list[str]:
@@ -850,8 +1395,12 @@ class Scenario(Model):
 __all__ = [
     "Branch", "Break", "Calendar", "CarModel", "Colour", "ColourChange", "Conveyor", "Failures", "Feeder", "Horizon",
     "Launch", "Line", "OverCycle",
-    "Maintenance", "Option", "Parallel",
+    "Maintenance", "Option", "Overtime", "Parallel",
     "Benchmark", "IndirectRole", "LabourPool", "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop",
     "Staffing", "StaffingOptions", "Station", "Store", "Target",
+    "Outbound", "Train", "Trucks", "Yard",
+    "LearningCurve", "ShopLearning", "YieldLearning",
+    "BorderDelay", "Departures", "Disruptions", "Handling", "Kit", "OrderPolicy", "Route", "Supply",
+    "Plan", "PlannedVolume", "RampMonth", "RampUp",
     "parse_duration",
 ]

@@ -220,6 +220,13 @@ PerModelCount = Annotated[dict[str, Annotated[float, Field(ge=0, le=MAX_PER_STAT
 """A count per car model (operators), or one count for all."""
 
 
+def per_model(value_type):
+    """A value per car model, or one value for all (``value_type``: the type of each value); the key '*'
+    (written 'default') covers the models not named."""
+    return Annotated[dict[str, value_type], BeforeValidator(_as_per_model_number),
+                     WrapSerializer(_default_key, when_used="json")]
+
+
 def format_duration(seconds: float) -> str:
     """Seconds as a scenario writes them: '95 s', '40 min', '8.5 h': the largest unit in which the
     time is a whole number of tenths (128.6 s stays in seconds)."""

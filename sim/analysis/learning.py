@@ -1,0 +1,52 @@
+"""The learning curves of a run (the summary's ``learning``): per shop, where its curves stood.
+
+Each replication counts the number of each shop's next car at the start and at the end of the measured
+window (``model.learning.window_cars``); the curves' values there are computed from the scenario's curves
+(``model.learning``), so the report and the model use one formula.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.learning import CURVES, curve_values, mature_at, yield_mature_at
+from ..model.replication import ReplicationResult
+from ..scenario.schema import Scenario
+
+
+def learning_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
+    """{shop: {built_before, car_at_window_start, car_at_window_end (means over replications), curves: {curve:
+    {rate, first, mature, mature_at_car, at_first_car, at_window_start, at_window_end}}}}.
+
+    A curve's values are multipliers on the mature value (cycle_time, failures: 1 when mature) or the
+    first-pass yield itself; at_window_start and at_window_end are means over replications of the value at
+    each replication's car number there; mature_at_car is n* (None beyond 10^15 cars)."""
+    out = {}
+    for shop, spec in scenario.learning.items():
+        quality = scenario.shops[shop].quality
+        mature_fpy = None if quality is None else quality.first_pass_yield
+        cars = {edge: [r.scalars["learning"][shop][edge] for r in reps] for edge in ("start", "end")}
+
+        def at(n: float, k: int) -> float:
+            return curve_values(spec, mature_fpy, n)[k]
+
+        curves = {}
+        for k, name in enumerate(CURVES):
+            curve = getattr(spec, name)
+            if curve is None:
+                continue
+            fpy = name == "first_pass_yield"
+            reached = (yield_mature_at(curve.first, mature_fpy, curve.rate) if fpy
+                       else mature_at(curve.first, curve.rate))
+            curves[name] = {
+                "rate": curve.rate, "first": curve.first, "mature": mature_fpy if fpy else 1.0,
+                "mature_at_car": round(reached, 1) if reached < 1e15 else None,
+                "at_first_car": round(at(spec.built_before + 1, k), 4),
+                "at_window_start": round(float(np.mean([at(n, k) for n in cars["start"]])), 4),
+                "at_window_end": round(float(np.mean([at(n, k) for n in cars["end"]])), 4),
+            }
+        out[shop] = {"built_before": spec.built_before,
+                     "car_at_window_start": round(float(np.mean(cars["start"])), 1),
+                     "car_at_window_end": round(float(np.mean(cars["end"])), 1),
+                     "curves": curves}
+    return out

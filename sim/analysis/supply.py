@@ -1,0 +1,168 @@
+"""Kit supply figures of a run, the CKD logistics labour the kits make, and the localisation share.
+
+From the replications' ``supply`` figures (``model.supply.Supply.results``): per kit and model the mean
+and lowest stock on hand, its mean days of cover, the stockout hours (shift hours of the consuming shop in
+the measured window during which the point was held with this kit missing), holds, launches moved past a
+car missing it, shipments and their realised lead time, and the inventory value; per consumption point
+its stockout hours (with any kit missing); per route its departures, cancelled departures and disruptions.
+Each is a mean with a 95% t interval over replications (``stats.mean_ci``).
+
+Computed from the scenario alone (no simulation):
+
+* **CKD logistics heads** per shift of each consuming shop (the launch's kits: the first shop's) =
+  ceil((kits a shift x handling per kit + containers a shift x handling per container) / net shift hours),
+  kits a shift = the plan rate (kits a working day) / the shop's shift count, containers a shift = kits a
+  shift / kits per container; summed over the kits and models taken in that shop, rounded up once.
+* **Localisation share by value** per model = value of its kits on local routes / value of all its kits
+  (when every kit gives a value); the plant's is the mix-weighted share of the value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..model.calendar import plant_days
+from ..model.supply import consuming_shop, kit_plan, plan_rates
+from ..scenario.schema import Scenario
+from .kinds import DECIMAL1
+from .stats import mean_ci
+
+CKD_LOGISTICS = "CKD logistics"
+"""The staffing role of the kits' handling work (``staffing.headcount``)."""
+KIT_FIGURES = (("mean_on_hand", 1), ("min_on_hand", 1), ("mean_cover_days", 2), ("stockout_hours", 2),
+               ("holds", 2), ("moved", 2), ("shipments", 2), ("lead_time_days", 2), ("inventory_value", 0))
+"""Figures per kit and model, with the digits the summary keeps."""
+POINT_FIGURES = (("stockout_hours", 2), ("holds", 2), ("moved", 2))
+INVENTORY_COLUMNS = ["replication", "day", "date", "kit", "model", "on_hand", "days_of_cover"]
+
+
+def _ci(values: list, digits: int) -> dict:
+    """Mean and 95% interval of the defined values, rounded to ``digits``."""
+    given = [v for v in values if v is not None]
+    if not given:
+        return {"mean": None, "ci95_low": None, "ci95_high": None, "n": 0}
+    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in mean_ci(given).items()}
+
+
+def _working_days_per_year(scenario: Scenario) -> float:
+    return plant_days(scenario.calendar, scenario.horizon).working_days_per_year
+
+
+def supply_summary(scenario: Scenario, reps: list) -> dict:
+    """The run's ``supply`` section: the plant's figures, per point, per kit and model (with its plan), per route."""
+    figures = [r.supply for r in reps]
+    spec = scenario.supply
+    per_year = reps[0].scalars["working_days_per_year"]
+    rates = plan_rates(scenario, per_year)
+    kits = {}
+    for name, kit in spec.kits.items():
+        models = {}
+        for model, first in figures[0]["kits"][name].items():
+            plan = kit_plan(kit, spec.routes[kit.route], rates[model], per_year)
+            models[model] = {
+                "plan_rate": round(plan.rate, 3), "safety_stock": round(plan.safety, 1),
+                "order_level": round(plan.level, 1), "initial": plan.initial,
+                **{key: _ci([f["kits"][name][model][key] for f in figures], digits) for key, digits in KIT_FIGURES},
+                "lowest_on_hand": min(f["kits"][name][model]["min_on_hand"] for f in figures),
+            }
+        kits[name] = {"route": kit.route, "taken_at": kit.taken_at, "local": spec.routes[kit.route].local,
+                      "policy": kit.order.policy, "lot": kit.lot, "value": kit.value, "models": models}
+    points = {name: {"shop": info["shop"],
+                     **{key: _ci([f["points"][name][key] for f in figures], digits) for key, digits in POINT_FIGURES}}
+              for name, info in figures[0]["points"].items()}
+    routes = {name: {"local": route.local,
+                     **{key: round(float(sum(f["routes"][name][key] for f in figures)) / len(figures), 2)
+                        for key in ("departures", "cancelled", "disruptions")}}
+              for name, route in spec.routes.items()}
+    values = [f["inventory_value"] for f in figures]
+    return {
+        "look_ahead": spec.look_ahead,
+        "stockout_hours": _ci([f["stockout_hours"] for f in figures], 2),
+        "launches_moved": _ci([f["launches_moved"] for f in figures], 2),
+        "inventory_value": _ci(values, 0) if all(v is not None for v in values) else None,
+        "localisation_share": localisation_share(scenario),
+        "points": points, "kits": kits, "routes": routes,
+    }
+
+
+def supply_values(reps: list) -> dict:
+    """Per-replication values for paired comparisons: the plant's kit stockout hours and moved launches."""
+    if any(r.supply is None for r in reps):
+        return {}
+    return {"supply.stockout_hours": [round(r.supply["stockout_hours"], 3) for r in reps],
+            "supply.launches_moved": [r.supply["launches_moved"] for r in reps]}
+
+
+def kpis(summary: dict) -> list[tuple[str, object, str, str]]:
+    """(kpi name, value, key of its per-replication values, kind) of the supply section, for ``compare``; none
+    without it."""
+    supply = summary.get("supply")
+    if not supply:
+        return []
+    return [("kit stockout hours", supply["stockout_hours"]["mean"], "supply.stockout_hours", DECIMAL1),
+            ("launches moved (look-ahead)", supply["launches_moved"]["mean"], "supply.launches_moved", DECIMAL1)]
+
+
+def supply_tables(scenario: Scenario, reps: list) -> dict[str, pd.DataFrame]:
+    """The run's optional tables of kit supply (``RunResult.optional``): inventory.csv; none without supply."""
+    return {} if scenario.supply is None else {"inventory": inventory_table(scenario, reps)}
+
+
+def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
+    """inventory.csv: per replication, day, kit and model the stock on hand at the start of the day and its
+    days of cover at the plan rate (date when the calendar is dated)."""
+    rates = plan_rates(scenario, reps[0].scalars["working_days_per_year"])
+    frames = []
+    for rep in reps:
+        daily = pd.DataFrame(rep.supply["daily"])
+        daily.insert(0, "replication", rep.replication)
+        frames.append(daily)
+    table = pd.concat(frames, ignore_index=True)
+    start = scenario.calendar.start_date if scenario.calendar.dated else None
+    table["date"] = [None] * len(table) if start is None else \
+        (pd.Timestamp(start) + pd.to_timedelta(table["day"], unit="D")).dt.strftime("%Y-%m-%d")
+    rate = table["model"].map(rates)
+    table["days_of_cover"] = (table["on_hand"] / rate.where(rate > 0)).round(3)  # a model the plan does not build: none
+    return table[INVENTORY_COLUMNS]
+
+
+def logistics_heads(scenario: Scenario) -> dict[str, int]:
+    """CKD logistics heads on each shift of each consuming shop, from the plan rate and the kits' handling
+    times (see the module's docstring); shops whose kits give no handling are left out."""
+    if scenario.supply is None:
+        return {}
+    rates = plan_rates(scenario, _working_days_per_year(scenario))
+    seconds: dict[str, float] = {}
+    for kit in scenario.supply.kits.values():
+        if kit.handling is None:
+            continue
+        shop = consuming_shop(scenario, kit.taken_at)
+        shifts = scenario.shops[shop].shifts.count
+        for model, rate in rates.items():
+            if kit.covers(model):
+                kits = rate / shifts
+                seconds[shop] = seconds.get(shop, 0.0) + kits * kit.handling.per_kit + \
+                    kits / kit.per_container_for(model) * kit.handling.per_container
+    return {shop: int(math.ceil(work / scenario.shops[shop].shifts.net_seconds - 1e-9))
+            for shop, work in seconds.items()}
+
+
+def localisation_share(scenario: Scenario) -> dict | None:
+    """Share of each model's kit value sourced locally, and the plant's (mix-weighted by value); None unless
+    every kit gives a value."""
+    supply = scenario.supply
+    if supply is None or any(kit.value is None for kit in supply.kits.values()):
+        return None
+    local, total = {}, {}
+    for kit in supply.kits.values():
+        for model in scenario.model_names:
+            if kit.covers(model):
+                total[model] = total.get(model, 0.0) + kit.value
+                if supply.routes[kit.route].local:
+                    local[model] = local.get(model, 0.0) + kit.value
+    shares = scenario.product.shares
+    plant_total = sum(shares[m] * total[m] for m in total)
+    return {"by_model": {m: round(local.get(m, 0.0) / total[m], 4) if total[m] else None for m in total},
+            "plant": round(sum(shares[m] * local.get(m, 0.0) for m in total) / plant_total, 4) if plant_total else None}

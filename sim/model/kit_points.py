@@ -1,0 +1,222 @@
+"""Where cars take their kits: the launch and a shop's entry (``supply`` keeps the stocks behind them).
+
+A ``Point`` knows the stocks (``supply.Stock``) each model takes there and measures how long it was held:
+from the moment it wants to give a car whose kit is missing to the moment it gives one, in shift time of
+the consuming shop, per missing kit as well as for the point. Two points exist:
+
+* the launch: ``LaunchKits`` is a ``launching.LaunchHold``. The launcher asks it before every launch; a
+  car is launched when its kits are on hand. With ``look_ahead`` the launcher may pass the planned car
+  over for a later one whose kits are there: that launch is *moved* (counted against the kits the passed
+  car lacked), and the launch is held only when no candidate may go.
+* a later shop's entry: ``KitGate`` is the ``protocol.CarInput`` of the shop's first station. It takes
+  the next car from the store or buffer in front of the shop only when a station wants one, and holds it
+  until its kits are there (the held car is a car in the plant). It asks the entry for a car with a
+  standing request that the entry serves as it serves a waiting station, so a car that flows freely costs
+  no event more than without supply.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from .window import Window
+
+if TYPE_CHECKING:
+    from .supply import Stock
+
+
+class Point:
+    """Where cars take kits (the launch, or a shop's entry): the stocks each model needs there, and the
+    hours the point was held for a missing kit, on the consuming shop's shift clock."""
+
+    def __init__(self, name: str, shop: str, needs: list[list[Stock]], clock, worked_window: Window,
+                 wall_window: Window):
+        self.name, self.shop = name, shop
+        self.needs = needs
+        """Per model index, the stocks a car takes here."""
+        self.clock, self.worked_window, self.wall_window = clock, worked_window, wall_window
+        self.passed = [0] * len(needs)
+        """Cars per model that took their kits here (the whole run)."""
+        self.hold_since: tuple[float, float] | None = None
+        """(wall, worked time) since which the point holds a car missing a kit; None: not held."""
+        self.stockout_s = 0.0
+        self.holds = self.moved = 0
+        self.kits = {stock.kit for stocks in needs for stock in stocks}
+
+    def ready(self, model: int) -> bool:
+        for stock in self.needs[model]:
+            if stock.level <= 0:
+                return False
+        return True
+
+    def hold(self, model: int, now: float) -> None:
+        """The point wants to give a car of ``model`` and a kit is missing: the stockout of each missing kit
+        runs from now (kits that came meanwhile end theirs)."""
+        w = self.clock.worked(now)
+        if self.hold_since is None:
+            self.hold_since = (now, w)
+        for stock in self.needs[model]:
+            if stock.level <= 0:
+                if stock.hold_since is None:
+                    stock.hold_since = (now, w)
+            elif stock.hold_since is not None:
+                self._end(stock, now, w)
+
+    def release(self, now: float) -> None:
+        """The point gives a car: every stockout running ends now."""
+        if self.hold_since is None:
+            return
+        w = self.clock.worked(now)
+        self._end(self, now, w)
+        for stocks in self.needs:
+            for stock in stocks:
+                if stock.hold_since is not None:
+                    self._end(stock, now, w)
+
+    def _end(self, held, now: float, w: float) -> None:
+        """A hold of the point (or of one of its stocks) ends at wall time ``now``, worked time ``w``: its shift
+        time in the window counts, and the hold itself if it began in the window and lasted (a car passed over
+        at once by the look-ahead is no hold)."""
+        start, w0 = held.hold_since
+        held.hold_since = None
+        if now > start:
+            held.stockout_s += self.worked_window.clip(w0, w)
+            if self.wall_window.contains(start):
+                held.holds += 1
+
+    def take(self, model: int, now: float) -> None:
+        """A car of ``model`` passes: it takes one of each of its kits."""
+        if self.hold_since is not None:
+            self.release(now)
+        for stock in self.needs[model]:
+            stock.take(now)
+        self.passed[model] += 1
+
+
+class LaunchKits:
+    """The launch kits as a ``launching.LaunchHold``: a car is launched when its kits are on hand."""
+
+    def __init__(self, point: Point, plant, models: int):
+        self.point, self.plant, self.models = point, plant, models
+
+    def allows(self, variant: int, now: float) -> bool:
+        point = self.point
+        if point.ready(variant % self.models):
+            return True
+        head = self.plant.launcher.planned[0] % self.models  # the car the launch waits for, if nothing passes it
+        if not point.ready(head):
+            point.hold(head, now)
+        return False
+
+    def take(self, variant: int, now: float) -> None:
+        point = self.point
+        head = self.plant.launcher.planned[0] % self.models
+        if not point.ready(head):  # launched past the head, which lacks a kit
+            if point.wall_window.contains(now):
+                point.moved += 1
+                for stock in point.needs[head]:
+                    if stock.level <= 0:
+                        stock.moved += 1
+        point.take(variant % self.models, now)
+
+
+class _Getters(deque):
+    """The stations waiting at a kit gate: a ``Merge`` appends its getter here directly, so appending asks the
+    gate to serve."""
+
+    def __init__(self, gate: KitGate):
+        super().__init__()
+        self.gate = gate
+
+    def append(self, event) -> None:
+        super().append(event)
+        self.gate.serve()
+
+
+class _Request:
+    """The gate's standing request for a car from its entry (in the entry's ``getters``): the entry hands a
+    car to it as to a waiting station; it counts as served (``triggered``) while no station waits at the gate."""
+
+    __slots__ = ("gate",)
+
+    def __init__(self, gate: KitGate):
+        self.gate = gate
+
+    @property
+    def triggered(self) -> bool:
+        return not self.gate.live()
+
+    def succeed(self, car) -> None:
+        self.gate.held = car
+        self.gate.serve()
+
+
+class KitGate:
+    """A shop's entry where its cars take kits (``protocol.CarInput`` in front of its first station): it takes
+    the next car from the store or buffer in front of the shop when the shop wants one, and holds it until every
+    kit the car needs there is on hand. The held car is a car in the plant (``cars``)."""
+
+    def __init__(self, env, entry, point: Point):
+        self.env, self.entry, self.point = env, entry, point
+        self.held = None
+        self.getters = _Getters(self)
+        self.request = _Request(self)
+        self.released = 0
+        """Cars handed to the shop (the whole run)."""
+
+    def try_get(self):
+        if self.live():
+            return None  # stations already waiting come first
+        car = self.held if self.held is not None else self.entry.try_get()
+        if car is None:
+            return None
+        if self.point.ready(car.model):
+            self.held = None
+            self._pass(car)
+            return car
+        self.held = car  # the station waits (``get``) and the hold starts there
+        return None
+
+    def get(self):
+        event = self.env.event()
+        self.getters.append(event)
+        return event
+
+    def live(self) -> bool:
+        """Whether a station waits for a car (getters served by another input dropped)."""
+        getters = self.getters
+        while getters and getters[0].triggered:
+            getters.popleft()
+        return bool(getters)
+
+    def serve(self) -> None:
+        """Give the waiting stations cars whose kits are on hand, in order; hold the first that lacks one."""
+        point = self.point
+        while self.live():
+            car = self.held
+            if car is None:
+                car = self.entry.try_get()
+                if car is None:
+                    if not any(g is self.request for g in self.entry.getters):
+                        self.entry.getters.append(self.request)
+                    return
+                self.held = car
+            if not point.ready(car.model):
+                point.hold(car.model, self.env.now)
+                return
+            self.held = None
+            self._pass(car)
+            self.getters.popleft().succeed(car)
+
+    def wake(self) -> None:
+        """Kits arrived: the held car may go."""
+        if self.held is not None:
+            self.serve()
+
+    def _pass(self, car) -> None:
+        self.point.take(car.model, self.env.now)
+        self.released += 1
+
+    def cars(self) -> list:
+        return [] if self.held is None else [self.held]

@@ -1,0 +1,158 @@
+"""Learning curves per shop: cycle time, first-pass yield and failure rate improve with the shop's output.
+
+Wright's law: the n-th unit takes T(n) = T(1) x n^b, b = log2(rate), so every doubling of cumulative
+output multiplies the unit time by the rate (an 80% curve: T(2) = 0.8 T(1), T(4) = 0.64 T(1)). Here
+the curve acts on a multiplier of the scenario's mature value, m(n) = max(1, first x n^b): the first car
+gets ``first`` times the mature value, and the curve meets the mature value at car n* = first^(-1/b)
+and stays there. Work times are multiplied by it, times between failures divided by it when they are
+drawn. The first-pass yield learns through its defects: the failing share at car n is
+(1 - FPY) x max(1, (1 - first) / (1 - FPY) x n^b), FPY the mature yield.
+
+n is the number of the shop's next car: the cars that have left the shop's last station since the start
+of the run, plus the scenario's ``built_before`` pilot cars, plus one. Learning is the shop's, not the
+car's: the experience that speeds a station up is what the shop has built so far, whichever car is in
+front of it, so every station reads one number the shop keeps (``Experience``), updated once per car
+leaving the shop. A shop without learning keeps none, and its stations do no extra work per car.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .car import InvariantError
+from .routing import QualityGate
+
+
+def exponent(rate: float) -> float:
+    """Wright's exponent b = log2(rate) (negative for a rate below 1)."""
+    return math.log2(rate)
+
+
+def multiplier(first: float, rate: float, n: float) -> float:
+    """m(n) = max(1, first x n^b): the multiplier on the mature value at the shop's n-th car (n >= 1)."""
+    value = first * n ** exponent(rate)
+    return value if value > 1.0 else 1.0
+
+
+def mature_at(first: float, rate: float) -> float:
+    """The car at which max(1, first x n^b) meets 1: n* = first^(-1/b) (1 when first is 1; infinite beyond
+    the floats, a rate so close to 1 that no horizon reaches it)."""
+    power = -math.log(first) / exponent(rate)
+    return math.exp(power) if power < 700.0 else math.inf
+
+
+def first_pass_yield(first: float, mature: float, rate: float, n: float) -> float:
+    """The yield at the shop's n-th car: 1 - (1 - mature) x max(1, (1 - first) / (1 - mature) x n^b), at least
+    0; exactly ``mature`` once the curve has met it. ``mature`` is below 1 (the scenario checks it)."""
+    excess = (1.0 - first) / (1.0 - mature) * n ** exponent(rate)
+    if excess <= 1.0:
+        return mature
+    return max(0.0, 1.0 - (1.0 - mature) * excess)
+
+
+def yield_mature_at(first: float, mature: float, rate: float) -> float:
+    """The car at which the yield meets its mature value: ((1 - first) / (1 - mature))^(-1/b); 1 when the first
+    car's yield is already the mature one."""
+    return max(1.0, mature_at((1.0 - first) / (1.0 - mature), rate))
+
+
+CURVES = ("cycle_time", "failures", "first_pass_yield")
+"""A shop's learning curves, in the order ``curve_values`` gives their values."""
+
+
+def curve_values(spec, mature_fpy: float | None, n: float) -> tuple[float, float, float | None]:
+    """(cycle-time multiplier, failure-rate multiplier, first-pass yield) of a shop's learning ``spec``
+    (``schema.ShopLearning``) at its n-th car; a curve the spec leaves out gives its mature value."""
+    cycle, failures, fpy = spec.cycle_time, spec.failures, spec.first_pass_yield
+    return (1.0 if cycle is None else multiplier(cycle.first, cycle.rate, n),
+            1.0 if failures is None else multiplier(failures.first, failures.rate, n),
+            mature_fpy if fpy is None else first_pass_yield(fpy.first, mature_fpy, fpy.rate, n))
+
+
+class Experience:
+    """A shop's experience: the number of its next car and what its learning curves give at that car.
+
+    Stations read ``cycle`` (the multiplier on work time), ``failures`` (on the failure rate) and the quality
+    gate reads ``fpy`` each time they need them; ``car_left`` moves them on when a car leaves the shop's last
+    station. Once every curve has met its mature value the values no longer change, and ``car_left`` only counts.
+    """
+
+    __slots__ = ("spec", "mature_fpy", "car", "cycle", "failures", "fpy", "learning")
+
+    def __init__(self, spec, mature_fpy: float | None):
+        """``spec``: the shop's ``schema.ShopLearning``; ``mature_fpy``: its quality gate's first_pass_yield
+        (None without a gate)."""
+        self.spec = spec
+        self.mature_fpy = mature_fpy
+        self.car = spec.built_before + 1
+        # the bounds the first values are checked against: a multiplier is at least 1, a yield at most 1
+        self.cycle = self.failures = math.inf
+        self.fpy = 0.0 if mature_fpy is not None else None
+        self.learning = True
+        """Some curve is still above its mature value."""
+        self._move_on()
+
+    def car_left(self) -> None:
+        """A car left the shop's last station: the shop's next car is one further along its curves."""
+        self.car += 1
+        if self.learning:
+            self._move_on()
+
+    def _move_on(self) -> None:
+        """The curves' values at the next car, checked: multipliers at least 1 and never rising, the yield in
+        [0, 1] and never falling (``InvariantError`` otherwise)."""
+        cycle, failures, fpy = curve_values(self.spec, self.mature_fpy, self.car)
+        for name, value, before in (("cycle-time", cycle, self.cycle), ("failure-rate", failures, self.failures)):
+            if not 1.0 <= value <= before:
+                raise InvariantError(f"the {name} learning multiplier at car {self.car} is {value!r} after "
+                                     f"{before!r}: it must be at least 1 and never rise")
+        if fpy is not None and not self.fpy <= fpy <= 1.0:
+            raise InvariantError(f"the learning first-pass yield at car {self.car} is {fpy!r} after {self.fpy!r}: "
+                                 "it must be in [0, 1] and never fall")
+        self.cycle, self.failures, self.fpy = cycle, failures, fpy
+        self.learning = cycle > 1.0 or failures > 1.0 or fpy != self.mature_fpy
+
+    def slower(self, sample):
+        """A station's work-time sampler under the cycle-time curve: each draw times the multiplier of the
+        shop's next car, read when the cycle starts."""
+        return lambda: sample() * self.cycle
+
+    def sooner(self, sample):
+        """A time-between-failures sampler under the failure curve: each draw divided by the multiplier of the
+        shop's next car when it is drawn (at the start, after each repair, at a preventive service); a time
+        drawn holds until that failure, however far the shop learns meanwhile."""
+        return lambda: sample() / self.failures
+
+
+def window_cars(experience: dict[str, Experience], window_exits: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Per shop with learning: the number of its next car at the start and at the end of the measured window
+    (the run ends with the window; ``window_exits``: the cars that left each shop in the window)."""
+    return {shop: {"start": state.car - window_exits[shop], "end": state.car} for shop, state in experience.items()}
+
+
+class LearningGate(QualityGate):
+    """A quality gate whose first-pass yield follows its shop's learning curve (``Experience.fpy``).
+
+    The failing cars keep the mature proportions: the share of them scrapped is scrap / (1 - FPY), the rest
+    follows the rework paths by their shares. Once the yield is mature the gate's thresholds are the plain
+    gate's, exactly.
+    """
+
+    def __init__(self, *args, experience: Experience, **kwargs):
+        """``args``, ``kwargs``: those of ``QualityGate``; ``experience``: the shop's."""
+        super().__init__(*args, **kwargs)
+        self.experience = experience
+        self.mature = (self.pass_below, self.scrap_below)
+        self.fpy = self.pass_below
+        self.scrapped_of_failing = (self.scrap_below - self.pass_below) / (1.0 - self.pass_below)
+
+    def route(self, car):
+        fpy = self.experience.fpy
+        if fpy != self.fpy:
+            self.fpy = fpy
+            if fpy == self.mature[0]:
+                self.pass_below, self.scrap_below = self.mature
+            else:  # without rework paths every failing car is scrapped: nothing may fall past the last threshold
+                self.pass_below = fpy
+                self.scrap_below = fpy + (1.0 - fpy) * self.scrapped_of_failing if self.paths else 1.0
+        return QualityGate.route(self, car)
