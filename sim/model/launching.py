@@ -50,8 +50,9 @@ class Launcher:
         """Cars launched ahead of a planned car that was waiting for its holds."""
         self.waits = 0
         """Times the first station found every candidate held and had to wait."""
-        self._waiting: deque = deque()
-        """The first station's servers waiting for a launch (events), in the order they asked."""
+        self.getters: deque = deque()
+        """The first station's servers waiting for a launch (events), in the order they asked; as in a buffer, a
+        re-entry lane's merge may have served one already (``buffer.Merge``)."""
 
     def try_get(self) -> Car | None:
         now = self.env.now
@@ -70,16 +71,20 @@ class Launcher:
     def get(self):
         self.waits += 1
         event = self.env.event()
-        self._waiting.append(event)
+        self.getters.append(event)
         return event
 
     def wake(self) -> None:
         """A hold may have lifted: launch now to each waiting server of the first station while a car may go."""
-        while self._waiting:
+        getters = self.getters
+        while getters:
+            if getters[0].triggered:  # served by the re-entry lane of a merge meanwhile
+                getters.popleft()
+                continue
             car = self.try_get()
             if car is None:
                 return
-            self._waiting.popleft().succeed(car)
+            getters.popleft().succeed(car)
 
     def cars(self) -> list[Car]:
         return []  # planned cars are not made yet: nothing of them is in the plant

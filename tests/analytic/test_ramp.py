@@ -275,3 +275,19 @@ def test_three_years_by_month_and_year():
     built = table.drop(columns=["day", "date"]).sum(axis=1).groupby(table.date.str[:7]).sum()
     for month in list(planned)[:-1]:  # the horizon ends on 5 January 2028
         assert built[month] == planned[month], month
+
+
+def test_a_rework_loop_back_to_the_first_station_under_a_launch_cap():
+    """Cars failing the inspection re-enter at the plant's first station, whose input is then a merge of the
+    re-entry lane and the capped launch: the launch still gives exactly 10 cars a working day (200 in January),
+    the re-entering cars go first, and every car launched is finished or still inside."""
+    stations = [{"name": "s1", "cycle_time": 60}, {"name": "check", "cycle_time": 60}]
+    raw = scenario(stations, horizon={"days": 26}, ramp_up={"months": {"2025-01": {"launches_per_day": 10}}})
+    raw = validate_scenario({**raw.model_dump(mode="json", exclude_none=True),
+                             "shops": {"shop": {"shifts": ONE_SHIFT, "stations": stations,
+                                                "quality": {"inspection": "check", "first_pass_yield": 0.5,
+                                                            "rework": [{"share": 1.0, "reenter": "s1"}]}}}})
+    plant = run_plant(raw)
+    assert plant.launched == 200
+    assert plant.completed_total + plant.cars_inside() == 200
+    assert plant.gates["shop"].failed > 50  # about half of ~400 inspections fail: the loop was used
