@@ -5,14 +5,18 @@ and lowest stock on hand, its mean days of cover, the stockout hours (shift hour
 the measured window during which the point was held with this kit missing), holds, launches moved past a
 car missing it, shipments and their realised lead time, and the inventory value; per consumption point
 its stockout hours (with any kit missing); per route its departures, cancelled departures and disruptions.
-Each is a mean with a 95% t interval over replications (``stats.mean_ci``).
+Each is a mean with a 95% t interval over replications (``stats.mean_ci``). Days of cover are over the
+plan rate; under a monthly plan, over the rate of the moment's month (``model.kit_levels``).
 
 Computed from the scenario alone (no simulation):
 
+* **Levels** per kit and model at the target rate (plan rate, safety stock, order level), the kits on hand
+  at the start, and under a monthly plan each month's kits a working day per model (``plan_rates``).
 * **CKD logistics heads** per shift of each consuming shop (the launch's kits: the first shop's) =
   ceil((kits a shift x handling per kit + containers a shift x handling per container) / net shift hours),
-  kits a shift = the plan rate (kits a working day) / the shop's shift count, containers a shift = kits a
-  shift / kits per container; summed over the kits and models taken in that shop, rounded up once.
+  kits a shift = the plan rate (kits a working day at the target: the crews of the plant at its rate) / the
+  shop's shift count, containers a shift = kits a shift / kits per container; summed over the kits and
+  models taken in that shop, rounded up once.
 * **Localisation share by value** per model = value of its kits on local routes / value of all its kits
   (when every kit gives a value); the plant's is the mix-weighted share of the value.
 """
@@ -24,7 +28,9 @@ import math
 import pandas as pd
 
 from ..model.calendar import plant_days
-from ..model.supply import consuming_shop, kit_plan, plan_rates
+from ..model.kit_levels import MonthlyLevels, PlanRates, kit_plan, plan_rates
+from ..model.supply import consuming_shop
+from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
 from .kinds import DECIMAL1
 from .stats import mean_ci
@@ -55,15 +61,17 @@ def supply_summary(scenario: Scenario, reps: list) -> dict:
     figures = [r.supply for r in reps]
     spec = scenario.supply
     per_year = reps[0].scalars["working_days_per_year"]
-    rates = plan_rates(scenario, per_year)
+    rates = PlanRates(scenario, per_year)
     kits = {}
     for name, kit in spec.kits.items():
         models = {}
+        route = spec.routes[kit.route]
         for model, first in figures[0]["kits"][name].items():
-            plan = kit_plan(kit, spec.routes[kit.route], rates[model], per_year)
+            plan = kit_plan(kit, route, rates.target[model], per_year)
+            initial = MonthlyLevels(kit, route, model, rates, per_year).initial() if rates.monthly else plan.initial
             models[model] = {
                 "plan_rate": round(plan.rate, 3), "safety_stock": round(plan.safety, 1),
-                "order_level": round(plan.level, 1), "initial": plan.initial,
+                "order_level": round(plan.level, 1), "initial": initial,
                 **{key: _ci([f["kits"][name][model][key] for f in figures], digits) for key, digits in KIT_FIGURES},
                 "lowest_on_hand": min(f["kits"][name][model]["min_on_hand"] for f in figures),
             }
@@ -84,7 +92,18 @@ def supply_summary(scenario: Scenario, reps: list) -> dict:
         "inventory_value": _ci(values, 0) if all(v is not None for v in values) else None,
         "localisation_share": localisation_share(scenario),
         "points": points, "kits": kits, "routes": routes,
+        **({"plan_rates": plan_rates_by_month(scenario, rates)} if rates.monthly else {}),
     }
+
+
+def plan_rates_by_month(scenario: Scenario, rates: PlanRates) -> dict:
+    """The supply section's ``plan_rates`` under a monthly plan: per month of the horizon its working days, the
+    cars planned (None: not planned, the target rate holds) and each model's kits a working day."""
+    planned, months = planned_volume(scenario), {}
+    for month in horizon_months(scenario):
+        months[month] = {"working_days": working_days_of(scenario, month), "planned": planned.get(month),
+                         "kits_a_day": {model: round(rates.rate(model, month), 3) for model in scenario.model_names}}
+    return {"target": {model: round(rate, 3) for model, rate in rates.target.items()}, "by_month": months}
 
 
 def supply_values(reps: list) -> dict:
@@ -112,8 +131,9 @@ def supply_tables(scenario: Scenario, reps: list) -> dict[str, pd.DataFrame]:
 
 def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
     """inventory.csv: per replication, day, kit and model the stock on hand at the start of the day and its
-    days of cover at the plan rate (date when the calendar is dated)."""
-    rates = plan_rates(scenario, reps[0].scalars["working_days_per_year"])
+    days of cover at the plan rate (under a monthly plan: the rate of the day's month; date when the calendar is
+    dated)."""
+    rates = PlanRates(scenario, reps[0].scalars["working_days_per_year"])
     frames = []
     for rep in reps:
         daily = pd.DataFrame(rep.supply["daily"])
@@ -123,7 +143,11 @@ def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
     start = scenario.calendar.start_date if scenario.calendar.dated else None
     table["date"] = [None] * len(table) if start is None else \
         (pd.Timestamp(start) + pd.to_timedelta(table["day"], unit="D")).dt.strftime("%Y-%m-%d")
-    rate = table["model"].map(rates)
+    if rates.monthly:  # a plan needs a dated calendar
+        rate = pd.Series([rates.rate(model, date[:7]) for model, date in zip(table["model"], table["date"])],
+                         index=table.index, dtype=float)
+    else:
+        rate = table["model"].map(rates.target)
     table["days_of_cover"] = (table["on_hand"] / rate.where(rate > 0)).round(3)  # a model the plan does not build: none
     return table[INVENTORY_COLUMNS]
 

@@ -2,8 +2,11 @@
 
 The scenario's ``supply`` (``scenario.schema.Supply``) names routes (rail from China, trucks from local
 suppliers) and kits (body, trim, powertrain, local parts). Per kit and model there is a ``Stock``;
-its plan (``KitPlan``) turns the days of cover of the scenario into kits at the plan rate
-(target.annual_units x model share / working days a year).
+its plan (``kit_levels.KitPlan``) turns the days of cover of the scenario into kits at the plan rate
+(target.annual_units x model share / working days a year). Under a monthly production plan the levels
+follow the plan (``kit_levels.MonthlyLevels``): a review orders up to the S of the month in which its order
+would arrive; a reorder point changes to the next month's s when an order placed then would arrive in that
+month (one event a month per kit, which checks a reorder too).
 
 * **Orders** (``Stock.review``, ``Stock.take``): periodic review every R brings the inventory
   position (on hand + ordered and not arrived) up to S, rounded up to whole lots; a reorder point s
@@ -23,72 +26,29 @@ Measured per stock in the measured window: the time-weighted mean and the minimu
 at the start of every day (the level carried into the day, before anything that happens at midnight),
 the hours the point was held with this kit missing for the car it would take (shift hours of the
 consuming shop: the launch counts on the first shop's clock), the holds, the launches moved past a car
-missing it, shipments arrived and their lead time realised. Invariants (``Supply.check``): kits on hand
-never negative; per stock, on hand = initial + arrived - consumed, shipped = arrived + in transit,
-ordered = shipped + waiting for a departure; kits consumed = cars that passed the point.
+missing it, shipments arrived and their lead time realised; under a plan, the time-weighted cover at the
+rate of each moment's month (one event at each month's start, none per car). Invariants (``Supply.check``):
+kits on hand never negative; per stock, on hand = initial + arrived - consumed, shipped = arrived + in
+transit, ordered = shipped + waiting for a departure; kits consumed = cars that passed the point.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 
-from ..scenario.schema import LAUNCH, MONTH_DAYS, Kit, Route, Scenario
+from ..scenario.plan import next_month
+from ..scenario.schema import LAUNCH, MONTH_DAYS, Route, Scenario
 from ..scenario.units import Exponential
 from .car import InvariantError
+from .kit_levels import DAY, KitPlan, MonthlyLevels, PlanRates, kit_plan
 from .kit_points import KitGate, LaunchKits, Point
 from .window import Window
-
-DAY = 86400.0
-
-
-def plan_rates(scenario: Scenario, working_days_per_year: float) -> dict[str, float]:
-    """Kits a working day of each model at the plan rate: target.annual_units x share / working days a year."""
-    annual = scenario.target.annual_units
-    return {name: annual * share / working_days_per_year for name, share in scenario.product.shares.items()}
 
 
 def consuming_shop(scenario: Scenario, taken_at: str) -> str:
     """The shop whose shift clock a consumption point (``Kit.taken_at``) works on: the first shop for the launch."""
     return next(iter(scenario.shops)) if taken_at == LAUNCH else taken_at
-
-
-@dataclass(frozen=True)
-class KitPlan:
-    """A kit's stock plan for one model, in kits: the plan rate and the levels its policy keeps."""
-    rate: float
-    """Kits a working day at the plan rate."""
-    lot: int
-    unit: int
-    """What one order is a multiple of: the lot (periodic), lot_count x lot (reorder point)."""
-    periodic: bool
-    level: float
-    """The order-up-to level S (periodic) or the reorder point s, in kits."""
-    safety: float
-    initial: int
-
-
-def kit_plan(kit: Kit, route: Route, rate: float, working_days_per_year: float) -> KitPlan:
-    """The levels of ``Kit`` and ``OrderPolicy``: calendar days become working days (x working days / 365)."""
-    working = working_days_per_year / 365.0
-    order = kit.order
-    safety = rate * kit.safety_stock / DAY
-    pipeline = (route.mean_lead_days + route.mean_wait_days) * working
-    periodic = order.policy == "periodic"
-    if periodic:
-        given = order.up_to
-        level = rate * (order.every / DAY * working + pipeline) + safety
-        unit = kit.lot
-    else:
-        given = order.reorder_at
-        level = rate * pipeline + safety
-        unit = kit.lot * (order.lot_count or 1)
-    if given is not None:
-        level = rate * given / DAY
-    initial = rate * kit.initial / DAY if kit.initial is not None else (level if periodic else level + unit)
-    return KitPlan(rate=rate, lot=kit.lot, unit=unit, periodic=periodic, level=level, safety=safety,
-                   initial=int(math.ceil(initial - 1e-9)))
 
 
 class Stock:
@@ -97,14 +57,18 @@ class Stock:
     __slots__ = ("kit", "model", "plan", "route", "per_container", "window", "lo", "hi", "level", "position",
                  "initial", "ordered", "shipped", "arrived", "consumed", "waiting", "orders", "last_t", "area",
                  "min_level", "next_sample", "samples", "reorder_at", "hold_since", "stockout_s", "holds", "moved",
-                 "shipments", "lead_sum", "consumed_in_window", "arrived_in_window")
+                 "shipments", "lead_sum", "consumed_in_window", "arrived_in_window", "levels", "area_counted",
+                 "cover_area", "cover_span")
 
-    def __init__(self, kit: str, model: str, plan: KitPlan, per_container: int, route: RouteRun, window: Window):
+    def __init__(self, kit: str, model: str, plan: KitPlan, per_container: int, route: RouteRun, window: Window,
+                 levels: MonthlyLevels | None = None):
         self.kit, self.model, self.plan, self.route = kit, model, plan, route
+        self.levels = levels
+        """Under a monthly plan, the levels of each month (``plan`` is then the target rate's); None: ``plan``."""
         self.per_container = per_container
         self.window = window
         self.lo, self.hi = window.lo, window.hi  # read at every change: plain attributes, not the window's
-        self.level = self.position = self.initial = plan.initial
+        self.level = self.position = self.initial = plan.initial if levels is None else levels.initial()
         self.ordered = self.shipped = self.arrived = self.consumed = self.waiting = 0
         self.orders: list[tuple[float, int]] = []
         """(time, kits) of every order placed."""
@@ -114,13 +78,16 @@ class Stock:
         self.next_sample = 0.0
         self.samples: list[int] = []
         """On hand at the start of day 0, 1, ... (the level carried into the day)."""
-        self.reorder_at = None if plan.periodic else plan.level
+        self.reorder_at = None if plan.periodic else plan.level if levels is None else levels.at(0.0).level
         self.hold_since: tuple[float, float] | None = None
         """(wall, worked time of the point's shop) since which its point holds a car missing this kit."""
         self.stockout_s = 0.0
         self.holds = self.moved = self.shipments = 0
         self.lead_sum = 0.0
         self.consumed_in_window = self.arrived_in_window = 0
+        self.area_counted = self.cover_area = self.cover_span = 0.0
+        """Under a plan: the area counted into ``cover_area`` (area / the month's rate, working days x seconds)
+        over ``cover_span`` seconds of the window in months whose rate is above 0."""
 
     def _change(self, now: float, delta: int) -> None:
         """The level changes by ``delta`` at ``now``: the time-weighted area and minimum in the window, and the
@@ -160,8 +127,9 @@ class Stock:
             self.order(now, (math.floor((self.reorder_at - self.position) / unit) + 1) * unit)
 
     def review(self, now: float) -> None:
-        """Periodic review: order what brings the position up to S, rounded up to whole lots."""
-        short = self.plan.level - self.position
+        """Periodic review: order what brings the position up to S (under a plan: the S of the month in which
+        the order would arrive), rounded up to whole lots."""
+        short = (self.plan.level if self.levels is None else self.levels.at(now).level) - self.position
         if short > 1e-9:
             lot = self.plan.lot
             self.order(now, int(math.ceil(short / lot - 1e-9)) * lot)
@@ -184,6 +152,22 @@ class Stock:
     def close(self, now: float) -> None:
         """Carry the level to the end of the run (its area, minimum and the remaining day starts)."""
         self._change(now, 0)
+
+    def count_cover(self, now: float, rate: float, span: float) -> None:
+        """Under a plan, at the end of a month (or of the run): the area since the last count, over the month's
+        rate, into the cover; ``span``: seconds of the window in the month. A month with no rate has no cover."""
+        self._change(now, 0)
+        area, self.area_counted = self.area - self.area_counted, self.area
+        if rate > 0:
+            self.cover_area += area / rate
+            self.cover_span += span
+
+    def mean_cover(self, mean_on_hand: float) -> float | None:
+        """Mean days of cover in the window: the mean on hand over the plan rate; under a plan, the time-weighted
+        mean of on hand over the rate of the moment's month (months without a rate left out). None: no rate."""
+        if self.levels is not None:
+            return self.cover_area / self.cover_span if self.cover_span > 0 else None
+        return mean_on_hand / self.plan.rate if self.plan.rate > 0 else None
 
 
 class RouteRun:
@@ -273,15 +257,17 @@ class Supply:
         spec = scenario.supply
         self.plant, self.env, self.spec = plant, plant.env, spec
         per_year = plant.days.working_days_per_year
-        rates = plan_rates(scenario, per_year)
+        self.rates = rates = PlanRates(scenario, per_year)
         self.routes = {name: RouteRun(self, name, route, plant.streams) for name, route in spec.routes.items()}
         self.stocks: dict[tuple[str, str], Stock] = {}
         for kit_name, kit in spec.kits.items():
+            route = spec.routes[kit.route]
             for model in scenario.model_names:
                 if kit.covers(model):
-                    plan = kit_plan(kit, spec.routes[kit.route], rates[model], per_year)
+                    plan = kit_plan(kit, route, rates.target[model], per_year)
+                    levels = MonthlyLevels(kit, route, model, rates, per_year) if rates.monthly else None
                     self.stocks[kit_name, model] = Stock(kit_name, model, plan, kit.per_container_for(model),
-                                                         self.routes[kit.route], plant.window)
+                                                         self.routes[kit.route], plant.window, levels)
         self.points: dict[str, Point] = {}
         self.gates: dict[str, KitGate] = {}
         self.launch: LaunchKits | None = None
@@ -298,6 +284,12 @@ class Supply:
             else:
                 for stock in stocks:
                     stock.check_reorder(0.0)
+                if rates.monthly and stocks:
+                    self.env.process(self._reorder_points(stocks))
+        self._cover_month = rates.month_at(0.0) if rates.monthly else None
+        self._cover_since = 0.0
+        if rates.monthly:
+            self.env.process(self._month_starts())
 
     def _point(self, name: str) -> Point:
         scenario, plant = self.plant.scenario, self.plant
@@ -323,6 +315,37 @@ class Supply:
                 stock.review(env.now)
             yield env.timeout(every)
 
+    def _reorder_points(self, stocks: list[Stock]):
+        """Under a plan, a kit's reorder points follow the month in which an order placed now would arrive: when
+        that month changes (its first midnight less the time to arrival), each model's s becomes the month's
+        and a position at or below it orders at once. One event a month for the kit (its models share the
+        route)."""
+        env, rates = self.env, self.rates
+        arrival = stocks[0].levels.arrival
+        month = rates.month_at(arrival)
+        while True:
+            month = next_month(month)  # named, not read back from the clock: now + arrival is the boundary
+            yield env.timeout(max(0.0, rates.month_start(month) - arrival - env.now))
+            for stock in stocks:
+                stock.reorder_at = stock.levels.of_month(month).level
+                stock.check_reorder(env.now)
+
+    def _month_starts(self):
+        """Under a plan: at each month's first midnight, the cover of the month that ended, at its rate."""
+        env, rates = self.env, self.rates
+        while True:
+            following = next_month(self._cover_month)
+            yield env.timeout(rates.month_start(following) - env.now)
+            self._count_cover(env.now, following)
+
+    def _count_cover(self, now: float, following: str | None) -> None:
+        """Every stock's cover since the last count, at the rate of the month counted; ``following`` is counted
+        next (None: the run ends)."""
+        span = self.plant.window.clip(self._cover_since, now)
+        for stock in self.stocks.values():
+            stock.count_cover(now, self.rates.rate(stock.model, self._cover_month), span)
+        self._cover_month, self._cover_since = following, now
+
     def arrived(self, kits: set[str]) -> None:
         """Kits came: wake every point that takes one of them."""
         for point in self.points.values():
@@ -347,6 +370,8 @@ class Supply:
             point.release(now)  # a hold still running ends with the run
         for stock in self.stocks.values():
             stock.close(now)
+        if self._cover_month is not None:  # under a plan: the last month's cover, to the end of the run
+            self._count_cover(now, None)
         days = math.ceil(plant.window.hi / DAY - 1e-9)
         kits, daily = {}, {"day": [], "kit": [], "model": [], "on_hand": []}
         for (kit, model), stock in self.stocks.items():
@@ -355,7 +380,7 @@ class Supply:
             kits.setdefault(kit, {})[model] = {
                 "mean_on_hand": mean,
                 "min_on_hand": stock.min_level if stock.min_level != math.inf else stock.level,
-                "mean_cover_days": mean / stock.plan.rate if stock.plan.rate > 0 else None,
+                "mean_cover_days": stock.mean_cover(mean),
                 "stockout_hours": float(stock.stockout_s) / 3600.0, "holds": stock.holds, "moved": stock.moved,
                 "shipments": stock.shipments, "kits_arrived": stock.arrived_in_window,
                 "kits_consumed": stock.consumed_in_window,

@@ -58,9 +58,9 @@ def print_report(result, console: Console | None = None) -> None:
     for table in (R.outbound_rows(s), R.outbound_model_rows(s)):
         if table is not None:
             console.print(render(table, console))
-    supply = R.supply_rows(s)
-    if supply is not None:
-        console.print(render(supply, console))
+    for table in (R.supply_rows(s), R.kit_rate_rows(s)):
+        if table is not None:
+            console.print(render(table, console))
     if s.get("labour_pools"):
         console.print(render(R.pool_rows(s["labour_pools"]), console))
     console.print(render(R.staffing_rows(result.staffing, s), console))

@@ -320,8 +320,12 @@ def run_report_html(run: RunResult) -> str:
         ('<section id="supply"><h2>Kit supply</h2>' +
          figure(plot["inventory"], "inventory", "Kits on hand in days of cover per model over time against the "
                 "safety stock", "Stock at the start of each day of the first replication, over the plan rate "
-                "(target cars a working day of the model); inventory.csv has every replication.") +
-         rows_table(lambda: R.supply_rows(s)) + "</section>") if s.get("supply") else "",
+                + ("(the day's month's planned cars a working day of the model)" if s["supply"].get("plan_rates")
+                   else "(target cars a working day of the model)") + "; inventory.csv has every replication.") +
+         rows_table(lambda: R.supply_rows(s)) +
+         (rows_table(lambda: R.kit_rate_rows(s), scroll=True, heading="Kit plan rate by month (kits a working day)")
+          if s["supply"].get("plan_rates") else "") +
+         "</section>") if s.get("supply") else "",
         '<section id="staffing"><h2>Staffing</h2>' +
         figure(plot["headcount"], "headcount", "Headcount by shop and shift") +
         rows_table(lambda: R.staffing_rows(run.staffing, s), scroll=True) +

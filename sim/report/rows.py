@@ -592,9 +592,28 @@ def supply_rows(s: dict) -> Rows | None:
                     f"{cell(supply['launches_moved']['mean'], DECIMAL1)}."
                     + (f" Inventory value held: {cell(value['mean'], COUNT)} on average." if value else "")
                     + (f" Localisation by value: {cell(local['plant'], PERCENT)}." if local else "")
-                    + " On hand: the mean; cover: on hand over the plan rate (days of the planned output); stockout h: "
-                    "shift hours the point waited with this kit missing for the car it would take; moved: cars "
-                    "launched ahead of one missing it; lead time: departure to arrival, realised.")
+                    + " On hand: the mean; cover: on hand over the plan rate (days of the planned output"
+                    + ("; under the monthly plan, of the moment's month" if supply.get("plan_rates") else "")
+                    + "); stockout h: shift hours the point waited with this kit missing for the car it would take; "
+                    "moved: cars launched ahead of one missing it; lead time: departure to arrival, realised.")
+    return rows
+
+
+def kit_rate_rows(s: dict) -> Rows | None:
+    """Kits a working day per model in each month under a monthly plan (the supply's ``plan_rates``); None
+    without a plan."""
+    rates = (s.get("supply") or {}).get("plan_rates")
+    if not rates:
+        return None
+    models = list(rates["target"])
+    rows = Rows("Kit plan rate by month (kits a working day)", [
+        Column("month"), Column("working days", COUNT, "days"), Column("planned cars", COUNT, "planned")] +
+        [Column(m, DECIMAL1) for m in models])
+    for month, m in rates["by_month"].items():
+        rows.add([month, m["working_days"], m["planned"]] + [m["kits_a_day"][model] for model in models])
+    rows.add(["target"] + [None, None] + [rates["target"][model] for model in models], "total")
+    rows.caption = ("Planned cars x the model's share in the month's mix ÷ working days; a month not planned: the "
+                    "target (last row). An order is placed for the rate of the month it arrives in.")
     return rows
 
 # ---------------------------------------------------------------- comparisons

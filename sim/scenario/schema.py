@@ -1105,7 +1105,9 @@ class OrderPolicy(Model):
     days of cover at the plan rate (``Kit``); by default S = rate x (every + L + W) + safety stock and
     s = rate x (L + W) + safety stock, with L the route's mean lead time (border delays included) and W the mean
     wait for a departure (half its interval), both in calendar days turned into working days (x working days a
-    year / 365)."""
+    year / 365). Under a monthly plan the rate is that of the month in which an order placed now would arrive
+    (now + L + W): a review orders up to that month's S; the reorder point becomes the next month's s when an
+    order placed then would arrive in it, and orders at once if the position is at or below it."""
     policy: Literal["periodic", "reorder_point"]
     every: Duration | None = None
     """periodic: the review interval, e.g. 7 d."""
@@ -1150,7 +1152,10 @@ class Kit(Model):
     are taken until every kit it needs there is on hand.
 
     Stock is kept per model. The plan rate of a model is target.annual_units x the model's share / working
-    days a year (kits per working day); days of cover are the stock over that rate."""
+    days a year (kits per working day); days of cover are the stock over that rate. With a monthly ``plan`` the
+    rate of a planned month is its volume x the model's share in its mix (else the product's) / the month's
+    working days (a month the plan does not list: the target's), and stock is ordered for the plan
+    (``OrderPolicy``); cover is judged at the rate of the day's month."""
     route: Name
     """The route (``supply.routes``) the kit comes by."""
     taken_at: Name = LAUNCH
@@ -1164,10 +1169,12 @@ class Kit(Model):
     """Kits are ordered in whole lots (CKD lots of 12, 24, 96 cars)."""
     order: OrderPolicy
     safety_stock: DurationOrZero = 0.0
-    """Days of cover held on top of the pipeline, written as a duration (10 d: ten working days at the plan rate)."""
+    """Days of cover held on top of the pipeline, written as a duration (10 d: ten working days at the plan rate;
+    under a monthly plan, at the rate of the month an order arrives in)."""
     initial: DurationOrZero | None = None
-    """Days of cover on hand at the start of the run; default: the order-up-to level (periodic) or the reorder
-    point plus one order (reorder_point)."""
+    """Days of cover on hand at the start of the run (under a monthly plan, at the first month's rate); default:
+    the order-up-to level (periodic) or the reorder point plus one order (reorder_point), as an order placed at
+    the start would have them."""
     value: float | None = Field(default=None, ge=0, le=1e9)
     """Money per kit (the inventory value; the localisation share by value when every kit gives one)."""
     handling: Handling | None = None

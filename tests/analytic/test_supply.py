@@ -1,6 +1,6 @@
 """Kit supply against hand calculations: the stock's saw-tooth, stockout hours, the look-ahead launch, a car held
 at a shop's entry for its local parts, reorder-point order times, the policies' levels, the CKD logistics heads,
-and unlimited supply changing nothing.
+unlimited supply changing nothing, and orders, reorder points and cover that follow a monthly production plan.
 
 Every case is deterministic: one model or two levelled 50/50, one station of 60 s per car on a shift of
 06:00-14:00 (480 cars a working day; every day a working day), fixed lead times. The plan rate is
@@ -11,15 +11,19 @@ waits for kits is launched when they arrive, at whatever hour.
 """
 
 import copy
+import io
 
 import pytest
+from rich.console import Console
 
 import sim
 from sim.analysis.staffing import headcount
 from sim.analysis.supply import CKD_LOGISTICS, logistics_heads
 from sim.model.calendar import plant_days
+from sim.model.kit_levels import PlanRates, kit_plan
 from sim.model.plant import Plant
-from sim.model.supply import kit_plan
+from sim.report.console import print_report
+from sim.report.html import run_report_html
 from sim.scenario import validate_scenario
 
 DAY, HOUR, MINUTE = 86400.0, 3600.0, 60.0
@@ -235,3 +239,186 @@ def test_every_server_of_the_first_station_gets_a_car_when_the_kits_come():
     first = plant.completed[:3]
     assert [(t, launched) for t, _, _, launched in first[:2]] == [(DAY + 6 * HOUR + MINUTE, DAY + HOUR)] * 2
     assert first[2][0] == DAY + 6 * HOUR + 2 * MINUTE
+
+
+# ---------------------------------------------------------------- a monthly production plan
+
+EVERY_DAY = {"start_date": "2025-01-01", "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+"""A dated calendar on which every day of 2025 is a working day: 365 a year, so calendar days are working days."""
+DOUBLING = {"2025-01": 7440, "2025-02": 13440}
+"""240 cars a day in January (31 days), 480 a day in February (28 days)."""
+
+
+def planned_raw(supply, *, days, months, **extra):
+    """plant_raw on the every-day calendar with a monthly plan: the plan caps the launch at the month's level
+    (V / W a day when W divides V) and its rate sets the kits' levels."""
+    raw = plant_raw(supply, days=days, **extra)
+    raw["calendar"] = EVERY_DAY
+    raw["plan"] = {"months": months}
+    return raw
+
+
+def january_launches(arrivals: tuple[int, ...]) -> list[float]:
+    """Launch times on days 0-30 at 240 a day: day 0 at t = 0 and 06:01-09:59; every later day 06:00-09:59 (the
+    day's cap reached at 10:00, the launch waits for the next day's shift start), except after a day with an
+    arrival (``arrivals``, at 20:00): the kits wake the launch, and the next day's first car is pulled then
+    (after the shift: it counts for the next day), the rest 06:01-09:59."""
+    times = [0.0] + [6 * HOUR + k * MINUTE for k in range(1, 240)]
+    for d in range(1, 31):
+        early = d - 1 in arrivals
+        times += ([(d - 1) * DAY + 20 * HOUR] if early else []) + \
+            [d * DAY + 6 * HOUR + k * MINUTE for k in range(1 if early else 0, 240)]
+    return times
+
+
+def february_launches(days: range) -> list[float]:
+    """Launch times at 480 a day from day 31 (1 February), the day after a capped day: 06:00-13:59 and the pull at
+    14:00, which counts for the next launch day; every later day 06:01-13:59 and 14:00."""
+    times = []
+    for d in days:
+        times += [d * DAY + 6 * HOUR + k * MINUTE for k in range(0 if d == 31 else 1, 480)] + [d * DAY + 14 * HOUR]
+    return times
+
+
+def area(initial: int, changes: list[tuple[float, int]], hi: float) -> float:
+    """Kit-seconds on hand over [0, hi): the level starts at ``initial`` and changes by each (time, delta)."""
+    total, level, t = 0.0, initial, 0.0
+    for at, delta in sorted(changes):
+        if at >= hi:
+            break
+        total += level * (at - t)
+        level, t = level + delta, at
+    return total + level * (hi - t)
+
+
+def test_plan_rates_by_month_by_hand():
+    """January 2025 on a Monday-to-Friday calendar with New Year on 1 January: 23 weekdays - 1 = 22 working days;
+    the plan gives 1,000 cars with A 25% and B 75%: A 250 / 22, B 750 / 22 kits a working day. February is not
+    planned: the target rate, 120,000 x 0.5 / the working days a year given (260). Without a plan: not monthly."""
+    raw = plant_raw({"routes": {"rail": rail("1 d")}, "kits": {"body": kit(order={"policy": "periodic",
+                                                                                  "every": "7 d"})}},
+                    days=40, models=TWO_MODELS)
+    raw["calendar"] = {"start_date": "2025-01-01", "holidays": ["2025-01-01"]}
+    raw["plan"] = {"months": {"2025-01": {"volume": 1000, "mix": {"A": 0.25, "B": 0.75}}}}
+    scenario = validate_scenario(raw)
+    rates = PlanRates(scenario, 260)
+    assert rates.monthly
+    assert rates.rate("A", "2025-01") == pytest.approx(250 / 22)
+    assert rates.rate("B", "2025-01") == pytest.approx(750 / 22)
+    assert rates.rate("A", "2025-02") == rates.target["A"] == pytest.approx(120_000 * 0.5 / 260)
+    assert rates.month_at(30 * DAY + 23 * HOUR) == "2025-01" and rates.month_at(31 * DAY) == "2025-02"
+    assert rates.month_start("2025-02") == 31 * DAY
+    assert not PlanRates(validate_scenario(plant_raw(raw["supply"], days=1)), 250).monthly
+
+
+def test_periodic_review_orders_up_to_the_level_of_the_month_the_order_arrives_in():
+    """Plan 240 kits a day in January, 480 in February; the rail leaves daily at 20:00 and takes 10 days: an
+    order arrives on average 10 + 0.5 days after it is placed (calendar days = working days here). Reviews every
+    7 d, safety stock 2 d, lot 24: S = rate x (7 + 10.5) + rate x 2 = 19.5 days of the arriving month's rate:
+    4,680 (January), 9,360 (February).
+
+    Initial: S at t = 0 (arriving 11 January): 4,680. Launches: 240 a day (january_launches), so the position at
+    the reviews at 7 and 14 d is 4,680 - 1,680 = 3,000 and each orders 1,680 (70 lots). The review at 21 d
+    places an order that arrives on 1 February 12:00 (21 + 10.5 = 31.5): S = 9,360 - 3,000 = 6,360 (265 lots).
+    At 28 d (arrives 38.5: February): 9,360 - 7,680 = 1,680. At 35 d: since 28 d, days 28-30 took 720 and days
+    31-34 took 481 + 3 x 480 (february_launches): 2,641 short -> 111 lots = 2,664.
+    On hand at the start of day 30: 4,680 - 30 x 240 + 2 x 1,680 (arrived 17 d and 24 d 20:00) = 840, 3.5 days of
+    cover at January's 240; day 31: 600, 1.25 days at February's 480."""
+    supply = {"routes": {"rail": rail("10 d")},
+              "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "periodic", "every": "7 d"})}}
+    plant = built(planned_raw(supply, days=36, months=DOUBLING))
+    stock = plant.supply.stocks["body", "A"]
+    assert stock.initial == 4680
+    assert stock.orders == [(7 * DAY, 1680), (14 * DAY, 1680), (21 * DAY, 6360), (28 * DAY, 1680), (35 * DAY, 2664)]
+    assert stock.plan.rate == pytest.approx(120_000 / 365)  # the target's, for the summary
+    results = plant.supply.results()
+    on_hand = results["daily"]["on_hand"]
+    assert on_hand[30] == 840 and on_hand[31] == 600 and on_hand[32] == 600 - 481 + 6360
+    # mean cover: kit-seconds on hand in each month over its rate, from the launches and arrivals by hand
+    changes = [(t, -1) for t in january_launches(arrivals=(17, 24)) + february_launches(range(31, 36))] + \
+        [(17 * DAY + 20 * HOUR, 1680), (24 * DAY + 20 * HOUR, 1680), (31 * DAY + 20 * HOUR, 6360)]
+    figures = results["kits"]["body"]["A"]
+    january, both = area(4680, changes, 31 * DAY), area(4680, changes, 36 * DAY)
+    assert figures["mean_on_hand"] == pytest.approx(both / (36 * DAY), rel=1e-12)
+    assert figures["mean_cover_days"] == pytest.approx((january / 240 + (both - january) / 480) / (36 * DAY),
+                                                       rel=1e-12)
+    plant.supply.check()
+
+
+def test_the_reports_read_cover_at_the_rate_of_each_days_month():
+    """The same run through sim.run: inventory.csv's days of cover at the day's month's rate (840 / 240 on 31
+    January, 600 / 480 on 1 February), the summary's plan rates by month and the target's levels, and the
+    console table of the rates within 100 columns."""
+    supply = {"routes": {"rail": rail("10 d")},
+              "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "periodic", "every": "7 d"})}}
+    result = sim.run(validate_scenario(planned_raw(supply, days=36, months=DOUBLING)))
+    inventory = result.optional["inventory"].set_index("date")
+    assert inventory.loc["2025-01-31", "days_of_cover"] == 3.5 and inventory.loc["2025-02-01", "days_of_cover"] == 1.25
+    s = result.summary["supply"]
+    assert s["plan_rates"]["by_month"] == {
+        "2025-01": {"working_days": 31, "planned": 7440, "kits_a_day": {"A": 240.0}},
+        "2025-02": {"working_days": 28, "planned": 13440, "kits_a_day": {"A": 480.0}}}
+    assert s["plan_rates"]["target"] == {"A": round(120_000 / 365, 3)}
+    body = s["kits"]["body"]["models"]["A"]
+    assert body["plan_rate"] == round(120_000 / 365, 3) and body["initial"] == 4680
+    assert body["safety_stock"] == round(2 * 120_000 / 365, 1)
+    buffer = io.StringIO()
+    print_report(result, Console(file=buffer, width=100))
+    lines = buffer.getvalue()[buffer.getvalue().index("Kit plan rate by month"):].splitlines()
+    table = lines[:next(i for i, line in enumerate(lines) if line.startswith("└")) + 1]
+    assert max(len(line) for line in table) <= 100
+    assert [line.split("│")[1:-1] for line in table[-4:-1]] == [
+        ["2025-01 ", "  31 ", "  7,440 ", "240.0"], ["2025-02 ", "  28 ", " 13,440 ", "480.0"],
+        ["target  ", "   – ", "      – ", "328.8"]]
+    assert "Kit plan rate by month" in run_report_html(result)
+
+
+@pytest.mark.parametrize("february, orders_from_day_20", [
+    # doubling: at 20.5 d the position is 3,240 and s becomes 6,000: 12 orders of 240 (floor(2,760 / 240) + 1);
+    # then the position starts each day at 6,120 and reaches 6,000 at the 120th launch (07:59); on 1 February
+    # (480 a day from 06:00) at the 120th and the 360th (07:59, 11:59)
+    (13440, [(20 * DAY + 9 * HOUR + 59 * MINUTE, 240), (20.5 * DAY, 2880)]
+     + [(d * DAY + 7 * HOUR + 59 * MINUTE, 240) for d in range(21, 32)] + [(31 * DAY + 11 * HOUR + 59 * MINUTE, 240)]),
+    # halving: s becomes 1,500 at 20.5 d, below the position (3,240): no order then; the position falls to 1,500
+    # after 1,740 more launches, the 60th of day 28 (06:59), and on each day after
+    (3360, [(20 * DAY + 9 * HOUR + 59 * MINUTE, 240)]
+     + [(d * DAY + 6 * HOUR + 59 * MINUTE, 240) for d in range(28, 32)]),
+])
+def test_reorder_point_changes_when_the_month_of_arrival_changes(february, orders_from_day_20):
+    """Plan 240 a day in January and 2 x or 0.5 x that in February; orders arrive on average 10.5 days after they
+    are placed, safety stock 2 d: s = rate x 12.5 = 3,000 in January (6,000 or 1,500 in February); orders of
+    10 lots of 24. The month of now + 10.5 d becomes February at 31 - 10.5 = 20.5 d (12:00 on 21 January): s
+    changes then (one event), and the position is checked against the new s at once.
+
+    Initial: s + one order = 3,240. Every January day the 240th launch (09:59) takes the position to 3,000: one
+    order of 240."""
+    supply = {"routes": {"rail": rail("10 d")},
+              "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "reorder_point", "lot_count": 10})}}
+    plant = built(planned_raw(supply, days=32, months={"2025-01": 7440, "2025-02": february}))
+    stock = plant.supply.stocks["body", "A"]
+    assert stock.initial == 3240
+    assert stock.reorder_at == february * 12.5 / 28
+    assert stock.orders[:20] == [(d * DAY + 9 * HOUR + 59 * MINUTE, 240) for d in range(20)]
+    assert stock.orders[20:] == orders_from_day_20
+    plant.supply.check()
+
+
+def test_a_plan_at_the_target_rate_orders_as_without_a_plan():
+    """Every month planned at the target rate (87,600 a year: 240 a day) orders, keeps and covers as the flat plan
+    rate does, the launch capped at 240 a day both ways (by the plan, or by a ramp-up's launches_per_day)."""
+    supply = {"routes": {"rail": rail("10 d")},
+              "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "periodic", "every": "7 d"}),
+                       "local": kit(lot=24, safety_stock="2 d", order={"policy": "reorder_point", "lot_count": 2})}}
+    planned = built(planned_raw(supply, days=45, months={"2025-01": 7440, "2025-02": 6720}, annual=87_600))
+    flat_raw = plant_raw(supply, days=45, annual=87_600)
+    flat_raw["calendar"] = EVERY_DAY
+    flat_raw["ramp_up"] = {"months": {"2025-01": {"launches_per_day": 240}}}
+    flat = built(flat_raw)
+    assert not flat.supply.rates.monthly and planned.supply.rates.monthly
+    plain, monthly = flat.supply.results(), planned.supply.results()
+    assert monthly["daily"] == plain["daily"]
+    for key in ("body", "local"):
+        assert planned.supply.stocks[key, "A"].orders == flat.supply.stocks[key, "A"].orders
+        assert len(flat.supply.stocks[key, "A"].orders) > 3
+        for figure, value in plain["kits"][key]["A"].items():
+            assert monthly["kits"][key]["A"][figure] == (value if value is None else pytest.approx(value, rel=1e-12))
