@@ -103,8 +103,10 @@ def _annual(reps: list[ReplicationResult], count) -> dict:
     return _rounded(mean_ci(values))
 
 
-def _annual_units(reps: list[ReplicationResult]) -> dict:
-    if len(reps) > 1:
+def _annual_units(reps: list[ReplicationResult], stationary: bool = True) -> dict:
+    """Mean and CI of the annual output; one replication of a stationary plant gets a batch-means interval,
+    one of a ramp-up or a plan (output changing by design from week to week) none."""
+    if len(reps) > 1 or not stationary:
         return _annual(reps, lambda r: r.scalars["completed"])
     rep = reps[0]
     daily = rep.daily.drop(columns=[c for c in ("day", "date") if c in rep.daily.columns]).sum(axis=1)
@@ -127,7 +129,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     stations = station_table(scenario, reps) if stations is None else stations
     first = reps[0].scalars
     per_year = first["working_days_per_year"]
-    annual = _annual_units(reps)
+    annual = _annual_units(reps, stationary=scenario.ramp_up is None and scenario.plan is None)
     target = scenario.target
     capacity = station_capacity(scenario)
     static = shop_capacity(scenario, per_year, capacity)

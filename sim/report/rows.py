@@ -114,6 +114,10 @@ def output_rows(s: dict) -> Rows:
     met = "met" if target["met"] else "NOT met"
     confident = " with 95% confidence" if target.get("met_with_95_confidence") else ""
     rows.caption = f"Target {met}{confident if target['met'] else ''}."
+    years = (s.get("months") or {}).get("by_year", {})
+    if len(years) > 1:
+        rows.caption += (f" A year's output averaged over the {len(years)} calendar years of the horizon "
+                         f"({', '.join(years)}); each year's own is in Output by month.")
     return rows
 
 

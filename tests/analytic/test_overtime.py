@@ -121,3 +121,14 @@ def test_no_overtime_under_a_launch_cap():
     cars, _ = daily(scn)
     assert cars == [450] * 20
     assert simulate(scn, 1).scalars["overtime"] == {"by_month": {}, "weeks_behind": 0, "cars_in_overtime": 0}
+
+
+def test_one_run_of_a_plan_has_no_batch_means_interval():
+    """Batch means assume output that does not change by design from week to week: a plain one-run plant
+    gets their interval, a planned one (here the same plant under a plan it keeps up with) none."""
+    import sim
+    plain = sim.run(scenario(horizon={"days": 54}), replications=1).summary["throughput"]["annual_units"]
+    planned = sim.run(scenario(horizon={"days": 54}, plan={"months": {"2025-01": 9_000, "2025-02": 9_000}}),
+                      replications=1).summary["throughput"]["annual_units"]
+    assert plain["ci95_low"] is not None
+    assert planned["ci95_low"] is None and planned["n"] == 1
