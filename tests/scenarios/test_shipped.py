@@ -81,3 +81,17 @@ def test_main_assembly_lines_are_balanced_like_a_real_line(name):
     assert all(0.90 <= e < 0.92 for e in main.values()), main
     feeders = {line: balance_efficiency(line_stations(shop, line), t4) for line in ("doors", "cockpit", "powertrain")}
     assert all(0.92 <= e < 0.95 for e in feeders.values()), feeders
+
+
+def test_localisation_share_by_value_of_the_shipped_plants():
+    """Kostanay sources half of a car's kit value in the country (the announced 50% localisation): local parts
+    6,450 of 12,900 USD; Almaty its local parts only: 1,300 of 12,900 = 10.08% (docs/sources.md, "Kit supply").
+    Every kit there serves every model, so each model's share is the plant's."""
+    from sim.analysis.supply import localisation_share
+    folder = SCENARIOS[0].parent
+    kostanay = localisation_share(load_scenario(folder / "kostanay.yaml"))
+    almaty = localisation_share(load_scenario(folder / "almaty.yaml"))
+    assert kostanay["plant"] == pytest.approx(0.50, abs=0.005)
+    assert set(kostanay["by_model"].values()) == {kostanay["plant"]}
+    assert almaty["plant"] == pytest.approx(1300 / 12900, abs=5e-5)
+    assert set(almaty["by_model"].values()) == {almaty["plant"]}
