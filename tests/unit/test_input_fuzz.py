@@ -317,7 +317,9 @@ def test_valid_mutants_run_a_few_days(fuzzed):
     rng.shuffle(valid)
     ran = 0
     for label, scenario in valid:
-        short = with_overrides(scenario, ["horizon={days: 2, warmup_days: 0}"])
+        # a plan's or ramp-up's months must lie inside the horizon: two days hold none of them
+        monthly = ["plan=null", "ramp_up=null"] if scenario.plan is not None or scenario.ramp_up is not None else []
+        short = with_overrides(scenario, ["horizon={days: 2, warmup_days: 0}"] + monthly)
         if plant_days(short.calendar, short.horizon).working_days_in_window() == 0:
             continue  # a dated calendar whose first two days are not worked: nothing to measure
         result = sim.run(short, replications=1)
