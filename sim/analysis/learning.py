@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.learning import CURVES, curve_values, mature_at, yield_mature_at
+from ..model.learning import CURVES, curve_values, mature_at, mature_yield, yield_mature_at
 from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
 
@@ -23,8 +23,7 @@ def learning_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
     each replication's car number there; mature_at_car is n* (None beyond 10^15 cars)."""
     out = {}
     for shop, spec in scenario.learning.items():
-        quality = scenario.shops[shop].quality
-        mature_fpy = None if quality is None else quality.first_pass_yield
+        mature_fpy = mature_yield(scenario.shops[shop])
         cars = {edge: [r.scalars["learning"][shop][edge] for r in reps] for edge in ("start", "end")}
 
         def at(n: float, k: int) -> float:

@@ -124,9 +124,11 @@ def _rounded(ci: dict) -> dict:
 
 
 def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
-              stations: pd.DataFrame | None = None) -> dict:
-    """The run's summary.json content (deterministic for a scenario and seed)."""
+              stations: pd.DataFrame | None = None, throughput: pd.DataFrame | None = None) -> dict:
+    """The run's summary.json content (deterministic for a scenario and seed); ``stations`` and ``throughput``:
+    the run's tables when the caller has them already."""
     stations = station_table(scenario, reps) if stations is None else stations
+    throughput = throughput_table(reps) if throughput is None and scenario.calendar.dated else throughput
     first = reps[0].scalars
     per_year = first["working_days_per_year"]
     annual = _annual_units(reps, stationary=scenario.ramp_up is None and scenario.plan is None)
@@ -200,7 +202,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
         **({"learning": learning_summary(scenario, reps)} if scenario.learning else {}),
-        **({"months": _months(scenario, reps, per_year)} if scenario.calendar.dated else {}),
+        **({"months": _months(scenario, throughput, per_year)} if scenario.calendar.dated else {}),
         **({"overtime": overtime_summary([r.scalars["overtime"] for r in reps], _overtime_limits(scenario))}
            if scenario.plan is not None and scenario.plan.overtime is not None else {}),
         **({"outbound": outbound_summary(scenario, reps, annualised)} if scenario.outbound is not None else {}),
@@ -223,9 +225,9 @@ def _overtime_limits(scenario: Scenario) -> str:
             f"{spec.annual_hours / 3600:g} h a year a worker")
 
 
-def _months(scenario: Scenario, reps: list[ReplicationResult], per_year: float) -> dict:
+def _months(scenario: Scenario, throughput: pd.DataFrame, per_year: float) -> dict:
     """Output by calendar month and year against the plan, and the month the target rate is first reached."""
-    return months_summary(throughput_table(reps), planned_volume(scenario), scenario.target.annual_units / per_year)
+    return months_summary(throughput, planned_volume(scenario), scenario.target.annual_units / per_year)
 
 
 def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:

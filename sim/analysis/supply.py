@@ -5,7 +5,7 @@ and lowest stock on hand, its mean days of cover, the stockout hours (shift hour
 the measured window during which the point was held with this kit missing), holds, launches moved past a
 car missing it, shipments and their realised lead time, and the inventory value; per consumption point
 its stockout hours (with any kit missing); per route its departures, cancelled departures and disruptions.
-Each is a mean with a 95% t interval over replications (``stats.mean_ci``). Days of cover are over the
+Each is a mean with a 95% t interval over replications (``stats.defined_mean_ci``). Days of cover are over the
 plan rate; under a monthly plan, over the rate of the moment's month (``model.kit_levels``).
 
 Computed from the scenario alone (no simulation):
@@ -33,7 +33,7 @@ from ..model.supply import consuming_shop
 from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
 from .kinds import DECIMAL1
-from .stats import mean_ci
+from .stats import defined_mean_ci
 
 CKD_LOGISTICS = "CKD logistics"
 """The staffing role of the kits' handling work (``staffing.headcount``)."""
@@ -42,14 +42,6 @@ KIT_FIGURES = (("mean_on_hand", 1), ("min_on_hand", 1), ("mean_cover_days", 2), 
 """Figures per kit and model, with the digits the summary keeps."""
 POINT_FIGURES = (("stockout_hours", 2), ("holds", 2), ("moved", 2))
 INVENTORY_COLUMNS = ["replication", "day", "date", "kit", "model", "on_hand", "days_of_cover"]
-
-
-def _ci(values: list, digits: int) -> dict:
-    """Mean and 95% interval of the defined values, rounded to ``digits``."""
-    given = [v for v in values if v is not None]
-    if not given:
-        return {"mean": None, "ci95_low": None, "ci95_high": None, "n": 0}
-    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in mean_ci(given).items()}
 
 
 def _working_days_per_year(scenario: Scenario) -> float:
@@ -72,13 +64,15 @@ def supply_summary(scenario: Scenario, reps: list) -> dict:
             models[model] = {
                 "plan_rate": round(plan.rate, 3), "safety_stock": round(plan.safety, 1),
                 "order_level": round(plan.level, 1), "initial": initial,
-                **{key: _ci([f["kits"][name][model][key] for f in figures], digits) for key, digits in KIT_FIGURES},
+                **{key: defined_mean_ci([f["kits"][name][model][key] for f in figures], digits)
+                   for key, digits in KIT_FIGURES},
                 "lowest_on_hand": min(f["kits"][name][model]["min_on_hand"] for f in figures),
             }
         kits[name] = {"route": kit.route, "taken_at": kit.taken_at, "local": spec.routes[kit.route].local,
                       "policy": kit.order.policy, "lot": kit.lot, "value": kit.value, "models": models}
     points = {name: {"shop": info["shop"],
-                     **{key: _ci([f["points"][name][key] for f in figures], digits) for key, digits in POINT_FIGURES}}
+                     **{key: defined_mean_ci([f["points"][name][key] for f in figures], digits)
+                        for key, digits in POINT_FIGURES}}
               for name, info in figures[0]["points"].items()}
     routes = {name: {"local": route.local,
                      **{key: round(float(sum(f["routes"][name][key] for f in figures)) / len(figures), 2)
@@ -87,9 +81,9 @@ def supply_summary(scenario: Scenario, reps: list) -> dict:
     values = [f["inventory_value"] for f in figures]
     return {
         "look_ahead": spec.look_ahead,
-        "stockout_hours": _ci([f["stockout_hours"] for f in figures], 2),
-        "launches_moved": _ci([f["launches_moved"] for f in figures], 2),
-        "inventory_value": _ci(values, 0) if all(v is not None for v in values) else None,
+        "stockout_hours": defined_mean_ci([f["stockout_hours"] for f in figures], 2),
+        "launches_moved": defined_mean_ci([f["launches_moved"] for f in figures], 2),
+        "inventory_value": defined_mean_ci(values, 0) if all(v is not None for v in values) else None,
         "localisation_share": localisation_share(scenario),
         "points": points, "kits": kits, "routes": routes,
         **({"plan_rates": plan_rates_by_month(scenario, rates)} if rates.monthly else {}),

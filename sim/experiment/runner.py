@@ -81,13 +81,14 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     results.sort(key=lambda r: r.replication)
     stations = station_table(scenario, results)
     per_year = results[0].scalars["working_days_per_year"]
-    summary = summarise(scenario, results, seed, stations)
+    throughput = throughput_table(results)
+    summary = summarise(scenario, results, seed, stations, throughput)
     if interrupted:
         summary["interrupted"] = True
         summary["warnings"] = list(summary.get("warnings") or []) + [
             f"stopped by the user after {len(results)} of {replications} replications"]
     return RunResult(scenario, seed, summary,
-                     stations=stations, buffers=buffer_table(results), throughput=throughput_table(results),
+                     stations=stations, buffers=buffer_table(results), throughput=throughput,
                      staffing=headcount(scenario), workload=workload(scenario, per_year),
                      pools=_stacked(results, "pools"), store_levels=_stacked(results, "store_levels"),
                      optional={**outbound_tables(results), **supply_tables(scenario, results)},

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 from ..scenario.plan import month_of, plan_by_month, working_days_of
 from ..scenario.schema import Kit, Route, Scenario
-
-DAY = 86400.0
+from .calendar import DAY
 
 
 def plan_rates(scenario: Scenario, working_days_per_year: float) -> dict[str, float]:

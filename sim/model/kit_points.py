@@ -112,7 +112,8 @@ class LaunchKits:
     def take(self, variant: int, now: float) -> None:
         point = self.point
         head = self.plant.launcher.planned[0] % self.models
-        if not point.ready(head):  # launched past the head, which lacks a kit
+        # the head was found ready when it is the car launched (``allows``): only a car launched past it asks
+        if variant % self.models != head and not point.ready(head):  # launched past the head, which lacks a kit
             if point.wall_window.contains(now):
                 point.moved += 1
                 for stock in point.needs[head]:

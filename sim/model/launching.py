@@ -48,8 +48,6 @@ class Launcher:
         """Planned cars not launched yet, in plan order (at most ``look_ahead`` + 1)."""
         self.moved = 0
         """Cars launched ahead of a planned car that was waiting for its holds."""
-        self.waits = 0
-        """Times the first station found every candidate held and had to wait."""
         self.getters: deque = deque()
         """The first station's servers waiting for a launch (events), in the order they asked; as in a buffer, a
         re-entry lane's merge may have served one already (``buffer.Merge``)."""
@@ -69,7 +67,6 @@ class Launcher:
         return None
 
     def get(self):
-        self.waits += 1
         event = self.env.event()
         self.getters.append(event)
         return event

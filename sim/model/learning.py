@@ -57,6 +57,11 @@ def yield_mature_at(first: float, mature: float, rate: float) -> float:
 
 
 CURVES = ("cycle_time", "failures", "first_pass_yield")
+
+
+def mature_yield(shop) -> float | None:
+    """The first-pass yield of a shop's quality gate (the mature value its curve meets), or None without a gate."""
+    return None if shop.quality is None else shop.quality.first_pass_yield
 """A shop's learning curves, in the order ``curve_values`` gives their values."""
 
 

@@ -98,6 +98,7 @@ class PacedLine:
         """A ramp-up sets this line's speed (``set_speed``)."""
         self._pitch_origin, self._pitch_count = 0.0, 0
         """A conveyor under a line speed: the index its pitch counts from, and the bodies taken since."""
+        self._station_of = [int(s) for s in self.position_station]
         self._plan_index_time(takt)
         self.push_out = gaps or push_out
         """Index on with an empty entry position while units remain on the line (a conveyor always; a
@@ -170,7 +171,6 @@ class PacedLine:
         # python lists, not numpy rows: indexing them once per index is several times faster
         self._slow_positions = np.flatnonzero(self._reach > takt / fastest + 1e-12).tolist()
         self._slow = list(zip(self._slow_positions, need[self._slow_positions].tolist()))
-        self._station_of = [int(s) for s in self.position_station]
 
     def _learn(self, factor: float) -> None:
         """The shop has learnt: the work times of the next index are the scenario's x ``factor`` (the takt of a
@@ -495,6 +495,7 @@ class PacedLine:
         stops_in_window = float(repairs.sum())
         idle = self.line_account.times
         purged = self._purge_times(share)
+        factors = np.asarray(self.tick_factor) if self.learning is not None else None  # per index, learning
         rows = []
         for s, name in enumerate(self.station_names):
             totals = np.zeros(len(STATE_NAMES))
@@ -507,8 +508,8 @@ class PacedLine:
                     held[p:] = models[:models.size - p]
                 occupied = held >= 0
                 work_here = self.cycle[p, held[occupied]]
-                if self.learning is not None:  # each car worked with the multiplier of its index
-                    work_here = work_here * np.asarray(self.tick_factor)[occupied]
+                if factors is not None:  # each car worked with the multiplier of its index
+                    work_here = work_here * factors[occupied]
                 busy = float(phase_work[occupied].sum())
                 # a drifting operator's work runs into the next index (or the line's stops): capped at busy
                 working = min(float((share[occupied] * work_here).sum()), busy)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..scenario.schema import DOMESTIC, WEEKDAYS, Outbound
 from .buffer import LevelMonitor
-from .calendar import DAY, PlantDays
+from .calendar import DAY, PlantDays, worked_days
 from .car import Car, InvariantError
 from .window import Window
 
@@ -298,9 +298,8 @@ def truck_times(spec: Outbound, days: PlantDays, shifts) -> list[tuple[float, in
         step = shifts.length / trucks.per_day
         loads = [(shifts.start + (k + 0.5) * step, 1) for k in range(trucks.per_day)]
     out = []
-    for day, works in enumerate(days.working):
-        if works:
-            out += [(day * DAY + t, 0, count * trucks.cars_per_truck) for t, count in loads]
+    for day in worked_days(days):
+        out += [(day * DAY + t, 0, count * trucks.cars_per_truck) for t, count in loads]
     return out
 
 

@@ -21,22 +21,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..scenario.schema import Overtime as OvertimeSpec
-from .calendar import DAY, ExtraTime, MaintenanceWindows, ShiftClock, day_pieces, shift_windows
+from .calendar import DAY, ExtraTime, MaintenanceWindows, ShiftClock, day_pieces, shift_windows, worked_days
 from .car import InvariantError
 
 SATURDAY = 5
 RATE_WEEKS = 4
 """Weeks of output the recent rate is measured over."""
-
-
-@dataclass
-class Decision:
-    """One week's overtime: the day it was decided, the gap, the hours wanted, and what was planned."""
-    day: int
-    behind: int
-    hours_wanted: float
-    extended_days: list[int]
-    saturday: int | None
 
 
 @dataclass
@@ -60,16 +50,18 @@ class Overtime:
         """The launch under the plan (``ramp.PlannedLaunch``): its cumulative plan and launches on planned days."""
         self.extra = ExtraTime()
         self.timetables: list[Timetable] = []
-        self.decisions: list[Decision] = []
+        self.weeks_behind = 0
+        """Weeks that started behind the plan and called for overtime."""
         self.hours: dict[str, float] = {}
         """Overtime hours a worker worked, per calendar month ('YYYY-MM')."""
         self.first_date = plant.days.first_date
-        last = plant.scenario.shops[list(plant.scenario.shops)[-1]]
-        self.last_clock = plant.clocks[list(plant.scenario.shops)[-1]]
+        self.last_name = list(plant.scenario.shops)[-1]
+        """The last shop: its output and shift hours give the recent rate."""
+        self.last_shop = plant.scenario.shops[self.last_name]
+        self.last_clock = plant.clocks[self.last_name]
         self.paid_shift = plant.scenario.staffing.paid_hours_per_shift
         self.samples: list[tuple[int, float]] = []
         """(cars finished in total, worked seconds of the last shop) at each decision: the recent rate."""
-        self.last_shop = last
 
     def start(self) -> None:
         self.env.process(self._weeks())
@@ -81,8 +73,8 @@ class Overtime:
         days = self.plant.days
         first_shop = self.plant.scenario.shops[next(iter(self.plant.scenario.shops))]
         week = None
-        for day, works in enumerate(days.working):
-            if not works or self._week(day) == week:
+        for day in worked_days(days):
+            if self._week(day) == week:
                 continue
             week = self._week(day)
             at = day * DAY + first_shop.shifts.start
@@ -103,7 +95,7 @@ class Overtime:
             return
         wanted = behind / rate
         extended, saturday = self._allot(today, wanted)
-        self.decisions.append(Decision(today, behind, wanted / 3600.0, extended, saturday))
+        self.weeks_behind += 1
         if extended or saturday is not None:
             self._rebuild(now)
 
@@ -163,8 +155,7 @@ class Overtime:
         return self._date(day).weekday()
 
     def _month(self, day: int) -> str:
-        date = self._date(day)
-        return f"{date.year:04d}-{date.month:02d}"
+        return self.plant.ramp.day_month[day]  # overtime needs a plan: the plant has its ramp
 
     def _rebuild(self, since: float) -> None:
         """Every clock, its maintenance windows and its measured window in worked time, with the overtime."""
@@ -185,7 +176,7 @@ class Overtime:
 
     def windows(self) -> list[tuple[float, float]]:
         """The overtime in wall time on the last shop's clock: the hours after its last shift, its Saturdays."""
-        counts = self.plant.ramp.shift_counts(list(self.plant.scenario.shops)[-1])
+        counts = self.plant.ramp.shift_counts(self.last_name)
         pieces = day_pieces(self.last_shop.shifts, counts)
         out = [(day * DAY + pieces(day)[-1][1], day * DAY + pieces(day)[-1][1] + extra)
                for day, extra in self.extra.after_last_shift.items()]

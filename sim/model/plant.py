@@ -27,7 +27,7 @@ from .graph import BranchSplit, Bypass, CallOff, Join, Send
 from .kit_points import KitGate
 from .labour import LabourPool, shift_starts
 from .launching import Launcher, LaunchHold
-from .learning import Experience, LearningGate
+from .learning import Experience, LearningGate, mature_yield
 from .line import PacedLine
 from .outbound import Yard, build_yard
 from .overtime import Overtime, Timetable
@@ -38,7 +38,7 @@ from .sequencer import Sequencer
 from .sorting import SortingStore
 from .station import PooledStation, Station
 from .states import make_failures
-from .streams import Streams
+from .streams import Streams, drawn
 from .supply import Supply
 from .window import Window
 
@@ -117,7 +117,7 @@ class Plant:
         self.launch_look_ahead = 0
         """How many planned cars the launch may look past when the first one is held (``Launcher``)."""
         self.launcher: Launcher | None = None
-        self.experience = {name: Experience(spec, _mature_yield(scenario.shops[name]))
+        self.experience = {name: Experience(spec, mature_yield(scenario.shops[name]))
                            for name, spec in (scenario.learning or {}).items()}
         """Per shop with learning curves: its experience (``learning.Experience``), moved on by its exit."""
         self.yard: Yard | None = None
@@ -659,11 +659,6 @@ class _LearningExit(_ShopExit):
         return super().route(car)
 
 
-def _mature_yield(shop: Shop) -> float | None:
-    """The first-pass yield of a shop's quality gate (its mature value), or None without a gate."""
-    return None if shop.quality is None else shop.quality.first_pass_yield
-
-
 class _Gate:
     """Adapts a QualityGate to the node output interface."""
 
@@ -742,10 +737,7 @@ def _launch_sequence(scenario: Scenario, streams: Streams):
     """Model indices in launch order: levelled (goal chasing) or random by share."""
     shares = list(scenario.product.shares.values())
     if scenario.product.sequence == "random":
-        uniform = streams.uniform("launch.sequence")
-        cumulative = np.cumsum(shares)
-        while True:
-            yield min(int(np.searchsorted(cumulative, uniform(), side="right")), len(shares) - 1)
+        yield from drawn(shares, streams.uniform("launch.sequence"))
     launched = [0] * len(shares)
     n = 0
     while True:

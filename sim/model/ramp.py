@@ -25,15 +25,15 @@ from __future__ import annotations
 import datetime as dt
 from itertools import accumulate
 
-import numpy as np
 import pandas as pd
 
 from ..scenario.plan import horizon_months, month_of, plan_by_month
 from ..scenario.schema import MAX_SHIFTS, Product, RampMonth, Scenario, Shifts
-from .calendar import DAY, PlantDays, plant_days
+from .calendar import DAY, PlantDays, plant_days, worked_days
 from .car import InvariantError
 from .line import PacedLine
 from .sequencer import Sequencer
+from .streams import drawn
 
 EPS = 1e-9
 """Tolerance on the levelled sequence's deficits (shares like 0.3 are not exact in binary)."""
@@ -175,7 +175,7 @@ class PlannedLaunch:
         scenario = plant.scenario
         first = next(iter(scenario.shops))
         self.clock = plant.clocks[first]
-        working = [d for d, works in enumerate(plant.days.working) if works]
+        working = worked_days(plant.days)
         self.starts = [d * DAY + scenario.shops[first].shifts.start for d in working]
         """Per launch day: its start in wall time (the first shop's shift start)."""
         self.worked = [self.clock.worked(t) for t in self.starts]
@@ -275,7 +275,7 @@ class PlannedLaunch:
                 elif self._draw is None:
                     sequence = levelled(shares)
                 else:
-                    sequence = _drawn(shares, self._draw)
+                    sequence = drawn(shares, self._draw)
             yield next(sequence)
 
 
@@ -305,13 +305,6 @@ def levelled(shares: list[float]):
                 raise InvariantError(f"levelled sequence: model {m} has {done[m]} of the first {n} cars, "
                                      f"target {n * shares[m]:.3f}: more than one car off")
         yield due
-
-
-def _drawn(shares: list[float], draw):
-    """Model indices drawn at random by ``shares`` (a month of a random launch)."""
-    cumulative = np.cumsum(shares)
-    while True:
-        yield min(int(np.searchsorted(cumulative, draw(), side="right")), len(shares) - 1)
 
 
 class MonthlySequencer:

@@ -133,7 +133,7 @@ def _overtime(plant: Plant) -> dict:
     for t, *_ in plant.completed:
         i = bisect_left(starts, t) - 1  # a car finished as the shift ends is not overtime's
         finished += i >= 0 and t <= windows[i][1]
-    return {"by_month": plant.overtime.by_month(), "weeks_behind": len(plant.overtime.decisions),
+    return {"by_month": plant.overtime.by_month(), "weeks_behind": plant.overtime.weeks_behind,
             "cars_in_overtime": finished}
 
 

@@ -28,6 +28,14 @@ def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequenc
     return np.random.SeedSequence(entropy=[seed, replication, *words])
 
 
+def drawn(shares: list[float], uniform):
+    """Indices drawn at random by ``shares`` from the stream ``uniform``, one per draw, for ever (a random
+    launch sequence)."""
+    cumulative = np.cumsum(shares)
+    while True:
+        yield min(int(np.searchsorted(cumulative, uniform(), side="right")), len(shares) - 1)
+
+
 class Streams:
     """Factory of named generators for one replication."""
 

@@ -41,7 +41,8 @@ from ..scenario.plan import next_month
 from ..scenario.schema import LAUNCH, MONTH_DAYS, Route, Scenario
 from ..scenario.units import Exponential
 from .car import InvariantError
-from .kit_levels import DAY, KitPlan, MonthlyLevels, PlanRates, kit_plan
+from .calendar import DAY
+from .kit_levels import KitPlan, MonthlyLevels, PlanRates, kit_plan
 from .kit_points import KitGate, LaunchKits, Point
 from .window import Window
 
@@ -54,7 +55,7 @@ def consuming_shop(scenario: Scenario, taken_at: str) -> str:
 class Stock:
     """The stock of one kit for one model: on hand, the pipeline behind it and what it measured."""
 
-    __slots__ = ("kit", "model", "plan", "route", "per_container", "window", "lo", "hi", "level", "position",
+    __slots__ = ("kit", "model", "plan", "route", "per_container", "lo", "hi", "level", "position",
                  "initial", "ordered", "shipped", "arrived", "consumed", "waiting", "orders", "last_t", "area",
                  "min_level", "next_sample", "samples", "reorder_at", "hold_since", "stockout_s", "holds", "moved",
                  "shipments", "lead_sum", "consumed_in_window", "arrived_in_window", "levels", "area_counted",
@@ -66,7 +67,6 @@ class Stock:
         self.levels = levels
         """Under a monthly plan, the levels of each month (``plan`` is then the target rate's); None: ``plan``."""
         self.per_container = per_container
-        self.window = window
         self.lo, self.hi = window.lo, window.hi  # read at every change: plain attributes, not the window's
         self.level = self.position = self.initial = plan.initial if levels is None else levels.initial()
         self.ordered = self.shipped = self.arrived = self.consumed = self.waiting = 0
@@ -92,10 +92,9 @@ class Stock:
     def _change(self, now: float, delta: int) -> None:
         """The level changes by ``delta`` at ``now``: the time-weighted area and minimum in the window, and the
         day starts passed since the last change (runs once per kit a car takes: no method call inside)."""
-        if now >= self.next_sample:
-            while self.next_sample <= now:
-                self.samples.append(self.level)
-                self.next_sample += DAY
+        while self.next_sample <= now:
+            self.samples.append(self.level)
+            self.next_sample += DAY
         lo, hi = self.lo, self.hi
         a = self.last_t if self.last_t > lo else lo
         b = now if now < hi else hi
@@ -144,7 +143,7 @@ class Stock:
     def arrive(self, now: float, kits: int, departed: float) -> None:
         self._change(now, kits)
         self.arrived += kits
-        if self.window.lo <= now < self.window.hi:
+        if self.lo <= now < self.hi:
             self.arrived_in_window += kits
             self.shipments += 1
             self.lead_sum += now - departed

@@ -262,7 +262,7 @@ def run_report_html(run: RunResult) -> str:
         plot["yard"] = _safe_plot(plots.yard_plot, run, "Finished-car yard")
     if s.get("supply"):
         plot["inventory"] = _safe_plot(plots.inventory_plot, run, "Kit stock")
-    months = R.month_rows(s)
+    months = len((s.get("months") or {}).get("by_month") or {}) >= 2  # the month table and plot need two
     per_year = s.get("working_days_per_year")
     target = (s.get("target") or {}).get("annual_units")
     pools = rows_table(lambda: R.pool_rows(s["labour_pools"]), heading="Labour pools") if s.get("labour_pools") else ""
@@ -283,7 +283,7 @@ def run_report_html(run: RunResult) -> str:
                 "Cars made per month against the plan and the target rate, and cumulative",
                 "Bars: cars finished in the month (mean of replications, 95% interval); dashed: the target rate "
                 "times the month's working days; orange marks: the monthly plan. Green from the first month at "
-                "the target rate.") + rows_table(lambda: months, scroll=True) + "</section>") if months else "",
+                "the target rate.") + rows_table(lambda: R.month_rows(s), scroll=True) + "</section>") if months else "",
         '<section id="flow"><h2>Plant flow</h2>' +
         figure(plot["flow"], "flow", "Plant flow: shops, lines, conveyors, feeders, parallel sections, buffers, "
                "stores and quality loops",

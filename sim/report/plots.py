@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..analysis.months import dated as has_dates
 from ..scenario.topology import all_stations
 from ..scenario.topology import off_line as off_line_stations
 from .rows import state_columns  # noqa: F401 - the state order every plot and table uses
@@ -120,10 +121,6 @@ def _percent(ax, axis: str = "x") -> None:
 # ---------------------------------------------------------------- output per day / week
 
 
-def _dated(throughput: pd.DataFrame) -> bool:
-    return "date" in throughput.columns and throughput["date"].notna().all()
-
-
 def output_periods(throughput: pd.DataFrame, weekly: bool | None = None) -> tuple[pd.DataFrame, pd.Series, str]:
     """Mean units per period (rows) and model (columns) over replications, working days per period, period name.
 
@@ -134,7 +131,7 @@ def output_periods(throughput: pd.DataFrame, weekly: bool | None = None) -> tupl
     days = tp["day"].drop_duplicates().sort_values()
     if weekly is None:
         weekly = len(days) > 60
-    dated = _dated(tp)
+    dated = has_dates(tp)
     if dated:
         tp["date"] = pd.to_datetime(tp["date"])
     if not weekly:
@@ -194,8 +191,8 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
         mean = bottom.mean() if len(bottom) else 0
         ax.axhline(mean, color="#555555", linewidth=0.8, linestyle=":",
                    label=f"mean simulated: {mean:,.0f} cars per {period}")
-        _thin_ticks(ax, _period_labels(units.index, period, _dated(run.throughput)))
-        dated = _dated(run.throughput)
+        _thin_ticks(ax, _period_labels(units.index, period, has_dates(run.throughput)))
+        dated = has_dates(run.throughput)
         ax.set_xlabel(("week starting (Monday)" if dated else "week of the measured window") if period == "week"
                       else ("working day (date)" if dated else "working day of the measured window"))
         ax.set_ylabel(f"cars per {period}")

@@ -116,8 +116,8 @@ def output_rows(s: dict) -> Rows:
     rows.caption = f"Target {met}{confident if target['met'] else ''}."
     years = (s.get("months") or {}).get("by_year", {})
     if len(years) > 1:
-        rows.caption += (f" A year's output averaged over the {len(years)} calendar years of the horizon "
-                         f"({', '.join(years)}); each year's own is in Output by month.")
+        rows.caption += (f" A year's output: the measured window's, annualised over its working days (it spans "
+                         f"{', '.join(years)}); each calendar year's own is in Output by month.")
     return rows
 
 

@@ -51,9 +51,13 @@ def test_summary_rows_and_values_agree(supplied):
     s = supplied.summary["supply"]
     rows = R.supply_rows(supplied.summary)
     body = s["kits"]["body"]["models"]
-    shown = {row[0].strip(): row for row in rows.rows}
-    assert shown["Tiggo 7"][5] == s["kits"]["local_parts"]["models"]["Tiggo 7"]["stockout_hours"]["mean"]
-    assert shown["body"][1] == "launch"
+    shown, kit = {}, None
+    for row in rows.rows:  # a kit's row, then its models' rows: keyed (kit, model)
+        kit = row[0].split(" (")[0] if not row[0].startswith(" ") else kit
+        shown[kit, row[0].strip()] = row
+    assert shown["local_parts", "Tiggo 7"][5] == \
+        s["kits"]["local_parts"]["models"]["Tiggo 7"]["stockout_hours"]["mean"]
+    assert shown["body", "body"][1] == "launch"
     assert s["stockout_hours"]["mean"] > 0 and s["launches_moved"]["mean"] > 0
     values = supplied.summary["replication_values"]
     assert len(values["supply.stockout_hours"]) == 2
