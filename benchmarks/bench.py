@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim import load_scenario, validate_scenario  # noqa: E402
-from sim.model.calendar import plant_days  # noqa: E402
+from sim.scenario.days import plant_days  # noqa: E402
 from sim.model.plant import Plant  # noqa: E402
 from sim.experiment.runner import replicate  # noqa: E402
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.learning import CURVES, curve_values, mature_at, mature_yield, yield_mature_at
+from ..model.components.learning import CURVES, curve_values, mature_at, mature_yield, yield_mature_at
 from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.sorting import SortingStore
+from ..model.flow.sorting import SortingStore
 from .stats import defined_mean_ci
 
 SHOP_FIGURES = ("cars", "mean_block", "in_slot", "displacement_mean", "displacement_p95")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import __version__
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
-from ..model.states import STATE_NAMES
+from ..model.flow.states import STATE_NAMES
 from ..scenario.plan import planned_volume
 from ..scenario.schema import Scenario
 from ..scenario.topology import first_station

@@ -27,9 +27,9 @@ import math
 
 import pandas as pd
 
-from ..model.calendar import plant_days
-from ..model.kit_levels import MonthlyLevels, PlanRates, kit_plan, plan_rates
-from ..model.supply import consuming_shop
+from ..scenario.days import plant_days
+from ..scenario.kit_levels import MonthlyLevels, PlanRates, kit_plan, plan_rates
+from ..model.components.supply.supply import consuming_shop
 from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
 from .kinds import DECIMAL1

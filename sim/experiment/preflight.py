@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis.capacity import shop_capacity
-from ..model.calendar import plant_days
+from ..scenario.days import plant_days
 from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
 

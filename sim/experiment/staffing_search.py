@@ -27,7 +27,7 @@ from ..analysis.capacity import shop_capacity
 from ..analysis.staffing import headcount
 from ..analysis.stats import lower_bound
 from ..analysis.summary import annual_units
-from ..model.calendar import DAY, plant_days
+from ..scenario.days import DAY, plant_days
 from ..scenario import Scenario, with_overrides
 from .runner import run
 

@@ -18,29 +18,30 @@ import simpy
 from ..scenario.schema import Scenario, Shop
 from ..scenario.schema import Station as StationSpec
 from ..scenario.topology import Group, Section, all_stations, first_station, main_elements, node_groups
-from .buffer import (ARRIVALS, BUFFER, CALL_OFFS, PART_KINDS, PARTS, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge,
+from .flow.buffer import (ARRIVALS, BUFFER, CALL_OFFS, PART_KINDS, PARTS, REENTRY_LANE, STORE, Buffer, LevelMonitor, Merge,
                      Sink, Source)
-from .calendar import MaintenanceWindows, PlantDays, ShiftClock, shift_windows
-from .car import Car, InvariantError, Part
-from .entries import EntryLog, LoggedBuffer
-from .graph import BranchSplit, Bypass, CallOff, Join, Send
-from .kit_points import KitGate
-from .labour import LabourPool, shift_starts
-from .launching import Launcher, LaunchHold
-from .learning import Experience, LearningGate, mature_yield
-from .line import PacedLine
-from .outbound import Yard, build_yard
-from .overtime import Overtime, Timetable
-from .ramp import Ramp
-from .protocol import CarInput, Node, Router
-from .routing import AfterRepair, Onward, QualityGate
-from .sequencer import Sequencer
-from .sorting import SortingStore
-from .station import PooledStation, Station
-from .states import make_failures
+from ..scenario.days import PlantDays
+from .flow.clock import MaintenanceWindows, ShiftClock, shift_windows
+from .flow.car import Car, InvariantError, Part
+from .flow.entries import EntryLog, LoggedBuffer
+from .flow.graph import BranchSplit, Bypass, CallOff, Join, Send
+from .components.supply.kit_points import KitGate
+from .flow.labour import LabourPool, shift_starts
+from .launch.launcher import Launcher, LaunchHold
+from .components.learning import Experience, LearningGate, mature_yield
+from .flow.line import PacedLine
+from .components.outbound import Yard, build_yard
+from .components.overtime import Overtime, Timetable
+from .components.ramp import Ramp
+from .flow.protocol import CarInput, Node, Router
+from .flow.routing import AfterRepair, Onward, QualityGate
+from .launch.sequencer import Sequencer
+from .flow.sorting import SortingStore
+from .flow.station import PooledStation, Station
+from .flow.states import make_failures
 from .streams import Streams, drawn
-from .supply import Supply
-from .window import Window
+from .components.supply.supply import Supply
+from ..scenario.window import Window
 
 
 class WiringError(RuntimeError):

@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.schema import Scenario
-from .calendar import DAY, plant_days
-from .learning import window_cars
+from ..scenario.days import DAY, plant_days
+from .components.learning import window_cars
 from .plant import Plant
-from .sequencer import spacing_breaches
-from .states import LABOUR, STATE_NAMES, CalendarFailures
+from .launch.sequencer import spacing_breaches
+from .flow.states import LABOUR, STATE_NAMES, CalendarFailures
 
 
-from .car import InvariantError  # noqa: F401  (raised by the engine and here; imported from here by callers)
+from .flow.car import InvariantError  # noqa: F401  (raised by the engine and here; imported from here by callers)
 
 
 @dataclass

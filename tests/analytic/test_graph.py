@@ -22,10 +22,10 @@ import pytest
 from helpers import (CONTINUOUS, ONE_MODEL, assert_in_interval, buffer_row, expo, replicate, row, station,
                      throughput_per_s, two_station_bas_throughput)
 from sim.analysis.capacity import shop_capacity, station_capacity
-from sim.model import graph
-from sim.model.calendar import plant_days
-from sim.model.car import Car, InvariantError, Part
-from sim.model.graph import Join
+from sim.model.flow import graph
+from sim.scenario.days import plant_days
+from sim.model.flow.car import Car, InvariantError, Part
+from sim.model.flow.graph import Join
 from sim.model.plant import Plant
 from sim.model.replication import simulate
 from sim.scenario import validate_scenario

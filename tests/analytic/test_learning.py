@@ -2,7 +2,7 @@
 shop and paced lines worked car by car by hand, the first-pass yield against its Markov chain solved here,
 the failure rate against the expected number of failures per car, and no change at all where nothing learns.
 
-Wright's law (``sim.model.learning``): m(n) = max(1, first x n^b), b = log2(rate), n the shop's next car.
+Wright's law (``sim.model.components.learning``): m(n) = max(1, first x n^b), b = log2(rate), n the shop's next car.
 """
 
 import math
@@ -12,15 +12,15 @@ import pytest
 
 from helpers import CONTINUOUS, ONE_MODEL, station, t_interval
 from sim.analysis.summary import summarise
-from sim.model.calendar import plant_days
-from sim.model.car import InvariantError
-from sim.model.learning import (Experience, LearningGate, first_pass_yield, mature_at, multiplier,
+from sim.scenario.days import plant_days
+from sim.model.flow.car import InvariantError
+from sim.model.components.learning import (Experience, LearningGate, first_pass_yield, mature_at, multiplier,
                                 yield_mature_at)
 from sim.model.plant import Plant
 from sim.model.replication import simulate
-from sim.model.states import StateAccount, make_failures
+from sim.model.flow.states import StateAccount, make_failures
 from sim.model.streams import Streams
-from sim.model.window import Window
+from sim.scenario.window import Window
 from sim.scenario import load_scenario, validate_scenario
 from sim.scenario.schema import Failures, ShopLearning
 

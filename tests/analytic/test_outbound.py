@@ -18,9 +18,9 @@ from scipy import stats
 from helpers import CONTINUOUS, row, station
 from sim.analysis.compare import compare
 from sim.experiment.runner import run
-from sim.model.calendar import plant_days
-from sim.model.car import Car, InvariantError
-from sim.model.outbound import truck_times
+from sim.scenario.days import plant_days
+from sim.model.flow.car import Car, InvariantError
+from sim.model.components.outbound import truck_times
 from sim.model.plant import Plant
 from sim.model.replication import simulate
 from sim.results import read_run, write_run

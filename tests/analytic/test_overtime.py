@@ -1,4 +1,4 @@
-"""Overtime when the plant is behind its plan, against hand-counted answers (``sim.model.overtime``).
+"""Overtime when the plant is behind its plan, against hand-counted answers (``sim.model.components.overtime``).
 
 One deterministic station of 60 s on one 8 h shift from 06:00 (480 cars a working day), a dated calendar from
 Monday 2025-01-06 (no holidays); the plan asks 10,000 cars in January's 20 working days, 500 a day: the plant
@@ -7,7 +7,7 @@ falls 20 cars a day behind unless it works overtime. Decisions come at 06:00 on 
 
 import pytest
 
-from sim.model.calendar import plant_days
+from sim.scenario.days import plant_days
 from sim.model.plant import Plant
 from sim.model.replication import check_invariants, simulate
 from sim.scenario import ScenarioError, validate_scenario

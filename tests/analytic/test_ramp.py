@@ -1,4 +1,4 @@
-"""The ramp-up and the monthly plan against hand-counted answers (``sim.model.ramp``).
+"""The ramp-up and the monthly plan against hand-counted answers (``sim.model.components.ramp``).
 
 Every case is one deterministic station of 60 s (or a paced line, or a conveyor) on one 8 h shift from
 06:00, no breaks, on a dated calendar from Monday 2025-01-06: 480 cars a working day at the design rate,
@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.model.calendar import plant_days
+from sim.scenario.days import plant_days
 from sim.model.plant import Plant
-from sim.model.ramp import Ramp, levelled, rate_schedule
+from sim.model.components.ramp import Ramp, levelled, rate_schedule
 from sim.model.replication import check_invariants, simulate
 from sim.scenario import validate_scenario
 from sim.scenario.plan import plan_by_month, planned_volume

@@ -15,10 +15,10 @@ import pytest
 import yaml
 from rich.console import Console
 
-from sim.model.calendar import plant_days
+from sim.scenario.days import plant_days
 from sim.model.plant import Plant
 from sim.model.replication import simulate
-from sim.model.sequencer import Sequencer, count_breaches, feature_mask
+from sim.model.launch.sequencer import Sequencer, count_breaches, feature_mask
 from sim.model.streams import Streams
 from sim.report import rows as R
 from sim.report.console import print_report

@@ -9,7 +9,7 @@ import pytest
 
 from sim.analysis.shifting import (Axis, Pieces, bottleneck_shares, complement, line_periods, on_axis,
                                    station_periods)
-from sim.model.calendar import ShiftClock
+from sim.model.flow.clock import ShiftClock
 from sim.experiment.runner import replicate as simulate  # the model's tables and the run's measures
 
 from helpers import scenario, station

@@ -3,7 +3,7 @@ levelled order, and the sequencing measures.
 
 The store cases are deterministic and exact: a SimPy environment of their own, bodies put and
 taken at set times, and the order the shop takes them worked out by hand from the rules in
-``sim.model.sorting`` (each case's comment walks through it). The plant cases check that a run
+``sim.model.flow.sorting`` (each case's comment walks through it). The plant cases check that a run
 with sorting stores keeps every invariant and gives the same summary for the same seed.
 """
 
@@ -18,13 +18,13 @@ import simpy
 from helpers import CONTINUOUS, ONE_MODEL, station
 from sim.analysis.sequencing import colour_blocks, displacements, shop_figures
 from sim.experiment.runner import run
-from sim.model.calendar import ShiftClock
-from sim.model.car import Car, InvariantError
-from sim.model.entries import EntryLog
-from sim.model.protocol import CarInput, CarTarget
+from sim.model.flow.clock import ShiftClock
+from sim.model.flow.car import Car, InvariantError
+from sim.model.flow.entries import EntryLog
+from sim.model.flow.protocol import CarInput, CarTarget
 from sim.experiment.runner import replicate as simulate  # the model's tables and the run's measures
-from sim.model.sorting import ColourBlocks, SortingStore
-from sim.model.window import Window
+from sim.model.flow.sorting import ColourBlocks, SortingStore
+from sim.scenario.window import Window
 from sim.scenario import validate_scenario
 from sim.scenario.schema import Sort
 

@@ -19,8 +19,8 @@ from rich.console import Console
 import sim
 from sim.analysis.staffing import headcount
 from sim.analysis.supply import CKD_LOGISTICS, logistics_heads
-from sim.model.calendar import plant_days
-from sim.model.kit_levels import PlanRates, kit_plan
+from sim.scenario.days import plant_days
+from sim.scenario.kit_levels import PlanRates, kit_plan
 from sim.model.plant import Plant
 from sim.report.console import print_report
 from sim.report.html import run_report_html

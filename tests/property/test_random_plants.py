@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 
 from plant_strategies import scenarios
 from sim.model.replication import simulate
-from sim.model.states import STATE_NAMES
+from sim.model.flow.states import STATE_NAMES
 from sim.scenario import validate_scenario
 from sim.scenario.topology import all_stations
 

@@ -3,7 +3,9 @@ import datetime as dt
 
 import pytest
 
-from sim.model.calendar import DAY, ShiftClock, plant_days, shift_windows
+from sim.scenario.days import DAY, plant_days
+
+from sim.model.flow.clock import ShiftClock, shift_windows
 from sim.scenario.schema import Calendar, Horizon, Shifts
 
 # 2025 public holidays of Kazakhstan falling on weekdays, moved days included

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import sim
-from sim.model.calendar import plant_days
+from sim.scenario.days import plant_days
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
 
 ROOT = Path(__file__).resolve().parents[2]

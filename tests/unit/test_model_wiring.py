@@ -7,15 +7,15 @@ import pytest
 import simpy
 
 from sim import validate_scenario
-from sim.model.buffer import ARRIVALS, BUFFER, BUFFER_KINDS, REENTRY_LANE, STORE, Buffer
-from sim.model.calendar import plant_days
-from sim.model.line import PacedLine
+from sim.model.flow.buffer import ARRIVALS, BUFFER, BUFFER_KINDS, REENTRY_LANE, STORE, Buffer
+from sim.scenario.days import plant_days
+from sim.model.flow.line import PacedLine
 from sim.model.plant import Plant, WiringError, check_wiring
-from sim.model.protocol import CarInput, CarTarget, Node, Router
+from sim.model.flow.protocol import CarInput, CarTarget, Node, Router
 from sim.model.replication import simulate
-from sim.model.routing import Onward
-from sim.model.station import PooledStation, Station
-from sim.model.window import Window
+from sim.model.flow.routing import Onward
+from sim.model.flow.station import PooledStation, Station
+from sim.scenario.window import Window
 
 
 def build(raw) -> Plant:

@@ -23,7 +23,7 @@ def test_changing_one_station_keeps_the_draws_of_the_others(small_raw):
     changed_raw = copy.deepcopy(small_raw)
     changed_raw["shops"]["paint"]["stations"][1]["cycle_time"] = 112
     changed = validate_scenario(changed_raw)
-    from sim.model.calendar import plant_days
+    from sim.scenario.days import plant_days
     from sim.model.plant import Plant
     draws = []
     for scenario in (base, changed):

@@ -27,13 +27,13 @@ from itertools import accumulate
 
 import pandas as pd
 
-from ..scenario.plan import horizon_months, month_of, plan_by_month
-from ..scenario.schema import MAX_SHIFTS, Product, RampMonth, Scenario, Shifts
-from .calendar import DAY, PlantDays, plant_days, worked_days
-from .car import InvariantError
-from .line import PacedLine
-from .sequencer import Sequencer
-from .streams import drawn
+from ...scenario.plan import horizon_months, month_of, plan_by_month
+from ...scenario.schema import MAX_SHIFTS, Product, RampMonth, Scenario, Shifts
+from ...scenario.days import DAY, PlantDays, plant_days, worked_days
+from ..flow.car import InvariantError
+from ..flow.line import PacedLine
+from ..launch.sequencer import Sequencer
+from ..streams import drawn
 
 EPS = 1e-9
 """Tolerance on the levelled sequence's deficits (shares like 0.3 are not exact in binary)."""

@@ -28,8 +28,8 @@ from collections import deque
 
 from .buffer import STORE, Waiters
 from .car import Car, InvariantError
-from .sequencer import Sequencer
-from .window import Window
+from ..launch.sequencer import Sequencer
+from ...scenario.window import Window
 
 
 class _LanesByKind:

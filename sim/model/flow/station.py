@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 
 from .states import BLOCKED, COLOUR, FEEDER, LABOUR, STARVED, STATE_NAMES, StateAccount
-from .window import Window
+from ...scenario.window import Window
 
 
 class Station:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from .window import Window
+from ....scenario.window import Window
 
 if TYPE_CHECKING:
     from .supply import Stock

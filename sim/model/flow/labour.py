@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from .calendar import DAY
-from .window import Window
+from ...scenario.days import DAY
+from ...scenario.window import Window
 
 
 class LabourPool:

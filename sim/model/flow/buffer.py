@@ -19,7 +19,7 @@ from collections import deque
 import numpy as np
 
 from .car import Car
-from .window import Window
+from ...scenario.window import Window
 
 STORE = "store"
 """A store declared between two shops (WBS, PBS)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 if TYPE_CHECKING:
     import simpy
 
-    from .car import Car
+    from ..flow.car import Car
 
 
 class LaunchHold(Protocol):

@@ -18,9 +18,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from ..scenario.plan import month_of, plan_by_month, working_days_of
-from ..scenario.schema import Kit, Route, Scenario
-from .calendar import DAY
+from .plan import month_of, plan_by_month, working_days_of
+from .schema import Kit, Route, Scenario
+from .days import DAY
 
 
 def plan_rates(scenario: Scenario, working_days_per_year: float) -> dict[str, float]:

@@ -37,14 +37,14 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from ..scenario.plan import next_month
-from ..scenario.schema import LAUNCH, MONTH_DAYS, Route, Scenario
-from ..scenario.units import Exponential
-from .car import InvariantError
-from .calendar import DAY
-from .kit_levels import KitPlan, MonthlyLevels, PlanRates, kit_plan
+from ....scenario.plan import next_month
+from ....scenario.schema import LAUNCH, MONTH_DAYS, Route, Scenario
+from ....scenario.units import Exponential
+from ...flow.car import InvariantError
+from ....scenario.days import DAY
+from ....scenario.kit_levels import KitPlan, MonthlyLevels, PlanRates, kit_plan
 from .kit_points import KitGate, LaunchKits, Point
-from .window import Window
+from ....scenario.window import Window
 
 
 def consuming_shop(scenario: Scenario, taken_at: str) -> str:

@@ -39,8 +39,8 @@ from collections import deque
 
 import numpy as np
 
-from ..scenario.schema import Product, SpacingRule
-from .car import InvariantError
+from ...scenario.schema import Product, SpacingRule
+from ..flow.car import InvariantError
 
 EPS = 1e-9
 """Tolerance on deficits (shares like 1/3 are not exact in binary)."""

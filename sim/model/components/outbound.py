@@ -35,11 +35,11 @@ from collections import deque
 import numpy as np
 import pandas as pd
 
-from ..scenario.schema import DOMESTIC, WEEKDAYS, Outbound
-from .buffer import LevelMonitor
-from .calendar import DAY, PlantDays, worked_days
-from .car import Car, InvariantError
-from .window import Window
+from ...scenario.schema import DOMESTIC, WEEKDAYS, Outbound
+from ..flow.buffer import LevelMonitor
+from ...scenario.days import DAY, PlantDays, worked_days
+from ..flow.car import Car, InvariantError
+from ...scenario.window import Window
 
 NO_TRAIN = "export (no train)"
 """Where the export cars wait when the scenario gives no train: nothing takes them."""

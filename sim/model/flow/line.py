@@ -25,7 +25,7 @@ from collections import deque
 import numpy as np
 
 from .states import BLOCKED, DOWN, FEEDER, STARVED, STATE_NAMES, StateAccount
-from .window import Window
+from ...scenario.window import Window
 
 COLOUR_GAP = -2
 """``tick_model`` of an index whose entry position was left empty for a colour change (an empty carrier)."""

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..scenario.schema import Overtime as OvertimeSpec
-from .calendar import DAY, ExtraTime, MaintenanceWindows, ShiftClock, day_pieces, shift_windows, worked_days
-from .car import InvariantError
+from ...scenario.schema import Overtime as OvertimeSpec
+from ...scenario.days import DAY, ExtraTime, worked_days
+from ..flow.clock import MaintenanceWindows, ShiftClock, day_pieces, shift_windows
+from ..flow.car import InvariantError
 
 SATURDAY = 5
 RATE_WEEKS = 4

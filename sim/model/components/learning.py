@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 
-from .car import InvariantError
-from .routing import QualityGate
+from ..flow.car import InvariantError
+from ..flow.routing import QualityGate
 
 
 def exponent(rate: float) -> float:

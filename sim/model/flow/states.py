@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .window import Window
+from ...scenario.window import Window
 
 WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER, COLOUR = 0, 1, 2, 3, 4, 5, 6, 7
 STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour", "feeder", "colour_change")
