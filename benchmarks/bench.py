@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim import load_scenario, validate_scenario  # noqa: E402
 from sim.scenario.days import plant_days  # noqa: E402
-from sim.model.plant import Plant  # noqa: E402
+from sim.model.builder import build_plant  # noqa: E402
 from sim.experiment.runner import replicate  # noqa: E402
 
 STATIONS = 20
@@ -54,7 +54,7 @@ def serial_line(paced: bool) -> dict:
 def time_engine(raw_or_scenario) -> dict:
     scenario = raw_or_scenario if not isinstance(raw_or_scenario, dict) else validate_scenario(raw_or_scenario)
     days = plant_days(scenario.calendar, scenario.horizon)
-    plant = Plant(scenario, days, 1, 0)
+    plant = build_plant(scenario, days, 1, 0)
     started = time.perf_counter()
     plant.run()
     wall = time.perf_counter() - started

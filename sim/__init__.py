@@ -6,16 +6,10 @@
     sim.write(result)                        # results/almaty/ with report.html
     table, runs = sim.compare(["results/almaty", "results/almaty-3shift"])
 """
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("sim")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
-
-from .experiment.runner import run  # noqa: E402
-from .results import RunFolderError, RunResult, read_run  # noqa: E402
-from .scenario import ScenarioError, load_scenario, validate_scenario  # noqa: E402
+from .experiment.runner import run
+from .results import RunFolderError, RunResult, read_run
+from .scenario import ScenarioError, load_scenario, validate_scenario
+from .version import __version__
 
 
 def write(result: RunResult, results: str = "results", wall_seconds: float = 0.0):

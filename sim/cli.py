@@ -26,7 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import __version__
+from .version import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
 from .experiment.marginal import find_resource, marginal_values

@@ -14,9 +14,8 @@ without randomness (headcount, static capacity) differ exactly.
 from __future__ import annotations
 
 from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
-from .outbound import kpis as outbound_kpis
+from . import components
 from .sequence_costs import kpis as sequence_kpis
-from .supply import kpis as supply_kpis
 from .stats import paired_difference, welch_difference
 
 def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
@@ -33,8 +32,7 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     kinds = {"decimal": DECIMAL1, "share": PERCENT}
     rows += [(name, value, key, kinds[kind]) for name, value, key, kind in
              sequence_kpis(summary.get("replication_values", {}))]
-    rows += outbound_kpis(summary)
-    rows += supply_kpis(summary)
+    rows += components.kpis(summary)
     b = summary["bottleneck"]
     rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
     rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))
@@ -91,7 +89,8 @@ def difference(base: dict, other: dict, key: str | None, base_value, other_value
             "significant": bool(low > 0 or high < 0), "method": method}
 
 
-def compare(summaries: list[dict], names: list[str], confidence: float = 0.95) -> dict:
+def compare(summaries: list[dict], names: list[str], confidence: float = 0.95,
+            scenarios: list[dict] | None = None) -> dict:
     """KPI table of several runs against the first, and the scenario changes."""
     per_run = [{kpi: (value, key, kind) for kpi, value, key, kind in kpi_rows(s)} for s in summaries]
     order: list[str] = []
@@ -104,8 +103,8 @@ def compare(summaries: list[dict], names: list[str], confidence: float = 0.95) -
         key, kind = next((rows[kpi][1:] for rows in per_run if kpi in rows), (None, TEXT))
         diffs = [difference(base, s, key, values[0], v, confidence) for s, v in zip(summaries[1:], values[1:])]
         kpis.append({"kpi": kpi, "kind": kind, "values": values, "differences": diffs})
-    changes = [scenario_changes(base.get("resolved_scenario", {}), s.get("resolved_scenario", {}))
-               for s in summaries[1:]]
+    scenarios = scenarios or [{} for _ in summaries]  # the resolved scenarios, from the runs' provenance
+    changes = [scenario_changes(scenarios[0], other) for other in scenarios[1:]]
     return {"runs": names, "seeds": [s.get("seed") for s in summaries],
             "replications": [s.get("replications") for s in summaries], "kpis": kpis, "changes": changes}
 

@@ -10,11 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.components.learning import CURVES, curve_values, mature_at, mature_yield, yield_mature_at
-from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
 
 
-def learning_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
+def summary(run) -> dict | None:
+    """The run's ``learning`` section (None without learning curves): see ``learning_summary``."""
+    figures = run.figures("learning")
+    return None if figures is None else learning_summary(run.scenario, [f.cars for f in figures])
+
+
+def learning_summary(scenario: Scenario, cars_by_rep: list[dict]) -> dict:
     """{shop: {built_before, car_at_window_start, car_at_window_end (means over replications), curves: {curve:
     {rate, first, mature, mature_at_car, at_first_car, at_window_start, at_window_end}}}}.
 
@@ -24,7 +29,7 @@ def learning_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
     out = {}
     for shop, spec in scenario.learning.items():
         mature_fpy = mature_yield(scenario.shops[shop])
-        cars = {edge: [r.scalars["learning"][shop][edge] for r in reps] for edge in ("start", "end")}
+        cars = {edge: [rep_cars[shop][edge] for rep_cars in cars_by_rep] for edge in ("start", "end")}
 
         def at(n: float, k: int) -> float:
             return curve_values(spec, mature_fpy, n)[k]

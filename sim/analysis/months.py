@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..scenario.plan import planned_volume
 from .stats import mean_ci
 
 COLUMNS = ["month", "working_days", "units", "ci95_low", "ci95_high", "per_working_day", "plan",
@@ -96,22 +97,10 @@ def _num(value, digits: int = 1):
     return None if value is None or value != value else round(float(value), digits)
 
 
-def overtime_summary(values: list[dict], limits: str) -> dict:
-    """summary.json's ``overtime``: per month the mean over replications of the Saturdays worked, the days
-    lengthened and the overtime hours a worker worked; the weeks the plant was behind; the cars finished in
-    overtime. ``values``: each replication's ``scalars['overtime']``."""
-    n = len(values)
-    months = sorted({m for v in values for m in v["by_month"]})
-    by_month = {}
-    for month in months:
-        rows = [v["by_month"].get(month, {"saturdays": 0, "days_lengthened": 0, "hours_per_worker": 0.0})
-                for v in values]
-        by_month[month] = {key: round(sum(r[key] for r in rows) / n, 3)
-                           for key in ("saturdays", "days_lengthened", "hours_per_worker")}
-    years: dict[str, float] = {}
-    for month, row in by_month.items():
-        years[month[:4]] = round(years.get(month[:4], 0.0) + row["hours_per_worker"], 3)
-    return {"limits": limits, "by_month": by_month, "hours_per_worker_by_year": years,
-            "weeks_behind": round(sum(v["weeks_behind"] for v in values) / n, 2),
-            "cars_in_overtime": {k: (_num(v) if isinstance(v, float) else v)
-                                 for k, v in mean_ci([v["cars_in_overtime"] for v in values]).items()}}
+def summary(run) -> dict | None:
+    """The run's ``months`` section: output by calendar month and year against the plan, and the month the
+    target rate is first reached; None on a calendar without dates."""
+    scenario = run.scenario
+    if not scenario.calendar.dated:
+        return None
+    return months_summary(run.throughput, planned_volume(scenario), scenario.target.annual_units / run.per_year)

@@ -8,46 +8,28 @@ consecutive weeks of its daily output instead.
 
 from __future__ import annotations
 
-import hashlib
-import json
 
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.flow.states import STATE_NAMES
-from ..scenario.plan import planned_volume
 from ..scenario.schema import Scenario
 from ..scenario.topology import first_station
+from . import components
 from .bottleneck import METHOD, active_shares, bottleneck
+from .components import annualised
 from .capacity import shop_capacity, station_capacity
-from .learning import learning_summary
-from .months import months_summary, overtime_summary
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
 from .sequence_costs import replication_values as sequence_replication_values
-from .outbound import outbound_summary, outbound_values, outbound_warnings
 from .sequencing import sequencing_summary, sequencing_values
 from .shifting import shifting_summary
 from .spacing import spacing_summary
 from .staffing import headcount, staffing_summary, workload
-from .supply import supply_summary, supply_values
 from .stats import batch_means_ci, mean_ci
 
 WEEK = 5  # working days per batch for the single-replication interval
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the fully resolved scenario: the same hash means exactly the same inputs."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def annualised(rep: ReplicationResult, count: float) -> float:
-    """A count of the measured window as a yearly figure: count / working days in the window
-    x working days per year. The one place output is annualised."""
-    return count * (rep.scalars["working_days_per_year"] / rep.scalars["working_days"])
 
 
 def annual_units(rep: ReplicationResult) -> float:
@@ -147,6 +129,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     quality = {shop: {"inspected": int(sum(r.scalars["inspections"][shop]["inspected"] for r in reps)),
                       "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
                for shop in reps[0].scalars["inspections"]}
+    run = components.Replications(scenario, reps, stations, throughput)
     oee = oee_table(scenario, stations, quality_rates(quality, scenario.shops),
                     {shop: float(np.mean([r.scalars["shop_exits"][shop] for r in reps])) for shop in scenario.shops},
                     {shop: float(np.mean([r.scalars["shop_hours"][shop] for r in reps])) for shop in scenario.shops},
@@ -201,33 +184,11 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "staffing": staffing_summary(scenario, headcount(scenario), annual["mean"], per_year,
                                      workload(scenario, per_year)),
         "labour_pools": _pools(reps),
-        **({"learning": learning_summary(scenario, reps)} if scenario.learning else {}),
-        **({"months": _months(scenario, throughput, per_year)} if scenario.calendar.dated else {}),
-        **({"overtime": overtime_summary([r.scalars["overtime"] for r in reps], _overtime_limits(scenario))}
-           if scenario.plan is not None and scenario.plan.overtime is not None else {}),
-        **({"outbound": outbound_summary(scenario, reps, annualised)} if scenario.outbound is not None else {}),
-        **({"supply": supply_summary(scenario, reps)} if scenario.supply is not None else {}),
+        **components.summaries(run),
         "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps),
-                               **outbound_values(reps, annualised), **supply_values(reps)},
-        "warnings": _warnings(reps) + _no_output(reps, static) + outbound_warnings(reps),
-        "package_version": __version__,
-        "scenario_sha256": scenario_hash(scenario),
-        "resolved_scenario": scenario.model_dump(mode="json"),
+                               **components.values(run)},
+        "warnings": _warnings(reps) + _no_output(reps, static) + components.warnings(run),
     }
-
-
-def _overtime_limits(scenario: Scenario) -> str:
-    """The overtime a plan allows, in words for the report."""
-    spec = scenario.plan.overtime
-    allowed = [f"{spec.after_shift / 3600:g} h after the last shift"] if spec.after_shift else []
-    allowed += [f"{spec.saturdays} Saturday{'s' if spec.saturdays > 1 else ''} a month"] if spec.saturdays else []
-    return (" and ".join(allowed) + f", at most {spec.monthly_hours / 3600:g} h a month and "
-            f"{spec.annual_hours / 3600:g} h a year a worker")
-
-
-def _months(scenario: Scenario, throughput: pd.DataFrame, per_year: float) -> dict:
-    """Output by calendar month and year against the plan, and the month the target rate is first reached."""
-    return months_summary(throughput, planned_volume(scenario), scenario.target.annual_units / per_year)
 
 
 def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:

@@ -28,8 +28,7 @@ import math
 import pandas as pd
 
 from ..scenario.days import plant_days
-from ..scenario.kit_levels import MonthlyLevels, PlanRates, kit_plan, plan_rates
-from ..model.components.supply.supply import consuming_shop
+from ..scenario.kit_levels import MonthlyLevels, PlanRates, consuming_shop, kit_plan, plan_rates
 from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
 from .kinds import DECIMAL1
@@ -48,9 +47,12 @@ def _working_days_per_year(scenario: Scenario) -> float:
     return plant_days(scenario.calendar, scenario.horizon).working_days_per_year
 
 
-def supply_summary(scenario: Scenario, reps: list) -> dict:
-    """The run's ``supply`` section: the plant's figures, per point, per kit and model (with its plan), per route."""
-    figures = [r.supply for r in reps]
+def summary(run) -> dict | None:
+    """The run's ``supply`` section: the plant's figures, per point, per kit and model (with its plan), per route;
+    None without ``supply``."""
+    figures, reps, scenario = run.figures("supply"), run.reps, run.scenario
+    if figures is None:
+        return None
     spec = scenario.supply
     per_year = reps[0].scalars["working_days_per_year"]
     rates = PlanRates(scenario, per_year)
@@ -58,31 +60,31 @@ def supply_summary(scenario: Scenario, reps: list) -> dict:
     for name, kit in spec.kits.items():
         models = {}
         route = spec.routes[kit.route]
-        for model, first in figures[0]["kits"][name].items():
+        for model, first in figures[0].kits[name].items():
             plan = kit_plan(kit, route, rates.target[model], per_year)
             initial = MonthlyLevels(kit, route, model, rates, per_year).initial() if rates.monthly else plan.initial
             models[model] = {
                 "plan_rate": round(plan.rate, 3), "safety_stock": round(plan.safety, 1),
                 "order_level": round(plan.level, 1), "initial": initial,
-                **{key: defined_mean_ci([f["kits"][name][model][key] for f in figures], digits)
+                **{key: defined_mean_ci([f.kits[name][model][key] for f in figures], digits)
                    for key, digits in KIT_FIGURES},
-                "lowest_on_hand": min(f["kits"][name][model]["min_on_hand"] for f in figures),
+                "lowest_on_hand": min(f.kits[name][model]["min_on_hand"] for f in figures),
             }
         kits[name] = {"route": kit.route, "taken_at": kit.taken_at, "local": spec.routes[kit.route].local,
                       "policy": kit.order.policy, "lot": kit.lot, "value": kit.value, "models": models}
     points = {name: {"shop": info["shop"],
-                     **{key: defined_mean_ci([f["points"][name][key] for f in figures], digits)
+                     **{key: defined_mean_ci([f.points[name][key] for f in figures], digits)
                         for key, digits in POINT_FIGURES}}
-              for name, info in figures[0]["points"].items()}
+              for name, info in figures[0].points.items()}
     routes = {name: {"local": route.local,
-                     **{key: round(float(sum(f["routes"][name][key] for f in figures)) / len(figures), 2)
+                     **{key: round(float(sum(f.routes[name][key] for f in figures)) / len(figures), 2)
                         for key in ("departures", "cancelled", "disruptions")}}
               for name, route in spec.routes.items()}
-    values = [f["inventory_value"] for f in figures]
+    values = [f.inventory_value for f in figures]
     return {
         "look_ahead": spec.look_ahead,
-        "stockout_hours": defined_mean_ci([f["stockout_hours"] for f in figures], 2),
-        "launches_moved": defined_mean_ci([f["launches_moved"] for f in figures], 2),
+        "stockout_hours": defined_mean_ci([f.stockout_hours for f in figures], 2),
+        "launches_moved": defined_mean_ci([f.launches_moved for f in figures], 2),
         "inventory_value": defined_mean_ci(values, 0) if all(v is not None for v in values) else None,
         "localisation_share": localisation_share(scenario),
         "points": points, "kits": kits, "routes": routes,
@@ -100,12 +102,13 @@ def plan_rates_by_month(scenario: Scenario, rates: PlanRates) -> dict:
     return {"target": {model: round(rate, 3) for model, rate in rates.target.items()}, "by_month": months}
 
 
-def supply_values(reps: list) -> dict:
+def values(run) -> dict:
     """Per-replication values for paired comparisons: the plant's kit stockout hours and moved launches."""
-    if any(r.supply is None for r in reps):
+    figures = run.figures("supply")
+    if figures is None:
         return {}
-    return {"supply.stockout_hours": [round(r.supply["stockout_hours"], 3) for r in reps],
-            "supply.launches_moved": [r.supply["launches_moved"] for r in reps]}
+    return {"supply.stockout_hours": [round(f.stockout_hours, 3) for f in figures],
+            "supply.launches_moved": [f.launches_moved for f in figures]}
 
 
 def kpis(summary: dict) -> list[tuple[str, object, str, str]]:
@@ -118,9 +121,9 @@ def kpis(summary: dict) -> list[tuple[str, object, str, str]]:
             ("launches moved (look-ahead)", supply["launches_moved"]["mean"], "supply.launches_moved", DECIMAL1)]
 
 
-def supply_tables(scenario: Scenario, reps: list) -> dict[str, pd.DataFrame]:
+def tables(run) -> dict[str, pd.DataFrame]:
     """The run's optional tables of kit supply (``RunResult.optional``): inventory.csv; none without supply."""
-    return {} if scenario.supply is None else {"inventory": inventory_table(scenario, reps)}
+    return {} if run.figures("supply") is None else {"inventory": inventory_table(run.scenario, run.reps)}
 
 
 def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
@@ -130,7 +133,7 @@ def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
     rates = PlanRates(scenario, reps[0].scalars["working_days_per_year"])
     frames = []
     for rep in reps:
-        daily = pd.DataFrame(rep.supply["daily"])
+        daily = pd.DataFrame(rep.figures["supply"].daily)
         daily.insert(0, "replication", rep.replication)
         frames.append(daily)
     table = pd.concat(frames, ignore_index=True)

@@ -50,7 +50,8 @@ def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = 
                 raise KeyboardInterrupt
         runs.append(read_run(item))
     names = _unique_names([r.name for r in runs])
-    return compare_summaries([r.summary for r in runs], names, confidence), runs
+    return compare_summaries([r.summary for r in runs], names, confidence,
+                             [r.provenance.get("resolved_scenario", {}) for r in runs]), runs
 
 
 def _unique_names(names: list[str]) -> list[str]:

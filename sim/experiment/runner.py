@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.outbound import outbound_tables
+from ..analysis import components
 from ..analysis.sequencing import replication_sequencing
 from ..analysis.shifting import shifting_table
 from ..analysis.staffing import headcount, workload
-from ..analysis.supply import supply_tables
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
 from ..model.replication import ReplicationResult, simulate
 from ..results import RunResult
+from ..results.run import provenance
 from ..scenario import Scenario, load_scenario
 from .preflight import check_window
 
@@ -91,8 +91,8 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
                      stations=stations, buffers=buffer_table(results), throughput=throughput,
                      staffing=headcount(scenario), workload=workload(scenario, per_year),
                      pools=_stacked(results, "pools"), store_levels=_stacked(results, "store_levels"),
-                     optional={**outbound_tables(results), **supply_tables(scenario, results)},
-                     replications=results, interrupted=interrupted)
+                     optional=components.tables(components.Replications(scenario, results, stations, throughput)),
+                     replications=results, interrupted=interrupted, provenance=provenance(scenario))
 
 
 def _in_pool(work: list, workers: int, results: list, on_replication) -> None:

@@ -6,21 +6,18 @@ returns tidy tables. Nothing here reads or writes files.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..scenario.schema import Scenario
 from ..scenario.days import DAY, plant_days
-from .components.learning import window_cars
-from .plant import Plant
+from ..scenario.schema import Scenario
+from .builder import build_plant
+from .flow.car import InvariantError  # noqa: F401  (raised by the engine; imported from here by callers)
+from .flow.states import STATE_NAMES
 from .launch.sequencer import spacing_breaches
-from .flow.states import LABOUR, STATE_NAMES, CalendarFailures
-
-
-from .flow.car import InvariantError  # noqa: F401  (raised by the engine and here; imported from here by callers)
+from .plant import Plant
 
 
 @dataclass
@@ -51,17 +48,10 @@ class ReplicationResult:
     sequencing: dict | None = None
     """Sequencing figures (``analysis.sequencing.replication_sequencing``): per shop entered after a store,
     colour blocks and sequence adherence; per sorting store, waits and forced releases; None when no store sorts."""
-    outbound: dict | None = None
-    """The finished-car yard's figures (``model.outbound.Yard.figures``): cars shipped in the window by destination
-    and model, days from end of line to shipment, yard and queue levels, hours the yard blocked the end of line;
-    None without ``outbound``."""
-    supply: dict | None = None
-    """Kit supply figures (``model.supply.Supply.results``): per kit and model the stock on hand (mean, minimum,
-    days of cover, a sample at the start of each day), stockout hours, holds, moved launches, shipments and their
-    lead time; per consumption point and route; None without ``supply``."""
+    figures: dict = field(default_factory=dict)
+    """Per component of the plant (its registered name): its figures of the replication, a typed record
+    (``Component.figures``; e.g. ``outbound.OutboundFigures``, ``supply.SupplyFigures``)."""
 
-
-TOLERANCE = 1e-6
 
 SEQUENCE_COLUMNS = ["colour_changes", "carriers_lost", "over_cycles", "over_cycle_stop_s", "drift_max_s",
                     "floater_helps"]
@@ -84,12 +74,12 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
     that only their small tables travel (name -> function(plant); the experiment layer passes the
     analysis's: the shifting bottleneck from the active periods, sequencing from the entry logs)."""
     days = plant_days(scenario.calendar, scenario.horizon)
-    plant = Plant(scenario, days, seed, replication)
+    plant = build_plant(scenario, days, seed, replication)
     plant.run()
     stations = _station_table(plant)
     buffers = _buffer_table(plant)
     pools = _pool_table(plant)
-    check_invariants(plant, stations)
+    plant.check_invariants(stations)
     completed = plant.completed
     lead = np.array([(t - launched) / 3600.0 for t, _, _, launched in completed])
     window_hours = plant.window.span / 3600.0
@@ -97,7 +87,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
         "completed": len(completed),
         "deadlocked": plant.deadlocked,
         "scrapped": plant.scrapped_in_window,
-        "launched_total": plant.launched,
+        "launched_total": plant.launch.launched,
         "completed_total": plant.completed_total,
         "scrapped_total": plant.scrapped_total,
         "wip_end": plant.cars_inside(),
@@ -112,29 +102,14 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
         "by_market": {"export": sum(1 for c in completed if c[2]), "domestic": sum(1 for c in completed if not c[2])},
         "inspections": {shop: {"inspected": g.inspected, "failed": g.failed} for shop, g in plant.gates.items()},
         "feeder_waits": {name: record.join_wait_share() for name, record in plant.feeders.items()},
-        **({"learning": window_cars(plant.experience, plant.shop_exits)} if plant.experience else {}),
-        **({"overtime": _overtime(plant)} if plant.overtime is not None else {}),
     }
     measured = {name: measure(plant) for name, measure in (measures or {}).items()}
+    figures = {name: component.figures() for name, component in plant.components.items()}
     return ReplicationResult(replication, seed, stations, buffers, _daily_table(plant, days), lead, scalars, pools,
                              _store_levels(plant), measured.get("shifting"),
                              spacing=spacing_breaches(plant) if scenario.product.spacing else None,
                              sequencing=measured.get("sequencing"),
-                             outbound=plant.yard.figures(plant.model_names) if plant.yard is not None else None,
-                             supply=plant.supply.results() if plant.supply is not None else None)
-
-
-def _overtime(plant: Plant) -> dict:
-    """The overtime worked: per month (Saturdays, days lengthened, hours a worker), the weeks it was called for,
-    and the cars the last shop finished in overtime in the measured window."""
-    windows = plant.overtime.windows()
-    starts = [s for s, _ in windows]
-    finished = 0
-    for t, *_ in plant.completed:
-        i = bisect_left(starts, t) - 1  # a car finished as the shift ends is not overtime's
-        finished += i >= 0 and t <= windows[i][1]
-    return {"by_month": plant.overtime.by_month(), "weeks_behind": plant.overtime.weeks_behind,
-            "cars_in_overtime": finished}
+                             figures={name: f for name, f in figures.items() if f is not None})
 
 
 def _station_table(plant: Plant) -> pd.DataFrame:
@@ -213,8 +188,8 @@ def _daily_table(plant: Plant, days) -> pd.DataFrame:
     """Completions per working day of the window, by model and market (zero rows kept)."""
     first = int(np.ceil(days.warmup_days - 1e-9))
     last = int(np.ceil(days.warmup_days + days.measured_days - 1e-9))
-    overtime = plant.overtime.extra.days if plant.overtime is not None else ()
-    day_numbers = [d for d in range(first, last) if days.working[d] or d in overtime]  # Saturdays worked too
+    extra = set().union(*(component.extra_days() for component in plant.components.values()))
+    day_numbers = [d for d in range(first, last) if days.working[d] or d in extra]  # overtime Saturdays too
     counts = {}
     # a car finished on a night shift after midnight counts for the day its shift began
     last_shop = plant.scenario.shops[list(plant.scenario.shops)[-1]]
@@ -231,45 +206,6 @@ def _daily_table(plant: Plant, days) -> pd.DataFrame:
             for export, market in ((True, "export"), (False, "domestic")):
                 row[f"{name}|{market}"] = counts.get((d, m, export), 0)
         rows.append(row)
-    extra = sum(v for (d, _, _), v in counts.items() if d not in set(day_numbers))
     table = pd.DataFrame(rows)
-    table.attrs["off_day_completions"] = extra
+    table.attrs["off_day_completions"] = sum(v for (d, _, _), v in counts.items() if d not in set(day_numbers))
     return table
-
-
-def check_invariants(plant: Plant, stations: pd.DataFrame) -> None:
-    """Raise InvariantError when the run broke conservation, capacity or time accounting."""
-    inside = plant.cars_inside()
-    if plant.launched != plant.completed_total + plant.scrapped_total + inside:
-        raise InvariantError(
-            f"cars not conserved: launched {plant.launched} != completed {plant.completed_total}"
-            f" + scrapped {plant.scrapped_total} + in process {inside}")
-    if plant.yard is not None:
-        plant.yard.check(plant.completed_total)
-    if plant.supply is not None:
-        plant.supply.check()
-    for name, made, accounted in plant.feeder_balances():
-        if made != accounted:
-            raise InvariantError(f"feeder {name}: {made} parts started, but {accounted} fitted or still in the feeder")
-    for buffer in plant.buffers:
-        if buffer.monitor.max_ever > buffer.capacity:
-            raise InvariantError(f"buffer {buffer.name} held {buffer.monitor.max_ever} > capacity {buffer.capacity}")
-    for row in stations.itertuples():
-        if abs(row.measured_s - row.on_shift_s) > TOLERANCE * max(1.0, row.on_shift_s):
-            raise InvariantError(
-                f"station {row.shop}.{row.station}: state times add up to {row.measured_s:.3f} s"
-                f" of {row.on_shift_s:.3f} s on shift")
-        negative = [s for s in STATE_NAMES if getattr(row, f"share_{s}") < -TOLERANCE]
-        if negative:
-            raise InvariantError(f"station {row.shop}.{row.station}: negative time in {negative}")
-    for pool in plant.pools.values():
-        if pool.overdrawn or pool.busy < 0:
-            raise InvariantError(f"labour pool {pool.name}: gave out operators who were not there"
-                                 f" ({pool.overdrawn} grants above the present count, {pool.busy} busy at the end)")
-        # the stations' labour time is the pool's wait time, except what calendar failures count as down
-        labour = sum(a.times[LABOUR] for station in pool.stations for a in station.accounts)
-        exact = not any(isinstance(f, CalendarFailures) for station in pool.stations for f in station.failures)
-        if labour > pool.wait_s + TOLERANCE * max(1.0, pool.wait_s) or \
-                (exact and abs(labour - pool.wait_s) > TOLERANCE * max(1.0, pool.wait_s)):
-            raise InvariantError(f"labour pool {pool.name}: its stations waited {labour:.3f} s for labour,"
-                                 f" the pool counted {pool.wait_s:.3f} s")

@@ -154,8 +154,8 @@ def _header(run: RunResult) -> str:
              f"{num(s.get('working_days_per_year'))} per year"]
     if run.scenario is not None and run.scenario.calendar.dated:
         facts.append(f"calendar from {esc(run.scenario.calendar.start_date.isoformat())}")
-    if s.get("package_version"):
-        facts.append(f"sim {esc(s['package_version'])}")
+    if run.provenance.get("package_version"):
+        facts.append(f"sim {esc(run.provenance['package_version'])}")
     if run.path is not None:
         facts.append(f"results folder {esc(run.path)}")
     desc = s.get("description")
@@ -374,7 +374,8 @@ def comparison_report_html(runs: Sequence[RunResult], comparison: dict | None = 
         raise ValueError("a comparison needs at least two runs")
     if comparison is None:
         from ..analysis.compare import compare
-        comparison = compare([r.summary for r in runs], [r.name for r in runs])
+        comparison = compare([r.summary for r in runs], [r.name for r in runs],
+                             scenarios=[r.provenance.get("resolved_scenario", {}) for r in runs])
     plot = {
         "output": _safe_plot(plots.compare_output_plot, runs, "Output per week"),
         "annual": _safe_plot(plots.compare_annual_plot, runs, "Annual output"),

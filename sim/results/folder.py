@@ -42,7 +42,9 @@ import pandas as pd
 from ..scenario import ScenarioError, validate_scenario
 from .run import OPTIONAL_TABLES, TABLES, RunResult
 
-RESULT_FILES = ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
+PROVENANCE = "provenance.json"
+"""Which sim ran which inputs (``RunResult.provenance``): beside the figures, not among them."""
+RESULT_FILES = ("summary.json", PROVENANCE, "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
                 "pools.csv", "store_levels.csv", "report.html", "run.json") + \
     tuple(f"{name}.csv" for name in OPTIONAL_TABLES)
 
@@ -88,6 +90,8 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
     ensure_writable(out_dir)
     text = summary_json(run.summary)
     contents: dict[str, bytes] = {"summary.json": text.encode("utf-8")}
+    if run.provenance:
+        contents[PROVENANCE] = summary_json(run.provenance).encode("utf-8")
     for name in TABLES:
         buffer = io.StringIO()
         getattr(run, name).to_csv(buffer, index=False, float_format=_FLOAT_FORMAT.get(name))
@@ -306,8 +310,23 @@ def read_run(path: str | Path) -> RunResult:
     tables = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in TABLES}
     optional = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in OPTIONAL_TABLES
                 if f"{name}.csv" in checked}
-    return RunResult(_stored_scenario(summary, summary_file), summary.get("seed"), summary, path=path,
-                     interrupted=summary.get("interrupted") is True, optional=optional, **tables)
+    stored = _provenance(summary, checked.get(PROVENANCE), path)
+    return RunResult(_stored_scenario(stored, path / PROVENANCE), summary.get("seed"), summary, path=path,
+                     interrupted=summary.get("interrupted") is True, optional=optional, provenance=stored, **tables)
+
+
+def _provenance(summary: dict, data: bytes | None, folder: Path) -> dict:
+    """The folder's provenance.json; a folder written before it existed kept the same keys in summary.json."""
+    if data is None:
+        return {key: summary[key] for key in ("package_version", "scenario_sha256", "resolved_scenario")
+                if key in summary}
+    try:
+        stored = json.loads(data)
+    except ValueError as exc:
+        raise RunFolderError(f"{folder}: {PROVENANCE} is not JSON ({exc})") from None
+    if not isinstance(stored, dict):
+        raise RunFolderError(f"{folder}: {PROVENANCE} is not a JSON object")
+    return stored
 
 
 def _problem(path: Path, checked: dict[str, bytes] | None = None) -> str | None:
@@ -415,10 +434,10 @@ def _read_table(file: Path, data: bytes | None = None) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data)) if len(data) > 1 else pd.DataFrame()
 
 
-def _stored_scenario(summary: dict, source: Path):
-    """The resolved scenario of summary.json as a Scenario; None when it no longer validates
+def _stored_scenario(provenance: dict, source: Path):
+    """The resolved scenario of the run's provenance as a Scenario; None when it no longer validates
     (a folder written by an older version): its figures can still be compared."""
-    raw = summary.get("resolved_scenario")
+    raw = provenance.get("resolved_scenario")
     if raw is None:
         return None
     try:

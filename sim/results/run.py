@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..scenario.schema import Scenario
+from ..version import __version__
 
 TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "pools", "store_levels")
 """The tables of a run, each written as <name>.csv."""
@@ -51,6 +54,9 @@ class RunResult:
     """The results folder the run was read from (None for a run in memory)."""
     interrupted: bool = False
     """The user stopped the run (Ctrl-C): it is summarised over the replications finished by then."""
+    provenance: dict = field(default_factory=dict)
+    """Which sim ran which inputs (``provenance``): package_version, scenario_sha256, resolved_scenario; written
+    to the folder's provenance.json."""
 
     @property
     def name(self) -> str:
@@ -60,3 +66,12 @@ class RunResult:
     def replication_values(self) -> dict:
         """Per-replication KPI values for paired comparisons: {kpi: [value per replication]}."""
         return self.summary.get("replication_values", {})
+
+
+def provenance(scenario: Scenario) -> dict:
+    """Which sim ran which inputs: the package version, the SHA-256 of the fully resolved scenario (the same hash
+    means exactly the same inputs) and that scenario as a scenario file would write it."""
+    resolved = scenario.model_dump(mode="json")
+    text = json.dumps(resolved, sort_keys=True, separators=(",", ":"))
+    return {"package_version": __version__, "scenario_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "resolved_scenario": resolved}

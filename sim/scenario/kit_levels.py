@@ -19,8 +19,13 @@ import math
 from dataclasses import dataclass
 
 from .plan import month_of, plan_by_month, working_days_of
-from .schema import Kit, Route, Scenario
+from .schema import LAUNCH, Kit, Route, Scenario
 from .days import DAY
+
+
+def consuming_shop(scenario: Scenario, taken_at: str) -> str:
+    """The shop whose shift clock a consumption point (``Kit.taken_at``) works on: the first shop for the launch."""
+    return next(iter(scenario.shops)) if taken_at == LAUNCH else taken_at
 
 
 def plan_rates(scenario: Scenario, working_days_per_year: float) -> dict[str, float]:

@@ -18,10 +18,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The half-open time interval [lo, hi) (seconds, wall or worked time)."""
+    """The half-open time interval [lo, hi) (seconds, wall or worked time).
+
+    Frozen, except through ``move``: a shop's window in worked time is one object shared by all its stations,
+    and overtime decided during the run moves its bounds in place (``overtime.Overtime``)."""
 
     lo: float
     hi: float
+
+    def move(self, lo: float, hi: float) -> None:
+        """New bounds (overtime added worked time inside the window), seen by everything that shares it."""
+        object.__setattr__(self, "lo", lo)
+        object.__setattr__(self, "hi", hi)
 
     @property
     def span(self) -> float:

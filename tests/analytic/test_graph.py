@@ -26,7 +26,7 @@ from sim.model.flow import graph
 from sim.scenario.days import plant_days
 from sim.model.flow.car import Car, InvariantError, Part
 from sim.model.flow.graph import Join
-from sim.model.plant import Plant
+from sim.model.builder import build_plant
 from sim.model.replication import simulate
 from sim.scenario import validate_scenario
 
@@ -248,8 +248,8 @@ def doors_around_a_paced_line():
                            "stations": [station("d1", expo(45)), station("d2", expo(50))]}})
 
 
-def run_plant(scn, seed: int) -> Plant:
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), seed, 0)
+def run_plant(scn, seed: int):
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), seed, 0)
     plant.run()
     return plant
 
@@ -279,7 +279,7 @@ def test_every_car_leaves_with_its_own_doors(layout):
         assert all(c.away in (0, 1) for c in cars)
         assert sorted(id(p.car) for p in inside) == sorted(id(c) for c in cars if c.away)
         # and the cars' own count: launched = finished + inside
-        assert plant.launched == plant.completed_total + len(cars)
+        assert plant.launch.launched == plant.completed_total + len(cars)
 
 
 def test_join_fit_refuses_a_part_of_another_car():

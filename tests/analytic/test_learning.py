@@ -16,7 +16,7 @@ from sim.scenario.days import plant_days
 from sim.model.flow.car import InvariantError
 from sim.model.components.learning import (Experience, LearningGate, first_pass_yield, mature_at, multiplier,
                                 yield_mature_at)
-from sim.model.plant import Plant
+from sim.model.builder import build_plant
 from sim.model.replication import simulate
 from sim.model.flow.states import StateAccount, make_failures
 from sim.model.streams import Streams
@@ -46,7 +46,7 @@ def one_shop(stations, learning, *, days, lines=None, quality=None, warmup=0):
 
 def completions(scn, seed=1) -> list[float]:
     """Completion times (s) of the cars finished in the window, in order."""
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), seed, 0)
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), seed, 0)
     plant.run()
     return [t for t, _, _, _ in plant.completed]
 
@@ -325,7 +325,7 @@ def test_curves_at_their_mature_values_change_nothing():
     a, b = simulate(plain, 3), simulate(flat, 3)
     assert a.stations.equals(b.stations) and a.buffers.equals(b.buffers) and a.daily.equals(b.daily)
     assert np.array_equal(a.lead_times, b.lead_times) and a.store_levels.equals(b.store_levels)
-    learning = b.scalars["learning"]
+    learning = b.figures["learning"].cars
     assert a.scalars == {k: v for k, v in b.scalars.items() if k != "learning"}
     assert learning["paint"]["end"] == learning["paint"]["start"] + b.scalars["shop_exits"]["paint"]
     summary = summarise(flat, [b], 3)["learning"]
@@ -343,7 +343,7 @@ def test_summary_reports_where_each_curve_stood():
                                 "first: 3}}, paint: {built_before: 10, first_pass_yield: {rate: 0.8, first: 0.5}}}"])
     rep = simulate(scn, 3)
     body = summarise(scn, [rep], 3)["learning"]["body"]
-    cars = rep.scalars["learning"]["body"]
+    cars = rep.figures["learning"].cars["body"]
     assert body["car_at_window_start"] == cars["start"] > 20 and body["car_at_window_end"] == cars["end"]
     cycle, failures = body["curves"]["cycle_time"], body["curves"]["failures"]
     assert (cycle["at_first_car"], cycle["mature_at_car"], cycle["at_window_start"]) == (2.0, 19.2, 1.0)
@@ -357,5 +357,5 @@ def test_summary_reports_where_each_curve_stood():
 def test_no_learning_no_experience():
     """Without ``learning`` the plant keeps no experience: its exits and gates are the plain ones."""
     scn = load_scenario(SMALL)
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
-    assert plant.experience == {} and not any(isinstance(g, LearningGate) for g in plant.gates.values())
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
+    assert plant.component("learning") is None and not any(isinstance(g, LearningGate) for g in plant.gates.values())

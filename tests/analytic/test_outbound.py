@@ -21,7 +21,7 @@ from sim.experiment.runner import run
 from sim.scenario.days import plant_days
 from sim.model.flow.car import Car, InvariantError
 from sim.model.components.outbound import truck_times
-from sim.model.plant import Plant
+from sim.model.builder import build_plant
 from sim.model.replication import simulate
 from sim.results import read_run, write_run
 from sim.report.html import run_report_html
@@ -73,11 +73,11 @@ def test_a_yard_that_never_empties_blocks_the_line_after_exactly_its_capacity():
     assert not s["deadlocked"]  # a full yard is not a jam of the line: outbound reports it
     b, a = row(res, "B"), row(res, "A")
     assert b.share_blocked == 1.0 and a.share_blocked == 1.0
-    out = res.outbound
-    assert out["in_yard_end"] == 10 and out["shipped"] == 0 and out["blocked_at_end"]
-    assert out["blocked_hours"] == pytest.approx(s["window_hours"], abs=1e-9)
-    assert out["yard"] == {"mean": 10.0, "max": 10, "share_full": 1.0}
-    assert out["blocks"] == 0  # the block began in the warm-up
+    out = res.figures.get("outbound")
+    assert out.in_yard_end == 10 and out.shipped == 0 and out.blocked_at_end
+    assert out.blocked_hours == pytest.approx(s["window_hours"], abs=1e-9)
+    assert out.yard == {"mean": 10.0, "max": 10, "share_full": 1.0}
+    assert out.blocks == 0  # the block began in the warm-up
 
 
 def test_blocked_hours_are_the_last_stations_blocked_time():
@@ -88,11 +88,11 @@ def test_blocked_hours_are_the_last_stations_blocked_time():
         "yard": {"capacity": 10}, "trucks": {"per_day": 1, "cars_per_truck": 5, "at": ["12:00"]}}))
     res = simulate(scn, seed=1)
     window_s = res.scalars["window_hours"] * HOUR
-    out = res.outbound
-    assert out["blocks"] == 2 and out["shipped"] == 10  # a truck a day in the window, full each time
-    assert out["blocked_hours"] * HOUR == pytest.approx(row(res, "B").share_blocked * window_s, abs=1e-6)
+    out = res.figures.get("outbound")
+    assert out.blocks == 2 and out.shipped == 10  # a truck a day in the window, full each time
+    assert out.blocked_hours * HOUR == pytest.approx(row(res, "B").share_blocked * window_s, abs=1e-6)
     # after each truck B runs 5 cars (500 s) into the freed places, then blocks again: 2 x 500 s not blocked
-    assert out["blocked_hours"] * HOUR == pytest.approx(window_s - 2 * 500, abs=1e-6)
+    assert out.blocked_hours * HOUR == pytest.approx(window_s - 2 * 500, abs=1e-6)
 
 
 # ---------------------------------------------------------------- an always-empty yard
@@ -110,13 +110,13 @@ def test_an_always_empty_yard_changes_nothing_for_the_same_seed(small_raw):
     plain, yard = validate_scenario(small_raw), validate_scenario(with_yard)
     for replication in (0, 1):
         a, b = simulate(plain, 11, replication), simulate(yard, 11, replication)
-        assert a.outbound is None and b.outbound is not None
+        assert a.figures.get("outbound") is None and b.figures.get("outbound") is not None
         pd.testing.assert_frame_equal(a.stations, b.stations)
         pd.testing.assert_frame_equal(a.buffers, b.buffers)
         pd.testing.assert_frame_equal(a.daily, b.daily)
         assert np.array_equal(a.lead_times, b.lead_times)
         assert a.scalars == b.scalars
-        assert b.outbound["blocked_hours"] == 0 and b.outbound["shipped"] > 0
+        assert b.figures["outbound"].blocked_hours == 0 and b.figures["outbound"].shipped > 0
 
 
 # ---------------------------------------------------------------- trucks
@@ -134,16 +134,16 @@ def test_truck_schedule_by_hand():
     0..11 after the last (66): 864 / 72 = 12 cars; at most 24."""
     scn = hourly({"yard": {"capacity": 1000}, "trucks": {"per_day": 1, "cars_per_truck": 30, "at": ["12:30"]}},
                  days=3, warmup=1)
-    out = simulate(scn, seed=1).outbound
-    domestic = out["destinations"]["domestic"]
-    assert domestic["shipped"] == {"M": 72} and out["shipped"] == 72 and out["entered"] == 72
+    out = simulate(scn, seed=1).figures.get("outbound")
+    domestic = out.destinations["domestic"]
+    assert domestic["shipped"] == {"M": 72} and out.shipped == 72 and out.entered == 72
     assert domestic["days_mean"] == pytest.approx(0.5, abs=1e-12)
     assert domestic["days_p95"] == pytest.approx(22.5 / 24, abs=1e-12)
     assert domestic["carriers"] == 3 and domestic["places_offered"] == 90
     assert domestic["waiting_mean"] == pytest.approx(12.0, abs=1e-9)
     assert domestic["waiting_max"] == 24
-    assert out["markets"]["domestic"]["shipped"] == 72 and out["markets"]["export"]["shipped"] == 0
-    assert out["blocked_hours"] == 0
+    assert out.markets["domestic"]["shipped"] == 72 and out.markets["export"]["shipped"] == 0
+    assert out.blocked_hours == 0
 
 
 def test_trucks_shared_out_over_the_loading_times():
@@ -179,14 +179,14 @@ def test_weekly_trains_by_hand():
         {"name": "Russia", "share": 1.0, "cars_per_wagon": 20, "wagons": 5, "weekdays": ["Mon"],
          "at": "12:30"}]},
         days=21, warmup=7, export=1.0, calendar=MONDAYS)
-    out = simulate(scn, seed=1).outbound
-    russia = out["destinations"]["Russia"]
+    out = simulate(scn, seed=1).figures.get("outbound")
+    russia = out.destinations["Russia"]
     assert russia["market"] == "export" and russia["shipped"] == {"M": 300} and russia["carriers"] == 3
     assert russia["days_mean"] == pytest.approx(186 / 24, abs=1e-12)
     assert russia["waiting_max"] == 359
     assert russia["waiting_mean"] == pytest.approx(108_330 / 504, abs=1e-9)
     assert russia["places_offered"] == 300  # every train full: the queue only grows
-    assert out["destinations"]["domestic"]["shipped"] == {"M": 0}
+    assert out.destinations["domestic"]["shipped"] == {"M": 0}
 
 
 def test_evenly_spaced_trains_late_and_cancelled():
@@ -198,14 +198,14 @@ def test_evenly_spaced_trains_late_and_cancelled():
             {"name": "X", "share": 1.0, "cars_per_wagon": 10, "wagons": 10, "per_week": 3.5, "at": "12:30",
              **extra}]}
 
-    late = simulate(hourly(train(delay="6 h"), days=6, warmup=2, export=1.0), seed=1).outbound
-    x = late["destinations"]["X"]
+    late = simulate(hourly(train(delay="6 h"), days=6, warmup=2, export=1.0), seed=1).figures["outbound"]
+    x = late.destinations["X"]
     assert x["shipped"] == {"M": 144} and x["carriers"] == 3
     # each train at 48 d' + 18.5 h takes cars done at 48 d' - 29 .. 48 d' + 18 h: waits 0.5 .. 47.5 h, mean 24 h
     assert x["days_mean"] == pytest.approx(1.0, abs=1e-12)
-    none = simulate(hourly(train(cancelled=1.0), days=6, warmup=2, export=1.0), seed=1).outbound
-    assert none["destinations"]["X"]["carriers"] == 0 and none["shipped"] == 0
-    assert none["in_yard_end"] == 8 * 24 - 1  # cars 1..191 (car 192 is due at the end of the horizon)
+    none = simulate(hourly(train(cancelled=1.0), days=6, warmup=2, export=1.0), seed=1).figures["outbound"]
+    assert none.destinations["X"]["carriers"] == 0 and none.shipped == 0
+    assert none.in_yard_end == 8 * 24 - 1  # cars 1..191 (car 192 is due at the end of the horizon)
 
 
 def test_destination_shares_within_the_binomial_interval():
@@ -220,9 +220,9 @@ def test_destination_shares_within_the_binomial_interval():
              "per_week": 7, "cancelled": 1.0},
             {"name": "B", "share": {"M1": 0.8, "default": 0.5}, "cars_per_wagon": 1, "wagons": 1,
              "per_week": 7, "cancelled": 1.0}]}))
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), seed=5, replication=0)
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), seed=5, replication=0)
     plant.run()
-    yard = plant.yard
+    yard = plant.component("outbound").yard
     assert yard.names == ["domestic", "A", "B"] and yard.shipped == 0
     for model, share in ((0, 0.2), (1, 0.5)):
         to_a = sum(1 for car, _ in yard.queues[1] if car.model == model)
@@ -236,19 +236,19 @@ def test_destination_shares_within_the_binomial_interval():
 def test_the_yard_checks_its_own_balance():
     """A car parked twice (or shipped twice) breaks the yard's balance: InvariantError, never a quiet count."""
     scn = hourly({"yard": {"capacity": 1000}}, days=1, warmup=0)
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), seed=1, replication=0)
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), seed=1, replication=0)
     plant.run()
-    plant.yard.check(plant.completed_total)
-    car, since = plant.yard.queues[0][0]
-    plant.yard.queues[0].append((car, since))
-    plant.yard.level += 1
-    plant.yard.entered += 1
-    plant.yard.entered_seq += car.seq
+    plant.component("outbound").yard.check(plant.completed_total)
+    car, since = plant.component("outbound").yard.queues[0][0]
+    plant.component("outbound").yard.queues[0].append((car, since))
+    plant.component("outbound").yard.level += 1
+    plant.component("outbound").yard.entered += 1
+    plant.component("outbound").yard.entered_seq += car.seq
     with pytest.raises(InvariantError, match="twice"):
-        plant.yard.check(plant.completed_total + 1)
+        plant.component("outbound").yard.check(plant.completed_total + 1)
     with pytest.raises(InvariantError, match="capacity"):
-        plant.yard.capacity = 1
-        plant.yard._enter(Car(0, False, 0.0))
+        plant.component("outbound").yard.capacity = 1
+        plant.component("outbound").yard._enter(Car(0, False, 0.0))
 
 
 # ---------------------------------------------------------------- summary, folder, report, compare
@@ -292,5 +292,5 @@ def test_scenarios_without_outbound_have_no_outbound_anything(small_raw):
     result = run(validate_scenario(small_raw), replications=1)
     assert "outbound" not in result.summary and result.optional == {}
     assert not any(key.startswith("outbound") for key in result.summary["replication_values"])
-    assert "outbound" not in result.summary["resolved_scenario"]
+    assert "outbound" not in result.provenance["resolved_scenario"]
     assert math.isfinite(result.summary["throughput"]["annual_units"]["mean"])

@@ -8,8 +8,9 @@ falls 20 cars a day behind unless it works overtime. Decisions come at 06:00 on 
 import pytest
 
 from sim.scenario.days import plant_days
-from sim.model.plant import Plant
-from sim.model.replication import check_invariants, simulate
+from sim.model.builder import build_plant
+from sim.model.replication import simulate
+from sim.model.components.overtime import OvertimeFigures
 from sim.scenario import ScenarioError, validate_scenario
 
 from test_ramp import daily, scenario
@@ -32,10 +33,10 @@ def test_hours_after_the_shift_make_up_the_gap_by_hand():
     cars, months = daily(scn)
     assert cars == [480] * 5 + [540, 540, 480, 480, 480] * 2 + [540, 480, 480, 480, 480]
     assert months == {"2025-01": 9_900}
-    overtime = simulate(scn, 1).scalars["overtime"]
-    assert overtime["by_month"] == {"2025-01": {"saturdays": 0, "days_lengthened": 5, "hours_per_worker": 5.0}}
-    assert overtime["weeks_behind"] == 3
-    assert overtime["cars_in_overtime"] == 5 * 60
+    overtime = simulate(scn, 1).figures["overtime"]
+    assert overtime.by_month == {"2025-01": {"saturdays": 0, "days_lengthened": 5, "hours_per_worker": 5.0}}
+    assert overtime.weeks_behind == 3
+    assert overtime.cars_in_overtime == 5 * 60
 
 
 def test_the_monthly_limit_per_worker_holds():
@@ -55,9 +56,9 @@ def test_a_saturday_worked_when_behind():
     cars = dict(zip(table.date, table.drop(columns=["day", "date"]).sum(axis=1)))
     assert cars["2025-01-18"] == 200
     assert [cars[d] for d in sorted(cars) if d != "2025-01-18"] == [480] * 15
-    overtime = simulate(scn, 1).scalars["overtime"]
-    assert overtime["by_month"] == {"2025-01": {"saturdays": 1, "days_lengthened": 0, "hours_per_worker": 8.0}}
-    assert overtime["cars_in_overtime"] == 200
+    overtime = simulate(scn, 1).figures["overtime"]
+    assert overtime.by_month == {"2025-01": {"saturdays": 1, "days_lengthened": 0, "hours_per_worker": 8.0}}
+    assert overtime.cars_in_overtime == 200
 
 
 def test_no_overtime_when_the_plant_keeps_up():
@@ -67,17 +68,17 @@ def test_no_overtime_when_the_plant_keeps_up():
                                                    "overtime": {"after_shift": "2 h", "saturdays": 2}})
     a, b = simulate(plain, 1), simulate(allowed, 1)
     assert a.daily.equals(b.daily) and a.stations.equals(b.stations)
-    assert b.scalars["overtime"]["by_month"] == {} and b.scalars["overtime"]["weeks_behind"] == 0
+    assert b.figures["overtime"].by_month == {} and b.figures["overtime"].weeks_behind == 0
 
 
 def test_state_times_add_up_with_overtime_in_the_clock():
     """The shift clock gains the overtime in place: every station's state times still add up to its (longer)
     shift time, the invariants hold, and the shop's shift hours include the overtime (20 x 8 h + 5 h)."""
     scn = with_overtime(after_shift="1 h")
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
     plant.run()
     result = simulate(scn, 1)
-    check_invariants(plant, result.stations)
+    plant.check_invariants(result.stations)
     assert result.scalars["shop_hours"]["shop"] == pytest.approx(20 * 8 + 5)
 
 
@@ -120,7 +121,7 @@ def test_no_overtime_under_a_launch_cap():
                    plan={**PLAN, "overtime": {"after_shift": "1 h", "saturdays": 1}})
     cars, _ = daily(scn)
     assert cars == [450] * 20
-    assert simulate(scn, 1).scalars["overtime"] == {"by_month": {}, "weeks_behind": 0, "cars_in_overtime": 0}
+    assert simulate(scn, 1).figures["overtime"] == OvertimeFigures(by_month={}, weeks_behind=0, cars_in_overtime=0)
 
 
 def test_one_run_of_a_plan_has_no_batch_means_interval():

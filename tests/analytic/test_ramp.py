@@ -1,4 +1,4 @@
-"""The ramp-up and the monthly plan against hand-counted answers (``sim.model.components.ramp``).
+"""The ramp-up and the monthly plan against hand-counted answers (``sim.scenario.ramp``, ``sim.model.components.plan``).
 
 Every case is one deterministic station of 60 s (or a paced line, or a conveyor) on one 8 h shift from
 06:00, no breaks, on a dated calendar from Monday 2025-01-06: 480 cars a working day at the design rate,
@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from sim.scenario.days import plant_days
-from sim.model.plant import Plant
-from sim.model.components.ramp import Ramp, levelled, rate_schedule
-from sim.model.replication import check_invariants, simulate
+from sim.model.builder import build_plant
+from sim.model.launch.sequences import within_one_car as levelled
+from sim.scenario.ramp import Ramp, rate_schedule
+from sim.model.replication import simulate
 from sim.scenario import validate_scenario
 from sim.scenario.plan import plan_by_month, planned_volume
 
@@ -48,9 +49,9 @@ def daily(scn):
 
 def run_plant(scn):
     """The plant after its run (invariants checked): for the launch order of its cars."""
-    plant = Plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
+    plant = build_plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
     plant.run()
-    check_invariants(plant, simulate(scn, 1).stations)
+    plant.check_invariants(simulate(scn, 1).stations)
     return plant
 
 
@@ -288,6 +289,6 @@ def test_a_rework_loop_back_to_the_first_station_under_a_launch_cap():
                                                 "quality": {"inspection": "check", "first_pass_yield": 0.5,
                                                             "rework": [{"share": 1.0, "reenter": "s1"}]}}}})
     plant = run_plant(raw)
-    assert plant.launched == 200
+    assert plant.launch.launched == 200
     assert plant.completed_total + plant.cars_inside() == 200
     assert plant.gates["shop"].failed > 50  # about half of ~400 inspections fail: the loop was used

@@ -16,9 +16,10 @@ import yaml
 from rich.console import Console
 
 from sim.scenario.days import plant_days
-from sim.model.plant import Plant
+from sim.model.builder import build_plant
 from sim.model.replication import simulate
 from sim.model.launch.sequencer import Sequencer, count_breaches, feature_mask
+from sim.model.launch.sequences import ModelSequence
 from sim.model.streams import Streams
 from sim.report import rows as R
 from sim.report.console import print_report
@@ -317,30 +318,26 @@ def old_levelled(shares):
         yield model
 
 
-class LaunchRecordingPlant(Plant):
-    """A plant that notes the variant of every car it launches (a plant without rules or sorting stores
-    keeps no entry logs)."""
+def launch_log(scenario, seed=3):
+    """The plant run, and the variant of every car it launched (a plant without rules or sorting stores keeps
+    no entry logs: the launch's car factory is wrapped to note them)."""
+    plant = build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), seed, 0)
+    launched, make_car = [], plant.launch.make_car
 
-    def __init__(self, *args):
-        self.launched_variants = []
-        super().__init__(*args)
-
-    def launch(self):
-        car = super().launch()
-        self.launched_variants.append(car.variant)
+    def noting(variant):
+        car = make_car(variant)
+        launched.append(car.variant)
         return car
 
-
-def launch_log(scenario, seed=3):
-    plant = LaunchRecordingPlant(scenario, plant_days(scenario.calendar, scenario.horizon), seed, 0)
+    plant.launch.make_car = noting
     plant.run()
-    return plant, np.asarray(plant.launched_variants)
+    return plant, np.asarray(launched)
 
 
 def test_launch_order_without_rules_is_the_old_one(small_raw):
     scenario = validate_scenario(small_raw)
     plant, order = launch_log(scenario)
-    assert plant.sequencer is None and order.size > 1000
+    assert isinstance(plant.launch.sequence, ModelSequence) and order.size > 1000
     old = old_levelled(list(scenario.product.shares.values()))
     assert order.tolist() == [next(old) for _ in range(order.size)]
 
@@ -364,7 +361,7 @@ def test_random_launch_with_options_draws_as_before_and_rules_are_only_counted(s
     small_raw["product"]["spacing"] = [ONE_IN_THREE, NO_TWO_SUNROOFS]
     ruled = validate_scenario(small_raw)
     plant, again = launch_log(ruled)
-    assert plant.sequencer is None and again.tolist() == order.tolist()
+    assert isinstance(plant.launch.sequence, ModelSequence) and again.tolist() == order.tolist()
 
 
 def test_summary_without_rules_has_no_sequence_section(small_raw):
@@ -374,7 +371,7 @@ def test_summary_without_rules_has_no_sequence_section(small_raw):
     rep = simulate(scenario, 3, 0)
     assert rep.spacing is None
     summary = summarise(scenario, [rep], 3)
-    assert "sequence" not in summary and "spacing" not in summary["resolved_scenario"]["product"]
+    assert "sequence" not in summary and "spacing" not in scenario.model_dump(mode="json")["product"]
 
 
 # ---------------------------------------------------------------- (h) a run with rules
@@ -403,8 +400,8 @@ def test_run_with_rules_keeps_them_when_feasible(small_raw):
         for shop in rule.values():
             assert shop["breaches"]["mean"] == 0 and shop["breaches"]["n"] == 2
             assert shop["per_1000_cars"] == 0 and shop["cars"] > 1000
-    assert result.summary["resolved_scenario"]["product"]["spacing"][0] == {**ONE_IN_THREE, "option": None}
-    assert validate_scenario(result.summary["resolved_scenario"]) == scenario  # the stored rules read back
+    assert result.provenance["resolved_scenario"]["product"]["spacing"][0] == {**ONE_IN_THREE, "option": None}
+    assert validate_scenario(result.provenance["resolved_scenario"]) == scenario  # the stored rules read back
     rows = R.spacing_rows(result.summary)  # the report's table: a line per rule, then one per shop
     assert [r[0] for r in rows.rows] == ["Tiggo 7: at most 1 in any 3", "  body", "  paint",
                                          "sunroof: at most 1 in any 2", "  body", "  paint"]

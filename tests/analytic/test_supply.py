@@ -21,7 +21,7 @@ from sim.analysis.staffing import headcount
 from sim.analysis.supply import CKD_LOGISTICS, logistics_heads
 from sim.scenario.days import plant_days
 from sim.scenario.kit_levels import PlanRates, kit_plan
-from sim.model.plant import Plant
+from sim.model.builder import build_plant
 from sim.report.console import print_report
 from sim.report.html import run_report_html
 from sim.scenario import validate_scenario
@@ -51,9 +51,9 @@ def kit(route="rail", **extra):
     return {"route": route, "per_container": 12, **extra}
 
 
-def built(raw) -> Plant:
+def built(raw):
     scenario = validate_scenario(raw)
-    plant = Plant(scenario, plant_days(scenario.calendar, scenario.horizon), 1, 0)
+    plant = build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), 1, 0)
     plant.run()
     return plant
 
@@ -72,18 +72,18 @@ def test_periodic_review_saw_tooth_by_hand():
     supply = {"routes": {"rail": rail("2 d")},
               "kits": {"body": kit(lot=24, order={"policy": "periodic", "every": "3 d", "up_to": "6 d"})}}
     plant = built(plant_raw(supply, days=12))
-    stock = plant.supply.stocks["body", "A"]
+    stock = plant.component("supply").stocks["body", "A"]
     assert stock.plan.level == 2880 and stock.initial == 2880
-    results = plant.supply.results()
-    assert results["daily"]["on_hand"] == [2880, 2399, 1919, 1439, 959, 479, 1463, 983, 503, 1463, 983, 503]
+    results = plant.component("supply").figures()
+    assert results.daily["on_hand"] == [2880, 2399, 1919, 1439, 959, 479, 1463, 983, 503, 1463, 983, 503]
     assert stock.orders == [(3 * DAY, 1464), (6 * DAY, 1440), (9 * DAY, 1440)]
-    figures = results["kits"]["body"]["A"]
+    figures = results.kits["body"]["A"]
     # three shipments arrived in the 12 days (the third at 11 d 20:00)
     assert figures["shipments"] == 3 and figures["kits_arrived"] == 1464 + 1440 + 1440
     assert figures["lead_time_days"] == 2.0
     assert figures["stockout_hours"] == 0.0 and figures["holds"] == 1  # day 5, 14:00 to 20:00: off shift
     assert figures["min_on_hand"] == 0
-    plant.supply.check()
+    plant.component("supply").check(plant)
 
 
 def test_a_lead_time_longer_than_the_stock_covers_gives_the_stockout_hours_by_hand():
@@ -114,16 +114,16 @@ def test_look_ahead_launches_the_other_model_and_counts_each_move():
                        "b": kit(models=["B"], initial="100 d", order={"policy": "periodic", "every": "10 d",
                                                                      "up_to": "1 d"})}}
     waits = built(plant_raw(supply, days=2, models=TWO_MODELS))
-    figures = waits.supply.results()
-    assert figures["launches_moved"] == 0 and waits.launcher.moved == 0
-    assert figures["points"]["launch"]["stockout_hours"] == pytest.approx(8.0, abs=1e-9)
+    figures = waits.component("supply").figures()
+    assert figures.launches_moved == 0 and waits.launch.moved == 0
+    assert figures.points["launch"]["stockout_hours"] == pytest.approx(8.0, abs=1e-9)
     looks = copy.deepcopy(supply)
     looks["look_ahead"] = 3
     plant = built(plant_raw(looks, days=2, models=TWO_MODELS))
-    figures = plant.supply.results()
-    assert figures["launches_moved"] == 3 == plant.launcher.moved
-    assert figures["kits"]["a"]["A"]["moved"] == 3
-    assert figures["points"]["launch"]["stockout_hours"] == pytest.approx(7.95, abs=1e-9)
+    figures = plant.component("supply").figures()
+    assert figures.launches_moved == 3 == plant.launch.moved
+    assert figures.kits["a"]["A"]["moved"] == 3
+    assert figures.points["launch"]["stockout_hours"] == pytest.approx(7.95, abs=1e-9)
     launches = [launched for _, _, _, launched in plant.completed]
     assert launches[:4] == [0.0, 6 * HOUR + MINUTE, 6 * HOUR + 2 * MINUTE, DAY + HOUR]
     assert [model for _, model, _, _ in plant.completed[:4]] == [1, 1, 1, 0]
@@ -139,11 +139,11 @@ def test_a_car_held_at_assembly_entry_for_its_local_parts_goes_when_the_truck_ar
                                     order={"policy": "periodic", "every": "1 d", "up_to": "1 d"})}}
     plant = built(plant_raw(supply, days=2, models=TWO_MODELS, shops=("body", "assembly")))
     assert plant.completed[0][0] == 7 * HOUR + MINUTE
-    figures = plant.supply.results()
-    assert figures["points"]["assembly"]["stockout_hours"] == pytest.approx(59 / 60, abs=1e-9)
-    assert figures["points"]["assembly"]["holds"] == 1
-    plant.supply.check()
-    assert plant.supply.gates["assembly"].released == sum(plant.supply.points["assembly"].passed)
+    figures = plant.component("supply").figures()
+    assert figures.points["assembly"]["stockout_hours"] == pytest.approx(59 / 60, abs=1e-9)
+    assert figures.points["assembly"]["holds"] == 1
+    plant.component("supply").check(plant)
+    assert plant.component("supply").gates["assembly"].released == sum(plant.component("supply").points["assembly"].passed)
 
 
 def test_reorder_point_orders_by_hand():
@@ -154,10 +154,10 @@ def test_reorder_point_orders_by_hand():
               "kits": {"body": kit(lot=240, initial="3 d",
                                    order={"policy": "reorder_point", "reorder_at": "2 d", "lot_count": 2})}}
     plant = built(plant_raw(supply, days=4))
-    stock = plant.supply.stocks["body", "A"]
+    stock = plant.component("supply").stocks["body", "A"]
     at = 13 * HOUR + 59 * MINUTE
     assert stock.orders == [(d * DAY + at, 480) for d in range(4)]
-    plant.supply.check()
+    plant.component("supply").check(plant)
 
 
 def test_default_levels_of_the_policies_by_hand():
@@ -218,7 +218,7 @@ def test_unlimited_supply_changes_nothing(small_path):
     plain = sim.run(sim.load_scenario(small_path), replications=2)
     supplied = sim.run(sim.load_scenario(small_path, [UNLIMITED]), replications=2)
     assert supplied.summary["supply"]["stockout_hours"]["mean"] == 0
-    left_out = {"supply", "resolved_scenario", "scenario_sha256", "replication_values", "staffing"}
+    left_out = {"supply", "replication_values", "staffing"}
     for key, value in plain.summary.items():
         if key not in left_out:
             assert supplied.summary[key] == value, key
@@ -327,22 +327,22 @@ def test_periodic_review_orders_up_to_the_level_of_the_month_the_order_arrives_i
     supply = {"routes": {"rail": rail("10 d")},
               "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "periodic", "every": "7 d"})}}
     plant = built(planned_raw(supply, days=36, months=DOUBLING))
-    stock = plant.supply.stocks["body", "A"]
+    stock = plant.component("supply").stocks["body", "A"]
     assert stock.initial == 4680
     assert stock.orders == [(7 * DAY, 1680), (14 * DAY, 1680), (21 * DAY, 6360), (28 * DAY, 1680), (35 * DAY, 2664)]
     assert stock.plan.rate == pytest.approx(120_000 / 365)  # the target's, for the summary
-    results = plant.supply.results()
-    on_hand = results["daily"]["on_hand"]
+    results = plant.component("supply").figures()
+    on_hand = results.daily["on_hand"]
     assert on_hand[30] == 840 and on_hand[31] == 600 and on_hand[32] == 600 - 481 + 6360
     # mean cover: kit-seconds on hand in each month over its rate, from the launches and arrivals by hand
     changes = [(t, -1) for t in january_launches(arrivals=(17, 24)) + february_launches(range(31, 36))] + \
         [(17 * DAY + 20 * HOUR, 1680), (24 * DAY + 20 * HOUR, 1680), (31 * DAY + 20 * HOUR, 6360)]
-    figures = results["kits"]["body"]["A"]
+    figures = results.kits["body"]["A"]
     january, both = area(4680, changes, 31 * DAY), area(4680, changes, 36 * DAY)
     assert figures["mean_on_hand"] == pytest.approx(both / (36 * DAY), rel=1e-12)
     assert figures["mean_cover_days"] == pytest.approx((january / 240 + (both - january) / 480) / (36 * DAY),
                                                        rel=1e-12)
-    plant.supply.check()
+    plant.component("supply").check(plant)
 
 
 def test_the_reports_read_cover_at_the_rate_of_each_days_month():
@@ -395,12 +395,12 @@ def test_reorder_point_changes_when_the_month_of_arrival_changes(february, order
     supply = {"routes": {"rail": rail("10 d")},
               "kits": {"body": kit(lot=24, safety_stock="2 d", order={"policy": "reorder_point", "lot_count": 10})}}
     plant = built(planned_raw(supply, days=32, months={"2025-01": 7440, "2025-02": february}))
-    stock = plant.supply.stocks["body", "A"]
+    stock = plant.component("supply").stocks["body", "A"]
     assert stock.initial == 3240
     assert stock.reorder_at == february * 12.5 / 28
     assert stock.orders[:20] == [(d * DAY + 9 * HOUR + 59 * MINUTE, 240) for d in range(20)]
     assert stock.orders[20:] == orders_from_day_20
-    plant.supply.check()
+    plant.component("supply").check(plant)
 
 
 def test_a_plan_at_the_target_rate_orders_as_without_a_plan():
@@ -414,11 +414,11 @@ def test_a_plan_at_the_target_rate_orders_as_without_a_plan():
     flat_raw["calendar"] = EVERY_DAY
     flat_raw["ramp_up"] = {"months": {"2025-01": {"launches_per_day": 240}}}
     flat = built(flat_raw)
-    assert not flat.supply.rates.monthly and planned.supply.rates.monthly
-    plain, monthly = flat.supply.results(), planned.supply.results()
-    assert monthly["daily"] == plain["daily"]
+    assert not flat.component("supply").rates.monthly and planned.component("supply").rates.monthly
+    plain, monthly = flat.component("supply").figures(), planned.component("supply").figures()
+    assert monthly.daily == plain.daily
     for key in ("body", "local"):
-        assert planned.supply.stocks[key, "A"].orders == flat.supply.stocks[key, "A"].orders
-        assert len(flat.supply.stocks[key, "A"].orders) > 3
-        for figure, value in plain["kits"][key]["A"].items():
-            assert monthly["kits"][key]["A"][figure] == (value if value is None else pytest.approx(value, rel=1e-12))
+        assert planned.component("supply").stocks[key, "A"].orders == flat.component("supply").stocks[key, "A"].orders
+        assert len(flat.component("supply").stocks[key, "A"].orders) > 3
+        for figure, value in plain.kits[key]["A"].items():
+            assert monthly.kits[key]["A"][figure] == (value if value is None else pytest.approx(value, rel=1e-12))

@@ -9,14 +9,16 @@ def test_run_writes_results_and_keeps_earlier_run(tmp_path, small_path, capsys):
     assert main(args) == 0
     out = tmp_path / "small"
     for name in ("summary.json", "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
-                 "pools.csv", "store_levels.csv", "report.html", "run.json"):
+                 "pools.csv", "store_levels.csv", "report.html", "run.json", "provenance.json"):
         assert (out / name).exists(), name
     first = (out / "summary.json").read_bytes()
     summary = json.loads(first)
     for key in ("scenario", "seed", "replications", "simulated_days", "throughput", "target", "jph",
-                "bottleneck", "lead_time_hours", "static_capacity", "dynamic_loss", "resolved_scenario",
-                "package_version"):
+                "bottleneck", "lead_time_hours", "static_capacity", "dynamic_loss"):
         assert key in summary
+    provenance = json.loads((out / "provenance.json").read_bytes())
+    assert set(provenance) == {"package_version", "scenario_sha256", "resolved_scenario"}
+    assert not set(provenance) & set(summary)  # provenance beside the figures, not among them
     assert summary["seed"] == 7 and summary["replications"] == 2
     assert set(summary["throughput"]["by_market"]) == {"export", "domestic"}
     # a rerun, this time in a process pool: same bytes, and the earlier run moved to history/

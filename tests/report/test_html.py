@@ -29,12 +29,13 @@ RUN_PLOTS = {"output", "flow", "states", "stores", "headcount"}
 COMPARISON_PLOTS = {"annual", "output-weekly", "loaded", "stores", "headcount"}
 
 
-def synthetic_store_levels(summary: dict, seed: int = 0) -> pd.DataFrame:
+def synthetic_store_levels(run, seed: int = 0) -> pd.DataFrame:
     """Hourly levels of each store of a run: a bounded random walk."""
+    summary = run.summary
     rng = np.random.default_rng(seed)
     hours = int((summary["simulated_days"] + summary["warmup_days"]) * 24)
     frames = []
-    for store in summary["resolved_scenario"]["stores"]:
+    for store in run.provenance["resolved_scenario"]["stores"]:
         level = np.zeros(hours, dtype=int)
         for h in range(1, hours):
             level[h] = min(store["capacity"], max(0, level[h - 1] + rng.integers(-3, 5)))
@@ -47,7 +48,7 @@ def synthetic_store_levels(summary: dict, seed: int = 0) -> pd.DataFrame:
 def small_run() -> RunResult:
     run = sim.run(SMALL, replications=2)
     if run.store_levels is None or run.store_levels.empty:
-        run = replace(run, store_levels=synthetic_store_levels(run.summary))
+        run = replace(run, store_levels=synthetic_store_levels(run))
     return run
 
 
@@ -163,7 +164,7 @@ def test_store_plot_says_no_samples_without_levels(small_run):
 
 
 def test_store_plot_draws_synthetic_levels_with_capacity(small_run):
-    levels = synthetic_store_levels(small_run.summary, seed=5)
+    levels = synthetic_store_levels(small_run, seed=5)
     fig = plots.store_levels_plot(replace(small_run, store_levels=levels))
     ax = fig.axes[0]
     assert "WBS" in ax.get_title(loc="left")

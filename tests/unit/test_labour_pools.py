@@ -220,11 +220,11 @@ def test_labour_state_with_breaks_failures_and_two_pools():
 
 
 def test_no_pools_gives_an_empty_table_and_plain_stations():
-    from sim.model.plant import Plant
+    from sim.model.builder import build_plant
     from sim.scenario.days import plant_days
     from sim.model.flow.station import PooledStation, Station
     scn = plant([{"name": "a", "cycle_time": 60}, pooled("b", 60)], [{"name": "p", "shop": "shop", "size": 1}])
-    built = Plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
+    built = build_plant(scn, plant_days(scn.calendar, scn.horizon), 1, 0)
     a, b = built.nodes["shop"]
     assert type(a) is Station and type(b) is PooledStation   # no pool, no extra work per car
     res = simulate(plant([{"name": "a", "cycle_time": 60}], []), 1)

@@ -10,7 +10,8 @@ from sim import validate_scenario
 from sim.model.flow.buffer import ARRIVALS, BUFFER, BUFFER_KINDS, REENTRY_LANE, STORE, Buffer
 from sim.scenario.days import plant_days
 from sim.model.flow.line import PacedLine
-from sim.model.plant import Plant, WiringError, check_wiring
+from sim.model.builder import build_plant
+from sim.model.wiring import WiringError, check_wiring
 from sim.model.flow.protocol import CarInput, CarTarget, Node, Router
 from sim.model.replication import simulate
 from sim.model.flow.routing import Onward
@@ -18,9 +19,9 @@ from sim.model.flow.station import PooledStation, Station
 from sim.scenario.window import Window
 
 
-def build(raw) -> Plant:
+def build(raw):
     scenario = validate_scenario(raw)
-    return Plant(scenario, plant_days(scenario.calendar, scenario.horizon), 1, 0)
+    return build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), 1, 0)
 
 
 # ---------------------------------------------------------------- Window

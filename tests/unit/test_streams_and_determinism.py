@@ -24,10 +24,10 @@ def test_changing_one_station_keeps_the_draws_of_the_others(small_raw):
     changed_raw["shops"]["paint"]["stations"][1]["cycle_time"] = 112
     changed = validate_scenario(changed_raw)
     from sim.scenario.days import plant_days
-    from sim.model.plant import Plant
+    from sim.model.builder import build_plant
     draws = []
     for scenario in (base, changed):
-        plant = Plant(scenario, plant_days(scenario.calendar, scenario.horizon), 5, 0)
+        plant = build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), 5, 0)
         respot = plant.nodes["body"][1]
         draws.append([respot.cycle[m]() for m in (0, 1, 2) for _ in range(10)])
     assert draws[0] == draws[1]

@@ -80,8 +80,8 @@ def test_set_is_validated_like_the_file(base):
 def test_run_with_set_and_name_writes_its_own_folder(tmp_path, base, capsys):
     assert main(["run", str(base), "--results", str(tmp_path / "r"), "--jobs", "1",
                  "--set", "shops.paint.quality.first_pass_yield=0.85", "--name", "small-fpy85"]) == 0
-    summary = (tmp_path / "r" / "small-fpy85" / "summary.json").read_text()
-    assert '"first_pass_yield": 0.85' in summary and '"scenario_sha256"' in summary
+    provenance = (tmp_path / "r" / "small-fpy85" / "provenance.json").read_text()
+    assert '"first_pass_yield": 0.85' in provenance and '"scenario_sha256"' in provenance
 
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -18,9 +18,11 @@ leaving the shop. A shop without learning keeps none, and its stations do no ext
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ..flow.car import InvariantError
 from ..flow.routing import QualityGate
+from .base import Component
 
 
 def exponent(rate: float) -> float:
@@ -127,6 +129,34 @@ class Experience:
         shop's next car when it is drawn (at the start, after each repair, at a preventive service); a time
         drawn holds until that failure, however far the shop learns meanwhile."""
         return lambda: sample() / self.failures
+
+
+@dataclass(frozen=True)
+class LearningFigures:
+    """One replication's learning figures."""
+
+    cars: dict[str, dict[str, int]]
+    """Per shop with learning curves: the number of its next car at the start and at the end of the measured
+    window ('start', 'end')."""
+
+
+class Learning(Component):
+    """Learning curves (``learning`` of a scenario): each shop's experience, which the builder's stations, quality
+    gate and shop exit of that shop use (``Builder.shop_experience``)."""
+
+    @classmethod
+    def wanted(cls, scenario) -> bool:
+        return bool(scenario.learning)
+
+    def __init__(self, build):
+        scenario = build.scenario
+        self.experience = {name: Experience(spec, mature_yield(scenario.shops[name]))
+                           for name, spec in scenario.learning.items()}
+        build.shop_experience.update(self.experience)
+        self.plant = build.plant
+
+    def figures(self) -> LearningFigures:
+        return LearningFigures(window_cars(self.experience, self.plant.shop_exits))
 
 
 def window_cars(experience: dict[str, Experience], window_exits: dict[str, int]) -> dict[str, dict[str, int]]:

@@ -31,22 +31,93 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ...scenario.schema import DOMESTIC, WEEKDAYS, Outbound
+from ...scenario.schema import DOMESTIC, WEEKDAYS
+from ...scenario.schema import Outbound as OutboundSpec
 from ..flow.buffer import LevelMonitor
 from ...scenario.days import DAY, PlantDays, worked_days
 from ..flow.car import Car, InvariantError
+from ..flow.store import Store
+from .base import Component
 from ...scenario.window import Window
 
 NO_TRAIN = "export (no train)"
 """Where the export cars wait when the scenario gives no train: nothing takes them."""
 
 
-class Yard:
-    """The finished-car yard: the end of line's target, emptied by a plan of shipments."""
+@dataclass(frozen=True)
+class OutboundFigures:
+    """One replication's outbound figures, in the measured window."""
+
+    capacity: int
+    """Places in the yard."""
+    entered: int
+    """Cars that entered the yard (left the end of line)."""
+    shipped: int
+    """Cars shipped."""
+    in_yard_end: int
+    """Cars in the yard when the run ended."""
+    destinations: dict
+    """Per destination queue (domestic first): market, shipped per model, days_mean and days_p95 from end of line
+    to shipment, waiting_mean and waiting_max (cars in its queue), carriers that came, places_offered."""
+    markets: dict
+    """Per market: shipped, days_mean, days_p95."""
+    yard: dict
+    """The yard's level: mean (time-weighted), max, share_full (of the window)."""
+    blocked_hours: float
+    """Worked hours of the last shop in which a finished car waited for a place."""
+    blocks: int
+    """Times the end of line found the yard full."""
+    blocked_at_end: bool
+    """A car waited for a place when the run ended."""
+    levels: pd.DataFrame
+    """The yard's level on every hour from the start (time_h, level)."""
+
+
+class Outbound(Component):
+    """The finished-car yard at the end of the line with its trucks and trains (``outbound`` of a scenario)."""
+
+    @classmethod
+    def wanted(cls, scenario) -> bool:
+        return scenario.outbound is not None
+
+    def __init__(self, build):
+        self.yard: Yard | None = None
+        self.model_names = build.scenario.model_names
+        self._build = build
+        build.set_end_of_line(self._end_of_line)
+
+    def _end_of_line(self, complete) -> Yard:
+        self.yard = build_yard(self._build.plant)
+        self._build.add_store(self.yard)
+        self._build = None
+        return self.yard
+
+    def start(self) -> None:
+        self.yard.start()
+
+    def finish(self) -> None:
+        self.yard.finish()
+
+    def explains_standstill(self) -> bool:
+        return bool(self.yard.putters)  # a full yard with no carrier to come: its figures say so
+
+    def check(self, plant) -> None:
+        self.yard.check(plant.completed_total)
+
+    def figures(self) -> OutboundFigures:
+        return self.yard.figures(self.model_names)
+
+
+class Yard(Store):
+    """The finished-car yard: the end of line's target, emptied by a plan of shipments.
+
+    A store of the template (``store.Store``) that nobody takes from: the end of line puts its cars, a full yard
+    blocks it (the template's blocked puts) and each shipment admits the blocked cars in order."""
 
     def __init__(self, env, *, capacity: int, complete, queues: list[str], markets: list[str],
                  destination, schedule: list[tuple[float, int, int]], window: Window, clock,
@@ -55,7 +126,7 @@ class Yard:
         the domestic one first; ``markets``: each queue's market; ``destination(model)``: the queue of an export
         car of that model; ``schedule``: (time, queue, places) of every shipment, in time order; ``clock``,
         ``worked_window``: the last shop's shift clock and measured window in its worked time (blocked hours)."""
-        self.env = env
+        self._queues(env)
         self.capacity = capacity
         self.complete = complete
         self.names = queues
@@ -67,7 +138,6 @@ class Yard:
         self.worked_window = worked_window
         self.queues: list[deque] = [deque() for _ in queues]
         """Per queue: (car, time it reached the yard), the longest waiting first."""
-        self.putters: deque = deque()
         self.level = 0
         self.monitor = LevelMonitor(window, capacity)
         self.monitor.trace = []
@@ -94,23 +164,19 @@ class Yard:
 
     # ------------------------------------------------------------ the end of line's target
 
-    def try_put(self, car: Car, priority: bool = False) -> bool:
-        if self.level >= self.capacity:
-            return False
-        self._enter(car)
-        return True
+    def _has_room(self) -> bool:
+        return self.level < self.capacity
 
-    def put(self, car: Car, priority: bool = False):
-        """The end of line is blocked: the event fires when the car has its place (``priority`` has no meaning
-        here: only the end of line puts cars)."""
-        event = self.env.event()
-        event.car = car
+    def _place(self, car: Car, priority: bool) -> None:
+        """``priority`` has no meaning here: only the end of line puts cars."""
+        self._enter(car)
+
+    def _blocked(self, event) -> None:
+        """The end of line is blocked: its blocked time counts from the first car waiting for a place."""
         if not self.putters:
             self._blocked_since = self.clock.worked(self.env.now)
             if self.window.contains(self.env.now):
                 self.blocks += 1
-        self.putters.append(event)
-        return event
 
     def _enter(self, car: Car) -> None:
         now = self.env.now
@@ -163,8 +229,10 @@ class Yard:
 
     def _admit(self) -> None:
         """Places freed: the blocked cars enter, in the order they were offered."""
-        while self.putters and self.level < self.capacity:
-            event = self.putters.popleft()
+        while self.level < self.capacity:
+            event = self.next_putter()
+            if event is None:
+                break
             self._enter(event.car)
             event.succeed(self)
         if not self.putters and self._blocked_since is not None:
@@ -203,7 +271,7 @@ class Yard:
         if self.entered != completed_total:
             raise InvariantError(f"yard: {self.entered} cars entered, but the plant completed {completed_total}")
 
-    def figures(self, model_names: list[str]) -> dict:
+    def figures(self, model_names: list[str]) -> OutboundFigures:
         """One replication's outbound figures (the measured window): see ``analysis.outbound``."""
         span = self.window.span
         shipped = np.array([q for q, _, _ in self.shipped_cars], dtype=np.int64)
@@ -226,20 +294,13 @@ class Yard:
             mine = np.isin(shipped, [q for q, m in enumerate(self.markets) if m == market])
             markets[market] = {"shipped": int(np.count_nonzero(mine)), **_days(days[mine])}
         seconds, levels = self.monitor.on_the_hour(self.window.hi)
-        return {
-            "capacity": self.capacity,
-            "entered": self.entered_in_window,
-            "shipped": len(self.shipped_cars),
-            "in_yard_end": self.level,
-            "destinations": destinations,
-            "markets": markets,
-            "yard": {"mean": self.monitor.area / span, "max": self.monitor.max_level,
-                     "share_full": self.monitor.full / span},
-            "blocked_hours": self.blocked_s / 3600.0,
-            "blocks": self.blocks,
-            "blocked_at_end": bool(self.putters),
-            "levels": pd.DataFrame({"time_h": seconds / 3600.0, "level": levels}),
-        }
+        return OutboundFigures(
+            capacity=self.capacity, entered=self.entered_in_window, shipped=len(self.shipped_cars),
+            in_yard_end=self.level, destinations=destinations, markets=markets,
+            yard={"mean": self.monitor.area / span, "max": self.monitor.max_level,
+                  "share_full": self.monitor.full / span},
+            blocked_hours=self.blocked_s / 3600.0, blocks=self.blocks, blocked_at_end=bool(self.putters),
+            levels=pd.DataFrame({"time_h": seconds / 3600.0, "level": levels}))
 
 
 def _days(days: np.ndarray) -> dict:
@@ -255,7 +316,7 @@ def _days(days: np.ndarray) -> dict:
 def build_yard(plant) -> Yard:
     """The yard of the plant's scenario, with its shipment plan drawn (the plant's streams, its calendar, the
     first shift of its last shop for the default truck times)."""
-    spec: Outbound = plant.scenario.outbound
+    spec: OutboundSpec = plant.scenario.outbound
     names = [DOMESTIC] + [t.name for t in spec.trains] + ([] if spec.trains else [NO_TRAIN])
     markets = [DOMESTIC] + ["export"] * (len(names) - 1)
     last = list(plant.scenario.shops)[-1]
@@ -269,7 +330,7 @@ def build_yard(plant) -> Yard:
                 window=plant.window, clock=plant.clocks[last], worked_window=plant.worked_windows[last])
 
 
-def _destinations(spec: Outbound, model_names: list[str], streams):
+def _destinations(spec: OutboundSpec, model_names: list[str], streams):
     """The queue of an export car of a model: a destination drawn by the model's shares, or the one queue of
     export cars when no train comes."""
     if not spec.trains:
@@ -283,7 +344,7 @@ def _destinations(spec: Outbound, model_names: list[str], streams):
     return destination
 
 
-def truck_times(spec: Outbound, days: PlantDays, shifts) -> list[tuple[float, int, int]]:
+def truck_times(spec: OutboundSpec, days: PlantDays, shifts) -> list[tuple[float, int, int]]:
     """(time, 0, places) of the trucks on each working day of ``days`` (the margin after the horizon included, so
     a blocked end of line still has a shipment ahead and does not read as a jam): the day's trucks shared out over
     the loading times (several trucks at one time are one shipment of their places together)."""

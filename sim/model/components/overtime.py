@@ -18,12 +18,14 @@ of the shipped scenarios). Labour pools keep the attendance of the shift before 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ...scenario.schema import Overtime as OvertimeSpec
 from ...scenario.days import DAY, ExtraTime, worked_days
 from ..flow.clock import MaintenanceWindows, ShiftClock, day_pieces, shift_windows
 from ..flow.car import InvariantError
+from .base import Component
 
 SATURDAY = 5
 RATE_WEEKS = 4
@@ -48,7 +50,7 @@ class Overtime:
         self.env = plant.env
         self.spec = spec
         self.launch = launch
-        """The launch under the plan (``ramp.PlannedLaunch``): its cumulative plan and launches on planned days."""
+        """The launch under the plan (``plan.PlanCap``): its cumulative plan and launches on planned days."""
         self.extra = ExtraTime()
         self.timetables: list[Timetable] = []
         self.weeks_behind = 0
@@ -169,8 +171,7 @@ class Overtime:
             lo, hi = table.clock.worked(wall.lo), table.clock.worked(wall.hi)
             if lo < table.worked_window.lo - 1e-6:
                 raise InvariantError("overtime moved the start of the measured window back")
-            object.__setattr__(table.worked_window, "lo", lo)
-            object.__setattr__(table.worked_window, "hi", hi)
+            table.worked_window.move(lo, hi)
         self.launch.rebase()
 
     # ------------------------------------------------------------ results
@@ -194,3 +195,54 @@ class Overtime:
         for month, row in out.items():
             row["hours_per_worker"] = round(self.hours.get(month, 0.0) / 3600.0, 3)
         return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class OvertimeFigures:
+    """One replication's overtime."""
+
+    by_month: dict
+    """Per calendar month with overtime: saturdays, days_lengthened, hours_per_worker."""
+    weeks_behind: int
+    """Weeks that started behind the plan and called for overtime."""
+    cars_in_overtime: int
+    """Cars the last shop finished in overtime in the measured window."""
+
+
+class OvertimeComponent(Component):
+    """Overtime when behind the plan (``plan.overtime`` of a scenario): it reads the plan's launch (the plan
+    component, built before it) and rebuilds every shift clock, shops' and feeders', in place."""
+
+    @classmethod
+    def wanted(cls, scenario) -> bool:
+        return scenario.plan is not None and scenario.plan.overtime is not None
+
+    def __init__(self, build):
+        scenario = build.scenario
+        self.plant = build.plant
+        self.overtime = overtime = Overtime(build.plant, scenario.plan.overtime, build.component("plan").cap)
+        for name, shop in scenario.shops.items():
+            overtime.timetables.append(Timetable(shop.shifts, build.shift_counts(name), build.clocks[name],
+                                                 build.worked_windows[name], build.maintenance[name]))
+            for feeder_name, feeder in shop.feeders.items():
+                if feeder.shifts is not None:
+                    clock, window, maintenance = build.feeder_clocks[f"{name}.{feeder_name}"]
+                    overtime.timetables.append(Timetable(feeder.shifts, build.shift_counts(name, feeder.shifts),
+                                                         clock, window, maintenance))
+
+    def start(self) -> None:
+        self.overtime.start()
+
+    def extra_days(self) -> set[int]:
+        return self.overtime.extra.days
+
+    def figures(self) -> OvertimeFigures:
+        """The overtime worked: per month, the weeks it was called for, and the cars the last shop finished in
+        overtime in the measured window."""
+        windows = self.overtime.windows()
+        starts = [s for s, _ in windows]
+        finished = 0
+        for t, *_ in self.plant.completed:
+            i = bisect_left(starts, t) - 1  # a car finished as the shift ends is not overtime's
+            finished += i >= 0 and t <= windows[i][1]
+        return OvertimeFigures(self.overtime.by_month(), self.overtime.weeks_behind, finished)

@@ -19,6 +19,7 @@ from collections import deque
 import numpy as np
 
 from .car import Car
+from .store import Store
 from ...scenario.window import Window
 
 STORE = "store"
@@ -93,9 +94,9 @@ class LevelMonitor:
         return hours, levels[np.searchsorted(times, hours, side="right") - 1]
 
 
-class Waiters:
-    """What every store of cars shares: the stations waiting to take a car (``getters``) and the blocked
-    stations waiting to place one (``putters``), and the level monitor to close at the end."""
+class CarStore(Store):
+    """A store of the plant with a place in it (shop, name, kind, capacity) and a time-weighted level: what
+    the buffer table shows. Its level goes up and down through the template's ``_entered``/``_left``."""
 
     __slots__ = ()
 
@@ -103,36 +104,25 @@ class Waiters:
         """What every store of cars starts with: its place in the plant, no one waiting, a level monitor."""
         if kind not in BUFFER_KINDS:
             raise ValueError(f"buffer {name}: unknown kind {kind!r} (one of {', '.join(BUFFER_KINDS)})")
-        self.env = env
+        self._queues(env)
         self.name = name
         self.shop = shop
         self.kind = kind
         self.capacity = capacity
-        self.getters: deque = deque()
-        self.putters: deque = deque()
         self.monitor = LevelMonitor(window, capacity)
 
-    def _next_putter(self):
-        """The first blocked car still waiting: a car offered to several buffers at once (a split to the
-        shortest queue) is placed by the first that has room, and the others skip it."""
-        while self.putters:
-            event = self.putters.popleft()
-            if not event.triggered:
-                return event
-        return None
+    def _entered(self) -> None:
+        self.monitor.change(self.env.now, 1)
 
-    def get(self):
-        """Event whose value is the next car (after try_get returned None)."""
-        event = self.env.event()
-        self.getters.append(event)
-        return event
+    def _left(self) -> None:
+        self.monitor.change(self.env.now, -1)
 
     def close(self) -> None:
         self.monitor.close(self.env.now)
 
 
-class Buffer(Waiters):
-    """A FIFO of cars with finite capacity; re-entering cars may take priority."""
+class Buffer(CarStore):
+    """A FIFO of cars with finite capacity; re-entering cars may take priority (they go in front)."""
 
     __slots__ = ("env", "name", "shop", "kind", "capacity", "items", "getters", "putters", "monitor")
 
@@ -141,48 +131,20 @@ class Buffer(Waiters):
         self._open(env, name, shop, kind, capacity, window)
         self.items: deque[Car] = deque()
 
-    def try_put(self, car: Car, priority: bool = False) -> bool:
-        """Place a car now if a station waits for it or there is room."""
-        while self.getters:
-            getter = self.getters.popleft()
-            if not getter.triggered:  # a merge's getter may have been served by its other input
-                getter.succeed(car)
-                return True
-        if len(self.items) < self.capacity:
-            if priority:
-                self.items.appendleft(car)
-            else:
-                self.items.append(car)
-            self.monitor.change(self.env.now, 1)
-            return True
-        return False
+    def _has_car(self) -> bool:
+        return bool(self.items)
 
-    def put(self, car: Car, priority: bool = False):
-        """Event that fires once the car has been placed (after try_put failed)."""
-        event = self.env.event()
-        event.car = car
+    def _take(self) -> Car:
+        return self.items.popleft()
+
+    def _has_room(self) -> bool:
+        return len(self.items) < self.capacity
+
+    def _place(self, car: Car, priority: bool) -> None:
         if priority:
-            self.putters.appendleft(event)
+            self.items.appendleft(car)
         else:
-            self.putters.append(event)
-        return event
-
-    def try_get(self) -> Car | None:
-        """Take the first waiting car now, or None."""
-        if self.items:
-            car = self.items.popleft()
-            event = self._next_putter() if self.putters else None
-            if event is not None:
-                self.items.append(event.car)
-                event.succeed(self)  # the value says which buffer took the car (a split offers it to several)
-            else:
-                self.monitor.change(self.env.now, -1)
-            return car
-        event = self._next_putter() if self.putters else None
-        if event is not None:  # capacity 0: take the car straight off the blocked station
-            event.succeed(self)
-            return event.car
-        return None
+            self.items.append(car)
 
     @property
     def level(self) -> int:
@@ -207,13 +169,17 @@ class Merge:
         return car if car is not None else self.main.try_get()
 
     def get(self):
+        """One event waiting on both: the first of the two to have a car serves it, the other skips it."""
         event = self.env.event()
-        self.lane.getters.append(event)
-        self.main.getters.append(event)
+        self.lane.add_getter(event)
+        self.main.add_getter(event)
         return event
 
     def cars(self) -> list[Car]:
         return []
+
+    def links(self) -> list[tuple[str, object]]:
+        return [("re-entry lane", self.lane), ("main input", self.main)]
 
 
 class Source:
@@ -231,6 +197,9 @@ class Source:
     def cars(self) -> list[Car]:
         return []
 
+    def links(self) -> list[tuple[str, object]]:
+        return []
+
 
 class Sink:
     """End of the last shop: a finished car leaves the plant."""
@@ -244,3 +213,6 @@ class Sink:
 
     def put(self, car: Car, priority: bool = False):  # never needed: the sink always takes the car
         raise RuntimeError("the end of the line never refuses a car")
+
+    def links(self) -> list[tuple[str, object]]:
+        return []

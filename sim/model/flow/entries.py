@@ -52,15 +52,10 @@ class LoggedBuffer(Buffer):
         super().__init__(env, name, **buffer)
         self.log = log
 
-    def try_put(self, car, priority: bool = False) -> bool:
-        direct = any(not getter.triggered for getter in self.getters)
-        placed = super().try_put(car, priority)
-        if placed and direct:
-            self.log.record(car, self.env.now)
-        return placed
-
-    def try_get(self):
-        car = super().try_get()
-        if car is not None:
-            self.log.record(car, self.env.now)
+    def _take(self):
+        car = self.items.popleft()
+        self.log.record(car, self.env.now)
         return car
+
+    def _handed(self, car) -> None:
+        self.log.record(car, self.env.now)

@@ -92,6 +92,9 @@ class CallOff:
             send(car)
         return self.onward.route(car)
 
+    def links(self) -> list[tuple[str, object]]:
+        return [("onward", self.onward)] + [(f"call-off {k + 1}", send.target) for k, send in enumerate(self.sends)]
+
 
 class BranchSplit:
     """In front of a parallel section: each car goes to one branch's input, by the section's rule.
@@ -142,13 +145,16 @@ class BranchSplit:
         if self.rule == "shortest_queue":
             event = self.env.event()
             event.car = car
-            for b in self.eligible[car.model]:  # the first branch to make room takes it
-                self.inputs[b].putters.append(event)
+            for b in self.eligible[car.model]:  # the first branch to make room takes it (its value: that branch)
+                self.inputs[b].add_putter(event)
             event.callbacks.append(self._taken)
             return event
         b = self._in_turn(car)
         self._sent(b)
         return self.inputs[b].put(car, priority)
+
+    def links(self) -> list[tuple[str, object]]:
+        return [(f"branch {b + 1}", target) for b, target in enumerate(self.inputs)]
 
 
 class Bypass:
@@ -177,3 +183,7 @@ class Bypass:
         target, onward_priority = self.pending
         self.pending = None
         return target.put(car, onward_priority)
+
+    def links(self) -> list[tuple[str, object]]:
+        """The visited station's buffer; the cars passing it by go where that station's output sends them."""
+        return [("buffer of the visited station", self.buffer), ("output of the station passed by", self.node.output)]

@@ -471,6 +471,11 @@ class PacedLine:
             if self.awaited is not None:  # still waiting for a part: that feeder's wait too
                 self.awaited.waited += self.worked_window.clip(since, now_w)
 
+    def links(self) -> list[tuple[str, object]]:
+        """Input, output and the parts buffers of the feeders fitted here (the wiring check walks them)."""
+        return [("input", self.input), ("output", self.output)] + \
+            [(f"parts of feeder {join.feeder}", join.buffer) for join in self.joins] + [(f"call-off {k + 1}", send.target) for k, send in enumerate(self.sends)]
+
     def cars(self) -> list:
         held = [] if self.pending is None else [self.pending[0]]  # a body waiting for its empty carriers
         return [car for car in self.positions if car is not None] + held

@@ -13,7 +13,7 @@ that calls off feeders' parts (``CallOff``), and the joins where a node fits a
 feeder's part to each car (``Join``, in a node's ``joins``). The
 classes here are ``typing.Protocol`` s: they state the contract, the model's
 classes follow it structurally (no inheritance). They are checked at run time
-only by the tests (``runtime_checkable``) and by ``plant.check_wiring``.
+only by the tests (``runtime_checkable``); ``wiring.check_wiring`` walks every part's ``links``.
 
 Waiting is two-step everywhere, so that a car that flows freely costs no
 SimPy event: first the immediate ``try_get`` / ``try_put``; only when that
@@ -107,6 +107,10 @@ class Node(Protocol):
 
     def cars(self) -> list[Car]:
         """The cars on it now: being worked on, or finished and held (blocked)."""
+
+    def links(self) -> list[tuple[str, object]]:
+        """What it is wired to, named: its input and output, the parts buffers of its joins, its call-offs;
+        the wiring check (``wiring.check_wiring``) walks them and what they link in turn."""
 
     def station_rows(self) -> list[dict]:
         """A row per station (a paced line has one per station on it): shop, station, kind,

@@ -19,6 +19,9 @@ class Onward:
     def route(self, car):
         return self.target, self.priority
 
+    def links(self) -> list[tuple[str, object]]:
+        return [("output", self.target)]
+
 
 class QualityGate:
     """After an inspection: pass on, scrap, or send to a rework path.
@@ -42,6 +45,12 @@ class QualityGate:
         """Counts cover the measured window, like every other count of a run."""
         self.inspected = 0
         self.failed = 0
+
+    def links(self) -> list[tuple[str, object]]:
+        out = [("cars passing the quality gate", self.onward)]
+        for k, (_, target, _, reentry) in enumerate(self.paths, start=1):
+            out += [(f"quality gate rework path {k}", target), (f"quality gate rework path {k} re-entry", reentry)]
+        return out
 
     def route(self, car):
         counted = self.in_window()
@@ -67,3 +76,7 @@ class AfterRepair:
 
     def route(self, car):
         return car.reentry, True
+
+    def links(self) -> list[tuple[str, object]]:
+        """None fixed: each car goes back to the re-entry lane its gate chose, which the gate's paths link."""
+        return []

@@ -11,9 +11,9 @@ store releases one lane head, chosen by its rule:
 * ``LevelledOrder`` (``by: levelled``, a PBS that re-sequences): the store builds a new levelled
   order from its lane heads, choosing with the launch's ``sequencer.Sequencer``.
 
-The store offers the stations what a ``Buffer`` does (``protocol.CarInput`` and ``CarTarget``:
-``try_put``/``put``, ``try_get``/``get``, ``getters``/``putters``, ``level``, ``cars``, ``close``,
-a ``LevelMonitor``), so the builder, the stations and a ``Merge`` use it unchanged. Like
+A sorting store is a store of the template (``store.Store``): the queues of waiting stations
+and blocked cars and their rules are the template's, the lanes and the release rule its hooks;
+so the builder, the stations and a ``Merge`` use it as they use a ``Buffer``. Like
 ``entries.LoggedBuffer`` it is the entry of the next shop and records each car that shop takes,
 in the order taken. A car that finds the store empty and the shop waiting goes straight through.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from .buffer import STORE, Waiters
+from .buffer import STORE, CarStore
 from .car import Car, InvariantError
 from ..launch.sequencer import Sequencer
 from ...scenario.window import Window
@@ -233,7 +233,7 @@ class PlannedSequence:
         pass
 
 
-class SortingStore(Waiters):
+class SortingStore(CarStore):
     """A store of lanes that releases its cars by a rule (``ColourBlocks``, ``PlannedSequence``, ``LevelledOrder``).
 
     Capacity is lanes x lane_depth: a car waits upstream only when every lane is full. Tallies of
@@ -277,34 +277,13 @@ class SortingStore(Waiters):
         self._gone: set[int] = set()
         """Arrival numbers that left while an older body stayed (dropped from ``_oldest`` when it reaches them)."""
 
-    # ------------------------------------------------------------ the Buffer interface
+    # ------------------------------------------------------------ the store template's hooks
 
-    def try_put(self, car: Car, priority: bool = False) -> bool:
-        """Place a car now: straight to the shop if it waits (the store is then empty), else into a lane
-        with room. ``priority`` has no meaning here: cars leave by the store's rule."""
-        while self.getters:
-            getter = self.getters.popleft()
-            if not getter.triggered:  # a merge's getter may have been served by its other input
-                self._taken(car, 0.0, False)
-                getter.succeed(car)
-                return True
-        if self.count < self.capacity:
-            self._join(car)
-            self.monitor.change(self.env.now, 1)
-            return True
-        return False
+    def _has_car(self) -> bool:
+        return bool(self.count)
 
-    def put(self, car: Car, priority: bool = False):
-        """Event that fires once the car has joined a lane (after try_put failed); its value is this store."""
-        event = self.env.event()
-        event.car = car
-        self.putters.append(event)
-        return event
-
-    def try_get(self) -> Car | None:
-        """The lane head the rule chooses, or None when the store is empty; a blocked car then joins."""
-        if not self.count:
-            return None
+    def _take(self) -> Car:
+        """The lane head the rule chooses."""
         worked = self.clock.worked(self.env.now)
         lane, forced = self.rule.pick(worked)
         order, arrived, car = self.lanes[lane].popleft()
@@ -313,13 +292,18 @@ class SortingStore(Waiters):
         if self.max_wait is not None:
             self._check_overdue(order, worked)
         self._taken(car, worked - arrived, forced)
-        event = self._next_putter() if self.putters else None
-        if event is not None:
-            self._join(event.car)
-            event.succeed(self)  # the value says which buffer took the car, as Buffer's does
-        else:
-            self.monitor.change(self.env.now, -1)
         return car
+
+    def _has_room(self) -> bool:
+        return self.count < self.capacity
+
+    def _place(self, car: Car, priority: bool) -> None:
+        """Into the lane the rule chooses; ``priority`` has no meaning here: cars leave by the store's rule."""
+        self._join(car)
+
+    def _handed(self, car: Car) -> None:
+        """Straight to the shop waiting for it (the store was empty)."""
+        self._taken(car, 0.0, False)
 
     @property
     def level(self) -> int:
@@ -327,7 +311,6 @@ class SortingStore(Waiters):
 
     def cars(self) -> list[Car]:
         return [car for lane in self.lanes for _, _, car in lane]
-
 
     # ------------------------------------------------------------ inside
 

@@ -146,6 +146,11 @@ class Station:
                 if self.awaited[k] is not None:  # still waiting for a part: that feeder's wait too
                     self.awaited[k].waited += (self.accounts[k].times[FEEDER] - before) / self.servers
 
+    def links(self) -> list[tuple[str, object]]:
+        """Input, output and the parts buffers of the feeders fitted here (the wiring check walks them)."""
+        return [("input", self.input), ("output", self.output)] + \
+            [(f"parts of feeder {join.feeder}", join.buffer) for join in self.joins]
+
     def cars(self) -> list:
         return [car for car in self.holding if car is not None]
 

@@ -224,8 +224,8 @@ def spacing_breaches(plant) -> dict:
         for rule, mask in zip(product.spacing, masks):
             out["breaches"][rule.text][shop] = count_breaches(entries["variant"], mask, rule.at_most, rule.in_any,
                                                               counted)
-    sequencer = getattr(plant, "sequencer", None)
-    if sequencer is not None:
+    sequencer = plant.launch.sequence
+    if hasattr(sequencer, "breaches"):  # a sequencer keeping the spacing rules at launch counts its own
         launched = next(iter(plant.entries.values())).arrays()["variant"]
         for r, (rule, mask) in enumerate(zip(product.spacing, masks)):
             logged = count_breaches(launched, mask, rule.at_most, rule.in_any)

@@ -4,8 +4,8 @@ A ``Point`` knows the stocks (``supply.Stock``) each model takes there and measu
 from the moment it wants to give a car whose kit is missing to the moment it gives one, in shift time of
 the consuming shop, per missing kit as well as for the point. Two points exist:
 
-* the launch: ``LaunchKits`` is a ``launching.LaunchHold``. The launcher asks it before every launch; a
-  car is launched when its kits are on hand. With ``look_ahead`` the launcher may pass the planned car
+* the launch: ``LaunchKits`` is a ``launch.LaunchHold``. The launch asks it before every launch; a
+  car is launched when its kits are on hand. With ``look_ahead`` the launch may pass the planned car
   over for a later one whose kits are there: that launch is *moved* (counted against the kits the passed
   car lacked), and the launch is held only when no candidate may go.
 * a later shop's entry: ``KitGate`` is the ``protocol.CarInput`` of the shop's first station. It takes
@@ -17,10 +17,10 @@ the consuming shop, per missing kit as well as for the point. Two points exist:
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING
 
 from ....scenario.window import Window
+from ...flow.store import Request, Store
 
 if TYPE_CHECKING:
     from .supply import Stock
@@ -95,23 +95,26 @@ class Point:
 
 
 class LaunchKits:
-    """The launch kits as a ``launching.LaunchHold``: a car is launched when its kits are on hand."""
+    """The launch kits as a ``launch.LaunchHold``: a car is launched when its kits are on hand."""
 
-    def __init__(self, point: Point, plant, models: int):
-        self.point, self.plant, self.models = point, plant, models
+    material = True
+    """A hold on what the car is built of: asked before a cap on launches."""
+
+    def __init__(self, point: Point, launch, models: int):
+        self.point, self.launch, self.models = point, launch, models
 
     def allows(self, variant: int, now: float) -> bool:
         point = self.point
         if point.ready(variant % self.models):
             return True
-        head = self.plant.launcher.planned[0] % self.models  # the car the launch waits for, if nothing passes it
+        head = self.launch.head() % self.models  # the car the launch waits for, if nothing passes it
         if not point.ready(head):
             point.hold(head, now)
         return False
 
     def take(self, variant: int, now: float) -> None:
         point = self.point
-        head = self.plant.launcher.planned[0] % self.models
+        head = self.launch.head() % self.models
         # the head was found ready when it is the car launched (``allows``): only a car launched past it asks
         if variant % self.models != head and not point.ready(head):  # launched past the head, which lacks a kit
             if point.wall_window.contains(now):
@@ -122,52 +125,25 @@ class LaunchKits:
         point.take(variant % self.models, now)
 
 
-class _Getters(deque):
-    """The stations waiting at a kit gate: a ``Merge`` appends its getter here directly, so appending asks the
-    gate to serve."""
-
-    def __init__(self, gate: KitGate):
-        super().__init__()
-        self.gate = gate
-
-    def append(self, event) -> None:
-        super().append(event)
-        self.gate.serve()
-
-
-class _Request:
-    """The gate's standing request for a car from its entry (in the entry's ``getters``): the entry hands a
-    car to it as to a waiting station; it counts as served (``triggered``) while no station waits at the gate."""
-
-    __slots__ = ("gate",)
-
-    def __init__(self, gate: KitGate):
-        self.gate = gate
-
-    @property
-    def triggered(self) -> bool:
-        return not self.gate.live()
-
-    def succeed(self, car) -> None:
-        self.gate.held = car
-        self.gate.serve()
-
-
-class KitGate:
+class KitGate(Store):
     """A shop's entry where its cars take kits (``protocol.CarInput`` in front of its first station): it takes
     the next car from the store or buffer in front of the shop when the shop wants one, and holds it until every
-    kit the car needs there is on hand. The held car is a car in the plant (``cars``)."""
+    kit the car needs there is on hand. The held car is a car in the plant (``cars``).
+
+    A store of the template (``store.Store``) that holds at most one car, and that by its kits: its ``try_get``
+    is its own. A station (or a merge) waiting at the gate makes it serve at once; the gate waits on its entry
+    with a standing ``store.Request``, served like a waiting station."""
 
     def __init__(self, env, entry, point: Point):
-        self.env, self.entry, self.point = env, entry, point
+        self._queues(env)
+        self.entry, self.point = entry, point
         self.held = None
-        self.getters = _Getters(self)
-        self.request = _Request(self)
+        self.request = Request(self)
         self.released = 0
         """Cars handed to the shop (the whole run)."""
 
     def try_get(self):
-        if self.live():
+        if self.waiting_taker():
             return None  # stations already waiting come first
         car = self.held if self.held is not None else self.entry.try_get()
         if car is None:
@@ -179,28 +155,30 @@ class KitGate:
         self.held = car  # the station waits (``get``) and the hold starts there
         return None
 
-    def get(self):
-        event = self.env.event()
-        self.getters.append(event)
-        return event
+    def add_getter(self, taker) -> None:
+        """A station (or a merge) waits at the gate: serve it now if a car with its kits is there."""
+        self.getters.append(taker)
+        self.serve()
 
-    def live(self) -> bool:
-        """Whether a station waits for a car (getters served by another input dropped)."""
-        getters = self.getters
-        while getters and getters[0].triggered:
-            getters.popleft()
-        return bool(getters)
+    def wants_car(self) -> bool:
+        """The standing request's question: whether a station waits for a car."""
+        return self.waiting_taker()
+
+    def receive(self, car) -> None:
+        """The entry handed a car to the standing request."""
+        self.held = car
+        self.serve()
 
     def serve(self) -> None:
         """Give the waiting stations cars whose kits are on hand, in order; hold the first that lacks one."""
         point = self.point
-        while self.live():
+        while self.waiting_taker():
             car = self.held
             if car is None:
                 car = self.entry.try_get()
                 if car is None:
-                    if not any(g is self.request for g in self.entry.getters):
-                        self.entry.getters.append(self.request)
+                    if not self.entry.waits(self.request):
+                        self.entry.add_getter(self.request)
                     return
                 self.held = car
             if not point.ready(car.model):
@@ -221,3 +199,6 @@ class KitGate:
 
     def cars(self) -> list:
         return [] if self.held is None else [self.held]
+
+    def links(self) -> list[tuple[str, object]]:
+        return [("entry", self.entry)]

@@ -18,7 +18,7 @@ month (one event a month per kit, which checks a reorder too).
   departure from the route's own streams (``supply.<route>.lead_time`` ...), so a train's kits arrive
   together and the launch streams are untouched. A few events per departure, none per car.
 * **Consumption** (``kit_points``): each car takes one kit of every kit its model needs at a point, and
-  waits there until all are on hand: at launch a ``LaunchKits`` hold (``launching.LaunchHold``;
+  waits there until all are on hand: at launch a ``LaunchKits`` hold (``launch.LaunchHold``;
   with ``look_ahead`` the launch may pass a held car over), at a later shop's entry a ``KitGate``
   in front of its first station that holds the next car.
 
@@ -36,20 +36,17 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from dataclasses import dataclass
 
 from ....scenario.plan import next_month
 from ....scenario.schema import LAUNCH, MONTH_DAYS, Route, Scenario
 from ....scenario.units import Exponential
 from ...flow.car import InvariantError
 from ....scenario.days import DAY
-from ....scenario.kit_levels import KitPlan, MonthlyLevels, PlanRates, kit_plan
+from ....scenario.kit_levels import KitPlan, MonthlyLevels, PlanRates, consuming_shop, kit_plan
+from ..base import Component
 from .kit_points import KitGate, LaunchKits, Point
 from ....scenario.window import Window
-
-
-def consuming_shop(scenario: Scenario, taken_at: str) -> str:
-    """The shop whose shift clock a consumption point (``Kit.taken_at``) works on: the first shop for the launch."""
-    return next(iter(scenario.shops)) if taken_at == LAUNCH else taken_at
 
 
 class Stock:
@@ -247,17 +244,46 @@ class RouteRun:
         self.supply.arrived({stock.kit for stock, _ in cargo})
 
 
-class Supply:
-    """The kit supply of a plant: stocks, routes, consumption points; built before the plant's flow so that
-    the launch hold is in place (``Plant.launch_holds``) and shop entries can be gated (``gate``)."""
+@dataclass(frozen=True)
+class SupplyFigures:
+    """One replication's kit supply figures (the measured window; ``daily``: the whole run)."""
 
-    def __init__(self, plant):
-        scenario = plant.scenario
+    kits: dict
+    """Per kit and model: mean_on_hand, min_on_hand, mean_cover_days, stockout_hours, holds, moved, shipments,
+    kits_arrived, kits_consumed, lead_time_days, inventory_value."""
+    points: dict
+    """Per consumption point (the launch, a shop's entry): shop, stockout_hours, holds, moved."""
+    routes: dict
+    """Per route: departures, cancelled, disruptions."""
+    stockout_hours: float
+    """Hours the consumption points were held, summed."""
+    launches_moved: int
+    """Cars launched ahead of a planned car that waited for its kits."""
+    inventory_value: float | None
+    """Mean value of the kits on hand (None when a kit has no value)."""
+    daily: dict
+    """The stock on hand at the start of each day: lists day, kit, model, on_hand."""
+
+
+class Supply(Component):
+    """The kit supply of a plant (``supply`` of a scenario): stocks, routes, consumption points. It holds the
+    launch while a launch kit is missing (a hold on the launch) and gates the entry of a shop whose cars take
+    kits there (``gate``)."""
+
+    @classmethod
+    def wanted(cls, scenario: Scenario) -> bool:
+        return scenario.supply is not None
+
+    def __init__(self, build):
+        scenario = build.scenario
         spec = scenario.supply
-        self.plant, self.env, self.spec = plant, plant.env, spec
-        per_year = plant.days.working_days_per_year
+        self.plant, self.env, self.spec = build.plant, build.env, spec
+        self._build = build
+        launch = build.launch
+        self.wake_launch = launch.wake
+        per_year = build.days.working_days_per_year
         self.rates = rates = PlanRates(scenario, per_year)
-        self.routes = {name: RouteRun(self, name, route, plant.streams) for name, route in spec.routes.items()}
+        self.routes = {name: RouteRun(self, name, route, build.streams) for name, route in spec.routes.items()}
         self.stocks: dict[tuple[str, str], Stock] = {}
         for kit_name, kit in spec.kits.items():
             route = spec.routes[kit.route]
@@ -266,14 +292,23 @@ class Supply:
                     plan = kit_plan(kit, route, rates.target[model], per_year)
                     levels = MonthlyLevels(kit, route, model, rates, per_year) if rates.monthly else None
                     self.stocks[kit_name, model] = Stock(kit_name, model, plan, kit.per_container_for(model),
-                                                         self.routes[kit.route], plant.window, levels)
+                                                         self.routes[kit.route], build.window, levels)
         self.points: dict[str, Point] = {}
         self.gates: dict[str, KitGate] = {}
-        self.launch: LaunchKits | None = None
+        self.launch_kits: LaunchKits | None = None
         if any(kit.taken_at == LAUNCH for kit in spec.kits.values()):
-            self.launch = LaunchKits(self._point(LAUNCH), plant, len(scenario.model_names))
-            plant.launch_holds.append(self.launch)
-            plant.launch_look_ahead = spec.look_ahead
+            self.launch_kits = LaunchKits(self._point(LAUNCH), launch, len(scenario.model_names))
+            launch.add_hold(self.launch_kits, spec.look_ahead)
+        build.on_shop_entry(self.gate)
+        self._cover_month = rates.month_at(0.0) if rates.monthly else None
+        self._cover_since = 0.0
+
+    def built(self, plant) -> None:
+        self._build = None  # the gates are in place
+
+    def start(self) -> None:
+        """The routes' timetables and the orders run from the start."""
+        rates, spec = self.rates, self.spec
         for route in self.routes.values():
             route.start(self.env)
         for kit_name, kit in spec.kits.items():
@@ -285,13 +320,11 @@ class Supply:
                     stock.check_reorder(0.0)
                 if rates.monthly and stocks:
                     self.env.process(self._reorder_points(stocks))
-        self._cover_month = rates.month_at(0.0) if rates.monthly else None
-        self._cover_since = 0.0
         if rates.monthly:
             self.env.process(self._month_starts())
 
     def _point(self, name: str) -> Point:
-        scenario, plant = self.plant.scenario, self.plant
+        scenario, plant = self.plant.scenario, self._build
         shop = consuming_shop(scenario, name)
         needs = [[self.stocks[kit_name, model] for kit_name, kit in scenario.supply.kits.items()
                   if kit.taken_at == name and kit.covers(model)] for model in scenario.model_names]
@@ -305,6 +338,7 @@ class Supply:
             return entry
         gate = KitGate(self.env, entry, self._point(shop))
         self.gates[shop] = gate
+        self._build.add_store(gate)
         return gate
 
     def _reviews(self, stocks: list[Stock], every: float):
@@ -350,7 +384,7 @@ class Supply:
         for point in self.points.values():
             if point.kits & kits:
                 if point.name == LAUNCH:
-                    self.plant.launcher.wake()
+                    self.wake_launch()
                 else:
                     self.gates[point.name].wake()
 
@@ -360,17 +394,20 @@ class Supply:
 
     # ------------------------------------------------------------ after the run
 
-    def results(self) -> dict:
-        """One replication's figures (``ReplicationResult.supply``): per kit and model, per point and route, the
-        plant's stockout hours, moved launches and inventory value, and the daily samples of every stock."""
-        plant, now = self.plant, self.env.now
-        span = plant.window.span
+    def finish(self) -> None:
+        now = self.env.now
         for point in self.points.values():
             point.release(now)  # a hold still running ends with the run
         for stock in self.stocks.values():
             stock.close(now)
         if self._cover_month is not None:  # under a plan: the last month's cover, to the end of the run
             self._count_cover(now, None)
+
+    def figures(self) -> SupplyFigures:
+        """Per kit and model, per point and route, the plant's stockout hours, moved launches and inventory value,
+        and the daily samples of every stock."""
+        plant = self.plant
+        span = plant.window.span
         days = math.ceil(plant.window.hi / DAY - 1e-9)
         kits, daily = {}, {"day": [], "kit": [], "model": [], "on_hand": []}
         for (kit, model), stock in self.stocks.items():
@@ -395,17 +432,16 @@ class Supply:
                          "moved": p.moved}
                   for name, p in self.points.items()}
         values = [k["inventory_value"] for per_model in kits.values() for k in per_model.values()]
-        return {
-            "kits": kits, "points": points,
-            "routes": {name: {"departures": r.departures, "cancelled": r.cancelled, "disruptions": r.disruptions}
-                       for name, r in self.routes.items()},
-            "stockout_hours": sum(p["stockout_hours"] for p in points.values()),
-            "launches_moved": points[LAUNCH]["moved"] if LAUNCH in points else 0,
-            "inventory_value": sum(values) if all(v is not None for v in values) else None,
-            "daily": daily,
-        }
+        return SupplyFigures(
+            kits=kits, points=points,
+            routes={name: {"departures": r.departures, "cancelled": r.cancelled, "disruptions": r.disruptions}
+                    for name, r in self.routes.items()},
+            stockout_hours=sum(p["stockout_hours"] for p in points.values()),
+            launches_moved=points[LAUNCH]["moved"] if LAUNCH in points else 0,
+            inventory_value=sum(values) if all(v is not None for v in values) else None,
+            daily=daily)
 
-    def check(self) -> None:
+    def check(self, plant) -> None:
         """Raise InvariantError when the kits were not conserved (see the module's docstring)."""
         transit: dict[Stock, int] = {}
         for route in self.routes.values():
@@ -430,6 +466,6 @@ class Supply:
                     if s.consumed != point.passed[m]:
                         raise InvariantError(f"kit {s.kit} of {s.model}: {s.consumed} consumed, but "
                                              f"{point.passed[m]} cars took their kits at {name}")
-            cars = self.plant.launched if name == LAUNCH else self.gates[name].released
+            cars = plant.launch.launched if name == LAUNCH else self.gates[name].released
             if sum(point.passed) != cars:
                 raise InvariantError(f"{sum(point.passed)} cars took their kits at {name}, but {cars} passed it")

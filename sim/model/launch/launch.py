@@ -1,0 +1,178 @@
+"""The launch: the one owner of the car factory, the launch sequence and what may hold a launch.
+
+Every car enters the plant here. The launch takes the next planned car's variant (model and options) from
+its *sequence source*, makes the car (its market and colour drawn, its launch number given, counted in the
+work in process) and lets it go only when every *hold* allows it. Components reach the launch only through
+its hooks: ``add_hold``, ``sequence`` / ``set_sequence``, ``head``, ``replan`` and ``wake``.
+
+Sequence sources (``sequences``), each named for what it does, all offering ``next_variant()``:
+
+* ``ModelSequence``: models from a model order (``goal_chasing`` for a levelled launch, ``streams.drawn``
+  for a random one), the options each car carries drawn by their take rates;
+* ``sequencer.Sequencer``: goal chasing over variants under the spacing rules (a levelled launch with rules);
+* the plan's month-by-month sources (``components.plan``), set by the plan component.
+
+The first station's input (``first_input``):
+
+* without holds, a plain pull ``Source`` (one call per car, nothing else);
+* with holds, the launch itself, a store of the template (``store.Store``) that makes its cars instead of
+  holding them: it asks every hold about the head of the plan and, with ``look_ahead`` > 0, may pass a held
+  car over and launch one of the next ``look_ahead`` planned cars instead; the passed car keeps its place at
+  the head and goes as soon as its holds allow. Each car launched ahead of a waiting planned car counts as
+  *moved*. A hold that blocks makes the first station wait until some hold calls ``wake``;
+* with ``launch.interarrival`` in the scenario, an arrivals queue that an arrival process fills on the first
+  shop's shift clock (holds do not apply).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from ..flow.buffer import ARRIVALS, Buffer, Source
+from ..flow.car import Car
+from ..flow.store import Store
+from .sequences import first_sequence
+
+if TYPE_CHECKING:
+    from ...scenario.schema import Scenario
+    from ..flow.clock import ShiftClock
+    from ..streams import Streams
+
+
+class LaunchHold(Protocol):
+    """Something that may hold a launch (kits, a cap on launches): asked before every launch."""
+
+    material: bool
+    """A hold on what the car is built of (its kits): asked before the holds on when it may be built (a cap),
+    whatever the order in which they were added."""
+
+    def allows(self, variant: int, now: float) -> bool:
+        """True when a car of this variant may be launched now."""
+
+    def take(self, variant: int, now: float) -> None:
+        """The car is launched: take what it needs (its kits, a place under the cap)."""
+
+
+class Launch(Store):
+    """The car factory, the sequence source and the holds of one plant."""
+
+    def __init__(self, env, scenario: Scenario, streams: Streams, *, wip, log=None):
+        """``wip``: the plant's work-in-process monitor (a launch adds a car); ``log``: the first shop's entry
+        log, when something measures the launch order."""
+        self._queues(env)
+        product = scenario.product
+        self.model_count = len(scenario.model_names)
+        self.sequence = first_sequence(scenario, streams)
+        """The sequence source (``next_variant()``): set at the start, changed by ``set_sequence``."""
+        self._market = streams.uniform("launch.market")
+        self._export_share = [m.export_share for m in product.models]
+        self._colour_draw = streams.uniform("launch.colour") if product.colours else None
+        self._colour_cumulative = {(m, export): np.cumsum(product.colour_shares(model.name, export))
+                                   for m, model in enumerate(product.models) for export in (False, True)}
+        self.wip = wip
+        self.log = log
+        self.launched = 0
+        """Cars launched (the whole run)."""
+        self.holds: list[LaunchHold] = []
+        self.look_ahead = 0
+        """How many planned cars the launch may look past when the first one is held."""
+        self.planned: list[int] = []
+        """Planned cars not launched yet, in plan order (at most ``look_ahead`` + 1; only with holds)."""
+        self.moved = 0
+        """Cars launched ahead of a planned car that was waiting for its holds."""
+
+    # ------------------------------------------------------------ hooks for components
+
+    def add_hold(self, hold: LaunchHold, look_ahead: int | None = None) -> None:
+        """Hold every launch until ``hold`` allows it; ``look_ahead``: how far the launch may then look past a
+        held car (the largest asked for)."""
+        self.holds.append(hold)
+        self.holds.sort(key=lambda h: not h.material)  # stable: kits first, each kind in the order added
+        if look_ahead is not None:
+            self.look_ahead = max(self.look_ahead, look_ahead)
+
+    def set_sequence(self, source) -> None:
+        """Launch by another sequence source from the next planned car on."""
+        self.sequence = source
+
+    def head(self) -> int:
+        """The variant of the planned car the launch waits for (the head of the plan)."""
+        return self.planned[0]
+
+    def replan(self) -> None:
+        """Forget the planned cars not launched yet: the next are taken afresh from the sequence (a new month)."""
+        self.planned.clear()
+
+    def wake(self) -> None:
+        """A hold may have lifted: launch now to each waiting server of the first station while a car may go."""
+        while self.waiting_taker():  # those served by the re-entry lane of a merge meanwhile dropped
+            car = self.try_get()
+            if car is None:
+                return
+            self.getters.popleft().succeed(car)
+
+    # ------------------------------------------------------------ the car factory
+
+    def new_car(self) -> Car:
+        """The next car of the sequence, launched now (nothing holds it)."""
+        return self.make_car(self.sequence.next_variant())
+
+    def make_car(self, variant: int) -> Car:
+        """Launch a car of this variant: its market and colour drawn, counted in the WIP."""
+        model = variant % self.model_count
+        self.launched += 1
+        export = self._market() < self._export_share[model]
+        colour = 0 if self._colour_draw is None else self._colour(model, export)
+        now = self.env.now
+        car = Car(model, export, now, variant, colour, self.launched)
+        if self.log is not None:
+            self.log.record(car, now)
+        self.wip.change(now, 1)
+        return car
+
+    def _colour(self, model: int, export: bool) -> int:
+        """The car's paint colour, drawn by the shares of its model and market."""
+        cumulative = self._colour_cumulative[model, export]
+        return min(int(np.searchsorted(cumulative, self._colour_draw(), side="right")), len(cumulative) - 1)
+
+    # ------------------------------------------------------------ the first station's input
+
+    def first_input(self, scenario: Scenario, streams: Streams, clock: ShiftClock, add_buffer):
+        """What the first station takes its cars from (see the module's docstring); ``add_buffer(name, capacity,
+        kind)``: the builder's way to add a buffer of the plant (the arrivals queue)."""
+        if scenario.launch is not None:
+            queue = add_buffer("arrivals", math.inf, ARRIVALS)
+            interarrival = streams.sampler(scenario.launch.interarrival, "launch.arrivals")
+            self.env.process(self._arrivals(queue, interarrival, clock))
+            return queue
+        return self if self.holds else Source(self.new_car)
+
+    def _arrivals(self, queue: Buffer, interarrival, clock: ShiftClock):
+        """Arrival-driven launch (Poisson arrivals, say), on the first shop's shift clock."""
+        env = self.env
+        w = clock.worked(env.now)
+        while True:
+            w += interarrival()
+            yield env.timeout(max(0.0, clock.at_work(w) - env.now))
+            queue.try_put(self.new_car())
+
+    def try_get(self) -> Car | None:
+        """The head of the plan (or, looking ahead, a later planned car) if every hold allows it, made now."""
+        now = self.env.now
+        for k in range(self.look_ahead + 1):
+            if k == len(self.planned):
+                self.planned.append(self.sequence.next_variant())
+            variant = self.planned[k]
+            if all(hold.allows(variant, now) for hold in self.holds):
+                for hold in self.holds:
+                    hold.take(variant, now)
+                del self.planned[k]
+                self.moved += k > 0
+                return self.make_car(variant)
+        return None
+
+    def cars(self) -> list[Car]:
+        return []  # planned cars are not made yet: nothing of them is in the plant
