@@ -24,6 +24,8 @@ from collections import deque
 
 import numpy as np
 
+from .booths import PaintBooths
+from .over_cycles import OverCycles
 from .states import BLOCKED, DOWN, FEEDER, STARVED, STATE_NAMES, StateAccount
 from ...scenario.window import Window
 
@@ -31,7 +33,7 @@ COLOUR_GAP = -2
 """``tick_model`` of an index whose entry position was left empty for a colour change (an empty carrier)."""
 
 
-class PacedLine:
+class PacedLine(PaintBooths, OverCycles):
     """A paced line or conveyor of one or more stations: one node (``protocol.Node``) of its shop."""
 
     kind = "line"
@@ -123,37 +125,6 @@ class PacedLine:
         self._colour_setup(colour_changes)
         self._over_cycle_setup(over_cycle)
 
-    def _colour_setup(self, colour_changes) -> None:
-        """Paint booths on the line: where each checks the colour of the body in front of it."""
-        self.booths = [(int(np.flatnonzero(self.position_station == s)[0]), s, purge)
-                       for s, purge, _ in colour_changes]
-        """(position, station, purge s): a conveyor booth checks at its entry, a line station at its position."""
-        self.empty_carriers = max((e for _, _, e in colour_changes), default=0)
-        self.booth_colour: list[int | None] = [None] * len(self.booths)
-        self.entry_colour: int | None = None
-        self.pending = None
-        """(body, empty carriers still to go in) while a body of a new colour waits in front of the line."""
-        self.gap_ticks: list[int] = []
-        """Indexes whose entry position was an empty carrier left for a colour change."""
-        self.colour_changes = [0] * len(self.station_names)
-
-    def _over_cycle_setup(self, over_cycle) -> None:
-        """Drift zones and floaters: each over-cycling position carries a deficit from car to car."""
-        self.drift = over_cycle is not None
-        zone, floaters = over_cycle if self.drift else (1.0, 0)
-        self._zone = zone
-        self.allowance = (zone - 1.0) * self.takt
-        """Seconds an operator may run past the takt into the next zone."""
-        self.floaters = floaters
-        self.deficit = [0.0] * len(self._slow)
-        self._drifting = [(i, p, need) for i, (p, need) in enumerate(self._slow)]
-        self._last_start = self._last_work = 0.0
-        n = len(self.station_names)
-        self.over_cycles = [0] * n
-        self.over_cycle_stop = [0.0] * n
-        self.drift_max = [0.0] * n
-        self.floater_helps = [0] * n
-
     def _plan_index_time(self, takt: float | None) -> None:
         """Precompute which positions can ever hold the line beyond its takt (under learning, at the largest
         multiplier) and their times with this index's learning multiplier."""
@@ -227,112 +198,6 @@ class PacedLine:
         if phase > self.takt and self._base_position is None and self._in_window(w0):
             self._count_stop(phase)
         return float(phase)
-
-    def _purge(self, work: float, w0: float) -> float:
-        """Each booth compares the body in front of it with the last one: a new colour is a colour change,
-        and a purge holds the line until the purge and the body's work are done."""
-        positions, purged = self.positions, None
-        for k, (p, s, purge) in enumerate(self.booths):
-            car = positions[p]
-            if car is None:
-                continue
-            last, self.booth_colour[k] = self.booth_colour[k], car.colour
-            if last is None or last == car.colour:
-                continue
-            if self._in_window(w0):
-                self.colour_changes[s] += 1
-            if purge:
-                need = self.cycle[p, car.variant] * self._factor + self.transfer + purge
-                if need > work:
-                    work = need
-                purged = (purged or []) + [(s, purge)]
-        if purged:
-            self.tick_purges[len(self.tick_start)] = purged
-        return work
-
-    def _count_stop(self, phase: float) -> None:
-        """An over-cycle stopped the line: count each over-cycling car and book the stop on the slowest."""
-        slowest, most = None, self.takt
-        for p, need in self._slow:
-            car = self.positions[p]
-            if car is not None and need[car.variant] > self.takt:
-                s = self._station_of[p]
-                self.over_cycles[s] += 1
-                if need[car.variant] > most:
-                    slowest, most = s, need[car.variant]
-        self.over_cycle_stop[slowest] += phase - self.takt
-
-    def _drift_index(self, w0: float) -> float:
-        """Work phase of this index under drift zones and floaters.
-
-        At each over-cycling position the operator starts late by the deficit carried from the cars
-        before (less what they worked on while the line stood since the last index) and finishes
-        ``excess = deficit + cycle + transfer - takt`` past this index. Up to the zone's allowance the
-        excess carries on to the next car; beyond it, a free floater finishes the car (the deficit is
-        cleared), the largest excesses first; the rest stop the line for the largest remaining excess,
-        during which every drifting operator catches up.
-        """
-        takt, positions, deficit = self.takt, self.positions, self.deficit
-        stood = w0 - self._last_start - self._last_work  # the line stood beyond its last phase: operators worked on
-        self._last_start = w0
-        over = None
-        for i, p, need in self._drifting:
-            car = positions[p]
-            work = 0.0 if car is None else need[car.variant]
-            d = deficit[i]
-            if not d and work <= takt:
-                continue  # the usual case: no deficit carried, no over-cycle
-            excess = (d - stood if d > stood else 0.0) + work - takt
-            if excess > 0.0:
-                if over is None:
-                    over = []
-                over.append((excess, i, work > takt))
-            else:
-                deficit[i] = 0.0
-        work = takt if over is None else takt + self._absorb(over, w0)
-        self._last_work = work
-        return work
-
-    def _absorb(self, over: list, w0: float) -> float:
-        """Share out this index's excesses (excess, slow position, its car over-cycles): drift up to the
-        allowance, floaters beyond it (largest first), a line stop for the largest excess left. Returns the stop."""
-        allowance, deficit, station_of, slow = self.allowance, self.deficit, self._station_of, self._slow
-        if max(over)[0] <= allowance:  # the usual case: the zones hold every excess, nobody helps or stops
-            if self._in_window(w0):
-                for excess, i, over_cycling in over:
-                    deficit[i] = excess
-                    s = station_of[slow[i][0]]
-                    self.over_cycles[s] += over_cycling
-                    if excess > self.drift_max[s]:
-                        self.drift_max[s] = excess
-            else:
-                for excess, i, _ in over:
-                    deficit[i] = excess
-            return 0.0
-        over.sort(reverse=True)
-        stop, stopper, helpers, helped = 0.0, None, self.floaters, set()
-        for excess, i, _ in over:  # largest first: floaters go where the line would stop longest
-            if excess <= allowance:
-                break
-            if helpers:
-                helpers -= 1
-                helped.add(i)
-            elif stopper is None:
-                stop, stopper = excess - allowance, i
-        in_window = self._in_window(w0)
-        for excess, i, over_cycling in over:
-            left = 0.0 if i in helped else min(max(excess - stop, 0.0), allowance)
-            deficit[i] = left
-            if in_window:
-                s = station_of[slow[i][0]]
-                self.over_cycles[s] += over_cycling
-                if i in helped:
-                    self.floater_helps[s] += 1
-                if left > self.drift_max[s]:
-                    self.drift_max[s] = left
-        if in_window and stopper is not None:
-            self.over_cycle_stop[station_of[slow[stopper][0]]] += stop
-        return stop
 
     def _fit_parts(self):
         """Before the line indexes on: each join position takes its car's part, the line waiting
@@ -415,25 +280,6 @@ class PacedLine:
                 self.inside -= 1
             positions.rotate(1)
             positions[0] = None
-
-    def _colour_entry(self, car):
-        """A body of a new colour waits in front of the line while its empty carriers go in: the first
-        of them goes in now (None), the body after the last."""
-        last, self.entry_colour = self.entry_colour, car.colour
-        if last is None or last == car.colour:
-            return car
-        self.pending = (car, self.empty_carriers)
-        return self._next_carrier()
-
-    def _next_carrier(self):
-        """While a body waits for its colour change: the next empty carrier (None), or at last the body."""
-        car, left = self.pending
-        if not left:
-            self.pending = None
-            return car
-        self.pending = (car, left - 1)
-        self.gap_ticks.append(len(self.tick_start))
-        return None
 
     def _phase(self, w: float, work: float) -> float:
         """Worked time at which the phase ends, breakdowns (line stops) included."""
@@ -550,14 +396,6 @@ class PacedLine:
                 **self._sequence_counts(s),
             })
         return rows
-
-    def _purge_times(self, share: np.ndarray) -> dict[int, np.ndarray]:
-        """Per booth station: seconds of each index (in the window) spent purging its guns."""
-        purged = {s: np.zeros_like(share) for _, s, _ in self.booths}
-        for k, booths in self.tick_purges.items():
-            for s, purge in booths:
-                purged[s][k] += share[k] * purge
-        return purged
 
     def _sequence_counts(self, s: int) -> dict:
         """What the sequence cost station s in the window: colour changes and over-cycles."""
