@@ -16,6 +16,7 @@ from ..results import RunResult
 from . import plots
 from . import rows as R
 from .flow import plant_flow_plot
+from .states import state_colour, state_columns, state_label
 
 # ---------------------------------------------------------------- formatting
 
@@ -239,10 +240,10 @@ def rows_table(make: Callable[[], R.Rows], scroll: bool = False, heading: str | 
 
 def _state_swatches(stations: pd.DataFrame) -> str:
     """The colour key of the states the plot draws: working, and every state some station spent time in."""
-    shown = [s for s in plots.state_columns(stations)
+    shown = [s for s in state_columns(stations)
              if s in ("working", "off_shift") or stations[f"share_{s}"].fillna(0).gt(0).any()]
-    return " ".join(f'<span class="swatch" style="background:{plots.state_colour(s)}"></span>'
-                    f"{esc(plots.state_label(s))}" for s in shown)
+    return " ".join(f'<span class="swatch" style="background:{state_colour(s)}"></span>'
+                    f"{esc(state_label(s))}" for s in shown)
 
 
 # ---------------------------------------------------------------- one run

@@ -2,9 +2,8 @@
 
 Every function returns a matplotlib ``Figure`` built without pyplot (no global
 state, no display needed); ``svg_data_uri`` turns it into an ``<img>`` source
-that needs no file, no network and no script. Colours of station states are
-the same in every plot: working green, paced light green, blocked orange,
-starved yellow, down red, off shift light grey.
+that needs no file, no network and no script. Station states have the same
+colours and labels in every plot: the model's table of states (``states``).
 """
 
 from __future__ import annotations
@@ -23,33 +22,10 @@ from matplotlib.patches import Patch
 from ..analysis.months import dated as has_dates
 from ..scenario.topology import all_stations
 from ..scenario.topology import off_line as off_line_stations
-from .rows import state_columns  # noqa: F401 - the state order every plot and table uses
+from .states import state_colour, state_columns, state_label
 
 # ---------------------------------------------------------------- colours and labels
 
-STATE_COLOURS = {
-    "working": "#2e9e44",
-    "paced": "#a9dc9b",
-    "labour": "#9b7cc4",
-    "blocked": "#f28e2b",
-    "starved": "#f5d04c",
-    "feeder": "#e07bb0",
-    "colour_change": "#17becf",
-    "down": "#d62728",
-    "off_shift": "#dcdcdc",
-}
-STATE_LABELS = {
-    "working": "working",
-    "paced": "paced (waits for takt / slower station of its line)",
-    "labour": "waiting for labour",
-    "blocked": "blocked (no room downstream)",
-    "starved": "starved (no car)",
-    "feeder": "waiting for a feeder's part",
-    "colour_change": "colour change (purge, empty carriers)",
-    "down": "down (in repair)",
-    "off_shift": "off shift",
-}
-_SPARE_COLOURS = ("#1f77b4", "#aec7e8", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 MODEL_COLOURS = ("#4e79a7", "#f1a340", "#76b7b2", "#b07aa1", "#9c755f", "#59a14f", "#edc948", "#ff9da7")
 RUN_COLOURS = ("#1f4e79", "#c55a11", "#2e8b57", "#7030a0", "#b8860b", "#2e75b6", "#8b0000", "#556b2f")
 SHIFT_COLOURS = ("#3b6ea5", "#e08a2e", "#6a9f58", "#8e6bb8")
@@ -68,16 +44,6 @@ _RC = {
     "legend.fontsize": 8.5,
     "legend.frameon": False,
 }
-
-
-def state_colour(state: str) -> str:
-    if state in STATE_COLOURS:
-        return STATE_COLOURS[state]
-    return _SPARE_COLOURS[sum(map(ord, state)) % len(_SPARE_COLOURS)]
-
-
-def state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state.replace("_", " "))
 
 
 # ---------------------------------------------------------------- embedding

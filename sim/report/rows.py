@@ -15,19 +15,7 @@ import pandas as pd
 from ..analysis.bottleneck import most_loaded
 from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
 from ..scenario.paths import describe
-STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "colour_change", "down", "off_shift")
-STATE_SHORT = {"colour_change": "colour"}
-"""Short headings of states whose names are long, for narrow terminals."""
-NOT_STATES = {"line_active"}
-"""share_* columns that are not station states (they do not add up with the others)."""
-
-
-def state_columns(stations: pd.DataFrame) -> list[str]:
-    """The state names of a stations table (share_<state> columns), in display order; unknown ones last."""
-    names = [c[len("share_"):] for c in stations.columns if c.startswith("share_")]
-    names = [n for n in names if n not in NOT_STATES]
-    known = [n for n in STATE_ORDER if n in names]
-    return known + sorted(n for n in names if n not in STATE_ORDER)
+from .states import state_columns, state_short
 
 
 @dataclass(frozen=True)
@@ -207,7 +195,7 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
     columns = [Column("shop"), Column("station")]
     if n is None:
         columns += [Column("kind"), Column("line"), Column("servers", COUNT), Column("completions", COUNT)]
-    columns += [Column("active", PERCENT)] + [Column(st.replace("_", " "), PERCENT, STATE_SHORT.get(st))
+    columns += [Column("active", PERCENT)] + [Column(st.replace("_", " "), PERCENT, state_short(st))
                                               for st in states] + \
         ([Column("waited for")] if starved_by else []) + [Column("static cars/h", DECIMAL1, "cars/h")]
     rows = Rows(title, columns)
