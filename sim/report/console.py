@@ -6,9 +6,10 @@ from rich.console import Console
 from rich.table import Table
 
 from . import rows as R
+from .cells import COUNT, PERCENT, Column, Rows, cell
 
 
-def render(table: R.Rows, console: Console) -> Table:
+def render(table: Rows, console: Console) -> Table:
     """A rich table of the rows; in a narrow terminal the columns take their short headings and
     names wrap whole (a station name is folded, never cut to 'asse…')."""
     narrow = console.width < 120
@@ -18,7 +19,7 @@ def render(table: R.Rows, console: Console) -> Table:
         label = column.short if narrow and column.short else column.label
         out.add_column(label, justify="right" if column.numeric else "left", overflow="fold")
     for values, mark in zip(table.rows, table.marks):
-        cells = [R.cell(v, c.kind) for v, c in zip(values, table.columns)]
+        cells = [cell(v, c.kind) for v, c in zip(values, table.columns)]
         style = {"total": "bold", "hot": "bold red", "reached": "bold green"}.get(mark)
         out.add_row(*cells, style=style)
     return out
@@ -86,7 +87,7 @@ def print_search(result, console: Console | None = None) -> None:
     """The staffing search: the chosen option and the others, cheapest first."""
     console = console or Console()
     best = result.best
-    confidence = R.cell(result.confidence, R.PERCENT)
+    confidence = cell(result.confidence, PERCENT)
     if best is None:
         console.print(f"[bold red]No option meets {result.target:,.0f} cars a year[/bold red] with "
                       f"{confidence} confidence.")
@@ -96,11 +97,11 @@ def print_search(result, console: Console | None = None) -> None:
                       f"{best.annual_mean:,.0f} (lower bound {best.lower_bound:,.0f}).")
         if best.assignments:
             console.print("To run it: " + " ".join(f"--set {a}" for a in best.assignments), markup=False)
-    table = R.Rows(f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the static "
+    table = Rows(f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the static "
                    f"capacity bound; {result.replications} replications each)", [
-        R.Column("option"), R.Column("headcount", R.COUNT, "people"), R.Column("static capacity", R.COUNT, "static"),
-        R.Column("simulated output", R.COUNT, "output"), R.Column("lower bound", R.COUNT, "lower"),
-        R.Column("status")])
+        Column("option"), Column("headcount", COUNT, "people"), Column("static capacity", COUNT, "static"),
+        Column("simulated output", COUNT, "output"), Column("lower bound", COUNT, "lower"),
+        Column("status")])
     shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.headcount, -c.static_capacity))
     for c in shown[:15]:
         table.add([option_text(c.settings), c.headcount, c.static_capacity, c.annual_mean, c.lower_bound, c.status],

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from ..results import RunResult
-from . import plots
+from . import compare_plots, figures, plots
 from . import rows as R
+from .comparison import change_lines, comparison_rows
 from .flow import plant_flow_plot
 from .states import state_colour, state_columns, state_label
 
@@ -106,7 +107,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence], numeric: Sequence[bo
 
 
 def figure(fig, plot_id: str, alt: str, caption: str = "") -> str:
-    src = plots.svg_data_uri(fig)
+    src = figures.svg_data_uri(fig)
     error = getattr(fig, "report_error", None)
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     if error:
@@ -122,7 +123,7 @@ def _safe_plot(make: Callable, run_or_runs, title: str):
         return make(run_or_runs)
     except Exception as exc:  # noqa: BLE001 - the rest of the report is still worth having
         message = f"{type(exc).__name__}: {exc}"[:200]
-        fig = plots.placeholder(title, "could not draw this plot (see the note below)")
+        fig = figures.placeholder(title, "could not draw this plot (see the note below)")
         fig.report_error = message
         return fig
 
@@ -349,7 +350,7 @@ def run_report_html(run: RunResult) -> str:
 def _comparison_table(comparison: dict) -> str:
     """The KPI rows of the console comparison; each later run's cell carries its difference to the first
     run with the 95% interval and the significance mark, below the value (four runs fit 1,400 px)."""
-    rows = R.comparison_rows(comparison)
+    rows = comparison_rows(comparison)
     runs = comparison["runs"]
     body = []
     for values in rows.rows:
@@ -363,7 +364,7 @@ def _comparison_table(comparison: dict) -> str:
     changes = "".join(f"<h3>{esc(heading)}</h3>" + ("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines[:60]) +
                                                    ("<li>…</li>" if len(lines) > 60 else "") + "</ul>"
                                                    if lines else "")
-                      for heading, lines in R.change_lines(comparison))
+                      for heading, lines in change_lines(comparison))
     return out + note + changes
 
 
@@ -377,16 +378,16 @@ def comparison_report_html(runs: Sequence[RunResult], comparison: dict | None = 
         from ..analysis.compare import compare
         comparison = compare([r.summary for r in runs], [r.name for r in runs])
     plot = {
-        "output": _safe_plot(plots.compare_output_plot, runs, "Output per week"),
-        "annual": _safe_plot(plots.compare_annual_plot, runs, "Annual output"),
-        "loaded": _safe_plot(plots.compare_loaded_plot, runs, "Most loaded stations"),
-        "stores": _safe_plot(plots.compare_store_plot, runs, "Store levels"),
-        "headcount": _safe_plot(plots.compare_headcount_plot, runs, "Headcount"),
+        "output": _safe_plot(compare_plots.compare_output_plot, runs, "Output per week"),
+        "annual": _safe_plot(compare_plots.compare_annual_plot, runs, "Annual output"),
+        "loaded": _safe_plot(compare_plots.compare_loaded_plot, runs, "Most loaded stations"),
+        "stores": _safe_plot(compare_plots.compare_store_plot, runs, "Store levels"),
+        "headcount": _safe_plot(compare_plots.compare_headcount_plot, runs, "Headcount"),
     }
     kpi_table = _comparison_table(comparison)
     names = ", ".join(r.name for r in runs)
     listing = "".join(
-        f'<li><span class="swatch" style="background:{plots.run_colour(i)}"></span><b>{esc(r.name)}</b>'
+        f'<li><span class="swatch" style="background:{figures.run_colour(i)}"></span><b>{esc(r.name)}</b>'
         f"{' – ' + esc(r.summary.get('description')) if r.summary.get('description') else ''}"
         f"{' (' + esc(r.path) + ')' if r.path is not None else ''}</li>" for i, r in enumerate(runs))
     header = (f"<h1>Plant capacity comparison: {esc(names)}</h1>"

@@ -1,85 +1,14 @@
-"""The rows of every report table, built once; the terminal and the HTML page only render them.
-
-A table is a title, columns that say what kind of value they hold, and rows of
-raw values. ``cell`` turns a value into text the same way for every renderer,
-so the console and the page say the same thing in the same words.
-"""
+"""The rows of the core report tables of one run, built once; the terminal and the HTML page only render them
+(``cells``: the table and how a value is written)."""
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..analysis.bottleneck import most_loaded
-from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
-from ..scenario.paths import describe
+from .cells import (COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT, Column, Rows, cell, ci_text,
+                    interval_text, missing, share_interval_text)
 from .states import state_columns, state_short
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = TEXT
-    """How the values are written: text, count, decimal1, decimal2, percent, interval, hours (h:mm)."""
-    short: str | None = None
-    """A shorter heading for a narrow terminal."""
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind != TEXT
-
-
-@dataclass
-class Rows:
-    """A table's content: columns, rows of raw values, and a mark per row (total, hot, reached, group or '')."""
-    title: str
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)
-    marks: list[str] = field(default_factory=list)
-    caption: str = ""
-
-    def add(self, values: list, mark: str = "") -> None:
-        self.rows.append(values)
-        self.marks.append(mark)
-
-
-def missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
-def cell(value, kind: str) -> str:
-    """A value as text, the same in every renderer."""
-    if kind == INTERVAL:
-        return interval_text(value)
-    if missing(value):
-        return "–"
-    if kind == TEXT or isinstance(value, str):
-        return str(value)
-    if kind == PERCENT:
-        return f"{100 * float(value):.1f}%"
-    if kind == HOURS:
-        return hours_text(float(value))
-    digits = {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}[kind]
-    return f"{float(value):,.{digits}f}"
-
-
-def hours_text(hours: float) -> str:
-    """Hours as h:mm (36.8 -> '36:48'); a duration reads as time, not as a decimal."""
-    sign = "-" if hours < 0 else ""
-    minutes = round(abs(hours) * 60)
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
-
-
-def interval_text(ci, digits: int = 0) -> str:
-    """'95,173 – 96,087' from a {ci95_low, ci95_high} mapping, or why there is none."""
-    if not ci or ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{ci['ci95_low']:,.{digits}f} – {ci['ci95_high']:,.{digits}f}"
-
-
-# ---------------------------------------------------------------- one run
 
 
 def output_rows(s: dict) -> Rows:
@@ -261,7 +190,7 @@ def colour_rows(s: dict) -> Rows | None:
         Column("empty carriers a shift", DECIMAL1, "empty/shift"), Column("colour change", PERCENT, "time")])
     for key, b in booths.items():
         changes = b["changes_per_shift"]
-        rows.add([key, b["bodies"], changes["mean"], _ci_text(changes, DECIMAL1), b["mean_block"],
+        rows.add([key, b["bodies"], changes["mean"], ci_text(changes, DECIMAL1), b["mean_block"],
                   b["empty_carriers_per_shift"], b["colour_change_share"]])
     rows.caption = ("mean block: bodies painted per colour change (bodies in one colour in a row); colour change: "
                     "share of the booth's shift time spent purging, or lost to empty carriers left for a change.")
@@ -291,7 +220,7 @@ def over_cycle_rows(s: dict, per_station: bool = True) -> Rows | None:
             continue
         for name, st in line["stations"].items():
             stop = st["stop_min_per_shift"]
-            rows.add([f"  {name}", "", st["over_cycles_per_shift"], stop["mean"], _ci_text(stop, DECIMAL1),
+            rows.add([f"  {name}", "", st["over_cycles_per_shift"], stop["mean"], ci_text(stop, DECIMAL1),
                       st["drift_max_s"], st["floater_helps_per_shift"], None])
     rows.caption = ("over-cycles: cars whose work at a station (plus transfer) exceeds the takt (a line row adds its "
                     "stations'); line stop: time the line stood for them (where no zone or floater absorbed them); "
@@ -344,18 +273,12 @@ def spacing_rows(s: dict) -> Rows | None:
         rows.add([text, None, "", None, None], "total")
         for shop, b in shops.items():
             breaches = b["breaches"]
-            rows.add([f"  {shop}", breaches["mean"], _ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
+            rows.add([f"  {shop}", breaches["mean"], ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
                      "hot" if breaches["mean"] else "")
     rows.caption = ("breaches: cars entering the shop in the measured window that made the last n cars hold more "
                     "than the rule allows (mean over replications). The first shop's order is the launch "
                     "sequence; later shops take their cars from the store or buffer in front of them.")
     return rows
-
-
-def _ci_text(ci: dict, kind: str) -> str:
-    if ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{cell(max(0.0, ci['ci95_low']), kind)} – {cell(ci['ci95_high'], kind)}"
 
 
 SORT_WORDS = {"colour": "colour blocks", "sequence": "planned order", "levelled": "levelled"}
@@ -574,7 +497,7 @@ def supply_rows(s: dict) -> Rows | None:
         for model, k in kit["models"].items():
             stop = k["stockout_hours"]
             rows.add([f"  {model}", "", k["mean_on_hand"]["mean"], k["mean_cover_days"]["mean"], k["lowest_on_hand"],
-                      stop["mean"], _ci_text(stop, DECIMAL1), k["moved"]["mean"], k["shipments"]["mean"],
+                      stop["mean"], ci_text(stop, DECIMAL1), k["moved"]["mean"], k["shipments"]["mean"],
                       k["lead_time_days"]["mean"]], "hot" if stop["mean"] else "")
     points = ", ".join(f"{name} {cell(p['stockout_hours']['mean'], DECIMAL1)} h"
                        for name, p in supply["points"].items())
@@ -607,66 +530,6 @@ def kit_rate_rows(s: dict) -> Rows | None:
     rows.caption = ("Planned cars x the model's share in the month's mix ÷ working days; a month not planned: the "
                     "target (last row). An order is placed for the rate of the month it arrives in.")
     return rows
-
-# ---------------------------------------------------------------- comparisons
-
-
-def difference_text(d: dict, kind: str) -> str:
-    """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
-    if d["diff"] is None:
-        return ""
-    as_points = kind == PERCENT
-
-    def signed(x: float) -> str:
-        text = f"{100 * x:+.1f} pts" if as_points else (
-            ("+" if x >= 0 else "-") + hours_text(abs(x)) if kind == HOURS else
-            f"{x:+,.{ {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}.get(kind, 2) }f}")
-        return text
-
-    text = signed(d["diff"])
-    if d["ci95_low"] is not None and d["method"] != "exact":
-        text += f" [{signed(d['ci95_low'])}, {signed(d['ci95_high'])}]"
-    if d["significant"]:
-        text += " *"
-    return text
-
-
-def comparison_rows(result: dict) -> Rows:
-    """A row per KPI: each run's value and its difference to the first run with the 95% interval."""
-    names = result["runs"]
-    columns = [Column("KPI"), Column(names[0], TEXT)]
-    for name in names[1:]:
-        columns += [Column(name, TEXT), Column(f"Δ {name}", TEXT)]
-    rows = Rows("Comparison (difference to the first run, 95% interval; * significant)", columns)
-    for row in result["kpis"]:
-        kind = row.get("kind", DECIMAL2)
-        values = [row["kpi"], cell(row["values"][0], kind)]
-        for value, d in zip(row["values"][1:], row["differences"]):
-            values += [cell(value, kind), difference_text(d, kind)]
-        rows.add(values)
-    methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
-                      if d["method"] not in ("not compared", "exact")})
-    rows.caption = "Intervals: " + "; ".join(methods) if methods else ""
-    return rows
-
-
-def change_lines(result: dict) -> list[tuple[str, list[str]]]:
-    """Per compared run: (heading, lines of what changed in its scenario against the first run)."""
-    names = result["runs"]
-    out = []
-    for name, changes in zip(names[1:], result["changes"]):
-        heading = f"What changed from {names[0]} to {name}: " + (
-            "nothing in the scenario" if not changes else f"{len(changes)} value(s)")
-        out.append((heading, [f"{c['path']}: {describe(c['path'], c['from'])} → {describe(c['path'], c['to'])}"
-                              for c in changes]))
-    return out
-
-
-def share_interval_text(ci: dict) -> str:
-    """'52.1 – 54.0%' from a {ci95_low, ci95_high} mapping of shares, or why there is none."""
-    if not ci or ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{100 * ci['ci95_low']:.1f} – {100 * ci['ci95_high']:.1f}%"
 
 
 def shifting_rows(s: dict) -> Rows | None:

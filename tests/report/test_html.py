@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.report import plots
+from sim.report import compare_plots, plots
 from sim.report.flow import plant_flow_plot
 from sim.results import RunResult
 from sim.report.html import comparison_report_html, run_report_html
@@ -157,7 +157,7 @@ def test_store_plot_says_no_samples_without_levels(small_run):
     run = replace(small_run, store_levels=pd.DataFrame())
     fig = plots.store_levels_plot(run)
     assert "no samples" in _texts(fig)
-    assert "no samples" in _texts(plots.compare_store_plot([run, run]))
+    assert "no samples" in _texts(compare_plots.compare_store_plot([run, run]))
     page = run_report_html(run)  # the page keeps its plot
     assert set(_plots(page)) == RUN_PLOTS
 
