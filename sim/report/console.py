@@ -7,6 +7,9 @@ from rich.table import Table
 
 from . import rows as R
 from .cells import COUNT, PERCENT, Column, Rows, cell
+from .parts import report_parts
+from .rows import figure_rows
+from .sections import component_title
 
 
 def render(table: Rows, console: Console) -> Table:
@@ -31,47 +34,41 @@ def print_report(result, console: Console | None = None) -> None:
     console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replication(s), seed {s['seed']}, "
                   f"{s['simulated_days']:g} days measured after {s['warmup_days']:g} days warm-up "
                   f"({s['working_days_in_window']} working days; {s['working_days_per_year']:g} per year)")
-    console.print(render(R.output_rows(s), console))
-    months = R.month_rows(s)
-    if months is not None:
-        console.print(render(months, console))
-    console.print(render(R.shop_rows(s), console))
-    oee = R.oee_rows(s)
-    if oee is not None:
-        console.print(render(oee, console))
-    learning = R.learning_rows(s)
-    if learning is not None:
-        console.print(render(learning, console))
-    console.print(render(R.station_rows(result.stations, s, n=8), console))
-    shifting = R.shifting_rows(s)
-    if shifting is not None:
-        console.print(render(shifting, console))
-    feeders = R.feeder_rows(s, result.buffers)
-    if feeders is not None:
-        console.print(render(feeders, console))
-    sequencing = R.sequencing_rows(s)
-    if sequencing is not None:
-        console.print(render(sequencing, console))
-    for table in (R.spacing_rows(s), R.colour_rows(s), R.over_cycle_rows(s, per_station=False)):
+    for table in tables(result):
         if table is not None:
             console.print(render(table, console))
-    console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
-    for table in (R.outbound_rows(s), R.outbound_model_rows(s)):
-        if table is not None:
-            console.print(render(table, console))
-    for table in (R.supply_rows(s), R.kit_rate_rows(s)):
-        if table is not None:
-            console.print(render(table, console))
-    if s.get("labour_pools"):
-        console.print(render(R.pool_rows(s["labour_pools"]), console))
-    console.print(render(R.staffing_rows(result.staffing, s), console))
-    console.print(render(R.benchmark_rows(s), console))
     line = R.workload_line(result.workload, s)
     if line:
         console.print(line)
     for warning in s["warnings"]:
         console.print(f"[bold red]warning:[/bold red] {warning}", markup=True, highlight=False)
     console.print(R.lead_time_line(s))
+
+
+def tables(result) -> list[Rows | None]:
+    """The console report's tables in order (None: a table the run has no figures for): the core ones, and
+    each registered component's after the core tables of the page section its first section follows or stands
+    in (at the end when there is none)."""
+    s = result.summary
+    core = [("output", R.output_rows(s)), ("shops", R.shop_rows(s)), ("shops", R.oee_rows(s)),
+            ("stations", R.station_rows(result.stations, s, n=8)), ("stations", R.shifting_rows(s)),
+            ("stations", R.feeder_rows(s, result.buffers)), ("stores", R.sequencing_rows(s)),
+            ("sequence", R.spacing_rows(s)), ("sequence", R.colour_rows(s)),
+            ("sequence", R.over_cycle_rows(s, per_station=False)),
+            ("stores", R.buffer_rows(result.buffers, min_capacity=5)),
+            ("staffing", R.pool_rows(s["labour_pools"]) if s.get("labour_pools") else None),
+            ("staffing", R.staffing_rows(result.staffing, s)), ("staffing", R.benchmark_rows(s))]
+    last = {where: k for k, (where, _) in enumerate(core)}
+    added: dict[int, list[Rows | None]] = {}
+    for name, part in report_parts():
+        if hasattr(part, "SECTIONS"):
+            first = part.SECTIONS[0] if part.SECTIONS else None
+            where = first.within or first.after if first is not None else None
+            found = part.console(s) if hasattr(part, "console") else []
+        else:
+            where, found = None, [figure_rows(component_title(name), s[name])] if s.get(name) else []
+        added.setdefault(last.get(where, len(core) - 1), []).extend(found)
+    return [table for k, (_, core_table) in enumerate(core) for table in [core_table, *added.get(k, [])]]
 
 
 def print_marginal(summary: dict, console: Console | None = None) -> None:

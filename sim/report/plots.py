@@ -102,62 +102,6 @@ def output_plot(run, models: Sequence[str] | None = None) -> Figure:
     return fig
 
 
-# ---------------------------------------------------------------- month by month: plan against actual
-
-
-def months_plot(run) -> Figure:
-    """Cars per month against the plan and the target rate (top), cumulative cars against the cumulative plan
-    (bottom): the ramp-up at a glance."""
-    months = run.summary.get("months")
-    title = "Month by month: cars made"
-    if not months or len(months["by_month"]) < 2:
-        return placeholder(title, "fewer than two calendar months in the measured window")
-    rows = months["by_month"]
-    if any("plan" in m for m in rows.values()):
-        title += " against the plan"
-    labels = list(rows)
-    x = np.arange(len(labels))
-    units = np.array([m["units"] for m in rows.values()], dtype=float)
-    low = np.array([m["ci95_low"] if m["ci95_low"] is not None else m["units"] for m in rows.values()], dtype=float)
-    high = np.array([m["ci95_high"] if m["ci95_high"] is not None else m["units"] for m in rows.values()], dtype=float)
-    days = np.array([m["working_days"] for m in rows.values()], dtype=float)
-    plan = np.array([m.get("plan") if m.get("plan") is not None else np.nan for m in rows.values()], dtype=float)
-    at_rate = months["target_per_working_day"] * days
-    first = months["first_month_at_target_rate"]
-    with matplotlib.rc_context(RC):
-        fig = new_figure(11, 6.4)
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-        colours = [("#59a14f" if first is not None and label >= first else MODEL_COLOURS[0]) for label in labels]
-        top.bar(x, units, width=0.75, color=colours, linewidth=0, label="cars made (mean of replications)")
-        if run.summary.get("replications", 1) > 1:
-            top.errorbar(x, units, yerr=[units - low, high - units], fmt="none", ecolor="#333333", elinewidth=0.8,
-                         capsize=2, label="95% interval")
-        top.step(x, at_rate, where="mid", color=TARGET_COLOUR, linestyle="--", linewidth=1.3,
-                 label=f"target rate: {months['target_per_working_day']:,.0f} cars × working days of the month")
-        if np.isfinite(plan).any():
-            top.plot(x, plan, marker="_", markersize=16, markeredgewidth=2.2, linestyle="none", color="#c55a11",
-                     label="plan")
-        top.set_ylabel("cars per month")
-        thousands(top)
-        note = f"target rate first reached in {first} (green)" if first else "target rate not reached in the window"
-        top.set_title(f"{title}: {note}", loc="left")
-        top.legend(loc="upper left", ncol=2)
-        top.set_ylim(0, max(np.nanmax(high), np.nanmax(at_rate), np.nanmax(plan) if np.isfinite(plan).any() else 0)
-                     * 1.3)
-        bottom.plot(x, np.cumsum(units), color=MODEL_COLOURS[0], linewidth=2, label="cumulative cars made")
-        if np.isfinite(plan).any():
-            bottom.plot(x, np.cumsum(np.nan_to_num(plan)), color="#c55a11", linewidth=1.6, linestyle="--",
-                        label="cumulative plan")
-        bottom.plot(x, np.cumsum(at_rate), color=TARGET_COLOUR, linewidth=1, linestyle=":",
-                    label="cumulative at target rate")
-        bottom.set_ylabel("cars, cumulative")
-        thousands(bottom)
-        bottom.legend(loc="upper left")
-        thin_ticks(bottom, labels, most=40)
-        bottom.set_xlim(-0.7, len(labels) - 0.3)
-    return fig
-
-
 # ---------------------------------------------------------------- station states
 
 
@@ -279,10 +223,6 @@ def station_states_plot(run) -> Figure:
 # ---------------------------------------------------------------- stores
 
 
-
-# ---------------------------------------------------------------- stores
-
-
 def store_levels_plot(run) -> Figure:
     """(c) WBS / PBS levels over the whole horizon and over one week (first replication)."""
     title = "Store levels (WBS, PBS)"
@@ -336,79 +276,6 @@ def store_levels_plot(run) -> Figure:
                     ax.legend(loc="upper left", ncol=4, fontsize=8)
     return fig
 
-
-def yard_plot(run) -> Figure:
-    """The finished-car yard's level over the whole horizon against its capacity (first replication; a daily
-    low-mean-high band when the horizon is long)."""
-    title = "Finished-car yard"
-    levels = run.optional.get("yard_levels")
-    outbound = run.summary.get("outbound") or {}
-    if levels is None or levels.empty:
-        return placeholder(title, "no samples: this run has no yard levels (yard_levels.csv absent or empty)")
-    first = levels[levels["replication"] == levels["replication"].min()].sort_values("time_h")
-    capacity = outbound.get("yard_capacity")
-    warmup_h = float(run.summary.get("warmup_days") or 0) * 24
-    span_h = float(first["time_h"].max() - first["time_h"].min())
-    start = start_date(run)
-    with matplotlib.rc_context(RC):
-        fig = new_figure(11, 3.2)
-        ax = fig.add_subplot()
-        draw_levels(ax, first, start, "#2171b5", "cars in the yard", envelope=span_h > 24 * 60)
-        if capacity is not None:
-            ax.axhline(capacity, color="#b00000", linestyle="--", linewidth=1.2, label=f"capacity {capacity:,.0f}")
-        if warmup_h > 0:
-            ax.axvspan(time_x([0], start)[0], time_x([warmup_h], start)[0], color="#e6e6e6", zorder=0,
-                       label="warm-up (not measured)")
-        ax.set_ylim(0, max(float(capacity or 0), float(first["level"].max()), 1) * 1.25)
-        ax.set_ylabel("cars in the yard")
-        time_axis(ax, start, span_h / 24)
-        yard = outbound.get("yard") or {}
-        full = (yard.get("share_full") or {}).get("mean")
-        ax.set_title(f"{title}: cars waiting for their truck or train" +
-                     (f" (full {100 * full:.0f}% of the measured time)" if full is not None else ""), loc="left",
-                     fontsize=10)
-        ax.legend(loc="upper left", ncol=4, fontsize=8)
-    return fig
-
-
-
-def inventory_plot(run) -> Figure:
-    """Kits on hand in days of cover at the start of each day, a line per model and a panel per kit, against
-    the kit's safety stock (first replication)."""
-    title = "Kit stock"
-    inventory = run.optional.get("inventory")
-    kits = (run.summary.get("supply") or {}).get("kits") or {}
-    if inventory is None or inventory.empty or not kits:
-        return placeholder(title, "no samples: this run has no kit stock (inventory.csv absent or empty)")
-    first = inventory[inventory["replication"] == inventory["replication"].min()]
-    warmup_h = float(run.summary.get("warmup_days") or 0) * 24
-    start = start_date(run)
-    with matplotlib.rc_context(RC):
-        fig = new_figure(11, 2.6 * len(kits) + 0.3)
-        for k, (name, kit) in enumerate(kits.items()):
-            ax = fig.add_subplot(len(kits), 1, k + 1)
-            data = first[first["kit"] == name]
-            for m, model in enumerate(kit["models"]):
-                rows = data[data["model"] == model].sort_values("day")
-                colour = MODEL_COLOURS[m % len(MODEL_COLOURS)]
-                ax.step(time_x(rows["day"].to_numpy() * 24.0, start), rows["days_of_cover"].to_numpy(dtype=float),
-                        where="post", color=colour, linewidth=1.1, label=model)
-            plan = next(iter(kit["models"].values()))  # the safety stock is the same days of cover for every model
-            safety = plan["safety_stock"] / plan["plan_rate"] if plan["plan_rate"] else None
-            if safety:
-                ax.axhline(safety, color="#b00000", linestyle="--", linewidth=1.1,
-                           label=f"safety stock {safety:,.1f} days")
-            if warmup_h > 0:
-                ax.axvspan(time_x([0], start)[0], time_x([warmup_h], start)[0], color="#e6e6e6", zorder=0,
-                           label="warm-up (not measured)")
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel("days of cover")
-            time_axis(ax, start, float(data["day"].max() + 1) if len(data) else 1.0)
-            where = "at launch" if kit["taken_at"] == "launch" else f"entering {kit['taken_at']}"
-            ax.set_title(f"{name} kits ({kit['route']}, taken {where}): stock at the start of each day",
-                         loc="left", fontsize=10)
-            ax.legend(loc="upper right", ncol=5, fontsize=8)
-    return fig
 
 # ---------------------------------------------------------------- headcount
 

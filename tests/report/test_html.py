@@ -22,6 +22,7 @@ from sim.report import compare_plots, plots
 from sim.report.flow import plant_flow_plot
 from sim.results import RunResult
 from sim.report.html import comparison_report_html, run_report_html
+from sim.report.states import state_columns
 
 SMALL = Path(__file__).parents[1] / "small.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -176,8 +177,8 @@ def test_store_plot_draws_synthetic_levels_with_capacity(small_run):
 
 def test_unknown_share_columns_are_states(small_run):
     stations = small_run.stations.assign(share_training=0.01)
-    assert plots.state_columns(stations)[-1] == "training"
-    assert "share_line_active" not in [f"share_{s}" for s in plots.state_columns(stations)]
+    assert state_columns(stations)[-1] == "training"
+    assert "share_line_active" not in [f"share_{s}" for s in state_columns(stations)]
     run = replace(small_run, stations=stations)
     legend = [t.get_text() for t in plots.station_states_plot(run).legends[0].get_texts()]
     assert "training" in legend and "working" in legend
