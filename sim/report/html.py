@@ -152,7 +152,8 @@ def _stations(run: RunResult) -> str:
 def _stores(run: RunResult) -> str:
     s = run.summary
     return figure(safe_plot(plots.store_levels_plot, run, "Store levels"), "stores", "Store levels over time",
-                  "Hourly samples of the first replication.") + \
+                  "Hourly samples of the first replication; the mean and the time at capacity in a title are "
+                  "the table's (time-weighted over the measured window, all replications).") + \
         rows_table(lambda: R.buffer_rows(run.buffers), scroll=True) + \
         (rows_table(lambda: R.sequencing_rows(s), scroll=True,
                     heading="Sequencing: sorting stores and the shops after them") if s.get("sequencing") else "")

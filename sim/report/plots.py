@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from ..analysis.months import dated as has_dates
 from ..scenario.topology import all_stations
 from ..scenario.topology import off_line as off_line_stations
+from .cells import DECIMAL1, PERCENT, cell, missing
 from .figures import (MODEL_COLOURS, RC, SHIFT_COLOURS, TARGET_COLOUR, draw_levels, new_figure, percent, placeholder,
                       start_date, store_capacities, thin_ticks, thousands, time_axis, time_x)
 from .states import state_colour, state_columns, state_label
@@ -224,11 +225,15 @@ def station_states_plot(run) -> Figure:
 
 
 def store_levels_plot(run) -> Figure:
-    """(c) WBS / PBS levels over the whole horizon and over one week (first replication)."""
+    """(c) WBS / PBS levels over the whole horizon and over one week (first replication); the whole horizon's
+    title gives the store's mean level and time at capacity from the buffers table (time-weighted over the
+    measured window, all replications: the figures the table beside the plot shows)."""
     title = "Store levels (WBS, PBS)"
     levels = run.store_levels
     if levels is None or levels.empty:
         return placeholder(title, "no samples: this run has no store levels (store_levels.csv absent or empty)")
+    table = {row["buffer"]: row for row in run.buffers.to_dict("records")} \
+        if run.buffers is not None and not run.buffers.empty else {}
     rep = levels["replication"].min()
     first = levels[levels["replication"] == rep]
     stores = list(dict.fromkeys(first["store"]))
@@ -267,14 +272,26 @@ def store_levels_plot(run) -> Figure:
                 ax.set_ylim(0, top * (1.3 if v == 0 else 1.12))
                 ax.set_ylabel("cars in store")
                 time_axis(ax, start, (span_h if window is None else 7 * 24) / 24)
-                measured = part[part["time_h"] >= warmup_h]["level"]
-                mean = float(measured.mean()) if len(measured) else float("nan")
-                full = float((measured >= cap).mean()) if cap and len(measured) else None
-                extra = f", at capacity {100 * full:.0f}% of the time" if full is not None and window is None else ""
-                ax.set_title(f"{store}: {label} (mean {mean:,.1f} cars{extra})", loc="left", fontsize=10)
+                ax.set_title(f"{store}: {label}" + (_store_figures(table.get(store), cap) if window is None else
+                                                    _week_mean(part, warmup_h)), loc="left", fontsize=10)
                 if v == 0:
                     ax.legend(loc="upper left", ncol=4, fontsize=8)
     return fig
+
+
+def _store_figures(row: dict | None, capacity) -> str:
+    """' (mean 12.3 cars, at capacity 4.5% of the time)': the buffers table's figures of a store, as it writes them."""
+    if row is None or missing(row.get("mean_level")):
+        return ""
+    full = f", at capacity {cell(row['share_full'], PERCENT)} of the time" \
+        if capacity and not missing(row.get("share_full")) else ""
+    return f" (mean {cell(row['mean_level'], DECIMAL1)} cars{full})"
+
+
+def _week_mean(part: pd.DataFrame, warmup_h: float) -> str:
+    """' (mean 12.3 cars that week)': the mean of the hourly samples drawn in a one-week view."""
+    measured = part[part["time_h"] >= warmup_h]["level"]
+    return f" (mean {float(measured.mean()):,.1f} cars that week)" if len(measured) else ""
 
 
 # ---------------------------------------------------------------- headcount
