@@ -7,9 +7,7 @@ from rich.table import Table
 
 from . import rows as R
 from .cells import COUNT, PERCENT, Column, Rows, cell
-from .parts import report_parts
-from .rows import figure_rows
-from .sections import component_title
+from .sections import component_parts
 
 
 def render(table: Rows, console: Console) -> Table:
@@ -60,13 +58,10 @@ def tables(result) -> list[Rows | None]:
             ("staffing", R.staffing_rows(result.staffing, s)), ("staffing", R.benchmark_rows(s))]
     last = {where: k for k, (where, _) in enumerate(core)}
     added: dict[int, list[Rows | None]] = {}
-    for name, part in report_parts():
-        if hasattr(part, "SECTIONS"):
-            first = part.SECTIONS[0] if part.SECTIONS else None
-            where = first.within or first.after if first is not None else None
-            found = part.console(s) if hasattr(part, "console") else []
-        else:
-            where, found = None, [figure_rows(component_title(name), s[name])] if s.get(name) else []
+    for _, part in component_parts():
+        first = part.SECTIONS[0] if part.SECTIONS else None
+        where = (first.within or first.after) if first is not None else None
+        found = part.console(s) if hasattr(part, "console") else []
         added.setdefault(last.get(where, len(core) - 1), []).extend(found)
     return [table for k, (_, core_table) in enumerate(core) for table in [core_table, *added.get(k, [])]]
 

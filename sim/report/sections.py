@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..results import RunResult
 from .page import esc, rows_table
 from .parts import report_parts
+from .cells import Rows
 from .rows import figure_rows
 
 
@@ -42,26 +43,33 @@ class Section:
     """A class of the section element."""
 
 
+def component_parts() -> list[tuple[str, object]]:
+    """(name, report part) of every registered component, in registration order: its own part when that lists
+    ``SECTIONS``, else a ``GenericPart``."""
+    return [(name, part if hasattr(part, "SECTIONS") else GenericPart(name)) for name, part in report_parts()]
+
+
 def component_sections() -> list[Section]:
-    """The sections the registered components add, in registration order: their report part's ``SECTIONS``,
-    or a generic section of their figures when the part lists none or there is no part."""
-    out: list[Section] = []
-    for name, part in report_parts():
-        out += part.SECTIONS if hasattr(part, "SECTIONS") else [generic_section(name)]
-    return out
+    """The sections the registered components add, in registration order."""
+    return [section for _, part in component_parts() for section in part.SECTIONS]
 
 
-def generic_section(name: str) -> Section:
-    """The section of a component with no report code: its summary.json section as a table of figures."""
-    title = component_title(name)
-    return Section(name, title, title, lambda run: bool(run.summary.get(name)),
-                   lambda run: rows_table(lambda: figure_rows(title, run.summary[name])))
+class GenericPart:
+    """The report part of a component with no report code: its section of summary.json as a table of figures,
+    in a section at the end of the page and at the end of the console's tables (when the run has it)."""
 
+    def __init__(self, name: str):
+        self.name = name
+        words = name.replace("_", " ")
+        self.title = words[:1].upper() + words[1:]  # 'kit_supply' -> 'Kit supply'
+        self.SECTIONS = [Section(name, self.title, self.title, lambda run: bool(run.summary.get(name)),
+                                 lambda run: rows_table(lambda: self.rows(run.summary)))]
 
-def component_title(name: str) -> str:
-    """A component's registered name as a heading: 'kit_supply' -> 'Kit supply'."""
-    words = name.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    def rows(self, s: dict) -> Rows:
+        return figure_rows(self.title, s[self.name])
+
+    def console(self, s: dict) -> list[Rows]:
+        return [self.rows(s)] if s.get(self.name) else []
 
 
 def arranged(core: Sequence[Section], added: Sequence[Section]) -> list[tuple[Section, list[Section]]]:
