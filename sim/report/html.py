@@ -21,7 +21,7 @@ from .page import card, esc, figure, num, page, pct, rows_table, safe_plot, tabl
 from .sections import Section, arranged, component_sections, rendered
 from .states import state_colour, state_columns, state_label
 
-# ---------------------------------------------------------------- one run: parts
+# ---------------------------------------------------------------- one run: the header and the key figures
 
 
 def _header(run: RunResult) -> str:
