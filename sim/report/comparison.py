@@ -1,7 +1,8 @@
-"""Rendering a comparison: terminal table, markdown, CSV, JSON.
+"""A comparison's rows, and their rendering: terminal table, markdown, CSV, JSON.
 
-The terminal shows the rows of ``rows.comparison_rows`` (formatted like every
-other report); markdown, CSV and JSON keep plain numbers that parse back exactly.
+The terminal and the HTML page show the rows of ``comparison_rows`` (formatted
+like every other report); markdown, CSV and JSON keep plain numbers that parse
+back exactly.
 """
 
 from __future__ import annotations
@@ -12,8 +13,61 @@ import json
 
 from rich.console import Console
 
+from ..scenario.paths import describe
+from .cells import COUNT, DECIMAL1, DECIMAL2, HOURS, PERCENT, TEXT, Column, Rows, cell, hours_text
 from .console import render
-from .rows import change_lines, comparison_rows
+
+
+def difference_text(d: dict, kind: str) -> str:
+    """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
+    if d["diff"] is None:
+        return ""
+    as_points = kind == PERCENT
+
+    def signed(x: float) -> str:
+        text = f"{100 * x:+.1f} pts" if as_points else (
+            ("+" if x >= 0 else "-") + hours_text(abs(x)) if kind == HOURS else
+            f"{x:+,.{ {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}.get(kind, 2) }f}")
+        return text
+
+    text = signed(d["diff"])
+    if d["ci95_low"] is not None and d["method"] != "exact":
+        text += f" [{signed(d['ci95_low'])}, {signed(d['ci95_high'])}]"
+    if d["significant"]:
+        text += " *"
+    return text
+
+
+def comparison_rows(result: dict) -> Rows:
+    """A row per KPI: each run's value and its difference to the first run with the 95% interval."""
+    names = result["runs"]
+    columns = [Column("KPI"), Column(names[0], TEXT)]
+    for name in names[1:]:
+        columns += [Column(name, TEXT), Column(f"Δ {name}", TEXT)]
+    rows = Rows("Comparison (difference to the first run, 95% interval; * significant)", columns)
+    for row in result["kpis"]:
+        kind = row.get("kind", DECIMAL2)
+        values = [row["kpi"], cell(row["values"][0], kind)]
+        for value, d in zip(row["values"][1:], row["differences"]):
+            values += [cell(value, kind), difference_text(d, kind)]
+        rows.add(values)
+    methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
+                      if d["method"] not in ("not compared", "exact")})
+    rows.caption = "Intervals: " + "; ".join(methods) if methods else ""
+    return rows
+
+
+def change_lines(result: dict) -> list[tuple[str, list[str]]]:
+    """Per compared run: (heading, lines of what changed in its scenario against the first run)."""
+    names = result["runs"]
+    out = []
+    for name, changes in zip(names[1:], result["changes"]):
+        heading = f"What changed from {names[0]} to {name}: " + (
+            "nothing in the scenario" if not changes else f"{len(changes)} value(s)")
+        out.append((heading, [f"{c['path']}: {describe(c['path'], c['from'])} → {describe(c['path'], c['to'])}"
+                              for c in changes]))
+    return out
+
 
 
 def _plain(value) -> str:

@@ -6,9 +6,11 @@ from rich.console import Console
 from rich.table import Table
 
 from . import rows as R
+from .cells import COUNT, PERCENT, Column, Rows, cell
+from .sections import component_parts
 
 
-def render(table: R.Rows, console: Console) -> Table:
+def render(table: Rows, console: Console) -> Table:
     """A rich table of the rows; in a narrow terminal the columns take their short headings and
     names wrap whole (a station name is folded, never cut to 'asse…')."""
     narrow = console.width < 120
@@ -18,7 +20,7 @@ def render(table: R.Rows, console: Console) -> Table:
         label = column.short if narrow and column.short else column.label
         out.add_column(label, justify="right" if column.numeric else "left", overflow="fold")
     for values, mark in zip(table.rows, table.marks):
-        cells = [R.cell(v, c.kind) for v, c in zip(values, table.columns)]
+        cells = [cell(v, c.kind) for v, c in zip(values, table.columns)]
         style = {"total": "bold", "hot": "bold red", "reached": "bold green"}.get(mark)
         out.add_row(*cells, style=style)
     return out
@@ -30,47 +32,38 @@ def print_report(result, console: Console | None = None) -> None:
     console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replication(s), seed {s['seed']}, "
                   f"{s['simulated_days']:g} days measured after {s['warmup_days']:g} days warm-up "
                   f"({s['working_days_in_window']} working days; {s['working_days_per_year']:g} per year)")
-    console.print(render(R.output_rows(s), console))
-    months = R.month_rows(s)
-    if months is not None:
-        console.print(render(months, console))
-    console.print(render(R.shop_rows(s), console))
-    oee = R.oee_rows(s)
-    if oee is not None:
-        console.print(render(oee, console))
-    learning = R.learning_rows(s)
-    if learning is not None:
-        console.print(render(learning, console))
-    console.print(render(R.station_rows(result.stations, s, n=8), console))
-    shifting = R.shifting_rows(s)
-    if shifting is not None:
-        console.print(render(shifting, console))
-    feeders = R.feeder_rows(s, result.buffers)
-    if feeders is not None:
-        console.print(render(feeders, console))
-    sequencing = R.sequencing_rows(s)
-    if sequencing is not None:
-        console.print(render(sequencing, console))
-    for table in (R.spacing_rows(s), R.colour_rows(s), R.over_cycle_rows(s, per_station=False)):
+    for table in tables(result):
         if table is not None:
             console.print(render(table, console))
-    console.print(render(R.buffer_rows(result.buffers, min_capacity=5), console))
-    for table in (R.outbound_rows(s), R.outbound_model_rows(s)):
-        if table is not None:
-            console.print(render(table, console))
-    for table in (R.supply_rows(s), R.kit_rate_rows(s)):
-        if table is not None:
-            console.print(render(table, console))
-    if s.get("labour_pools"):
-        console.print(render(R.pool_rows(s["labour_pools"]), console))
-    console.print(render(R.staffing_rows(result.staffing, s), console))
-    console.print(render(R.benchmark_rows(s), console))
     line = R.workload_line(result.workload, s)
     if line:
         console.print(line)
     for warning in s["warnings"]:
         console.print(f"[bold red]warning:[/bold red] {warning}", markup=True, highlight=False)
     console.print(R.lead_time_line(s))
+
+
+def tables(result) -> list[Rows | None]:
+    """The console report's tables in order (None: a table the run has no figures for): the core ones, and
+    each registered component's after the core tables of the page section its first section follows or stands
+    in (at the end when there is none)."""
+    s = result.summary
+    core = [("output", R.output_rows(s)), ("shops", R.shop_rows(s)), ("shops", R.oee_rows(s)),
+            ("stations", R.station_rows(result.stations, s, n=8)), ("stations", R.shifting_rows(s)),
+            ("stations", R.feeder_rows(s, result.buffers)), ("stores", R.sequencing_rows(s)),
+            ("sequence", R.spacing_rows(s)), ("sequence", R.colour_rows(s)),
+            ("sequence", R.over_cycle_rows(s, per_station=False)),
+            ("stores", R.buffer_rows(result.buffers, min_capacity=5)),
+            ("staffing", R.pool_rows(s["labour_pools"]) if s.get("labour_pools") else None),
+            ("staffing", R.staffing_rows(result.staffing, s)), ("staffing", R.benchmark_rows(s))]
+    last = {where: k for k, (where, _) in enumerate(core)}
+    added: dict[int, list[Rows | None]] = {}
+    for _, part in component_parts():
+        first = part.SECTIONS[0] if part.SECTIONS else None
+        where = (first.within or first.after) if first is not None else None
+        found = part.console(s) if hasattr(part, "console") else []
+        added.setdefault(last.get(where, len(core) - 1), []).extend(found)
+    return [table for k, (_, core_table) in enumerate(core) for table in [core_table, *added.get(k, [])]]
 
 
 def print_marginal(summary: dict, console: Console | None = None) -> None:
@@ -86,7 +79,7 @@ def print_search(result, console: Console | None = None) -> None:
     """The staffing search: the chosen option and the others, cheapest first."""
     console = console or Console()
     best = result.best
-    confidence = R.cell(result.confidence, R.PERCENT)
+    confidence = cell(result.confidence, PERCENT)
     if best is None:
         console.print(f"[bold red]No option meets {result.target:,.0f} cars a year[/bold red] with "
                       f"{confidence} confidence.")
@@ -96,11 +89,11 @@ def print_search(result, console: Console | None = None) -> None:
                       f"{best.annual_mean:,.0f} (lower bound {best.lower_bound:,.0f}).")
         if best.assignments:
             console.print("To run it: " + " ".join(f"--set {a}" for a in best.assignments), markup=False)
-    table = R.Rows(f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the static "
+    table = Rows(f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the static "
                    f"capacity bound; {result.replications} replications each)", [
-        R.Column("option"), R.Column("headcount", R.COUNT, "people"), R.Column("static capacity", R.COUNT, "static"),
-        R.Column("simulated output", R.COUNT, "output"), R.Column("lower bound", R.COUNT, "lower"),
-        R.Column("status")])
+        Column("option"), Column("headcount", COUNT, "people"), Column("static capacity", COUNT, "static"),
+        Column("simulated output", COUNT, "output"), Column("lower bound", COUNT, "lower"),
+        Column("status")])
     shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.headcount, -c.static_capacity))
     for c in shown[:15]:
         table.add([option_text(c.settings), c.headcount, c.static_capacity, c.annual_mean, c.lower_bound, c.status],

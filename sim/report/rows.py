@@ -1,97 +1,15 @@
-"""The rows of every report table, built once; the terminal and the HTML page only render them.
-
-A table is a title, columns that say what kind of value they hold, and rows of
-raw values. ``cell`` turns a value into text the same way for every renderer,
-so the console and the page say the same thing in the same words.
-"""
+"""The rows of the core report tables of one run, built once; the terminal and the HTML page only render them
+(``cells``: the table and how a value is written)."""
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..analysis.bottleneck import most_loaded
-from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
-from ..scenario.paths import describe
-STATE_ORDER = ("working", "paced", "labour", "blocked", "starved", "feeder", "colour_change", "down", "off_shift")
-STATE_SHORT = {"colour_change": "colour"}
-"""Short headings of states whose names are long, for narrow terminals."""
-NOT_STATES = {"line_active"}
-"""share_* columns that are not station states (they do not add up with the others)."""
-
-
-def state_columns(stations: pd.DataFrame) -> list[str]:
-    """The state names of a stations table (share_<state> columns), in display order; unknown ones last."""
-    names = [c[len("share_"):] for c in stations.columns if c.startswith("share_")]
-    names = [n for n in names if n not in NOT_STATES]
-    known = [n for n in STATE_ORDER if n in names]
-    return known + sorted(n for n in names if n not in STATE_ORDER)
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = TEXT
-    """How the values are written: text, count, decimal1, decimal2, percent, interval, hours (h:mm)."""
-    short: str | None = None
-    """A shorter heading for a narrow terminal."""
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind != TEXT
-
-
-@dataclass
-class Rows:
-    """A table's content: columns, rows of raw values, and a mark per row (total, hot, reached, group or '')."""
-    title: str
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)
-    marks: list[str] = field(default_factory=list)
-    caption: str = ""
-
-    def add(self, values: list, mark: str = "") -> None:
-        self.rows.append(values)
-        self.marks.append(mark)
-
-
-def missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
-
-
-def cell(value, kind: str) -> str:
-    """A value as text, the same in every renderer."""
-    if kind == INTERVAL:
-        return interval_text(value)
-    if missing(value):
-        return "–"
-    if kind == TEXT or isinstance(value, str):
-        return str(value)
-    if kind == PERCENT:
-        return f"{100 * float(value):.1f}%"
-    if kind == HOURS:
-        return hours_text(float(value))
-    digits = {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}[kind]
-    return f"{float(value):,.{digits}f}"
-
-
-def hours_text(hours: float) -> str:
-    """Hours as h:mm (36.8 -> '36:48'); a duration reads as time, not as a decimal."""
-    sign = "-" if hours < 0 else ""
-    minutes = round(abs(hours) * 60)
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
-
-
-def interval_text(ci, digits: int = 0) -> str:
-    """'95,173 – 96,087' from a {ci95_low, ci95_high} mapping, or why there is none."""
-    if not ci or ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{ci['ci95_low']:,.{digits}f} – {ci['ci95_high']:,.{digits}f}"
-
-
-# ---------------------------------------------------------------- one run
+from .cells import (COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT, Column, Rows, cell, ci_text,
+                    interval_text, missing, share_interval_text)
+from .parts import report_parts
+from .states import state_columns, state_short
 
 
 def output_rows(s: dict) -> Rows:
@@ -114,58 +32,7 @@ def output_rows(s: dict) -> Rows:
     met = "met" if target["met"] else "NOT met"
     confident = " with 95% confidence" if target.get("met_with_95_confidence") else ""
     rows.caption = f"Target {met}{confident if target['met'] else ''}."
-    years = (s.get("months") or {}).get("by_year", {})
-    if len(years) > 1:
-        rows.caption += (f" A year's output: the measured window's, annualised over its working days (it spans "
-                         f"{', '.join(years)}); each calendar year's own is in Output by month.")
-    return rows
-
-
-def month_rows(s: dict) -> Rows | None:
-    """Output by calendar month (and a total per year) against the plan and the target rate; None when the
-    run has no dated months, or covers a single month."""
-    months = s.get("months")
-    if not months or len(months["by_month"]) < 2:
-        return None
-    planned = any("plan" in m for m in months["by_month"].values())
-    overtime = s.get("overtime")
-    with_ci = any(m["ci95_low"] is not None for m in months["by_month"].values())  # none from one replication
-    rows = Rows("Output by month", [
-        Column("month"), Column("working days", COUNT, "days"), Column("cars", COUNT)] +
-        ([Column("95% CI", INTERVAL)] if with_ci else []) + [
-        Column("cars / working day", DECIMAL1, "per day"), Column("rate vs target", PERCENT, "vs target")] +
-        ([Column("plan", COUNT), Column("cars vs plan", PERCENT, "vs plan"), Column("cumulative gap", COUNT, "gap")]
-         if planned else []) +
-        ([Column("Saturdays worked", DECIMAL1, "Sat"), Column("overtime h / worker", DECIMAL1, "OT h")]
-         if overtime else []))
-    per_day = months["target_per_working_day"]
-    gap = 0.0
-    for month, m in months["by_month"].items():
-        values = [month, m["working_days"], m["units"]] + ([m] if with_ci else []) + [
-            m["per_working_day"], m["per_working_day"] / per_day if m["per_working_day"] is not None and per_day else None]
-        if planned:
-            plan = m.get("plan")
-            gap += m["units"] - (plan or 0)
-            values += [plan, m["units"] / plan if plan else None, gap]
-        if overtime:
-            used = overtime["by_month"].get(month, {})
-            values += [used.get("saturdays", 0), used.get("hours_per_worker", 0.0)]
-        rows.add(values, "reached" if month == months["first_month_at_target_rate"] else "")
-    for year, y in months["by_year"].items():
-        values = [year, y["working_days"], y["units"]] + ([y] if with_ci else []) + [
-            y["per_working_day"], y["per_working_day"] / per_day if y["per_working_day"] is not None and per_day else None]
-        if planned:
-            values += [y.get("plan"), y["units"] / y["plan"] if y.get("plan") else None, None]
-        if overtime:
-            values += [sum(m["saturdays"] for k, m in overtime["by_month"].items() if k.startswith(year)),
-                       overtime["hours_per_worker_by_year"].get(year, 0.0)]
-        rows.add(values, "total")
-    first = months["first_month_at_target_rate"]
-    rows.caption = (f"Target rate {per_day:,.1f} cars per working day (annual target ÷ working days a year): "
-                    + (f"first reached in {first} (highlighted)." if first else "not reached in the window.")
-                    + (" Cumulative gap: cars made minus cars planned so far." if planned else "")
-                    + (f" Overtime: hours a worker worked (limits {overtime['limits']}); "
-                       f"{overtime['cars_in_overtime']['mean']:,.0f} cars finished in overtime." if overtime else ""))
+    rows.caption += "".join(part.output_caption(s) for _, part in report_parts() if hasattr(part, "output_caption"))
     return rows
 
 
@@ -207,7 +74,7 @@ def station_rows(stations: pd.DataFrame, s: dict, n: int | None = None) -> Rows:
     columns = [Column("shop"), Column("station")]
     if n is None:
         columns += [Column("kind"), Column("line"), Column("servers", COUNT), Column("completions", COUNT)]
-    columns += [Column("active", PERCENT)] + [Column(st.replace("_", " "), PERCENT, STATE_SHORT.get(st))
+    columns += [Column("active", PERCENT)] + [Column(st.replace("_", " "), PERCENT, state_short(st))
                                               for st in states] + \
         ([Column("waited for")] if starved_by else []) + [Column("static cars/h", DECIMAL1, "cars/h")]
     rows = Rows(title, columns)
@@ -273,7 +140,7 @@ def colour_rows(s: dict) -> Rows | None:
         Column("empty carriers a shift", DECIMAL1, "empty/shift"), Column("colour change", PERCENT, "time")])
     for key, b in booths.items():
         changes = b["changes_per_shift"]
-        rows.add([key, b["bodies"], changes["mean"], _ci_text(changes, DECIMAL1), b["mean_block"],
+        rows.add([key, b["bodies"], changes["mean"], ci_text(changes, DECIMAL1), b["mean_block"],
                   b["empty_carriers_per_shift"], b["colour_change_share"]])
     rows.caption = ("mean block: bodies painted per colour change (bodies in one colour in a row); colour change: "
                     "share of the booth's shift time spent purging, or lost to empty carriers left for a change.")
@@ -303,44 +170,13 @@ def over_cycle_rows(s: dict, per_station: bool = True) -> Rows | None:
             continue
         for name, st in line["stations"].items():
             stop = st["stop_min_per_shift"]
-            rows.add([f"  {name}", "", st["over_cycles_per_shift"], stop["mean"], _ci_text(stop, DECIMAL1),
+            rows.add([f"  {name}", "", st["over_cycles_per_shift"], stop["mean"], ci_text(stop, DECIMAL1),
                       st["drift_max_s"], st["floater_helps_per_shift"], None])
     rows.caption = ("over-cycles: cars whose work at a station (plus transfer) exceeds the takt (a line row adds its "
                     "stations'); line stop: time the line stood for them (where no zone or floater absorbed them); "
                     "max drift: the furthest an operator ran past the takt into the next zone; floater helps: cars a "
                     "floater finished; floaters busy: a help keeps a floater one takt."
                     + ("" if per_station else " Per station: the HTML report, stations.csv."))
-    return rows
-
-
-CURVE_WORDS = {"cycle_time": "cycle time (x mature)", "first_pass_yield": "first-pass yield",
-               "failures": "failure rate (x mature)"}
-
-
-def learning_rows(s: dict) -> Rows | None:
-    """Per shop with learning curves: each curve's value at the run's first car, at the start and end of the
-    measured window, its mature value and the car at which it gets there."""
-    shops = s.get("learning")
-    if not shops:
-        return None
-    rows = Rows("Learning curves (Wright's law, per shop)", [
-        Column("shop / curve"), Column("rate", DECIMAL2), Column("run's first car", DECIMAL2, "first"),
-        Column("window start", DECIMAL2, "start"), Column("window end", DECIMAL2, "end"),
-        Column("mature", DECIMAL2), Column("mature at car", DECIMAL1, "mature at")])
-    for shop, learnt in shops.items():
-        rows.add([f"{shop}: cars {learnt['car_at_window_start']:,.0f} to {learnt['car_at_window_end']:,.0f} in the "
-                  f"window", None, None, None, None, None, None], "total")
-        for name, curve in learnt["curves"].items():
-            values = [curve[k] for k in ("at_first_car", "at_window_start", "at_window_end", "mature")]
-            if name == "first_pass_yield":  # a yield reads as a share, the multipliers as decimals
-                values = [cell(v, PERCENT) for v in values]
-            late = curve["at_window_end"] != curve["mature"]
-            rows.add([f"  {CURVE_WORDS[name]}", curve["rate"], *values, curve["mature_at_car"]], "hot" if late else "")
-    rows.caption = ("A shop's car n: the cars that left its last station since the start of the run (plus those "
-                    "built before), plus one. Cycle time and failure rate: m(n) = max(1, first x n^b) times the "
-                    "scenario's value, b = log2(rate); yield: its defects fall on the same law to the scenario's "
-                    "first_pass_yield; mature at car n* (README: Learning curves). Red: still learning at the end "
-                    "of the window (means over replications).")
     return rows
 
 
@@ -356,18 +192,12 @@ def spacing_rows(s: dict) -> Rows | None:
         rows.add([text, None, "", None, None], "total")
         for shop, b in shops.items():
             breaches = b["breaches"]
-            rows.add([f"  {shop}", breaches["mean"], _ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
+            rows.add([f"  {shop}", breaches["mean"], ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
                      "hot" if breaches["mean"] else "")
     rows.caption = ("breaches: cars entering the shop in the measured window that made the last n cars hold more "
                     "than the rule allows (mean over replications). The first shop's order is the launch "
                     "sequence; later shops take their cars from the store or buffer in front of them.")
     return rows
-
-
-def _ci_text(ci: dict, kind: str) -> str:
-    if ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{cell(max(0.0, ci['ci95_low']), kind)} – {cell(ci['ci95_high'], kind)}"
 
 
 SORT_WORDS = {"colour": "colour blocks", "sequence": "planned order", "levelled": "levelled"}
@@ -516,171 +346,6 @@ def lead_time_line(s: dict) -> str:
             f"(blocking, starving, variability): {cell(s['dynamic_loss'], PERCENT)}.")
 
 
-def outbound_rows(s: dict) -> Rows | None:
-    """Cars shipped from the finished-car yard per market and destination: how many, how long they waited
-    after the end of line, how many waited for their carrier; None without ``outbound``."""
-    outbound = s.get("outbound")
-    if not outbound:
-        return None
-    rows = Rows("Outbound: cars shipped from the finished-car yard", [
-        Column("market / destination", short="shipped to"), Column("cars / year", COUNT, "cars/yr"),
-        Column("95% CI", INTERVAL), Column("days to ship", DECIMAL1, "days"), Column("p95 days", DECIMAL1, "p95"),
-        Column("cars waiting", DECIMAL1, "waiting"), Column("most waiting", COUNT, "most"),
-        Column("places used", PERCENT, "used")])
-
-    def destination(name: str, d: dict, label: str, mark: str = "") -> None:
-        rows.add([label, d["shipped_annual"]["mean"], d["shipped_annual"], d["days_mean"]["mean"],
-                  d["days_p95"]["mean"], d["waiting_mean"]["mean"], d["waiting_max"]["mean"], d["fill"]["mean"]],
-                 mark)
-
-    for market, m in outbound["markets"].items():
-        inside = {name: d for name, d in outbound["destinations"].items() if d["market"] == market}
-        if list(inside) == [market]:  # the domestic cars: one queue, the market's own row
-            destination(market, inside[market], market, "total")
-            continue
-        rows.add([market, m["shipped_annual"]["mean"], m["shipped_annual"], m["days_mean"]["mean"],
-                  m["days_p95"]["mean"], None, None, None], "total")
-        for name, d in inside.items():
-            destination(name, d, f"  {name}")
-    total = outbound["shipped_annual"]
-    rows.add(["all", total["mean"], total, None, None, None, None, None], "total")
-    yard, blocked = outbound["yard"], outbound["blocked_hours"]
-    rows.caption = (f"Yard of {cell(outbound['yard_capacity'], COUNT)} places: mean "
-                    f"{cell(yard['mean']['mean'], COUNT)} cars, most {cell(yard['max'], COUNT)}, full {cell(yard['share_full']['mean'], PERCENT)} of the "
-                    f"time; a full yard held the end of line {cell(blocked['mean'], DECIMAL1)} shift hours "
-                    f"({cell(outbound['blocked_share']['mean'], PERCENT)} of the last shop's shift time) in the "
-                    "window. Days to ship: from end of line to the truck or train, loading taking no time; cars "
-                    "waiting: time-weighted mean in the queue (most: at once); places used: cars taken / places "
-                    "the trucks or trains that came offered.")
-    return rows
-
-
-def outbound_model_rows(s: dict) -> Rows | None:
-    """Cars shipped a year per destination and model; None without ``outbound``."""
-    outbound = s.get("outbound")
-    if not outbound:
-        return None
-    models = list(outbound["by_model"])
-    rows = Rows("Outbound: cars shipped a year by destination and model",
-                [Column("destination")] + [Column(m, COUNT) for m in models] + [Column("all", COUNT)])
-    for name, d in outbound["destinations"].items():
-        rows.add([name] + [d["by_model"][m] for m in models] + [d["shipped_annual"]["mean"]])
-    rows.add(["all"] + [outbound["by_model"][m]["mean"] for m in models] + [outbound["shipped_annual"]["mean"]],
-             "total")
-    return rows
-
-
-def supply_rows(s: dict) -> Rows | None:
-    """Kit supply per kit and model: stock on hand and its cover, stockouts, moved launches, shipments; None
-    without ``supply``."""
-    supply = s.get("supply")
-    if not supply:
-        return None
-    rows = Rows(f"Kit supply (launch look-ahead {supply['look_ahead']})", [
-        Column("kit / model"), Column("taken at", short="at"), Column("on hand", COUNT, "stock"),
-        Column("cover (d)", DECIMAL1, "cover"), Column("lowest", COUNT, "low"),
-        Column("stockout h", DECIMAL1, "stop h"), Column("95% CI", TEXT, "CI"), Column("moved", DECIMAL1),
-        Column("shipments", DECIMAL1, "ships"), Column("lead time (d)", DECIMAL1, "lead")])
-    for name, kit in supply["kits"].items():
-        rows.add([f"{name} (local)" if kit["local"] else name, kit["taken_at"]] + [None] * 8, "total")
-        for model, k in kit["models"].items():
-            stop = k["stockout_hours"]
-            rows.add([f"  {model}", "", k["mean_on_hand"]["mean"], k["mean_cover_days"]["mean"], k["lowest_on_hand"],
-                      stop["mean"], _ci_text(stop, DECIMAL1), k["moved"]["mean"], k["shipments"]["mean"],
-                      k["lead_time_days"]["mean"]], "hot" if stop["mean"] else "")
-    points = ", ".join(f"{name} {cell(p['stockout_hours']['mean'], DECIMAL1)} h"
-                       for name, p in supply["points"].items())
-    value, local = supply.get("inventory_value"), supply.get("localisation_share")
-    rows.caption = (f"Kit stockouts: {cell(supply['stockout_hours']['mean'], DECIMAL1)} shift hours in the window "
-                    f"({points}); launches moved past a car missing a kit: "
-                    f"{cell(supply['launches_moved']['mean'], DECIMAL1)}."
-                    + (f" Inventory value held: {cell(value['mean'], COUNT)} on average." if value else "")
-                    + (f" Localisation by value: {cell(local['plant'], PERCENT)}." if local else "")
-                    + " On hand: the mean; cover: on hand over the plan rate (days of the planned output"
-                    + ("; under the monthly plan, of the moment's month" if supply.get("plan_rates") else "")
-                    + "); stockout h: shift hours the point waited with this kit missing for the car it would take; "
-                    "moved: cars launched ahead of one missing it; lead time: departure to arrival, realised.")
-    return rows
-
-
-def kit_rate_rows(s: dict) -> Rows | None:
-    """Kits a working day per model in each month under a monthly plan (the supply's ``plan_rates``); None
-    without a plan."""
-    rates = (s.get("supply") or {}).get("plan_rates")
-    if not rates:
-        return None
-    models = list(rates["target"])
-    rows = Rows("Kit plan rate by month (kits a working day)", [
-        Column("month"), Column("working days", COUNT, "days"), Column("planned cars", COUNT, "planned")] +
-        [Column(m, DECIMAL1) for m in models])
-    for month, m in rates["by_month"].items():
-        rows.add([month, m["working_days"], m["planned"]] + [m["kits_a_day"][model] for model in models])
-    rows.add(["target"] + [None, None] + [rates["target"][model] for model in models], "total")
-    rows.caption = ("Planned cars x the model's share in the month's mix ÷ working days; a month not planned: the "
-                    "target (last row). An order is placed for the rate of the month it arrives in.")
-    return rows
-
-# ---------------------------------------------------------------- comparisons
-
-
-def difference_text(d: dict, kind: str) -> str:
-    """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
-    if d["diff"] is None:
-        return ""
-    as_points = kind == PERCENT
-
-    def signed(x: float) -> str:
-        text = f"{100 * x:+.1f} pts" if as_points else (
-            ("+" if x >= 0 else "-") + hours_text(abs(x)) if kind == HOURS else
-            f"{x:+,.{ {COUNT: 0, DECIMAL1: 1, DECIMAL2: 2}.get(kind, 2) }f}")
-        return text
-
-    text = signed(d["diff"])
-    if d["ci95_low"] is not None and d["method"] != "exact":
-        text += f" [{signed(d['ci95_low'])}, {signed(d['ci95_high'])}]"
-    if d["significant"]:
-        text += " *"
-    return text
-
-
-def comparison_rows(result: dict) -> Rows:
-    """A row per KPI: each run's value and its difference to the first run with the 95% interval."""
-    names = result["runs"]
-    columns = [Column("KPI"), Column(names[0], TEXT)]
-    for name in names[1:]:
-        columns += [Column(name, TEXT), Column(f"Δ {name}", TEXT)]
-    rows = Rows("Comparison (difference to the first run, 95% interval; * significant)", columns)
-    for row in result["kpis"]:
-        kind = row.get("kind", DECIMAL2)
-        values = [row["kpi"], cell(row["values"][0], kind)]
-        for value, d in zip(row["values"][1:], row["differences"]):
-            values += [cell(value, kind), difference_text(d, kind)]
-        rows.add(values)
-    methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
-                      if d["method"] not in ("not compared", "exact")})
-    rows.caption = "Intervals: " + "; ".join(methods) if methods else ""
-    return rows
-
-
-def change_lines(result: dict) -> list[tuple[str, list[str]]]:
-    """Per compared run: (heading, lines of what changed in its scenario against the first run)."""
-    names = result["runs"]
-    out = []
-    for name, changes in zip(names[1:], result["changes"]):
-        heading = f"What changed from {names[0]} to {name}: " + (
-            "nothing in the scenario" if not changes else f"{len(changes)} value(s)")
-        out.append((heading, [f"{c['path']}: {describe(c['path'], c['from'])} → {describe(c['path'], c['to'])}"
-                              for c in changes]))
-    return out
-
-
-def share_interval_text(ci: dict) -> str:
-    """'52.1 – 54.0%' from a {ci95_low, ci95_high} mapping of shares, or why there is none."""
-    if not ci or ci.get("ci95_low") is None:
-        return "n/a (1 run)"
-    return f"{100 * ci['ci95_low']:.1f} – {100 * ci['ci95_high']:.1f}%"
-
-
 def shifting_rows(s: dict) -> Rows | None:
     """The shifting-bottleneck view: per resource, its share of on-shift time as sole and shifting bottleneck."""
     view = s.get("shifting_bottleneck")
@@ -722,3 +387,30 @@ def marginal_rows(m: dict) -> Rows:
                     "a paced line indexing 1 s faster; buffer +1: one more place in front. Highlighted: a gain "
                     "whose interval excludes zero.")
     return rows
+
+
+def figure_rows(title: str, figures) -> Rows:
+    """A component's section of summary.json as a table of its figures: a row per value, the keys of nested
+    sections joined by dots ('yard.mean'), a list of plain values on one row."""
+    rows = Rows(title, [Column("figure"), Column("value")])
+    for key, value in _flat(figures, ""):
+        rows.add([key or "value", _figure_text(value)])
+    return rows
+
+
+def _flat(value, key: str):
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+        for k, v in (value.items() if isinstance(value, dict) else enumerate(value)):
+            yield from _flat(v, f"{key}.{k}" if key else str(k))
+    else:
+        yield key, value
+
+
+def _figure_text(value) -> str:
+    """A figure written as the report writes numbers: counts with thousands separators, other numbers with two
+    decimals."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_figure_text(v) for v in value)
+    return cell(value, COUNT if isinstance(value, int) else DECIMAL2 if isinstance(value, float) else TEXT)

@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.report import plots
+from sim.report import compare_plots, plots
 from sim.report.flow import plant_flow_plot
 from sim.results import RunResult
 from sim.report.html import comparison_report_html, run_report_html
+from sim.report.states import state_columns
 
 SMALL = Path(__file__).parents[1] / "small.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -158,7 +159,7 @@ def test_store_plot_says_no_samples_without_levels(small_run):
     run = replace(small_run, store_levels=pd.DataFrame())
     fig = plots.store_levels_plot(run)
     assert "no samples" in _texts(fig)
-    assert "no samples" in _texts(plots.compare_store_plot([run, run]))
+    assert "no samples" in _texts(compare_plots.compare_store_plot([run, run]))
     page = run_report_html(run)  # the page keeps its plot
     assert set(_plots(page)) == RUN_PLOTS
 
@@ -175,10 +176,20 @@ def test_store_plot_draws_synthetic_levels_with_capacity(small_run):
     assert len(fig.axes) == 2 and "one week" in fig.axes[1].get_title(loc="left")
 
 
+def test_store_plot_title_gives_the_buffers_table_figures(small_run):
+    """The plot's title and the table beside it show one mean (time-weighted, all replications), not the mean of
+    the plotted samples."""
+    levels = synthetic_store_levels(small_run.summary, seed=5)
+    title = plots.store_levels_plot(replace(small_run, store_levels=levels)).axes[0].get_title(loc="left")
+    row = small_run.buffers.set_index("buffer").loc["WBS"]
+    assert f"(mean {row['mean_level']:,.1f} cars, at capacity {100 * row['share_full']:.1f}% of the time)" in title
+    assert f"{levels[levels['store'] == 'WBS']['level'].mean():,.1f}" not in title
+
+
 def test_unknown_share_columns_are_states(small_run):
     stations = small_run.stations.assign(share_training=0.01)
-    assert plots.state_columns(stations)[-1] == "training"
-    assert "share_line_active" not in [f"share_{s}" for s in plots.state_columns(stations)]
+    assert state_columns(stations)[-1] == "training"
+    assert "share_line_active" not in [f"share_{s}" for s in state_columns(stations)]
     run = replace(small_run, stations=stations)
     legend = [t.get_text() for t in plots.station_states_plot(run).legends[0].get_texts()]
     assert "training" in legend and "working" in legend

@@ -12,9 +12,9 @@ from rich.console import Console
 
 import sim
 from sim.analysis.compare import compare
-from sim.report import rows as R
 from sim.report.console import print_report
 from sim.report.html import run_report_html
+from sim.report.parts.supply import supply_rows
 
 SMALL = Path(__file__).parents[1] / "small.yaml"
 SUPPLY = ("supply={look_ahead: 1, routes: {"
@@ -49,7 +49,7 @@ def test_console_table_fits_100_columns(supplied):
 
 def test_summary_rows_and_values_agree(supplied):
     s = supplied.summary["supply"]
-    rows = R.supply_rows(supplied.summary)
+    rows = supply_rows(supplied.summary)
     body = s["kits"]["body"]["models"]
     shown, kit = {}, None
     for row in rows.rows:  # a kit's row, then its models' rows: keyed (kit, model)

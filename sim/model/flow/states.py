@@ -9,12 +9,39 @@ and the model checks that they do.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ...scenario.window import Window
 
-WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER, COLOUR = 0, 1, 2, 3, 4, 5, 6, 7
-STATE_NAMES = ("working", "blocked", "starved", "down", "paced", "labour", "feeder", "colour_change")
-"""``paced``: a paced-line station done with its car, waiting for the takt or for a
+
+@dataclass(frozen=True)
+class StationState:
+    """A station state as every table and plot names and colours it."""
+
+    name: str
+    """Its name in the tables (``share_<name>`` of stations.csv)."""
+    short: str
+    """A column heading for a narrow terminal."""
+    label: str
+    """What it means, in a plot's legend."""
+    colour: str
+    """Its colour in every plot (hex)."""
+    place: int
+    """Its place in the reports' tables and plots: work first, then the waits, repair, off shift last."""
+
+
+STATES = (
+    StationState("working", "working", "working", "#2e9e44", 0),
+    StationState("blocked", "blocked", "blocked (no room downstream)", "#f28e2b", 3),
+    StationState("starved", "starved", "starved (no car)", "#f5d04c", 4),
+    StationState("down", "down", "down (in repair)", "#d62728", 7),
+    StationState("paced", "paced", "paced (waits for takt / slower station of its line)", "#a9dc9b", 1),
+    StationState("labour", "labour", "waiting for labour", "#9b7cc4", 2),
+    StationState("feeder", "feeder", "waiting for a feeder's part", "#e07bb0", 5),
+    StationState("colour_change", "colour", "colour change (purge, empty carriers)", "#17becf", 6),
+)
+"""The states a station's time is split into, in the order of its account (the indices below).
+``paced``: a paced-line station done with its car, waiting for the takt or for a
 slower station of its own line (balance loss); free-flow stations are never paced.
 ``labour``: a free-flow station holding a car it cannot start, waiting for operators
 from its labour pool; stations without a pool (and paced lines) never are.
@@ -22,6 +49,15 @@ from its labour pool; stations without a pool (and paced lines) never are.
 with a join stands still for it: every station of the line counts it).
 ``colour_change``: a paint booth purging its guns for a body of another colour, or an empty carrier
 left for the change (only booths with a ``colour_change`` are ever in it)."""
+OFF_SHIFT = StationState("off_shift", "off_shift", "off shift", "#dcdcdc", 8)
+"""Not a state a station is put in: the share of calendar time outside its shop's shifts, the same for every
+station of the shop, added when the tables are made."""
+SHOWN = tuple(sorted(STATES + (OFF_SHIFT,), key=lambda state: state.place))
+"""Every state of the stations table in the reports' order."""
+
+STATE_NAMES = tuple(state.name for state in STATES)
+WORKING, BLOCKED, STARVED, DOWN, PACED, LABOUR, FEEDER, COLOUR = (STATE_NAMES.index(name) for name in (
+    "working", "blocked", "starved", "down", "paced", "labour", "feeder", "colour_change"))
 
 
 class StateAccount:

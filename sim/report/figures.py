@@ -1,0 +1,143 @@
+"""What every plot of the reports shares: colours, the look, embedding, the axes of time and of levels.
+
+Every plot is a matplotlib ``Figure`` built without pyplot (no global state, no
+display needed); ``svg_data_uri`` turns it into an ``<img>`` source that needs
+no file, no network and no script. Station states have the same colours and
+labels in every plot: the model's table of states (``states``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+# ---------------------------------------------------------------- colours and look
+
+MODEL_COLOURS = ("#4e79a7", "#f1a340", "#76b7b2", "#b07aa1", "#9c755f", "#59a14f", "#edc948", "#ff9da7")
+RUN_COLOURS = ("#1f4e79", "#c55a11", "#2e8b57", "#7030a0", "#b8860b", "#2e75b6", "#8b0000", "#556b2f")
+SHIFT_COLOURS = ("#3b6ea5", "#e08a2e", "#6a9f58", "#8e6bb8")
+TARGET_COLOUR = "#222222"
+
+RC = {
+    "svg.hashsalt": "sim-report",  # reproducible ids: the same run gives the same page
+    "svg.fonttype": "path",  # glyphs as paths: the page looks the same without the fonts installed
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+}
+
+
+def run_colour(i: int) -> str:
+    return RUN_COLOURS[i % len(RUN_COLOURS)]
+
+
+# ---------------------------------------------------------------- embedding
+
+
+def new_figure(width: float, height: float) -> Figure:
+    with matplotlib.rc_context(RC):
+        return Figure(figsize=(width, height), layout="constrained")
+
+
+def svg_data_uri(fig: Figure) -> str:
+    """The figure as an SVG data URI for ``<img src=...>`` (one image per document: no clashing ids)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def placeholder(title: str, message: str, width: float = 10.0, height: float = 1.6) -> Figure:
+    """A figure that says why there is nothing to plot (so the page keeps its layout)."""
+    with matplotlib.rc_context(RC):
+        fig = new_figure(width, height)
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.set_title(title, loc="left")
+        ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=11, color="#666666",
+                transform=ax.transAxes)
+    return fig
+
+
+def thousands(ax, axis: str = "y") -> None:
+    fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def percent(ax, axis: str = "x") -> None:
+    fmt = matplotlib.ticker.FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def thin_ticks(ax, labels: list[str], most: int = 26, rotate: bool = True) -> None:
+    step = max(1, math.ceil(len(labels) / most))
+    ticks = list(range(0, len(labels), step))
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=90 if rotate and len(ticks) > 10 else 0)
+
+
+# ---------------------------------------------------------------- time and levels
+
+
+def store_capacities(run) -> dict[str, float]:
+    return {s.name: s.capacity for s in run.scenario.stores} if run.scenario is not None else {}
+
+
+def start_date(run):
+    if run.scenario is not None and run.scenario.calendar.dated:
+        return pd.Timestamp(run.scenario.calendar.start_date)
+    return None
+
+
+def _daily_envelope(data: pd.DataFrame) -> pd.DataFrame:
+    """Per simulated day: lowest, mean and highest sampled level (a year of hourly samples stays readable)."""
+    day = (data["time_h"] // 24).astype(int)
+    out = data.groupby(day)["level"].agg(["min", "mean", "max"])
+    out.index = out.index.astype(float) + 0.5
+    return out
+
+
+def time_x(hours, start):
+    hours = np.asarray(hours, dtype=float)
+    return (start + pd.to_timedelta(hours, unit="h")) if start is not None else hours / 24
+
+
+def draw_levels(ax, data: pd.DataFrame, start, colour: str, label: str, envelope: bool, fill: bool = True):
+    if envelope:
+        env = _daily_envelope(data)
+        x = time_x(env.index.to_numpy() * 24, start)
+        ax.fill_between(x, env["min"], env["max"], color=colour, alpha=0.22 if fill else 0.12, linewidth=0,
+                        label=f"{label}: daily low–high" if fill else None)
+        ax.plot(x, env["mean"], color=colour, linewidth=1.3, label=f"{label}: daily mean")
+    else:
+        x = time_x(data["time_h"], start)
+        if fill:
+            ax.fill_between(x, data["level"].to_numpy(dtype=float), step="post", color=colour, alpha=0.2,
+                            linewidth=0)
+        ax.step(x, data["level"].to_numpy(dtype=float), where="post", color=colour, linewidth=1.0,
+                label=f"{label} (hourly)")
+
+
+def time_axis(ax, start, window_days: float) -> None:
+    if start is None:
+        ax.set_xlabel("day from the simulation start")
+        return
+    if window_days <= 10:
+        ax.xaxis.set_major_locator(matplotlib.dates.DayLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%a\n%d %b"))
+        ax.tick_params(axis="x", labelsize=7.5)
+    else:
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=10))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
+    ax.set_xlabel("date")
