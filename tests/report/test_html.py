@@ -179,7 +179,7 @@ def test_store_plot_draws_synthetic_levels_with_capacity(small_run):
 def test_store_plot_title_gives_the_buffers_table_figures(small_run):
     """The plot's title and the table beside it show one mean (time-weighted, all replications), not the mean of
     the plotted samples."""
-    levels = synthetic_store_levels(small_run.summary, seed=5)
+    levels = synthetic_store_levels(small_run, seed=5)
     title = plots.store_levels_plot(replace(small_run, store_levels=levels)).axes[0].get_title(loc="left")
     row = small_run.buffers.set_index("buffer").loc["WBS"]
     assert f"(mean {row['mean_level']:,.1f} cars, at capacity {100 * row['share_full']:.1f}% of the time)" in title
