@@ -20,7 +20,7 @@ def _render(run) -> str:
                   "Stock at the start of each day of the first replication, over the plan rate "
                   + ("(the day's month's planned cars a working day of the model)" if planned
                      else "(target cars a working day of the model)") + "; inventory.csv has every replication.") + \
-        rows_table(lambda: supply_rows(s)) + \
+        rows_table(lambda: supply_rows(s)) + rows_table(lambda: route_rows(s)) + \
         (rows_table(lambda: kit_rate_rows(s), scroll=True, heading="Kit plan rate by month (kits a working day)")
          if planned else "")
 
@@ -30,7 +30,7 @@ SECTIONS = [Section("supply", "Kit supply", "Kit supply", lambda run: bool(run.s
 
 
 def console(s: dict) -> list[Rows | None]:
-    return [supply_rows(s), kit_rate_rows(s)]
+    return [supply_rows(s), route_rows(s), kit_rate_rows(s)]
 
 
 def supply_rows(s: dict) -> Rows | None:
@@ -63,6 +63,22 @@ def supply_rows(s: dict) -> Rows | None:
                     + ("; under the monthly plan, of the moment's month" if supply.get("plan_rates") else "")
                     + "); stockout h: shift hours the point waited with this kit missing for the car it would take; "
                     "moved: cars launched ahead of one missing it; lead time: departure to arrival, realised.")
+    return rows
+
+
+def route_rows(s: dict) -> Rows | None:
+    """Per supply route: departures, departures cancelled and disruptions (means over replications, the whole
+    run); None without ``supply``."""
+    supply = s.get("supply")
+    if not supply:
+        return None
+    rows = Rows("Supply routes", [Column("route"), Column("local"), Column("departures", DECIMAL1, "deps"),
+                                  Column("cancelled", DECIMAL1, "cancel"), Column("disruptions", DECIMAL1, "disr")])
+    for name, route in supply["routes"].items():
+        rows.add([name, "yes" if route["local"] else "no", route["departures"], route["cancelled"],
+                  route["disruptions"]], "hot" if route["cancelled"] or route["disruptions"] else "")
+    rows.caption = ("Departures on each route's timetable over the whole run (warm-up included), those cancelled, "
+                    "and the disruptions that stopped the route (means over replications).")
     return rows
 
 
