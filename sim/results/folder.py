@@ -40,13 +40,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..scenario import ScenarioError, validate_scenario
-from .run import OPTIONAL_TABLES, TABLES, RunResult
+from .run import TABLES, RunResult
 
 PROVENANCE = "provenance.json"
 """Which sim ran which inputs (``RunResult.provenance``): beside the figures, not among them."""
-RESULT_FILES = ("summary.json", PROVENANCE, "stations.csv", "buffers.csv", "throughput.csv", "staffing.csv", "workload.csv",
-                "pools.csv", "store_levels.csv", "report.html", "run.json") + \
-    tuple(f"{name}.csv" for name in OPTIONAL_TABLES)
+RESULT_FILES = ("summary.json", PROVENANCE, "report.html", "run.json") + tuple(f"{name}.csv" for name in TABLES)
+"""The files every run writes; a component's tables (``RunResult.optional``) are listed in its run.json."""
 
 _FLOAT_FORMAT = {"stations": "%.6g", "buffers": "%.6g", "pools": "%.6g"}
 """Tables of shares and means are written to 6 significant digits; counts as they are."""
@@ -308,8 +307,9 @@ def read_run(path: str | Path) -> RunResult:
     summary_file = path / "summary.json"
     summary = parse_summary(checked.get("summary.json") or summary_file.read_bytes(), path)
     tables = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in TABLES}
-    optional = {name: _read_table(path / f"{name}.csv", checked.get(f"{name}.csv")) for name in OPTIONAL_TABLES
-                if f"{name}.csv" in checked}
+    core = {f"{name}.csv" for name in TABLES}
+    optional = {name[:-4]: _read_table(path / name, data) for name, data in checked.items()
+                if name.endswith(".csv") and name not in core}  # the components' tables, as run.json lists them
     stored = _provenance(summary, checked.get(PROVENANCE), path)
     return RunResult(_stored_scenario(stored, path / PROVENANCE), summary.get("seed"), summary, path=path,
                      interrupted=summary.get("interrupted") is True, optional=optional, provenance=stored, **tables)

@@ -14,8 +14,6 @@ from ..version import __version__
 
 TABLES = ("stations", "buffers", "throughput", "staffing", "workload", "pools", "store_levels")
 """The tables of a run, each written as <name>.csv."""
-OPTIONAL_TABLES = ("outbound", "yard_levels", "inventory")
-"""Tables only some scenarios have (``RunResult.optional``), each written as <name>.csv when the run has it."""
 
 
 @dataclass
@@ -45,9 +43,9 @@ class RunResult:
     store_levels: pd.DataFrame
     """Per replication: hourly level of each store between shops (time_h, store, level)."""
     optional: dict[str, pd.DataFrame] = field(default_factory=dict)
-    """The ``OPTIONAL_TABLES`` this run has (outbound: cars shipped per destination; yard_levels: the
-    finished-car yard's hourly level; inventory: kits on hand per day, kit and model); empty for a scenario
-    without them."""
+    """The components' tables this run has, by name (written as <name>.csv): outbound (cars shipped per
+    destination), yard_levels (the finished-car yard's hourly level), inventory (kits on hand per day, kit and
+    model), ...; empty for a scenario without such components."""
     replications: list = field(default_factory=list)
     """The replications' own results (in memory only; empty for a run read from its folder)."""
     path: Path | None = None
