@@ -47,7 +47,7 @@ class Ramp:
         if all(count == design for count in per_month.values()):
             return None
         if feeder_shifts is not None:
-            most = min(MAX_SHIFTS, int((86400 + EPS) // feeder_shifts.length))
+            most = min(MAX_SHIFTS, int((DAY + EPS) // feeder_shifts.length))
             offset = feeder_shifts.count - design
             per_month = {month: min(most, max(1, count + offset)) for month, count in per_month.items()}
         return [per_month[month] for month in self.day_month]
