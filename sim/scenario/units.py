@@ -32,6 +32,12 @@ MAX_SECONDS = 10 * 365 * DAY
 """The longest time a scenario may give: 10 years, in seconds."""
 
 
+def fits_in_a_day(count: int, length: float, extra: float = 0.0) -> bool:
+    """Whether ``count`` back-to-back spans of ``length`` seconds (shifts), then ``extra`` seconds, fit in 24 h;
+    a nanosecond over counts as fitting (times summed from hours and minutes are not exact)."""
+    return count * length + extra <= DAY + 1e-9
+
+
 def parse_duration(value):
     """Seconds from a number or from a string such as '40 min'; a finite number."""
     if isinstance(value, bool):
