@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from .errors import yaml_path
 from .plan import check_plan
 from .schema import LAUNCH, Parallel, Scenario, Shop, Station
-from .topology import feeder_of, line_first, line_last, main_stations
+from .topology import feeder_of, line_first, line_last, main_stations, station_paths
 from .units import ALL_MODELS
 
 Problem = tuple[tuple, str]
@@ -54,24 +54,6 @@ def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
         if rule.option is not None and rule.option not in options:
             yield where + ("option",), (f"no option {rule.option!r}; options: "
                                         f"{options or 'none (declare them under product.options)'}")
-
-
-def station_paths(shop: Shop) -> list[tuple[tuple, Station, str]]:
-    """Every station of a shop with its YAML path (below the shop) and the flow it belongs to:
-    'main', 'branch <section>/<branch>' or 'feeder <name>'."""
-    out = []
-    for i, item in enumerate(shop.stations):
-        if isinstance(item, Parallel):
-            for j, branch in enumerate(item.branches):
-                for k, st in enumerate(branch.stations):
-                    out.append((("stations", i, "branches", j, "stations", k), st,
-                                f"branch {item.parallel}/{branch.name}"))
-        else:
-            out.append((("stations", i), item, "main"))
-    for name, feeder in shop.feeders.items():
-        for k, st in enumerate(feeder.stations):
-            out.append((("feeders", name, "stations", k), st, f"feeder {name}"))
-    return out
 
 
 def _check_shop(path: tuple, shop: Shop, scenario: Scenario) -> Iterator[Problem]:

@@ -9,9 +9,10 @@ sequence, built to stock, or the car's own part taken off and refitted).
 The model builder, static capacity, staffing, the cross-reference checks and
 the flow picture all need the same facts about it: which consecutive stations
 make one paced line (one node of the engine), where a line starts and ends,
-which share of each model's cars visits each station (visit rules, branches,
-feeders, the quality loop's rework), and the mean cycle and rate of each node.
-They are worked out here, from the schema only.
+the YAML path of each station, which share of each model's cars visits each
+station (visit rules, branches, feeders, the quality loop's rework), and the
+mean cycle and rate of each node. They are worked out here, from the schema
+only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .errors import ItemName
 from .schema import CarModel, Parallel, Product, Shop, Station
 from .units import ALL_MODELS
 
@@ -106,6 +108,30 @@ def line_first(shop: Shop, line: str) -> str:
 
 def line_last(shop: Shop, line: str) -> str:
     return line_stations(shop, line)[-1].name
+
+
+def station_paths(shop: Shop, by_name: bool = False) -> list[tuple[tuple, Station, str]]:
+    """Every station of a shop with its YAML path below the shop and the flow it belongs to: 'main',
+    'branch <section>/<branch>' or 'feeder <name>'. A list item on the path is its index, as a problem's path
+    gives it (``("stations", 2)``); ``by_name``: a branch or a station is its name, as ``--set`` takes it
+    (``("stations", ItemName("respot"))``; a parallel section has no name and stays an index). Written out
+    by ``errors.yaml_path``."""
+    def item(index: int, name: str):
+        return ItemName(name) if by_name else index
+
+    out = []
+    for i, entry in enumerate(shop.stations):
+        if isinstance(entry, Parallel):
+            for j, branch in enumerate(entry.branches):
+                for k, st in enumerate(branch.stations):
+                    out.append((("stations", i, "branches", item(j, branch.name), "stations", item(k, st.name)), st,
+                                f"branch {entry.parallel}/{branch.name}"))
+        else:
+            out.append((("stations", item(i, entry.name)), entry, "main"))
+    for name, feeder in shop.feeders.items():
+        for k, st in enumerate(feeder.stations):
+            out.append((("feeders", name, "stations", item(k, st.name)), st, f"feeder {name}"))
+    return out
 
 
 def feeder_of(shop: Shop) -> dict[str, str]:
