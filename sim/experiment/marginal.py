@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..analysis.bottleneck import resources as ranked_resources
-from ..analysis.stats import paired_difference
+from ..analysis.stats import paired_difference, rounded
 from ..analysis.summary import annual_units
 from ..results import RunResult
 from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
@@ -406,6 +406,6 @@ def _gain(base: list[float], variant: list[float]) -> dict:
     n = len(base)
     if n < 2:
         mean = variant[0] - base[0]
-        return {"mean": round(mean, 3), "ci95_low": None, "ci95_high": None, "n": n}
+        return rounded({"mean": mean, "ci95_low": None, "ci95_high": None, "n": n}, 3)
     mean, half = paired_difference(base, variant)
-    return {"mean": round(mean, 3), "ci95_low": round(mean - half, 3), "ci95_high": round(mean + half, 3), "n": n}
+    return rounded({"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "n": n}, 3)
