@@ -15,7 +15,7 @@ import pandas as pd
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.flow.states import STATE_NAMES
 from ..scenario.schema import Scenario
-from ..scenario.topology import first_station
+from ..scenario.topology import sent_from
 from . import components
 from .bottleneck import METHOD, active_shares, bottleneck
 from .components import annualised
@@ -195,9 +195,8 @@ def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
         for name, feeder in shop.feeders.items():
             key = f"{shop_name}.{name}"
             wait = rounded(mean_ci([r.scalars["feeder_waits"][key] for r in reps]), 5)
-            start = feeder.taken_off_at or feeder.called_off_at or \
-                (first_station(shop).name if feeder.supply == "in_sequence" else None)
-            out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": start, "join_wait_share": wait}
+            out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": sent_from(shop, feeder),
+                        "join_wait_share": wait}
     return out
 
 

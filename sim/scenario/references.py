@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from .errors import yaml_path
 from .plan import check_plan
 from .schema import LAUNCH, Parallel, Scenario, Shop, Station
-from .topology import feeder_of, line_first, line_last, main_stations, station_paths
+from .topology import feeder_of, line_first, line_last, main_stations, sent_from, station_paths
 from .units import ALL_MODELS
 
 Problem = tuple[tuple, str]
@@ -287,7 +287,7 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
                     f"{st.name!r} lets parts overtake ({'parallel servers' if st.servers > 1 else 'some parts pass it by'}): "
                     "a feeder of parts for each car keeps their order; use one server, a paced line, or build to stock")
         key = "taken_off_at" if feeder.supply == "own_part" else "called_off_at"
-        start = getattr(feeder, key) or order[0]
+        start = sent_from(shop, feeder)
         if start not in order:
             where = flow_of.get(start)
             yield here + (key,), (f"{start!r} is " + (f"a station of {where}" if where else "not a station of this shop")

@@ -9,10 +9,11 @@ sequence, built to stock, or the car's own part taken off and refitted).
 The model builder, static capacity, staffing, the cross-reference checks and
 the flow picture all need the same facts about it: which consecutive stations
 make one paced line (one node of the engine), where a line starts and ends,
-the YAML path of each station, which share of each model's cars visits each
-station (visit rules, branches, feeders, the quality loop's rework), and the
-mean cycle and rate of each node. They are worked out here, from the schema
-only.
+the YAML path of each station, where a car sends for a feeder's part and what
+the feeder's parts buffer is called, which share of each model's cars visits
+each station (visit rules, branches, feeders, the quality loop's rework), and
+the mean cycle and rate of each node. They are worked out here, from the
+schema only.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import ItemName
-from .schema import CarModel, Parallel, Product, Shop, Station
+from .schema import CarModel, Feeder, Parallel, Product, Shop, Station
 from .units import ALL_MODELS
 
 Group = list[Station]
@@ -142,6 +143,20 @@ def feeder_of(shop: Shop) -> dict[str, str]:
 def first_station(shop: Shop) -> Station:
     """The shop's first station in the flow (where a car enters the shop)."""
     return next(s for s in main_stations(shop) if not s.off_line)
+
+
+def sent_from(shop: Shop, feeder: Feeder) -> str | None:
+    """The station where a car sends for its feeder part: where its own part is taken off, or where a part built
+    in sequence is called off (the shop's first station unless ``called_off_at`` names one); None for common
+    parts built to stock, which no car sends for."""
+    if feeder.supply == "to_stock":
+        return None
+    return feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
+
+
+def parts_buffer(shop_name: str, feeder_name: str, feeder: Feeder) -> str:
+    """The name of a feeder's parts buffer, beside the station it joins: 'shop.feeder->join'."""
+    return f"{shop_name}.{feeder_name}->{feeder.joins}"
 
 
 # ---------------------------------------------------------------- who visits what

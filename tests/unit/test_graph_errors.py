@@ -10,7 +10,8 @@ import pytest
 
 from sim.scenario import ScenarioError, validate_scenario, with_overrides
 from sim.scenario.errors import yaml_path
-from sim.scenario.topology import station_paths
+from sim.scenario.schema import Feeder
+from sim.scenario.topology import parts_buffer, sent_from, station_paths
 
 
 def base() -> dict:
@@ -391,3 +392,14 @@ def test_station_paths_by_index_and_by_name():
         moved = [other.name for (_, before, _), (_, other, _) in zip(placed, station_paths(changed.shops["shop"]))
                  if other.cycle_time != before.cycle_time]
         assert moved == [st.name]
+
+
+def test_where_a_feeder_part_is_sent_from_and_its_parts_buffer():
+    scenario = validate_scenario(base())
+    graph = scenario.shops["shop"]
+    stations = [{"name": "p1", "cycle_time": 45}]
+    assert sent_from(graph, graph.feeders["f1"]) is None  # built to stock: no car sends for its parts
+    assert sent_from(graph, graph.feeders["cockpit"]) == "b"
+    assert sent_from(graph, Feeder(joins="c", stations=stations)) == "a"  # called off at the shop's first station
+    assert sent_from(graph, Feeder(joins="c", taken_off_at="join", stations=stations)) == "join"
+    assert parts_buffer("shop", "cockpit", graph.feeders["cockpit"]) == "shop.cockpit->c"
