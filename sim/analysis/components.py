@@ -24,7 +24,7 @@ import pandas as pd
 from .. import registry
 from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
-from .stats import mean_ci
+from .stats import mean_ci, rounded
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def generic_summary(figures: list | None) -> dict | None:
     if figures is None:
         return None
     flat = [_numbers(f if isinstance(f, dict) else dataclasses.asdict(f)) for f in figures]
-    return {key: {k: (round(v, 6) if isinstance(v, float) else v) for k, v in mean_ci([f[key] for f in flat]).items()}
-            for key in flat[0] if all(key in f for f in flat)}
+    return {key: rounded(mean_ci([f[key] for f in flat]), 6) for key in flat[0] if all(key in f for f in flat)}
 
 
 def _numbers(record: dict, prefix: str = "") -> dict[str, float]:

@@ -4,8 +4,7 @@ the last shop finished in overtime."""
 
 from __future__ import annotations
 
-from .months import _num
-from .stats import mean_ci
+from .stats import mean_ci, rounded
 
 
 def summary(run) -> dict | None:
@@ -40,5 +39,4 @@ def overtime_summary(values: list[dict], limits: str) -> dict:
         years[month[:4]] = round(years.get(month[:4], 0.0) + row["hours_per_worker"], 3)
     return {"limits": limits, "by_month": by_month, "hours_per_worker_by_year": years,
             "weeks_behind": round(sum(v.weeks_behind for v in values) / n, 2),
-            "cars_in_overtime": {k: (_num(v) if isinstance(v, float) else v)
-                                 for k, v in mean_ci([v.cars_in_overtime for v in values]).items()}}
+            "cars_in_overtime": rounded(mean_ci([v.cars_in_overtime for v in values]), 1)}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..scenario.schema import Scenario
 from ..scenario.topology import all_stations
-from .stats import mean_ci
+from .stats import mean_ci, rounded
 
 
 def _per_rep(reps, shop: str, station: str, column: str) -> list[float]:
@@ -30,10 +30,6 @@ def _shifts(rep, scenario: Scenario, shop: str) -> float:
     return rep.scalars["shop_hours"][shop] * 3600.0 / scenario.shops[shop].shifts.net_seconds
 
 
-def _rounded(ci: dict, digits: int = 2) -> dict:
-    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in ci.items()}
-
-
 def colour_changes(scenario: Scenario, reps: list, stations: pd.DataFrame) -> dict:
     """Per paint booth ('shop.station'): bodies, colour changes a shift (mean, CI), mean block length
     (bodies per change), empty carriers a shift and the share of shift time spent changing colour."""
@@ -48,7 +44,7 @@ def colour_changes(scenario: Scenario, reps: list, stations: pd.DataFrame) -> di
             on_shift = 1.0 - float(row["share_off_shift"])
             out[f"{shop_name}.{station.name}"] = {
                 "bodies": round(float(np.mean(bodies)), 1),
-                "changes_per_shift": _rounded(mean_ci([c / s for c, s in zip(changes, shifts)])),
+                "changes_per_shift": rounded(mean_ci([c / s for c, s in zip(changes, shifts)]), 2),
                 "mean_block": round(float(np.sum(bodies) / np.sum(changes)), 3) if np.sum(changes) else None,
                 "empty_carriers_per_shift": round(float(np.mean([c / s for c, s in zip(lost, shifts)])), 2),
                 "colour_change_share": round(float(row["share_colour_change"]) / on_shift, 5) if on_shift else None,
@@ -78,7 +74,7 @@ def over_cycles(scenario: Scenario, reps: list, stations: pd.DataFrame) -> dict:
                 per_station[row.station] = {
                     "over_cycles_per_shift": round(float(np.mean(
                         [c / s for c, s in zip(_per_rep(reps, shop_name, row.station, "over_cycles"), shifts)])), 2),
-                    "stop_min_per_shift": _rounded(mean_ci([t / 60.0 / s for t, s in zip(stops, shifts)])),
+                    "stop_min_per_shift": rounded(mean_ci([t / 60.0 / s for t, s in zip(stops, shifts)]), 2),
                     "drift_max_s": round(float(row.drift_max_s), 1),
                     "floater_helps_per_shift": round(float(np.mean(
                         [c / s for c, s in zip(_per_rep(reps, shop_name, row.station, "floater_helps"), shifts)])),

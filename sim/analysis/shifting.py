@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stats import mean_ci
+from .stats import mean_ci, rounded
 
 METHOD = ("Roser's active-period method: a resource's active periods are the intervals in which it does not wait "
           "(starved, blocked, labour, feeder); at each instant the resource with the longest active period is the "
@@ -317,7 +317,7 @@ def shifting_summary(tables: list[pd.DataFrame], top: int = 10) -> dict:
             ci = mean_ci(values)
             if ci["ci95_low"] is not None:  # a share's interval stays within [0, 1]
                 ci["ci95_low"], ci["ci95_high"] = max(0.0, ci["ci95_low"]), min(1.0, ci["ci95_high"])
-            row[column] = {k: (round(v, 5) if isinstance(v, float) else v) for k, v in ci.items()}
+            row[column] = rounded(ci, 5)
         rows.append(row)
     rows.sort(key=lambda r: -r["total"]["mean"])
     return {"method": METHOD, "resources": rows[:top]}

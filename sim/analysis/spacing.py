@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
-from .stats import mean_ci
+from .stats import mean_ci, rounded
 
 
 def spacing_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
@@ -22,7 +22,7 @@ def spacing_summary(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
             breaches = [r.spacing["breaches"][rule.text][shop] for r in reps]
             cars = [r.spacing["cars"][shop] for r in reps]
             shops[shop] = {
-                "breaches": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in mean_ci(breaches).items()},
+                "breaches": rounded(mean_ci(breaches), 3),
                 "per_1000_cars": round(1000.0 * sum(breaches) / sum(cars), 3) if sum(cars) else None,
                 "cars": round(sum(cars) / len(cars), 1),
             }

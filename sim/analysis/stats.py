@@ -34,13 +34,19 @@ def mean_ci(values, confidence: float = 0.95) -> dict:
     return {"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "n": int(n)}
 
 
+def rounded(ci: dict, digits: int) -> dict:
+    """An interval ({mean, ci95_low, ci95_high, n}, and any note beside) with each of its numbers rounded to
+    ``digits`` decimals; the count, None and text as they are. Each figure keeps the digits it is published with."""
+    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in ci.items()}
+
+
 def defined_mean_ci(values, digits: int) -> dict:
     """``mean_ci`` of the values that are defined (None left out: a figure a replication could not have), each
     number rounded to ``digits``; n counts the defined values (mean None when there is none)."""
     given = [v for v in values if v is not None]
     if not given:
         return {"mean": None, "ci95_low": None, "ci95_high": None, "n": 0}
-    return {k: (round(v, digits) if isinstance(v, float) else v) for k, v in mean_ci(given).items()}
+    return rounded(mean_ci(given), digits)
 
 
 def batch_means_ci(series, batch: int, scale: float = 1.0, confidence: float = 0.95) -> dict | None:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.flow.states import STATE_NAMES
 from ..scenario.schema import Scenario
-from ..scenario.topology import first_station
+from ..scenario.topology import sent_from
 from . import components
 from .bottleneck import METHOD, active_shares, bottleneck
 from .components import annualised
@@ -27,7 +27,7 @@ from .sequencing import sequencing_summary, sequencing_values
 from .shifting import shifting_summary
 from .spacing import spacing_summary
 from .staffing import headcount, staffing_summary, workload
-from .stats import batch_means_ci, mean_ci
+from .stats import batch_means_ci, mean_ci, rounded
 
 WEEK = 5  # working days per batch for the single-replication interval
 
@@ -82,7 +82,7 @@ def throughput_table(reps: list[ReplicationResult]) -> pd.DataFrame:
 def _annual(reps: list[ReplicationResult], count) -> dict:
     """Mean and CI of an annualised count (a function of one replication)."""
     values = [annualised(r, count(r)) for r in reps]
-    return _rounded(mean_ci(values))
+    return rounded(mean_ci(values), 3)
 
 
 def _annual_units(reps: list[ReplicationResult], stationary: bool = True) -> dict:
@@ -95,14 +95,10 @@ def _annual_units(reps: list[ReplicationResult], stationary: bool = True) -> dic
     batch = batch_means_ci(daily.to_numpy(), WEEK, rep.scalars["working_days_per_year"])
     point = annual_units(rep)
     if batch is None:
-        return _rounded({"mean": point, "ci95_low": None, "ci95_high": None, "n": 1})
+        return rounded({"mean": point, "ci95_low": None, "ci95_high": None, "n": 1}, 3)
     half = (batch["ci95_high"] - batch["ci95_low"]) / 2
-    return _rounded({"mean": point, "ci95_low": point - half, "ci95_high": point + half, "n": 1,
-                     "ci_method": f"batch means over {WEEK}-day batches of one replication"})
-
-
-def _rounded(ci: dict) -> dict:
-    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in ci.items()}
+    return rounded({"mean": point, "ci95_low": point - half, "ci95_high": point + half, "n": 1,
+                    "ci_method": f"batch means over {WEEK}-day batches of one replication"}, 3)
 
 
 def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
@@ -160,7 +156,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
             "met_with_95_confidence": bool(annual["ci95_low"] is not None and annual["ci95_low"] >= target.annual_units),
         },
         "jph": {shop: round(ci["mean"], 3) for shop, ci in jph.items()},
-        "jph_ci": {shop: _rounded(ci) for shop, ci in jph.items()},
+        "jph_ci": {shop: rounded(ci, 3) for shop, ci in jph.items()},
         "bottleneck": {**found, "method": METHOD,
                        "share_of_replications": round(winners.count(_resource(found)) / len(reps), 3)},
         "shifting_bottleneck": shifting_summary([r.shifting for r in reps]) if all(
@@ -198,11 +194,9 @@ def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
     for shop_name, shop in scenario.shops.items():
         for name, feeder in shop.feeders.items():
             key = f"{shop_name}.{name}"
-            wait = {k: (round(v, 5) if isinstance(v, float) else v)
-                    for k, v in mean_ci([r.scalars["feeder_waits"][key] for r in reps]).items()}
-            start = feeder.taken_off_at or feeder.called_off_at or \
-                (first_station(shop).name if feeder.supply == "in_sequence" else None)
-            out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": start, "join_wait_share": wait}
+            wait = rounded(mean_ci([r.scalars["feeder_waits"][key] for r in reps]), 5)
+            out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": sent_from(shop, feeder),
+                        "join_wait_share": wait}
     return out
 
 

@@ -39,13 +39,12 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..analysis.bottleneck import resources as ranked_resources
-from ..analysis.stats import paired_difference
+from ..analysis.stats import paired_difference, rounded
 from ..analysis.summary import annual_units
 from ..results import RunResult
 from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
-from ..scenario.errors import Problem
-from ..scenario.schema import Parallel
-from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations
+from ..scenario.errors import Problem, yaml_path
+from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations, station_paths
 from .runner import run
 
 AVAILABILITY, CYCLE, BUFFER = "availability +1 pt", "cycle -1 s", "buffer +1"
@@ -127,20 +126,8 @@ class MarginalResult:
 
 def _station_paths(scenario: Scenario) -> dict[tuple[str, str], str]:
     """The --set path of every station: (shop, station) -> 'shops.<shop>.stations[<name>]' (or deeper)."""
-    out = {}
-    for shop_name, shop in scenario.shops.items():
-        base = f"shops.{shop_name}"
-        for i, item in enumerate(shop.stations):
-            if isinstance(item, Parallel):
-                for branch in item.branches:
-                    for st in branch.stations:
-                        out[shop_name, st.name] = f"{base}.stations[{i}].branches[{branch.name}].stations[{st.name}]"
-            else:
-                out[shop_name, item.name] = f"{base}.stations[{item.name}]"
-        for feeder_name, feeder in shop.feeders.items():
-            for st in feeder.stations:
-                out[shop_name, st.name] = f"{base}.feeders.{feeder_name}.stations[{st.name}]"
-    return out
+    return {(shop_name, st.name): yaml_path(("shops", shop_name) + where)
+            for shop_name, shop in scenario.shops.items() for where, st, _ in station_paths(shop, by_name=True)}
 
 
 def _stations_of(scenario: Scenario, resource: Resource) -> list:
@@ -419,6 +406,6 @@ def _gain(base: list[float], variant: list[float]) -> dict:
     n = len(base)
     if n < 2:
         mean = variant[0] - base[0]
-        return {"mean": round(mean, 3), "ci95_low": None, "ci95_high": None, "n": n}
+        return rounded({"mean": mean, "ci95_low": None, "ci95_high": None, "n": n}, 3)
     mean, half = paired_difference(base, variant)
-    return {"mean": round(mean, 3), "ci95_low": round(mean - half, 3), "ci95_high": round(mean + half, 3), "n": n}
+    return rounded({"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "n": n}, 3)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis.capacity import shop_capacity
-from ..scenario.days import plant_days
+from ..scenario.days import DAY, plant_days
 from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
 
@@ -100,8 +100,8 @@ def check(scenario: Scenario, force: bool = False) -> Estimate:
 
 
 def _duration(seconds: float) -> str:
-    if seconds >= 2 * 86400:
-        return f"{seconds / 86400:,.0f} days"
+    if seconds >= 2 * DAY:
+        return f"{seconds / DAY:,.0f} days"
     if seconds >= 2 * 3600:
         return f"{seconds / 3600:,.1f} h"
     return f"{seconds / 60:,.1f} min"

@@ -29,6 +29,7 @@ from ..analysis.stats import lower_bound
 from ..analysis.summary import annual_units
 from ..scenario.days import DAY, plant_days
 from ..scenario import Scenario, with_overrides
+from ..scenario.units import fits_in_a_day
 from .runner import run
 
 
@@ -104,7 +105,7 @@ def option_assignments(scenario: Scenario, settings: dict) -> list[str]:
         shop = path.split(".")[1]
         counts[shop] = count
         shifts = scenario.shops[shop].shifts
-        if count * shifts.length > DAY:
+        if not fits_in_a_day(count, shifts.length):
             length = DAY / count
             breaks = [{"after": b.after, "length": b.length} for b in shifts.breaks if b.after + b.length <= length]
             out += [f"shops.{shop}.shifts.length={json.dumps(length)}",

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..scenario.schema import Shop
 from ..scenario.schema import Station as StationSpec
-from ..scenario.topology import Group, Section, all_stations, first_station, main_elements, node_groups
+from ..scenario.topology import Group, Section, all_stations, main_elements, node_groups, parts_buffer, sent_from
 from .components.learning import Experience, LearningGate
 from .flow.buffer import BUFFER, CALL_OFFS, PARTS, REENTRY_LANE, Buffer, Merge, Source
 from .flow.car import Part
@@ -125,7 +125,7 @@ class ShopBuilder:
             chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock",
                                 feeder=name, kind=PARTS)
             capacity = shop.buffer_capacity if feeder.buffer is None else feeder.buffer
-            parts = self.builder.buffer(f"{shop_name}.{name}->{feeder.joins}", shop_name, capacity, PARTS)
+            parts = self.builder.buffer(parts_buffer(shop_name, name, feeder), shop_name, capacity, PARTS)
             chain[-1].output = Onward(parts)
             built[name] = (entry, parts, chain, self.plant.buffers[first_buffer:])
         for name, feeder in shop.feeders.items():
@@ -142,8 +142,7 @@ class ShopBuilder:
 
     def _send(self, shop: Shop, feeder, target: Buffer, visits) -> Send:
         """Where a car orders its part (or gives its own): a paced line's position, or a station's output."""
-        start = feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
-        node, position = self._placed[start]
+        node, position = self._placed[sent_from(shop, feeder)]
         send = Send(target=target, position=position, own=feeder.supply == "own_part", visits=visits)
         if isinstance(node, PacedLine):
             node.sends.append(send)

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 from .plan import measured_days
 from .schema import Calendar, Horizon
+from .units import DAY  # the model and the components take it from here with the plant days
 from .window import Window
 
-
-DAY = 86400.0
 _MARGIN_DAYS = 45  # shift windows beyond the horizon, so work started near the end has an end time
 
 

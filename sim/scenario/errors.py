@@ -16,12 +16,19 @@ def cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+class ItemName(str):
+    """A list item given by its name, as ``--set`` takes it: ``yaml_path`` writes it in brackets, like an index."""
+
+
 def yaml_path(loc) -> str:
-    """('shops', 'paint', 'stations', 3, 'cycle_time') -> 'shops.paint.stations[3].cycle_time' (keys cut to 80)."""
+    """('shops', 'paint', 'stations', 3, 'cycle_time') -> 'shops.paint.stations[3].cycle_time' (keys cut to 80);
+    an ``ItemName`` key -> 'stations[topcoat]'."""
     out = ""
     for key in loc:
         if isinstance(key, int):
             out += f"[{key}]"
+        elif isinstance(key, ItemName):
+            out += f"[{cap(key, 80)}]"
         else:
             out += ("." if out else "") + cap(str(key), 80)
     return out

@@ -16,8 +16,8 @@ import math
 from collections.abc import Iterator
 from fractions import Fraction
 
-from .schema import DAY_SECONDS, Horizon, PlannedVolume, Scenario
-from .units import format_duration
+from .schema import Horizon, PlannedVolume, Scenario
+from .units import DAY, fits_in_a_day, format_duration
 
 Problem = tuple[tuple, str]
 
@@ -132,11 +132,11 @@ def _check_overtime(scenario: Scenario) -> Iterator[Problem]:
             for f, feeder in shop.feeders.items() if feeder.shifts is not None]
         for where, shifts, offset in patterns:
             most = max(counts) + offset
-            if most * shifts.length + extra > DAY_SECONDS + 1e-6:
+            if not fits_in_a_day(most, shifts.length, extra):
                 yield ("plan", "overtime", "after_shift"), (
                     f"{format_duration(extra)} after the last shift does not fit in {where}: "
                     f"{most} shifts of {format_duration(shifts.length)} leave "
-                    f"{format_duration(max(0.0, DAY_SECONDS - most * shifts.length))} before the next day's first")
+                    f"{format_duration(max(0.0, DAY - most * shifts.length))} before the next day's first")
 
 
 def _check_ramp(scenario: Scenario, months: list[str], span: str) -> Iterator[Problem]:
@@ -167,7 +167,7 @@ def _check_shifts(scenario: Scenario, where: tuple, shifts) -> Iterator[Problem]
         if shop is None:
             yield here, f"no shop {shop_name!r}; shops: {list(scenario.shops)}"
             continue
-        if count * shop.shifts.length > 86400 + 1e-9:
+        if not fits_in_a_day(count, shop.shifts.length):
             yield here, (f"{count} shifts of {shop.shifts.length / 3600:g} h ({shop_name}'s shift length) do not fit "
                          "in 24 h")
         for pool in scenario.staffing.pools:

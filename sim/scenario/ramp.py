@@ -16,9 +16,8 @@ import pandas as pd
 from .days import DAY, PlantDays, plant_days
 from .plan import horizon_months, month_of, plan_by_month
 from .schema import MAX_SHIFTS, RampMonth, Scenario, Shifts
+from .units import fits_in_a_day
 
-EPS = 1e-9
-"""Tolerance on a feeder's shifts fitting in a day."""
 _DESIGN = RampMonth()
 """The rates of a month the ramp-up does not reach: every value the scenario's own."""
 
@@ -47,7 +46,7 @@ class Ramp:
         if all(count == design for count in per_month.values()):
             return None
         if feeder_shifts is not None:
-            most = min(MAX_SHIFTS, int((86400 + EPS) // feeder_shifts.length))
+            most = max(n for n in range(1, MAX_SHIFTS + 1) if fits_in_a_day(n, feeder_shifts.length))
             offset = feeder_shifts.count - design
             per_month = {month: min(most, max(1, count + offset)) for month, count in per_month.items()}
         return [per_month[month] for month in self.day_month]

@@ -9,9 +9,11 @@ sequence, built to stock, or the car's own part taken off and refitted).
 The model builder, static capacity, staffing, the cross-reference checks and
 the flow picture all need the same facts about it: which consecutive stations
 make one paced line (one node of the engine), where a line starts and ends,
-which share of each model's cars visits each station (visit rules, branches,
-feeders, the quality loop's rework), and the mean cycle and rate of each node.
-They are worked out here, from the schema only.
+the YAML path of each station, where a car sends for a feeder's part and what
+the feeder's parts buffer is called, which share of each model's cars visits
+each station (visit rules, branches, feeders, the quality loop's rework), and
+the mean cycle and rate of each node. They are worked out here, from the
+schema only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .schema import CarModel, Parallel, Product, Shop, Station
+from .errors import ItemName
+from .schema import CarModel, Feeder, Parallel, Product, Shop, Station
 from .units import ALL_MODELS
 
 Group = list[Station]
@@ -108,6 +111,30 @@ def line_last(shop: Shop, line: str) -> str:
     return line_stations(shop, line)[-1].name
 
 
+def station_paths(shop: Shop, by_name: bool = False) -> list[tuple[tuple, Station, str]]:
+    """Every station of a shop with its YAML path below the shop and the flow it belongs to: 'main',
+    'branch <section>/<branch>' or 'feeder <name>'. A list item on the path is its index, as a problem's path
+    gives it (``("stations", 2)``); ``by_name``: a branch or a station is its name, as ``--set`` takes it
+    (``("stations", ItemName("respot"))``; a parallel section has no name and stays an index). Written out
+    by ``errors.yaml_path``."""
+    def item(index: int, name: str):
+        return ItemName(name) if by_name else index
+
+    out = []
+    for i, entry in enumerate(shop.stations):
+        if isinstance(entry, Parallel):
+            for j, branch in enumerate(entry.branches):
+                for k, st in enumerate(branch.stations):
+                    out.append((("stations", i, "branches", item(j, branch.name), "stations", item(k, st.name)), st,
+                                f"branch {entry.parallel}/{branch.name}"))
+        else:
+            out.append((("stations", item(i, entry.name)), entry, "main"))
+    for name, feeder in shop.feeders.items():
+        for k, st in enumerate(feeder.stations):
+            out.append((("feeders", name, "stations", item(k, st.name)), st, f"feeder {name}"))
+    return out
+
+
 def feeder_of(shop: Shop) -> dict[str, str]:
     """The feeder each feeder station belongs to."""
     return {st.name: name for name, feeder in shop.feeders.items() for st in feeder.stations}
@@ -116,6 +143,20 @@ def feeder_of(shop: Shop) -> dict[str, str]:
 def first_station(shop: Shop) -> Station:
     """The shop's first station in the flow (where a car enters the shop)."""
     return next(s for s in main_stations(shop) if not s.off_line)
+
+
+def sent_from(shop: Shop, feeder: Feeder) -> str | None:
+    """The station where a car sends for its feeder part: where its own part is taken off, or where a part built
+    in sequence is called off (the shop's first station unless ``called_off_at`` names one); None for common
+    parts built to stock, which no car sends for."""
+    if feeder.supply == "to_stock":
+        return None
+    return feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
+
+
+def parts_buffer(shop_name: str, feeder_name: str, feeder: Feeder) -> str:
+    """The name of a feeder's parts buffer, beside the station it joins: 'shop.feeder->join'."""
+    return f"{shop_name}.{feeder_name}->{feeder.joins}"
 
 
 # ---------------------------------------------------------------- who visits what

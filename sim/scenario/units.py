@@ -16,17 +16,26 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .errors import shown
 
+DAY = 86400.0
+"""Seconds in a day: the one home of the number (wall time is seconds from midnight of the first day)."""
+
 _UNITS = {
     "s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0,
     "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
     "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0,
-    "d": 86400.0, "day": 86400.0, "days": 86400.0,
+    "d": DAY, "day": DAY, "days": DAY,
 }
 _DURATION = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
 
 
-MAX_SECONDS = 10 * 365 * 86400.0
+MAX_SECONDS = 10 * 365 * DAY
 """The longest time a scenario may give: 10 years, in seconds."""
+
+
+def fits_in_a_day(count: int, length: float, extra: float = 0.0) -> bool:
+    """Whether ``count`` back-to-back spans of ``length`` seconds (shifts), then ``extra`` seconds, fit in 24 h;
+    a nanosecond over counts as fitting (times summed from hours and minutes are not exact)."""
+    return count * length + extra <= DAY + 1e-9
 
 
 def parse_duration(value):
@@ -230,7 +239,7 @@ def per_model(value_type):
 def format_duration(seconds: float) -> str:
     """Seconds as a scenario writes them: '95 s', '40 min', '8.5 h': the largest unit in which the
     time is a whole number of tenths (128.6 s stays in seconds)."""
-    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+    for unit, size in (("d", DAY), ("h", 3600.0), ("min", 60.0)):
         tenths = seconds / size * 10
         if abs(seconds) >= size and abs(tenths - round(tenths)) < 1e-6:
             return f"{seconds / size:g} {unit}"

@@ -8,7 +8,10 @@ import copy
 
 import pytest
 
-from sim.scenario import ScenarioError, validate_scenario
+from sim.scenario import ScenarioError, validate_scenario, with_overrides
+from sim.scenario.errors import yaml_path
+from sim.scenario.schema import Feeder
+from sim.scenario.topology import parts_buffer, sent_from, station_paths
 
 
 def base() -> dict:
@@ -365,3 +368,38 @@ def test_every_problem_is_reported_at_once():
 def test_base_is_not_shared_between_cases():
     # every case mutates its own copy
     assert base() == copy.deepcopy(base())
+
+
+def test_station_paths_by_index_and_by_name():
+    """The one home of a station's YAML path: by index as a problem gives it, by name as --set takes it (a
+    parallel section has no name: its index stays), and the named path reaches the station it names."""
+    scenario = validate_scenario(base())
+    placed = station_paths(scenario.shops["shop"])
+    named = station_paths(scenario.shops["shop"], by_name=True)
+    assert [(yaml_path(w), st.name, flow) for w, st, flow in placed] == [
+        ("stations[0]", "a", "main"), ("stations[1]", "join", "main"),
+        ("stations[2].branches[0].stations[0]", "x1", "branch P/x"),
+        ("stations[2].branches[1].stations[0]", "y1", "branch P/y"),
+        ("stations[3]", "b", "main"), ("stations[4]", "l1", "main"), ("stations[5]", "l2", "main"),
+        ("stations[6]", "c", "main"),
+        ("feeders.f1.stations[0]", "f1a", "feeder f1"), ("feeders.cockpit.stations[0]", "c1", "feeder cockpit")]
+    assert [yaml_path(w) for w, _, _ in named] == [
+        "stations[a]", "stations[join]", "stations[2].branches[x].stations[x1]", "stations[2].branches[y].stations[y1]",
+        "stations[b]", "stations[l1]", "stations[l2]", "stations[c]", "feeders.f1.stations[f1a]",
+        "feeders.cockpit.stations[c1]"]
+    for (where, st, _), (named_where, _, _) in zip(placed, named):
+        changed = with_overrides(scenario, [yaml_path(("shops", "shop") + named_where) + ".cycle_time=77"])
+        moved = [other.name for (_, before, _), (_, other, _) in zip(placed, station_paths(changed.shops["shop"]))
+                 if other.cycle_time != before.cycle_time]
+        assert moved == [st.name]
+
+
+def test_where_a_feeder_part_is_sent_from_and_its_parts_buffer():
+    scenario = validate_scenario(base())
+    graph = scenario.shops["shop"]
+    stations = [{"name": "p1", "cycle_time": 45}]
+    assert sent_from(graph, graph.feeders["f1"]) is None  # built to stock: no car sends for its parts
+    assert sent_from(graph, graph.feeders["cockpit"]) == "b"
+    assert sent_from(graph, Feeder(joins="c", stations=stations)) == "a"  # called off at the shop's first station
+    assert sent_from(graph, Feeder(joins="c", taken_off_at="join", stations=stations)) == "join"
+    assert parts_buffer("shop", "cockpit", graph.feeders["cockpit"]) == "shop.cockpit->c"

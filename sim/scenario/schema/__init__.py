@@ -36,7 +36,7 @@ from .shop import (FLOW_TAGS, MAX_EMPTY_CARRIERS, Branch, Break, ColourChange, C
                    Line, Maintenance, OverCycle, Parallel, Quality, Rework, Shifts, Shop, Station)
 from .staffing import Benchmark, IndirectRole, LabourPool, Staffing, StaffingOptions
 from .stores import MAX_LANES, Sort, Store
-from .supply import (DAY_SECONDS, LAUNCH, MAX_KITS, MONTH_DAYS, BorderDelay, Departures, Disruptions, Handling, Kit,
+from .supply import (LAUNCH, MAX_KITS, MONTH_DAYS, BorderDelay, Departures, Disruptions, Handling, Kit,
                      KitsPerContainer, OrderPolicy, Route, Supply)
 
 __all__ = [

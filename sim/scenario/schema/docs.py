@@ -23,7 +23,7 @@ import typing
 from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
-from ..units import ALL_MODELS, PerModelCount, PerModelTime, TimeSpec, format_duration, parse_duration
+from ..units import ALL_MODELS, DAY, PerModelCount, PerModelTime, TimeSpec, format_duration, parse_duration
 from .common import ClockTime, Date, Name, _clock_text
 from .ramp import PlanEntry, _each_month_once
 from .scenario import Scenario
@@ -281,7 +281,7 @@ def _value_text(value, kind=None) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         if kind is _DURATION:
-            hours = f" ({value / 3600:g} h)" if value >= 86400 and value % 3600 == 0 else ""
+            hours = f" ({value / 3600:g} h)" if value >= DAY and value % 3600 == 0 else ""
             return format_duration(float(value)) + hours
         if kind is _CLOCK:
             return _clock_text(value)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
-from ..units import (ALL_MODELS, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime, TimeSpec,
-                     format_duration)
+from ..units import (ALL_MODELS, DAY, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime,
+                     TimeSpec, fits_in_a_day, format_duration)
 from .common import MAX_CAPACITY, MAX_CONVEYOR_BODIES, ClockTime, Model, Name, Share, _yield
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class Shifts(Model):
 
     @model_validator(mode="after")
     def _fits(self):
-        if self.count * self.length > 86400 + 1e-9:
+        if not fits_in_a_day(self.count, self.length):
             raise ValueError(f"{self.count} shifts of {self.length / 3600:g} h do not fit in 24 h")
         for brk in self.breaks:
             if brk.after + brk.length > self.length + 1e-9:
@@ -387,7 +387,7 @@ class Maintenance(Model):
 
     @model_validator(mode="after")
     def _fits(self):
-        if self.between_days > 86400 or self.days_off > 86400:
+        if self.between_days > DAY or self.days_off > DAY:
             raise ValueError("a maintenance window is at most 24 h a day")
         return self
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..units import ALL_MODELS, Duration, DurationOrZero, TimeSpec, per_model
+from ..units import ALL_MODELS, DAY, Duration, DurationOrZero, TimeSpec, per_model
 from .common import Model, Name, Share
 
 
@@ -18,7 +18,6 @@ MAX_KITS = 1_000_000
 """At most this many kits in a lot or a container, or containers on one departure."""
 MONTH_DAYS = 365.25 / 12
 """Days of an average calendar month: route disruptions are given per month."""
-DAY_SECONDS = 86400.0
 
 
 class Departures(Model):
@@ -72,12 +71,12 @@ class Route(Model):
         """Mean days from departure to arrival: the lead time's mean (a truncated normal: its mean before
         truncation) plus the expected border delay (chance x mean delay)."""
         delay = self.border_delay.chance * self.border_delay.time.mean if self.border_delay else 0.0
-        return (self.lead_time.mean + delay) / DAY_SECONDS
+        return (self.lead_time.mean + delay) / DAY
 
     @property
     def mean_wait_days(self) -> float:
         """Mean days an order waits for the next departure: half the interval between departures."""
-        return self.departures.every / 2 / DAY_SECONDS
+        return self.departures.every / 2 / DAY
 
 
 class OrderPolicy(Model):
