@@ -15,7 +15,7 @@ import pandas as pd
 from ..model.replication import SEQUENCE_COLUMNS, ReplicationResult
 from ..model.flow.states import STATE_NAMES
 from ..scenario.schema import Scenario
-from ..scenario.topology import sent_from
+from ..scenario.topology import feeder_key, sent_from
 from . import components
 from .bottleneck import METHOD, active_shares, bottleneck
 from .components import annualised
@@ -193,7 +193,7 @@ def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:
     out = {}
     for shop_name, shop in scenario.shops.items():
         for name, feeder in shop.feeders.items():
-            key = f"{shop_name}.{name}"
+            key = feeder_key(shop_name, name)
             wait = rounded(mean_ci([r.scalars["feeder_waits"][key] for r in reps]), 5)
             out[key] = {"supply": feeder.supply, "joins": feeder.joins, "from": sent_from(shop, feeder),
                         "join_wait_share": wait}

@@ -32,7 +32,7 @@ from .. import registry
 from ..scenario.days import PlantDays
 from ..scenario.ramp import Ramp
 from ..scenario.schema import Scenario, Shop
-from ..scenario.topology import first_station
+from ..scenario.topology import feeder_key, first_station
 from .flow.buffer import BUFFER, STORE, Buffer, Sink
 from .flow.clock import MaintenanceWindows, ShiftClock, shift_windows
 from .flow.entries import EntryLog, LoggedBuffer
@@ -126,7 +126,7 @@ class Builder:
                 if feeder.shifts is not None:
                     counts = self.shift_counts(name, feeder.shifts)
                     clock = ShiftClock(shift_windows(feeder.shifts, days, counts))
-                    self.feeder_clocks[f"{name}.{feeder_name}"] = (
+                    self.feeder_clocks[feeder_key(name, feeder_name)] = (
                         clock, clock.worked_window(window), self._maintenance(shop, feeder.shifts, clock, counts))
 
     def _maintenance(self, shop: Shop, shifts, clock: ShiftClock, counts: list[int] | None) -> MaintenanceWindows | None:

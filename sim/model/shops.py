@@ -13,7 +13,8 @@ import numpy as np
 
 from ..scenario.schema import Shop
 from ..scenario.schema import Station as StationSpec
-from ..scenario.topology import Group, Section, all_stations, main_elements, node_groups, parts_buffer, sent_from
+from ..scenario.topology import (Group, Section, all_stations, feeder_key, main_elements, node_groups, parts_buffer,
+                                 sent_from)
 from .components.learning import Experience, LearningGate
 from .flow.buffer import BUFFER, CALL_OFFS, PARTS, REENTRY_LANE, Buffer, Merge, Source
 from .flow.car import Part
@@ -125,7 +126,7 @@ class ShopBuilder:
             chain = self._chain(shop_name, shop, node_groups(feeder.stations), entry, to_stock=supply == "to_stock",
                                 feeder=name, kind=PARTS)
             capacity = shop.buffer_capacity if feeder.buffer is None else feeder.buffer
-            parts = self.builder.buffer(parts_buffer(shop_name, name, feeder), shop_name, capacity, PARTS)
+            parts = self.builder.buffer(parts_buffer(shop_name, name, feeder.joins), shop_name, capacity, PARTS)
             chain[-1].output = Onward(parts)
             built[name] = (entry, parts, chain, self.plant.buffers[first_buffer:])
         for name, feeder in shop.feeders.items():
@@ -137,7 +138,7 @@ class ShopBuilder:
                         own=feeder.supply == "own_part", visits=visits, where=f"{shop_name}.{feeder.joins}")
             node.joins.append(join)
             source = entry if feeder.supply == "to_stock" else self._send(shop, feeder, entry, visits)
-            self.plant.feeders[f"{shop_name}.{name}"] = FeederRecord(
+            self.plant.feeders[feeder_key(shop_name, name)] = FeederRecord(
                 join=join, join_window=node.worked_window, nodes=chain, buffers=buffers, source=source)
 
     def _send(self, shop: Shop, feeder, target: Buffer, visits) -> Send:
@@ -215,7 +216,7 @@ class ShopBuilder:
         models = self.scenario.product.models
         time_for = (lambda st: lambda model: (st.cycle_time["*"], 1.0)) if to_stock else (lambda st: st.time_for)
         clock, worked_window, maintenance = self.feeder_clocks.get(
-            f"{shop_name}.{feeder}", (self.clocks[shop_name], self.worked_windows[shop_name],
+            feeder_key(shop_name, feeder), (self.clocks[shop_name], self.worked_windows[shop_name],
                                       self.maintenance[shop_name]))
         learns = self._learns(shop_name, "cycle_time")  # a conveyor's transit does not learn, its failures do
         if first.conveyor is not None:

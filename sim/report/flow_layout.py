@@ -12,7 +12,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from ..scenario.topology import (Section, all_stations, feeder_of, first_station, main_elements, model_cycle,
-                                 node_groups, off_line)
+                                 node_groups, off_line, parts_buffer)
 
 NODE_W, NODE_H, ROW = 2.35, 0.7, 0.98
 OFF_W, OFF_H = 1.75, 0.7
@@ -292,7 +292,7 @@ def picture(shop: str, spec, models, stations: pd.DataFrame, bottleneck: dict, c
             supply = f"own part off at {f.taken_off_at}"
         elif f.supply == "in_sequence" and f.called_off_at and f.called_off_at != start:
             supply = f"in sequence from {f.called_off_at}"
-        key = f"{shop}.{name}->{f.joins}"
+        key = parts_buffer(shop, name, f.joins)
         cap = caps[key] if key in caps else (f.buffer if f.buffer is not None else spec.buffer_capacity)
         shifts = getattr(f, "shifts", None)
         extra = f" · {shifts.count} shift{'s' if shifts.count != 1 else ''}" if shifts is not None else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analysis.bottleneck import most_loaded
+from ..scenario.topology import parts_buffer
 from .cells import (COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT, Column, Rows, cell, ci_text,
                     interval_text, missing, share_interval_text)
 from .parts import report_parts
@@ -114,7 +115,7 @@ def feeder_rows(s: dict, buffers: pd.DataFrame) -> Rows | None:
         Column("95% CI", TEXT)])
     parts = {row["buffer"]: row for row in buffers.to_dict("records")} if not buffers.empty else {}
     for key, f in feeders.items():
-        buffer = parts.get(f"{key}->{f['joins']}", {})
+        buffer = parts.get(parts_buffer(*key.split(".", 1), f["joins"]), {})
         wait = f["join_wait_share"]
         ci = "n/a (1 run)" if wait.get("ci95_low") is None else \
             f"{100 * max(0.0, wait['ci95_low']):.1f}% – {100 * min(1.0, wait['ci95_high']):.1f}%"

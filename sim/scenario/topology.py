@@ -154,9 +154,14 @@ def sent_from(shop: Shop, feeder: Feeder) -> str | None:
     return feeder.taken_off_at or feeder.called_off_at or first_station(shop).name
 
 
-def parts_buffer(shop_name: str, feeder_name: str, feeder: Feeder) -> str:
+def feeder_key(shop_name: str, feeder_name: str) -> str:
+    """A feeder's name across the plant: 'shop.feeder' (its clock, its record, its row in the summary)."""
+    return f"{shop_name}.{feeder_name}"
+
+
+def parts_buffer(shop_name: str, feeder_name: str, joins: str) -> str:
     """The name of a feeder's parts buffer, beside the station it joins: 'shop.feeder->join'."""
-    return f"{shop_name}.{feeder_name}->{feeder.joins}"
+    return f"{feeder_key(shop_name, feeder_name)}->{joins}"
 
 
 # ---------------------------------------------------------------- who visits what

@@ -402,4 +402,4 @@ def test_where_a_feeder_part_is_sent_from_and_its_parts_buffer():
     assert sent_from(graph, graph.feeders["cockpit"]) == "b"
     assert sent_from(graph, Feeder(joins="c", stations=stations)) == "a"  # called off at the shop's first station
     assert sent_from(graph, Feeder(joins="c", taken_off_at="join", stations=stations)) == "join"
-    assert parts_buffer("shop", "cockpit", graph.feeders["cockpit"]) == "shop.cockpit->c"
+    assert parts_buffer("shop", "cockpit", graph.feeders["cockpit"].joins) == "shop.cockpit->c"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ...scenario.schema import Overtime as OvertimeSpec
 from ...scenario.days import DAY, ExtraTime, worked_days
+from ...scenario.topology import feeder_key
 from ..flow.clock import MaintenanceWindows, ShiftClock, day_pieces, shift_windows
 from ..flow.car import InvariantError
 from .base import Component
@@ -226,7 +227,7 @@ class OvertimeComponent(Component):
                                                  build.worked_windows[name], build.maintenance[name]))
             for feeder_name, feeder in shop.feeders.items():
                 if feeder.shifts is not None:
-                    clock, window, maintenance = build.feeder_clocks[f"{name}.{feeder_name}"]
+                    clock, window, maintenance = build.feeder_clocks[feeder_key(name, feeder_name)]
                     overtime.timetables.append(Timetable(feeder.shifts, build.shift_counts(name, feeder.shifts),
                                                          clock, window, maintenance))
 
