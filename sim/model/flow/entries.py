@@ -13,6 +13,7 @@ from array import array
 import numpy as np
 
 from .buffer import Buffer
+from .store import Store
 
 
 class EntryLog:
@@ -51,6 +52,10 @@ class LoggedBuffer(Buffer):
     def __init__(self, env, name: str, *, log: EntryLog, **buffer):
         super().__init__(env, name, **buffer)
         self.log = log
+
+    # the template's own try_put and try_get, which call the hooks this buffer adds to
+    try_put = Store.try_put
+    try_get = Store.try_get
 
     def _take(self):
         car = self.items.popleft()
