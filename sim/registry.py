@@ -40,7 +40,7 @@ REGISTERED: list[Registration] = [
     Registration("learning", "sim.model.components.learning:Learning", "sim.analysis.learning",
                  "sim.report.parts.learning"),
     Registration("months", None, "sim.analysis.months", "sim.report.parts.months"),
-    Registration("plan", "sim.model.components.plan:PlanComponent"),
+    Registration("plan", "sim.model.components.plan:PlanComponent", "sim.analysis.plan", "sim.report.parts.plan"),
     Registration("overtime", "sim.model.components.overtime:OvertimeComponent", "sim.analysis.overtime",
                  "sim.report.parts.overtime"),
     Registration("outbound", "sim.model.components.outbound:Outbound", "sim.analysis.outbound",

@@ -39,17 +39,34 @@ class Ramp:
     # ------------------------------------------------------------ shifts
 
     def shift_counts(self, shop: str, feeder_shifts: Shifts | None = None) -> list[int] | None:
-        """Per simulated day, the shifts the shop runs (or its feeder on ``feeder_shifts``, as many more or
-        fewer than its shop as in the scenario, 1 to what fits in 24 h); None: its own count every day."""
+        """Per simulated day, the shifts the shop runs (or its feeder on ``feeder_shifts``); None: its own count
+        every day."""
         design = self.scenario.shops[shop].shifts.count
-        per_month = {month: _shifts_of(rate, shop, design) for month, rate in self.rates.items()}
-        if all(count == design for count in per_month.values()):
+        if all(_shifts_of(rate, shop, design) == design for rate in self.rates.values()):
             return None
-        if feeder_shifts is not None:
-            most = max(n for n in range(1, MAX_SHIFTS + 1) if fits_in_a_day(n, feeder_shifts.length))
-            offset = feeder_shifts.count - design
-            per_month = {month: min(most, max(1, count + offset)) for month, count in per_month.items()}
+        per_month = {month: self.month_shifts(month, shop, feeder_shifts) for month in self.months}
         return [per_month[month] for month in self.day_month]
+
+    def month_shifts(self, month: str, shop: str, feeder_shifts: Shifts | None = None) -> int:
+        """The shifts a shop runs in a month (or its feeder on ``feeder_shifts``: as many more or fewer than its
+        shop as in the scenario, 1 to what fits in 24 h)."""
+        design = self.scenario.shops[shop].shifts.count
+        count = _shifts_of(self.rates[month], shop, design)
+        if feeder_shifts is None:
+            return count
+        most = max(n for n in range(1, MAX_SHIFTS + 1) if fits_in_a_day(n, feeder_shifts.length))
+        return min(most, max(1, count + feeder_shifts.count - design))
+
+    def month_scenario(self, month: str) -> Scenario:
+        """The scenario as a month runs it: each shop's and each feeder's shift count of the month (what its
+        staffing reads; not validated again: only counts change)."""
+        shops = {}
+        for name, shop in self.scenario.shops.items():
+            feeders = {f_name: f if f.shifts is None else f.model_copy(update={"shifts": f.shifts.model_copy(
+                update={"count": self.month_shifts(month, name, f.shifts)})}) for f_name, f in shop.feeders.items()}
+            shifts = shop.shifts.model_copy(update={"count": self.month_shifts(month, name)})
+            shops[name] = shop.model_copy(update={"shifts": shifts, "feeders": feeders})
+        return self.scenario.model_copy(update={"shops": shops})
 
     # ------------------------------------------------------------ line speed
 

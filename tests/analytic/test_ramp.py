@@ -292,3 +292,28 @@ def test_a_rework_loop_back_to_the_first_station_under_a_launch_cap():
     assert plant.launch.launched == 200
     assert plant.completed_total + plant.cars_inside() == 200
     assert plant.gates["shop"].failed > 50  # about half of ~400 inspections fail: the loop was used
+
+
+# ---------------------------------------------------------------- staffing through the ramp-up
+
+def test_headcount_and_hours_per_vehicle_follow_the_months_shifts():
+    """One station of one operator: 1 person on one shift in January, 2 on two shifts in February (no team
+    leaders, no indirect roles, no absenteeism); 20 working days in each month of the window (Mon 6 January to
+    Fri 28 February 2025), paid 8 h a shift: 160 and 320 paid hours; hours per vehicle over the month's cars."""
+    import sim
+
+    scn = scenario([{"name": "s", "cycle_time": 60, "operators": 1}], ramp_up={"months": {"2025-02": {"shifts": 2}}})
+    run = sim.run(scn)
+    staffing = run.summary["plan"]["staffing"]
+    months = run.summary["months"]["by_month"]
+    for month, heads in (("2025-01", 1), ("2025-02", 2)):
+        row = staffing["by_month"][month]
+        assert row["shifts"] == {"shop": heads} and row["headcount"] == heads
+        assert months[month]["working_days"] == 20 and row["paid_hours"] == heads * 8 * 20
+        assert row["cars"] == months[month]["units"]
+        assert row["hours_per_vehicle"] == pytest.approx(heads * 8 * 20 / months[month]["units"], abs=0.005)
+    year = staffing["by_year"]["2025"]
+    assert year["headcount"] == 1.5 and year["paid_hours"] == 480
+    assert year["hours_per_vehicle"] == pytest.approx(480 / (months["2025-01"]["units"] + months["2025-02"]["units"]),
+                                                      abs=0.005)
+    assert "plan" not in sim.run(scenario()).summary  # without a ramp-up or a plan: no such section

@@ -1,0 +1,58 @@
+"""Staffing through the ramp-up and the plan (the plan component's analysis part): the headcount of each month
+at the shifts the ramp-up runs in it, the paid hours and the hours per vehicle by month and by year.
+
+A month's headcount is the scenario's staffing (``staffing.headcount``) with each shop's and feeder's shift
+count of that month (``Ramp.month_scenario``): crews, pools, floaters, relief, team leaders, indirect roles and
+the absence reserve of the shifts that work. Line speed and the launch caps change no crew: a station is
+crewed whether its line runs at full speed or not. Paid hours = headcount x paid hours per shift x the
+month's working days in the measured window; hours per vehicle = paid hours / cars finished in the month (mean
+over replications). Overtime is paid on top (the overtime section gives its hours a worker).
+"""
+
+from __future__ import annotations
+
+from ..scenario.days import plant_days
+from ..scenario.ramp import Ramp
+from .months import monthly_table
+from .staffing import headcount
+
+
+def summary(run) -> dict | None:
+    """The run's ``plan`` section (None without a ramp-up or a plan, or on a calendar without dates)."""
+    scenario = run.scenario
+    if scenario.ramp_up is None and scenario.plan is None:
+        return None
+    months = monthly_table(run.throughput)
+    if months.empty:
+        return None
+    ramp = Ramp(scenario, plant_days(scenario.calendar, scenario.horizon))
+    return {"staffing": staffing_by_month(ramp, months, scenario.staffing.paid_hours_per_shift / 3600.0)}
+
+
+def staffing_by_month(ramp: Ramp, months, paid_hours_per_shift: float) -> dict:
+    """{by_month: {month: shifts per shop, headcount, paid_hours, cars, hours_per_vehicle}, by_year: {year:
+    headcount (mean over its working days), paid_hours, cars, hours_per_vehicle}} for the months of ``months``
+    (``months.monthly_table``)."""
+    heads: dict[tuple, int] = {}  # months with the same shifts have the same headcount
+    by_month, years = {}, {}
+    for row in months.itertuples():
+        shifts = {shop: ramp.month_shifts(row.month, shop) for shop in ramp.scenario.shops}
+        key = tuple(shifts.values())
+        if key not in heads:
+            heads[key] = int(headcount(ramp.month_scenario(row.month))["headcount"].sum())
+        hours = heads[key] * paid_hours_per_shift * row.working_days
+        by_month[row.month] = {"shifts": shifts, "headcount": heads[key], "paid_hours": round(hours, 1),
+                               "cars": round(float(row.units), 1), "hours_per_vehicle": _per_car(hours, row.units)}
+        year = years.setdefault(row.month[:4], {"days": 0, "person_days": 0, "hours": 0.0, "cars": 0.0})
+        year["days"] += row.working_days
+        year["person_days"] += heads[key] * row.working_days
+        year["hours"] += hours
+        year["cars"] += float(row.units)
+    by_year = {year: {"headcount": round(y["person_days"] / y["days"], 1) if y["days"] else None,
+                      "paid_hours": round(y["hours"], 1), "cars": round(y["cars"], 1),
+                      "hours_per_vehicle": _per_car(y["hours"], y["cars"])} for year, y in years.items()}
+    return {"by_month": by_month, "by_year": by_year}
+
+
+def _per_car(hours: float, cars: float) -> float | None:
+    return round(hours / cars, 2) if cars > 0 else None
