@@ -98,9 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     staff_cmd.add_argument("--confidence", type=float, default=0.95,
                            help="one-sided confidence that output meets the target")
     _replications(staff_cmd, 3)
-    staff_cmd.add_argument("--days", type=float, default=None,
-                           help="measure this many days instead of the scenario's horizon (a quicker search; "
-                                "default: the scenario's horizon)")
+    staff_cmd.add_argument("--days", type=float, default=None, metavar="N",
+                           help="measure the first N days of the horizon (after its warm-up) instead of all of "
+                                "it: a quicker search, annual output judged from those days; a dated ramp-up or "
+                                "plan runs them as in the whole horizon, its later months left out, so the "
+                                "options are judged on the ramp-up's start (default: the scenario's horizon)")
     _seed_and_jobs(staff_cmd)
     _force(staff_cmd)
     _debug(staff_cmd)

@@ -43,12 +43,15 @@ def monthly_table(throughput: pd.DataFrame, plan: dict[str, int] | None = None) 
 
 def yearly_table(throughput: pd.DataFrame, plan: dict[str, int] | None = None) -> pd.DataFrame:
     """Per calendar year of the window: working days, mean cars with the 95% interval, cars per working day and
-    the plan (the sum of the year's listed months; NaN when none is listed)."""
+    the plan (the sum of the year's listed months that the monthly rows show, those of the measured window: a
+    warm-up month is left out, as its output is; NaN when none is listed)."""
     if not dated(throughput):
         return pd.DataFrame(columns=["year"] + COLUMNS[1:7])
+    shown = set(throughput["date"].str[:7])  # the months of monthly_table's rows
     yearly_plan = {}
     for month, volume in (plan or {}).items():
-        yearly_plan[month[:4]] = yearly_plan.get(month[:4], 0) + volume
+        if month in shown:
+            yearly_plan[month[:4]] = yearly_plan.get(month[:4], 0) + volume
     return _periods(throughput.assign(year=throughput["date"].str[:4]), "year", yearly_plan).rename(
         columns={"month": "year"})
 

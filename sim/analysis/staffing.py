@@ -154,7 +154,11 @@ def workload(scenario: Scenario, working_days_per_year: float) -> pd.DataFrame:
             rows.append({"shop": shop_name, "station": station.name, "takt_s": round(takt, 2),
                          "work_content_min": round(content / 60.0, 3), "assigned": assigned,
                          "needed": round(needed, 3), "gap": round(assigned - needed, 3)})
-    return pd.DataFrame(rows)
+    # the columns named, so that a plant of conveyors only (no row) still has a table to filter and write
+    return pd.DataFrame(rows, columns=WORKLOAD_COLUMNS)
+
+
+WORKLOAD_COLUMNS = ["shop", "station", "takt_s", "work_content_min", "assigned", "needed", "gap"]
 
 
 def _planned_takt(shop, station, working_days_per_year: float, annual_units: int) -> float:

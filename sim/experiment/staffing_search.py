@@ -14,7 +14,9 @@ takts per paced line, labour-pool sizes). The search:
    simulated and failed, so that one is the smallest headcount; a few more
    options after it are simulated as runners-up.
 
-All candidates share the same seed, so they are compared on common random numbers.
+All candidates share the same seed, so they are compared on common random numbers. A combination
+whose scenario does not validate (three shifts leave no room for the plan's overtime after the last) is
+skipped, its problems kept on it to report, and the search goes on with the others.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from ..analysis.staffing import headcount
 from ..analysis.stats import lower_bound
 from ..analysis.summary import annual_units
 from ..scenario.days import DAY, plant_days
-from ..scenario import Scenario, with_overrides
+from ..scenario import Scenario, ScenarioError, with_overrides
+from ..scenario.plan import cut_to_horizon
+from ..scenario.schema import Horizon
 from ..scenario.units import fits_in_a_day
 from .runner import run
 
@@ -40,12 +44,15 @@ class Candidate:
     'shops.assembly.lines.trim1.takt': 120, 'staffing.pools[repair].size': 3}."""
     assignments: list[str]
     """The --set overrides that turn the scenario into this option (its choices and what they imply)."""
-    scenario: Scenario
-    headcount: int
-    static_capacity: float
+    scenario: Scenario | None
+    """None: the option's scenario does not validate (``problems``)."""
+    headcount: int | None
+    static_capacity: float | None
     status: str = "not simulated"
     annual_mean: float | None = None
     lower_bound: float | None = None
+    problems: list[str] = field(default_factory=list)
+    """Why the option's scenario does not validate ('YAML path: message'); empty for a valid one."""
 
 
 @dataclass
@@ -60,8 +67,14 @@ class SearchResult:
     def pruned(self) -> int:
         return sum(c.status == PRUNED for c in self.candidates)
 
+    @property
+    def skipped(self) -> list[Candidate]:
+        """The options whose scenario does not validate, in the order enumerated."""
+        return [c for c in self.candidates if c.status == SKIPPED]
+
 
 PRUNED = "pruned: static capacity below target"
+SKIPPED = "skipped: scenario invalid"
 
 
 def option_axes(scenario: Scenario) -> list[tuple[str, list]]:
@@ -84,7 +97,12 @@ def candidates(scenario: Scenario) -> list[Candidate]:
     for values in itertools.product(*(v for _, v in axes)):
         settings = {path: value for (path, _), value in zip(axes, values) if value is not None}
         assignments = option_assignments(scenario, settings)
-        variant = with_overrides(scenario, assignments)
+        try:
+            variant = with_overrides(scenario, assignments)
+        except ScenarioError as exc:
+            out.append(Candidate(settings, assignments, None, None, None, SKIPPED,
+                                 problems=[str(p) for p in exc.problems]))
+            continue
         static = min(s["annual_units"] for s in shop_capacity(variant, per_year).values())
         out.append(Candidate(settings, assignments, variant, int(headcount(variant)["headcount"].sum()), static))
     return out
@@ -119,11 +137,16 @@ def option_assignments(scenario: Scenario, settings: dict) -> list[str]:
 
 
 def measuring(scenario: Scenario, days: float | None) -> Scenario:
-    """The scenario measured over ``days`` days after its warm-up (a quicker search); as it is for None."""
+    """The scenario measured over its first ``days`` days after its warm-up (a quicker search); as it is for None.
+
+    A dated ramp-up or plan runs those days as in the whole horizon: its entries for the months after them are
+    left out (``cut_to_horizon``), so a ramp-up is judged on its start."""
     if days is None:
         return scenario
     horizon = {"days": days, "warmup_days": scenario.horizon.warmup_days}
-    return with_overrides(scenario, [f"horizon={json.dumps(horizon)}"])
+    cut = cut_to_horizon(scenario, Horizon(**horizon))
+    return with_overrides(scenario, [f"horizon={json.dumps(horizon)}"]
+                          + [f"{key}={json.dumps(value)}" for key, value in cut.items()])
 
 
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
@@ -137,6 +160,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
     result = SearchResult(target, confidence, replications, candidates(scenario))
     feasible = []
     for c in result.candidates:
+        if c.status == SKIPPED:
+            continue
         if c.static_capacity < target:
             c.status = PRUNED
         else:

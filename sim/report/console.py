@@ -89,16 +89,41 @@ def print_search(result, console: Console | None = None) -> None:
                       f"{best.annual_mean:,.0f} (lower bound {best.lower_bound:,.0f}).")
         if best.assignments:
             console.print("To run it: " + " ".join(f"--set {a}" for a in best.assignments), markup=False)
+    skipped = result.skipped
     table = Rows(f"Options, cheapest first ({result.pruned} of {len(result.candidates)} pruned by the static "
-                   f"capacity bound; {result.replications} replications each)", [
+                 f"capacity bound" + (f", {len(skipped)} skipped: their scenario does not validate, see below"
+                                      if skipped else "") + f"; {result.replications} replications each)", [
         Column("option"), Column("headcount", COUNT, "people"), Column("static capacity", COUNT, "static"),
         Column("simulated output", COUNT, "output"), Column("lower bound", COUNT, "lower"),
         Column("status")])
-    shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.headcount, -c.static_capacity))
+    shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.scenario is None,
+                                                     c.headcount or 0, -(c.static_capacity or 0)))
     for c in shown[:15]:
         table.add([option_text(c.settings), c.headcount, c.static_capacity, c.annual_mean, c.lower_bound, c.status],
                   "total" if c is best else "")
     console.print(render(table, console))
+    for note in skipped_notes(skipped):
+        console.print(note, markup=False, highlight=False)
+
+
+def skipped_notes(skipped: list, listed: int = 5) -> list[str]:
+    """Why options were skipped, one line per problem: the options it stops (by what they all share when
+    there are more than ``listed``) and the problem, YAML path first."""
+    by_problem: dict[str, list] = {}
+    for c in skipped:
+        for problem in c.problems:
+            by_problem.setdefault(problem, []).append(c)
+    notes = []
+    for problem, options in by_problem.items():
+        first = options[0].settings
+        common = {path: value for path, value in first.items() if all(o.settings.get(path) == value for o in options)}
+        if len(options) > listed and common:
+            which = f"{len(options)} options, all with {option_text(common)}"
+        else:
+            which = "; ".join(option_text(o.settings) for o in options[:listed])
+            which += f"; and {len(options) - listed} more" if len(options) > listed else ""
+        notes.append(f"Skipped ({which}): {problem}")
+    return notes
 
 
 def option_text(settings: dict) -> str:

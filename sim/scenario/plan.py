@@ -36,15 +36,40 @@ def next_month(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
-def horizon_months(scenario: Scenario) -> list[str]:
-    """The calendar months of the horizon, warm-up included: from the start date's month to the last day's."""
-    horizon, start = scenario.horizon, scenario.calendar.start_date
+def horizon_months(scenario: Scenario, horizon: Horizon | None = None) -> list[str]:
+    """The calendar months of the horizon (the scenario's, or ``horizon`` on its calendar), warm-up included:
+    from the start date's month to the last day's."""
+    horizon, start = horizon or scenario.horizon, scenario.calendar.start_date
     last = start + dt.timedelta(days=math.ceil(horizon.warmup_days + measured_days(horizon) - 1e-9) - 1)
     months, month = [], month_of(start)
     while month <= month_of(last):
         months.append(month)
         month = next_month(month)
     return months
+
+
+def cut_to_horizon(scenario: Scenario, horizon: Horizon) -> dict[str, dict | None]:
+    """The scenario's ``ramp_up`` and ``plan`` as plain data, cut to the months of ``horizon`` (a shorter one on
+    the same calendar), so that the scenario validates with it and runs its first days as before: a ramp-up
+    entry or planned month after the horizon's last month is left out (it would start after the run ends), a
+    planned year with no month in the horizon too (a year still planned keeps its whole volume, spread as
+    before); a part left with nothing is None. Empty without a ramp-up or plan, or a calendar without dates."""
+    if not scenario.calendar.dated or (scenario.ramp_up is None and scenario.plan is None):
+        return {}
+    last = horizon_months(scenario, horizon)[-1]
+    out: dict[str, dict | None] = {}
+    if scenario.ramp_up is not None:
+        ramp = scenario.ramp_up.model_dump(mode="json")
+        ramp["months"] = {month: entry for month, entry in ramp["months"].items() if month <= last}
+        out["ramp_up"] = ramp if ramp["months"] else None
+    if scenario.plan is not None:
+        plan = scenario.plan.model_dump(mode="json")
+        plan["months"] = {month: entry for month, entry in plan["months"].items() if month <= last}
+        plan["years"] = {year: entry for year, entry in plan["years"].items() if int(year) <= int(last[:4])}
+        if not plan["years"]:
+            plan["seasonality"] = None  # it spreads years only
+        out["plan"] = plan if plan["months"] or plan["years"] else None
+    return out
 
 
 def plan_by_month(scenario: Scenario) -> dict[str, PlannedVolume]:

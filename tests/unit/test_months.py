@@ -59,3 +59,12 @@ def test_summary_section_has_the_plan_only_when_there_is_one():
 def test_undated_runs_have_no_months():
     tp = _throughput({0: DAYS}).assign(date=None)
     assert monthly_table(tp).empty and yearly_table(tp).empty
+
+
+def test_the_yearly_plan_leaves_out_the_months_the_monthly_rows_leave_out():
+    # a ramp from 2025-03-31 with a day of warm-up: the window starts in April, so the monthly rows show April
+    # only, and the year's plan is April's 600, not 600 + the warm-up March's 200
+    tp = _throughput({0: {"2025-04-01": 20, "2025-04-02": 25}})
+    planned = months_summary(tp, {"2025-03": 200, "2025-04": 600}, 21.0)
+    assert list(planned["by_month"]) == ["2025-04"] and planned["by_month"]["2025-04"]["plan"] == 600
+    assert planned["by_year"]["2025"]["plan"] == 600

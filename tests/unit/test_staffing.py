@@ -1,7 +1,7 @@
 """Headcount against hand calculations."""
 import pytest
 
-from sim import ScenarioError, validate_scenario
+from sim import ScenarioError, run, validate_scenario
 from sim.analysis.staffing import headcount, staffing_summary, workload
 
 
@@ -76,6 +76,19 @@ def test_workload_view_flags_an_overcycled_station():
     assert table.loc["s2", "gap"] == pytest.approx(4 - 5)
     # s1: mix 0.5 x 2 x 100 + 0.5 x 3 x 100 = 250 operator-seconds per car at takt 120
     assert table.loc["s1", "needed"] == pytest.approx(250 / 120, abs=1e-3)
+
+
+def test_a_plant_of_one_conveyor_runs_and_reports_its_headcount():
+    # a conveyor has no cycle time, so no workload row: the staffing summary must still find a 'gap' column
+    raw = plant()
+    raw["shops"]["assembly"] = {"shifts": {"count": 1, "start": "06:00", "length": "8 h"},
+                                "stations": [{"name": "oven", "conveyor": {"transit_time": 1800, "pitch": 60},
+                                              "operators": 2}]}
+    raw["horizon"] = {"days": 2, "warmup_days": 1}
+    result = run(validate_scenario(raw), replications=1)
+    assert result.summary["staffing"]["headcount_total"] == 2
+    assert result.summary["staffing"]["understaffed_stations"] == []
+    assert result.workload.empty and "gap" in result.workload.columns
 
 
 @pytest.mark.parametrize("change, path", [

@@ -1,9 +1,11 @@
 """The inverse search returns the hand-computed optimum."""
 import pytest
+import yaml
 
 from sim import validate_scenario
 from sim.cli import main
-from sim.experiment.staffing_search import search
+from sim.experiment.staffing_search import measuring, search
+from sim.model.replication import simulate
 
 
 def two_shops() -> dict:
@@ -42,10 +44,79 @@ def test_search_finds_the_hand_computed_optimum():
 
 
 def test_unreachable_target_says_so(tmp_path, capsys):
-    import yaml
     raw = two_shops()
     raw["target"]["annual_units"] = 500000
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     assert main(["staff", str(path), "--jobs", "1"]) == 3
     assert "No option meets" in capsys.readouterr().out
+
+
+def dated_with_overtime() -> dict:
+    # two_shops on a dated calendar from Monday 2025-01-06 with a plan that may work 2 h of overtime after the
+    # last shift: three assembly shifts of 8 h leave no room for it, so that option does not validate.
+    # One assembly shift makes 320 a day, about 83,000 a year: enough for a target of 50,000.
+    raw = two_shops()
+    raw["calendar"] = {"start_date": "2025-01-06"}
+    raw["plan"] = {"months": {"2025-01": 10_000}, "overtime": {"after_shift": "2 h"}}
+    raw["target"]["annual_units"] = 50_000
+    raw["staffing"]["options"]["shifts"] = {"assembly": [3, 1]}
+    return raw
+
+
+def test_an_option_that_does_not_validate_is_skipped_with_its_reason():
+    result = search(validate_scenario(dated_with_overtime()), replications=2)
+    skipped, = result.skipped
+    assert skipped.settings == {"shops.assembly.shifts.count": 3}
+    assert skipped.scenario is None and skipped.status.startswith("skipped")
+    assert any(p.startswith("plan.overtime.after_shift") and "shops.assembly.shifts" in p for p in skipped.problems)
+    assert result.best.settings == {"shops.assembly.shifts.count": 1}
+
+
+def test_staff_goes_on_past_an_option_that_does_not_validate(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(dated_with_overtime(), sort_keys=False))
+    assert main(["staff", str(path), "--jobs", "1", "-n", "2"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the table wraps its lines
+    assert "1 skipped" in out
+    assert "Skipped (assembly 3 shifts): plan.overtime.after_shift: 2 h after the last shift does not fit" in out
+
+
+def ramped() -> dict:
+    # one shop from Monday 2025-01-06 for 40 days (to mid-February): half line speed and a plan of 2,000 in
+    # January, full speed and 6,000 in February, and a year's plan for 2026 beyond the horizon's end.
+    raw = two_shops()
+    del raw["shops"]["assembly"], raw["stores"]
+    raw["calendar"] = {"start_date": "2025-01-06"}
+    raw["horizon"] = {"days": 40, "warmup_days": 0}
+    raw["shops"]["body"]["lines"] = {"l": {"takt": 60}}
+    raw["shops"]["body"]["stations"][0]["line"] = "l"
+    raw["ramp_up"] = {"months": {"2025-01": {"line_speed": 0.5}, "2025-02": {"line_speed": 1.0}}}
+    raw["plan"] = {"months": {"2025-01": 2_000, "2025-02": 6_000}}
+    raw["target"]["annual_units"] = 50_000
+    raw["staffing"]["options"]["shifts"] = {"body": [1, 2]}
+    return raw
+
+
+def test_days_measures_the_first_days_of_a_dated_ramp_up():
+    # the whole horizon's ramp-up and plan reach February, outside a 5-day horizon: those months are left out
+    # and the first 5 days run as they do in the whole horizon
+    scn = validate_scenario(ramped())
+    short = measuring(scn, 5)
+    assert list(short.ramp_up.months) == ["2025-01"] and list(short.plan.months) == ["2025-01"]
+    assert simulate(short, 1).daily.equals(simulate(scn, 1).daily.iloc[:5])
+    # the January plan, 2,000 in 20 working days, caps both options at 100 a day: 26,100 in 2025's 261 days
+    result = search(scn, replications=2, days=5)
+    assert [c.annual_mean for c in result.candidates] == [100 * 261, 100 * 261]
+    assert result.best is None
+
+
+def test_days_drops_a_ramp_up_and_plan_that_start_after_them(tmp_path, capsys):
+    raw = ramped()
+    raw["ramp_up"] = {"months": {"2025-02": {"line_speed": 0.5}}}
+    raw["plan"] = {"months": {"2025-02": 6_000}}
+    assert measuring(validate_scenario(raw), 5).ramp_up is None
+    assert measuring(validate_scenario(raw), 5).plan is None
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    assert main(["staff", str(path), "--jobs", "1", "-n", "2", "--days", "5"]) == 0
