@@ -9,6 +9,8 @@ An analysis module offers any of (``run`` is a ``Replications``):
 * ``warnings(run) -> list[str]``;
 * ``tables(run) -> dict[str, DataFrame]``: optional tables of the results folder (``<name>.csv``);
 * ``kpis(summary) -> list``: ``compare``'s rows of its KPIs.
+* ``CHECKS``: the keys of its section ``kpis`` reads, with the check of each (``shapes``): a run read back
+  with a malformed one is refused, naming the key.
 
 A component with figures but no analysis module (or no ``summary``) still gets a section: the mean and 95%
 interval over replications of every number in its figures record (``generic_summary``).

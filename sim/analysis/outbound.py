@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .components import annualised
+from .shapes import optional_number
 from .kinds import COUNT, DECIMAL1, DECIMAL2, PERCENT
 from .stats import defined_mean_ci
 
@@ -111,6 +112,17 @@ def warnings(run) -> list[str]:
             out.append(f"no {carrier} came for the {name} cars in the window of replications {stranded}: they stay "
                        "in the yard (outbound)")
     return out
+
+
+CHECKS = (
+    ("shipped_annual.mean", optional_number),
+    ("markets.*.shipped_annual.mean", optional_number),
+    ("markets.*.days_mean.mean", optional_number),
+    ("blocked_hours.mean", optional_number),
+    ("yard.mean.mean", optional_number),
+    ("yard.share_full.mean", optional_number),
+)
+"""The keys of the section ``kpis`` reads back from summary.json (``shapes.faults``), checked when a run is read."""
 
 
 def kpis(summary: dict) -> list[tuple[str, object, str, str]]:

@@ -144,6 +144,7 @@ def kpis(values: dict) -> list[tuple[str, float, str, str]]:
     out = []
     for key, series in values.items():
         kind, _, what = key.partition(".")
+        series = [v for v in series if v is not None]  # as compare's differences leave them out
         if not series:
             continue
         if kind == "colour_changes":

@@ -32,6 +32,7 @@ from ..scenario.kit_levels import MonthlyLevels, PlanRates, consuming_shop, kit_
 from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
 from .kinds import DECIMAL1
+from .shapes import optional_number
 from .stats import defined_mean_ci
 
 CKD_LOGISTICS = "CKD logistics"
@@ -109,6 +110,10 @@ def values(run) -> dict:
         return {}
     return {"supply.stockout_hours": [round(f.stockout_hours, 3) for f in figures],
             "supply.launches_moved": [f.launches_moved for f in figures]}
+
+
+CHECKS = (("stockout_hours.mean", optional_number), ("launches_moved.mean", optional_number))
+"""The keys of the section ``kpis`` reads back from summary.json (``shapes.faults``), checked when a run is read."""
 
 
 def kpis(summary: dict) -> list[tuple[str, object, str, str]]:

@@ -11,10 +11,12 @@ refused always: there is no output to annualise.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..analysis.capacity import shop_capacity
 from ..scenario.days import DAY, plant_days
+from ..scenario.ramp import Ramp
 from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
 
@@ -48,10 +50,13 @@ class Estimate:
 
 
 def estimate(scenario: Scenario) -> Estimate:
-    """Cars, events and time of one replication, from the scenario's static figures."""
+    """Cars, events and time of one replication, from the scenario's static figures (with a ramp-up or a plan:
+    day by day, ``_ramped``)."""
     days = plant_days(scenario.calendar, scenario.horizon)
-    total_days = scenario.horizon.warmup_days + days.measured_days
     static = shop_capacity(scenario, days.working_days_per_year)
+    if scenario.ramp_up is not None or scenario.plan is not None:
+        return _ramped(scenario, days, static)
+    total_days = scenario.horizon.warmup_days + days.measured_days
     plant_per_year = min(s["annual_units"] for s in static.values())
     cars = plant_per_year * total_days / 365.0
     first = next(iter(scenario.shops.values()))
@@ -64,17 +69,75 @@ def estimate(scenario: Scenario) -> Estimate:
     events = 0.0
     for shop in scenario.shops.values():
         worked = shop.shifts.count * shop.shifts.net_seconds * days.working_days_per_year * total_days / 365.0
-        for group in flow_groups(shop):
-            head = group[0]
-            if head.conveyor is not None:
-                events += worked / head.conveyor.index_time  # one event per index, with or without a body
-            elif head.line is not None:
-                takt = shop.lines[head.line].takt
-                events += worked / takt if takt else cars  # one event per index
-            else:
-                events += cars  # one event per car and station
-        events += cars * 0.1 * len(off_line(shop))
+        events += _shop_events(shop, worked, 1.0, cars)
     return Estimate(cars, events, events / EVENTS_PER_SECOND, waiting)
+
+
+def _shop_events(shop, worked: float, speed: float, cars: float) -> float:
+    """Events of a shop working ``worked`` seconds at ``speed`` (a ramp-up's line speed) for ``cars`` cars."""
+    events = 0.0
+    for group in flow_groups(shop):
+        head = group[0]
+        if head.conveyor is not None:
+            events += worked / head.conveyor.index_time  # one event per index, with or without a body, at any speed
+        elif head.line is not None:
+            takt = shop.lines[head.line].takt
+            events += worked * speed / takt if takt else cars  # one event per index, every takt / speed
+        else:
+            events += cars  # one event per car and station
+    return events + cars * 0.1 * len(off_line(shop))
+
+
+def _paced(shop) -> bool:
+    return any(group[0].conveyor is not None or group[0].line is not None for group in flow_groups(shop))
+
+
+def _ramped(scenario: Scenario, days, static: dict) -> Estimate:
+    """The estimate of a ramp-up or a plan, working day by working day of the horizon: each shop works its
+    month's shifts (and, with overtime, the most the limits allow: ``_overtime``); a paced line indexes every
+    takt / line_speed and a conveyor every index time, cars or no cars; the cars are the slowest shop's (at the
+    month's shifts, its paced shops at the line speed), at most the day's cap (launches_per_day, the plan's
+    level). So a slow month with few cars costs many events a car."""
+    ramp = Ramp(scenario, days)
+    shifts = {name: ramp.shift_counts(name) for name in scenario.shops}
+    caps = iter(ramp.daily_caps())
+    extra = _overtime(scenario, ramp, shifts)
+    cars = events = 0.0
+    for day in range(math.ceil(scenario.horizon.warmup_days + days.measured_days - 1e-9)):
+        if not days.working[day]:
+            continue
+        cap, month = next(caps), ramp.day_month[day]
+        speed = ramp.rates[month].line_speed or 1.0
+        worked = {name: (shop.shifts.count if shifts[name] is None else shifts[name][day]) * shop.shifts.net_seconds
+                  + extra.get((name, month), 0.0) for name, shop in scenario.shops.items()}
+        made = min(static[name]["cars_per_hour"] * worked[name] / 3600.0 * (speed if _paced(shop) else 1.0)
+                   for name, shop in scenario.shops.items())
+        made = made if cap is None else min(made, cap)
+        cars += made
+        events += sum(_shop_events(shop, worked[name], speed, made) for name, shop in scenario.shops.items())
+    return Estimate(cars, events, events / EVENTS_PER_SECOND, 0.0)
+
+
+def _overtime(scenario: Scenario, ramp: Ramp, shifts: dict) -> dict[tuple[str, str], float]:
+    """(shop, month) -> seconds of overtime a working day of the month, the most ``plan.overtime`` allows: a
+    worker's ``monthly_hours`` as ``after_shift`` on each working day of the month, then as Saturdays (a shift
+    each, every shift of the shop) as far as the hours left cover whole shifts, spread over the working days."""
+    overtime = scenario.plan.overtime if scenario.plan is not None else None
+    if overtime is None:
+        return {}
+    out = {}
+    first_day = {}
+    for day, month in enumerate(ramp.day_month):
+        first_day.setdefault(month, day)
+    for month, working in ramp.working_days().items():
+        if not working:
+            continue
+        for name, shop in scenario.shops.items():
+            count = shop.shifts.count if shifts[name] is None else shifts[name][first_day[month]]
+            after = min(overtime.after_shift * working, overtime.monthly_hours)
+            saturdays = min(overtime.saturdays, int((overtime.monthly_hours - after) // shop.shifts.net_seconds))
+            out[name, month] = (after + saturdays * count * shop.shifts.net_seconds) / working
+    return out
 
 
 def check_window(scenario: Scenario) -> None:

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import registry
+from ..analysis.shapes import faults, number, numbers, optional_number, optional_text, text, texts
 from ..scenario import ScenarioError, validate_scenario
 from .run import TABLES, RunResult
 
@@ -387,51 +389,61 @@ def parse_summary(data: bytes, folder: Path) -> dict:
         refuse(f"is not valid JSON ({exc})")
     if not isinstance(summary, dict):
         refuse(f"is not a JSON object but {type(summary).__name__ if summary is not None else 'null'}")
-    missing = [key for key, check in _NEEDED if not _holds(summary, key, check)]
+    missing = list(dict.fromkeys(fault for key, check in _all_checks() for fault in faults(summary, key, check)))
     if missing:
-        refuse("lacks or has malformed " + ", ".join(missing) + " (needed to compare runs)")
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        refuse(f"lacks or has malformed {shown} (needed to compare runs)")
     return summary
 
 
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _optional_number(value) -> bool:
-    return value is None or _number(value)
-
-
-_NEEDED = (
+_CHECKS = (
     ("scenario", lambda v: isinstance(v, str) and v != ""),
     ("seed", lambda v: isinstance(v, int) and not isinstance(v, bool)),
     ("replications", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1),
-    ("throughput.annual_units.mean", _number),
-    ("throughput.by_model", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
-    ("throughput.by_market", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
-    ("target.annual_units", _number),
-    ("target.attainment", _optional_number),
-    ("jph", lambda v: isinstance(v, dict) and all(_optional_number(x) for x in v.values())),
-    ("bottleneck.shop", lambda v: isinstance(v, str)),
-    ("bottleneck.station", lambda v: v is None or isinstance(v, str)),
-    ("lead_time_hours.mean", _optional_number),
-    ("lead_time_hours.p95", _optional_number),
+    ("throughput.annual_units.mean", number),
+    ("throughput.by_model.*", optional_number),
+    ("throughput.by_market.*", optional_number),
+    ("target.annual_units", number),
+    ("target.attainment", optional_number),
+    ("jph.*", optional_number),
+    ("bottleneck.shop", text),
+    ("bottleneck.station", optional_text),
+    ("lead_time_hours.mean", optional_number),
+    ("lead_time_hours.p95", optional_number),
+    # the sections a run may lack (``?``), as compare and the comparison report read them when they are there
+    ("oee?.shops?.*.oee", optional_number),
+    ("replication_values?.*", numbers),
+    ("staffing?.headcount_total", number),
+    ("staffing?.paid_hours_per_year", optional_number),
+    ("staffing?.hours_per_vehicle", optional_number),
+    ("staffing?.vehicles_per_employee_year", optional_number),
+    ("static_capacity?.*", optional_number),
+    ("wip_mean?", optional_number),
+    ("dynamic_loss?", optional_number),
+    ("description?", optional_text),
+    ("warnings?", texts),
 )
+"""The keys of summary.json ``compare`` and the comparison report read (``shapes.faults``: ``*`` every entry,
+``?`` may be absent); a component's analysis module adds those of its section (``CHECKS``)."""
 
 
-def _holds(summary: dict, key: str, check) -> bool:
-    value = summary
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return False
-        value = value[part]
-    return bool(check(value))
+def _all_checks() -> tuple:
+    """``_CHECKS`` and the registered components' checks, each under the component's (optional) section."""
+    return _CHECKS + tuple((f"{name}?.{key}", check) for name, module in registry.parts("analysis")
+                           for key, check in getattr(module, "CHECKS", ()))
 
 
 def _read_table(file: Path, data: bytes | None = None) -> pd.DataFrame:
     """A table of the folder, from the bytes already read for its hash check when there are some."""
     if data is None:
         data = file.read_bytes() if file.exists() else b""
-    return pd.read_csv(io.BytesIO(data)) if len(data) > 1 else pd.DataFrame()
+    if len(data) <= 1:
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(io.BytesIO(data))
+    except ValueError as exc:  # pandas' ParserError, EmptyDataError and a UnicodeDecodeError are ValueErrors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RunFolderError(f"{file.parent}: {file.name} is not a CSV table compare can read ({first})") from None
 
 
 def _stored_scenario(provenance: dict, source: Path):

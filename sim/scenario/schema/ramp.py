@@ -96,6 +96,18 @@ class ShopLearning(Model):
 
 MAX_LINE_SPEED = 1.5
 """The fastest a ramp-up may run the paced lines: 1.5 x their design rate."""
+MIN_LINE_SPEED = 0.05
+"""The slowest a ramp-up may run them: 5% of their design rate (a pilot month runs about 15%,
+``scenarios/almaty-rampup.yaml``; slower is no production, and costs a run time growing as 1 / line_speed)."""
+
+
+def _line_speed(value: float) -> float:
+    if not MIN_LINE_SPEED <= value <= MAX_LINE_SPEED:
+        raise ValueError(f"a line speed of {value:g} is not between {MIN_LINE_SPEED:g} and {MAX_LINE_SPEED:g}: it is "
+                         f"the share of the design rate the paced lines and conveyors run at ({MIN_LINE_SPEED:g}: 5% "
+                         "of it; a pilot month runs about 0.15, half speed is 0.5)")
+    return value
+
 MAX_SHIFTS = 4
 """At most this many shifts a day (as ``Shifts.count``)."""
 _MONTH = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})\s*$")
@@ -136,8 +148,9 @@ class RampMonth(Model):
     the shifts follow back to back from its start and must fit in 24 h. A feeder on its own shifts runs as many
     more (or fewer) shifts than its shop as it does in the scenario (at least 1, at most what fits in 24 h).
     Labour pools keep their size per shift (a pool with a size per shift needs one for each shift run)."""
-    line_speed: float | None = Field(default=None, gt=0, le=MAX_LINE_SPEED)
-    """Share of the design rate of every paced line and conveyor, above 0 and at most 1.5 (0.5: half speed).
+    line_speed: Annotated[float, AfterValidator(_line_speed)] | None = None
+    """Share of the design rate of every paced line and conveyor, 0.05 to 1.5 (0.5: half speed; a pilot month
+    about 0.15).
     A paced line indexes every takt / line_speed (a line without a takt: no faster than its slowest
     station's quickest cycle + transfer, / line_speed), its stations' work unchanged. A conveyor keeps its transit time (an oven's dwell is a process
     requirement) and takes a body at most every pitch / line_speed, leaving carriers empty in between; above 1
