@@ -65,6 +65,25 @@ def test_one_empty_carrier_per_change_costs_exactly_one_body_per_change():
     assert row(with_changes, "booth").share_starved == pytest.approx(0.0, abs=1e-9)
 
 
+def test_a_purge_and_an_empty_carrier_together_split_each_position_by_hand():
+    # AB alternating, one empty carrier per change: each body enters behind an empty carrier and purges
+    # 30 s as it enters, so a period is a 60 s index (the empty carrier enters) and a 90 s index (the body
+    # enters, 60 s pitch + 30 s purge). Of the 5 positions, the even ones hold the body in the 90 s index
+    # (60 s working, 30 s purge) and the empty carrier in the 60 s one; the odd ones hold the empty carrier
+    # in the 90 s index (all of it colour change: the carrier is empty for the change and the conveyor
+    # stands for the purge) and the body in the 60 s one. Either way 60 s working and 90 s colour change
+    # in 150 s, never starved.
+    result = simulate(plant([booth(purge=30, empty_carriers=1)]), seed=1)
+    booth_row = row(result, "booth")
+    assert result.scalars["completed"] == WINDOW / 150
+    assert booth_row.colour_changes == WINDOW / 150
+    assert booth_row.carriers_lost == WINDOW / 150
+    assert booth_row.share_working == pytest.approx(60 / 150, abs=1e-9)
+    assert booth_row.share_colour_change == pytest.approx(90 / 150, abs=1e-9)
+    assert booth_row.share_starved == pytest.approx(0.0, abs=1e-9)
+    assert booth_row.share_paced == pytest.approx(0.0, abs=1e-9)
+
+
 def test_no_colours_no_changes():
     result = simulate(plant([booth(purge=30)], colours=False), seed=1)
     assert row(result, "booth").colour_changes == 0

@@ -368,10 +368,15 @@ class PacedLine(PaintBooths, OverCycles):
                 empty = float(phase_work[~occupied].sum())
                 colour = 0.0
                 if purge is not None:  # a booth: its purges, and the empty carriers left for its changes
-                    gaps = float(phase_work[held == COLOUR_GAP].sum())
-                    colour = float(purge[occupied].sum()) + float(purge[~occupied].sum()) + gaps
+                    gap = held == COLOUR_GAP
+                    gaps = float(phase_work[gap].sum())
+                    # an index that both purges and holds an empty carrier here is colour change already, the
+                    # whole of it (its purge included): only a purge over a carrier empty for want of a body
+                    # is taken out of the empty time
+                    vacant = float(purge[held == -1].sum())
+                    colour = float(purge[occupied].sum()) + vacant + gaps
                     busy -= float(purge[occupied].sum())
-                    empty -= float(purge[~occupied].sum()) + gaps
+                    empty -= vacant + gaps
                 totals += [working,
                            stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
                            empty + idle[STARVED],
