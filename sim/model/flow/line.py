@@ -404,8 +404,9 @@ class PacedLine(PaintBooths, OverCycles):
 
     def _sequence_counts(self, s: int) -> dict:
         """What the sequence cost station s in the window: colour changes and over-cycles."""
-        booth = any(station == s for _, station, _ in self.booths)
-        lost = sum(1 for k in self.gap_ticks if self._in_window(self.tick_start[k])) if booth else 0
-        return {"colour_changes": self.colour_changes[s], "carriers_lost": lost,
+        tally = self.colour_tallies.get(s)
+        lost = sum(1 for k in self.gap_ticks if self._in_window(self.tick_start[k])) if tally is not None else 0
+        colours = tally.columns() if tally is not None else {}
+        return {**colours, "carriers_lost": lost,
                 "over_cycles": self.over_cycles[s], "over_cycle_stop_s": self.over_cycle_stop[s],
                 "drift_max_s": self.drift_max[s], "floater_helps": self.floater_helps[s]}
