@@ -32,20 +32,23 @@ def _shifts(rep, scenario: Scenario, shop: str) -> float:
 
 def colour_changes(scenario: Scenario, reps: list, stations: pd.DataFrame) -> dict:
     """Per paint booth ('shop.station'): bodies, colour changes a shift (mean, CI), mean block length
-    (bodies per change), empty carriers a shift and the share of shift time spent changing colour."""
+    (bodies per block, a block being a run of bodies of one colour), empty carriers a shift and the share of
+    shift time spent changing colour. Bodies, changes and blocks are counted on the same cars: those whose
+    colour the booth checked in the window (so a block is never shorter than one body)."""
     out = {}
     for shop_name, shop in scenario.shops.items():
         for station in _booths(shop):
             row = stations[(stations["shop"] == shop_name) & (stations["station"] == station.name)].iloc[0]
             changes = _per_rep(reps, shop_name, station.name, "colour_changes")
-            bodies = _per_rep(reps, shop_name, station.name, "completions")
+            bodies = _per_rep(reps, shop_name, station.name, "colour_bodies")
+            blocks = _per_rep(reps, shop_name, station.name, "colour_blocks")
             lost = _per_rep(reps, shop_name, station.name, "carriers_lost")
             shifts = [_shifts(r, scenario, shop_name) for r in reps]
             on_shift = 1.0 - float(row["share_off_shift"])
             out[f"{shop_name}.{station.name}"] = {
                 "bodies": round(float(np.mean(bodies)), 1),
                 "changes_per_shift": rounded(mean_ci([c / s for c, s in zip(changes, shifts)]), 2),
-                "mean_block": round(float(np.sum(bodies) / np.sum(changes)), 3) if np.sum(changes) else None,
+                "mean_block": round(float(np.sum(bodies) / np.sum(blocks)), 3) if np.sum(blocks) else None,
                 "empty_carriers_per_shift": round(float(np.mean([c / s for c, s in zip(lost, shifts)])), 2),
                 "colour_change_share": round(float(row["share_colour_change"]) / on_shift, 5) if on_shift else None,
             }

@@ -53,10 +53,11 @@ class ReplicationResult:
     (``Component.figures``; e.g. ``outbound.OutboundFigures``, ``supply.SupplyFigures``)."""
 
 
-SEQUENCE_COLUMNS = ["colour_changes", "carriers_lost", "over_cycles", "over_cycle_stop_s", "drift_max_s",
-                    "floater_helps"]
-"""What the sequence cost a station in the window: colour changes (and the empty carriers they left) at
-a paint booth; on a paced line, cars over-cycling the station, the line stop they caused (worked s), the
+SEQUENCE_COLUMNS = ["colour_changes", "colour_bodies", "colour_blocks", "carriers_lost", "over_cycles",
+                    "over_cycle_stop_s", "drift_max_s", "floater_helps"]
+"""What the sequence cost a station in the window: colour changes at a paint booth, the bodies it checked
+for them and the blocks (runs of one colour) those bodies form (a change and its bodies are counted on the
+same cars, as the booth checks each body's colour), and the empty carriers the changes left; on a paced line, cars over-cycling the station, the line stop they caused (worked s), the
 furthest its operator drifted into the next zone (s) and the cars a floater finished."""
 
 BUFFER_COLUMNS = ["shop", "buffer", "kind", "capacity", "mean_level", "max_level", "max_ever", "share_full",

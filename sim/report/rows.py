@@ -143,7 +143,8 @@ def colour_rows(s: dict) -> Rows | None:
         changes = b["changes_per_shift"]
         rows.add([key, b["bodies"], changes["mean"], ci_text(changes, DECIMAL1), b["mean_block"],
                   b["empty_carriers_per_shift"], b["colour_change_share"]])
-    rows.caption = ("mean block: bodies painted per colour change (bodies in one colour in a row); colour change: "
+    rows.caption = ("bodies: bodies whose colour the booth checked; mean block: those bodies per run of one colour "
+                    "among them; colour change: "
                     "share of the booth's shift time spent purging, or lost to empty carriers left for a change.")
     return rows
 

@@ -9,6 +9,7 @@ the 3-day window (259,200 s) is a whole number of periods, so counts are exact.
 import pytest
 
 from helpers import CONTINUOUS, row, station
+from sim.analysis.summary import summarise
 from sim.model.replication import simulate
 from sim.scenario import ScenarioError, validate_scenario
 
@@ -63,6 +64,56 @@ def test_one_empty_carrier_per_change_costs_exactly_one_body_per_change():
     # the empty carriers are the booth's colour-change time, not starvation
     assert row(with_changes, "booth").share_colour_change == pytest.approx(2 / 5, abs=1e-9)
     assert row(with_changes, "booth").share_starved == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_purge_and_an_empty_carrier_together_split_each_position_by_hand():
+    # AB alternating, one empty carrier per change: each body enters behind an empty carrier and purges
+    # 30 s as it enters, so a period is a 60 s index (the empty carrier enters) and a 90 s index (the body
+    # enters, 60 s pitch + 30 s purge). Of the 5 positions, the even ones hold the body in the 90 s index
+    # (60 s working, 30 s purge) and the empty carrier in the 60 s one; the odd ones hold the empty carrier
+    # in the 90 s index (all of it colour change: the carrier is empty for the change and the conveyor
+    # stands for the purge) and the body in the 60 s one. Either way 60 s working and 90 s colour change
+    # in 150 s, never starved.
+    result = simulate(plant([booth(purge=30, empty_carriers=1)]), seed=1)
+    booth_row = row(result, "booth")
+    assert result.scalars["completed"] == WINDOW / 150
+    assert booth_row.colour_changes == WINDOW / 150
+    assert booth_row.carriers_lost == WINDOW / 150
+    assert booth_row.share_working == pytest.approx(60 / 150, abs=1e-9)
+    assert booth_row.share_colour_change == pytest.approx(90 / 150, abs=1e-9)
+    assert booth_row.share_starved == pytest.approx(0.0, abs=1e-9)
+    assert booth_row.share_paced == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_colour_block_counts_the_bodies_its_changes_are_counted_on():
+    # one body every 80,000 s, AB alternating, a free-flow booth purging 30,000 s: body 1 (A) is checked at
+    # 80,000 s and done at 80,060 s, before the window [86,400, 345,600) s; bodies 2, 3 and 4 are checked at
+    # 160,000, 240,000 and 320,000 s, each a change, and done 30,060 s later: body 4 after the window. So
+    # 3 bodies, 3 changes, 3 blocks (mean block 1), though only 2 bodies leave the booth in the window
+    # (bodies leaving / changes entering made it 2/3)
+    raw = plant([station("booth", 60, colour_change={"purge": "30000 s"})]).model_dump(mode="json")
+    raw["launch"] = {"interarrival": "80000 s"}
+    scenario = validate_scenario(raw)
+    result = simulate(scenario, seed=1)
+    figures = summarise(scenario, [result], 1)["colour_changes"]["shop.booth"]
+    assert figures["mean_block"] == 1.0 and figures["bodies"] == 3
+    booth_row = row(result, "booth")
+    assert booth_row.completions == 2
+    assert (booth_row.colour_bodies, booth_row.colour_changes, booth_row.colour_blocks) == (3, 3, 3)
+    # the purges in the window: two whole and the last one's first 25,600 s
+    assert booth_row.share_colour_change * WINDOW == pytest.approx(30000 + 30000 + 25600, abs=1e-6)
+
+
+def test_the_first_block_of_the_window_counts_though_it_began_before():
+    # 2/3 A in a levelled launch: A A B over and over, a free-flow booth of 60 s purging 30 s: 240 s for the
+    # three (A, change, at 210 + 240 j s; A at 300 + 240 j; B, change, at 360 + 240 j). The window starts at
+    # 86,400 s: its first body is the A checked at 86,460 s, no change, the rest of the block started at
+    # 86,370 s; the window holds 1,080 periods: 3,240 bodies, 2,160 changes, 2,161 blocks
+    scenario = plant([station("booth", 60, colour_change={"purge": 30})], shares=(2 / 3, 1 / 3))
+    result = simulate(scenario, seed=1)
+    assert summarise(scenario, [result], 1)["colour_changes"]["shop.booth"]["mean_block"] == round(3240 / 2161, 3)
+    booth_row = row(result, "booth")
+    assert (booth_row.colour_bodies, booth_row.colour_changes, booth_row.colour_blocks) == (3240, 2160, 2161)
 
 
 def test_no_colours_no_changes():

@@ -6,6 +6,32 @@ from __future__ import annotations
 import numpy as np
 
 
+class ColourTally:
+    """A paint booth's colour changes in the measured window and the bodies they are counted on: each body the
+    booth checks in the window is counted, a change or not, so its changes, bodies and blocks (runs of one
+    colour: a change, or a server's first body of the window) are the same cars and a block is at least one body."""
+
+    __slots__ = ("changes", "bodies", "blocks", "_seen")
+
+    def __init__(self, servers: int = 1):
+        self.changes = self.bodies = self.blocks = 0
+        self._seen = [False] * servers
+        """Per server: it has checked a body in the window (its next body starts a block only if it changes)."""
+
+    def count(self, server: int, change: bool) -> None:
+        """A body checked in the window by ``server``; ``change``: its colour differs from the body before."""
+        self.bodies += 1
+        if change or not self._seen[server]:
+            self.blocks += 1
+            self._seen[server] = True
+        if change:
+            self.changes += 1
+
+    def columns(self) -> dict:
+        """Its counts as the station table's columns (``replication.SEQUENCE_COLUMNS``)."""
+        return {"colour_changes": self.changes, "colour_bodies": self.bodies, "colour_blocks": self.blocks}
+
+
 class PaintBooths:
     """A paced line's paint booths: each compares the colour of the body in front of it with the last one."""
 
@@ -23,7 +49,8 @@ class PaintBooths:
         """(body, empty carriers still to go in) while a body of a new colour waits in front of the line."""
         self.gap_ticks: list[int] = []
         """Indexes whose entry position was an empty carrier left for a colour change."""
-        self.colour_changes = [0] * len(self.station_names)
+        self.colour_tallies = {s: ColourTally() for s, _, _ in colour_changes}
+        """Per booth station: its colour changes in the window and the bodies they are counted on."""
 
     def _purge(self, work: float, w0: float) -> float:
         """Each booth compares the body in front of it with the last one: a new colour is a colour change,
@@ -34,10 +61,11 @@ class PaintBooths:
             if car is None:
                 continue
             last, self.booth_colour[k] = self.booth_colour[k], car.colour
-            if last is None or last == car.colour:
-                continue
+            change = last is not None and last != car.colour
             if self._in_window(w0):
-                self.colour_changes[s] += 1
+                self.colour_tallies[s].count(0, change)
+            if not change:
+                continue
             if purge:
                 need = self.cycle[p, car.variant] * self._factor + self.transfer + purge
                 if need > work:

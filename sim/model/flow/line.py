@@ -368,10 +368,15 @@ class PacedLine(PaintBooths, OverCycles):
                 empty = float(phase_work[~occupied].sum())
                 colour = 0.0
                 if purge is not None:  # a booth: its purges, and the empty carriers left for its changes
-                    gaps = float(phase_work[held == COLOUR_GAP].sum())
-                    colour = float(purge[occupied].sum()) + float(purge[~occupied].sum()) + gaps
+                    gap = held == COLOUR_GAP
+                    gaps = float(phase_work[gap].sum())
+                    # an index that both purges and holds an empty carrier here is colour change already, the
+                    # whole of it (its purge included): only a purge over a carrier empty for want of a body
+                    # is taken out of the empty time
+                    vacant = float(purge[held == -1].sum())
+                    colour = float(purge[occupied].sum()) + vacant + gaps
                     busy -= float(purge[occupied].sum())
-                    empty -= float(purge[~occupied].sum()) + gaps
+                    empty -= vacant + gaps
                 totals += [working,
                            stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
                            empty + idle[STARVED],
@@ -399,8 +404,9 @@ class PacedLine(PaintBooths, OverCycles):
 
     def _sequence_counts(self, s: int) -> dict:
         """What the sequence cost station s in the window: colour changes and over-cycles."""
-        booth = any(station == s for _, station, _ in self.booths)
-        lost = sum(1 for k in self.gap_ticks if self._in_window(self.tick_start[k])) if booth else 0
-        return {"colour_changes": self.colour_changes[s], "carriers_lost": lost,
+        tally = self.colour_tallies.get(s)
+        lost = sum(1 for k in self.gap_ticks if self._in_window(self.tick_start[k])) if tally is not None else 0
+        colours = tally.columns() if tally is not None else {}
+        return {**colours, "carriers_lost": lost,
                 "over_cycles": self.over_cycles[s], "over_cycle_stop_s": self.over_cycle_stop[s],
                 "drift_max_s": self.drift_max[s], "floater_helps": self.floater_helps[s]}

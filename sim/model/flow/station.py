@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from array import array
 
+from .booths import ColourTally
 from .states import BLOCKED, COLOUR, FEEDER, LABOUR, STARVED, STATE_NAMES, StateAccount
 from ...scenario.window import Window
 
@@ -58,7 +59,8 @@ class Station:
         self.purge = purge
         self.colours: list[int | None] = [None] * servers
         """Per server (booth), the colour of its last body."""
-        self.colour_changes = 0
+        self.colour_tally = ColourTally(servers)
+        """The booth's colour changes in the window and the bodies they are counted on."""
 
     def start(self) -> None:
         for k in range(self.servers):
@@ -107,13 +109,14 @@ class Station:
         """A booth purges its guns before a body of another colour (state ``colour_change``; the purge
         is not working time, so it does not bring a breakdown nearer)."""
         last, self.colours[k] = self.colours[k], car.colour
-        if last is None or last == car.colour:
-            return
+        change = last is not None and last != car.colour
         env, clock = self.env, self.clock
+        if self.wall_window.contains(env.now):
+            self.colour_tally.count(k, change)
+        if not change:
+            return
         w0 = clock.worked(env.now)
         self.accounts[k].add(COLOUR, w0, w0 + self.purge)
-        if self.wall_window.contains(env.now):
-            self.colour_changes += 1
         yield env.timeout(max(0.0, clock.at_work(w0 + self.purge) - env.now))
 
     def _wait(self, k: int, state: int, event):
@@ -162,7 +165,7 @@ class Station:
             "completions": self.completions, "times": times,
             "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
             "feeder_waits": {join.feeder: join.waited for join in self.joins},
-            "colour_changes": self.colour_changes,
+            **self.colour_tally.columns(),
         }]
 
 
