@@ -6,10 +6,11 @@ finds its part here by name, so no layer imports a higher one and nothing centra
 
 * ``model``: a ``sim.model.components.base.Component`` subclass (``"module:Class"``): it wires itself into
   the build, runs, checks its invariants and returns its figures (a typed record) for one replication;
-* ``analysis``: a module with any of ``summary(scenario, reps)`` (its section of summary.json, under the
-  component's name), ``values(scenario, reps)`` (per-replication values for ``compare``), ``warnings(reps)``,
-  ``tables(scenario, reps)`` (optional tables of the results folder), ``kpis(runs)`` (compare's rows),
-  ``CHECKS`` (the keys of its section compare reads back, checked when a results folder is read);
+* ``analysis``: a module with any of ``summary(run)`` (its section of summary.json, under the component's
+  name), ``values(run)`` (per-replication values for ``compare``), ``warnings(run)``, ``tables(run)``
+  (optional tables of the results folder), ``kpis(summary)`` (compare's rows), ``CHECKS`` (the keys of its
+  section compare reads back, checked when a results folder is read); ``run`` is an
+  ``analysis.components.Replications`` (the scenario, the replications, the run's tables);
 * ``report``: a module with ``SECTIONS`` (``sim.report.sections.Section`` s of the HTML report) and any of
   ``console(summary)`` (blocks of the console report).
 
