@@ -164,6 +164,13 @@ class Plant:
             if made != accounted:
                 raise InvariantError(f"feeder {name}: {made} parts started, but {accounted} fitted or still in the "
                                      "feeder")
+        for name, record in self.feeders.items():
+            carriers = getattr(record.source, "carriers", None)
+            if carriers is not None and not (carriers.in_use == record.made() - record.join.fitted
+                                             and 0 <= carriers.in_use <= carriers.count):
+                raise InvariantError(f"feeder {name}: {carriers.in_use} carriers in use, but "
+                                     f"{record.made() - record.join.fitted} own parts are off their cars "
+                                     f"({carriers.count} carriers)")
         for buffer in self.buffers:
             if buffer.monitor.max_ever > buffer.capacity:
                 raise InvariantError(f"buffer {buffer.name} held {buffer.monitor.max_ever} > capacity "

@@ -18,7 +18,7 @@ from ..scenario.topology import (Group, Section, all_stations, feeder_key, main_
 from .components.learning import Experience, LearningGate
 from .flow.buffer import BUFFER, CALL_OFFS, PARTS, REENTRY_LANE, Buffer, Merge, Source
 from .flow.car import Part
-from .flow.graph import BranchSplit, Bypass, CallOff, Join, Send
+from .flow.graph import BranchSplit, Bypass, CallOff, Carriers, Join, Send
 from .flow.line import PacedLine
 from .flow.protocol import CarInput, Node
 from .flow.routing import AfterRepair, Onward, QualityGate
@@ -137,18 +137,26 @@ class ShopBuilder:
             join = Join(feeder=name, buffer=parts, position=position, matched=feeder.supply != "to_stock",
                         own=feeder.supply == "own_part", visits=visits, where=f"{shop_name}.{feeder.joins}")
             node.joins.append(join)
-            source = entry if feeder.supply == "to_stock" else self._send(shop, feeder, entry, visits)
+            source = entry if feeder.supply == "to_stock" else self._send(shop_name, shop, name, feeder, entry, visits)
+            if getattr(source, "carriers", None) is not None:
+                join.carriers = source.carriers
             self.plant.feeders[feeder_key(shop_name, name)] = FeederRecord(
                 join=join, join_window=node.worked_window, nodes=chain, buffers=buffers, source=source)
 
-    def _send(self, shop: Shop, feeder, target: Buffer, visits) -> Send:
-        """Where a car orders its part (or gives its own): a paced line's position, or a station's output."""
+    def _send(self, shop_name: str, shop: Shop, name: str, feeder, target: Buffer, visits) -> Send:
+        """Where a car orders its part (or gives its own): a paced line's position, or a station's output; own parts
+        on a bounded number of carriers make that node wait for a free one."""
         node, position = self._placed[sent_from(shop, feeder)]
-        send = Send(target=target, position=position, own=feeder.supply == "own_part", visits=visits)
+        carriers = None if feeder.carriers is None else \
+            Carriers(self.env, feeder.carriers, f"{shop_name}.{name} carriers")
+        send = Send(target=target, position=position, own=feeder.supply == "own_part", visits=visits,
+                    carriers=carriers)
         if isinstance(node, PacedLine):
             node.sends.append(send)
         else:
             node.output = CallOff(node.output, [send])
+            if carriers is not None:
+                node.takeoffs.append(send)
         return send
 
     @staticmethod

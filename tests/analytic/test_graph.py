@@ -328,6 +328,71 @@ def test_in_sequence_part_for_another_car_is_caught(monkeypatch):
         simulate(scn, 1)
 
 
+def doors_on_carriers(layout: str, carriers):
+    """Doors taken off on a slow doors line (one door set every 200 s) with ``carriers`` carriers (None: no limit),
+    buffers of 10. ``free_flow``: s1 (10 s, takes the doors off) -> s2 (10 s) -> join (10 s); ``paced``: a paced
+    line l1, l2 (takt 60 s, the doors come off at l1) -> join (10 s)."""
+    doors = {"taken_off_at": "s1" if layout == "free_flow" else "l1", "joins": "join", "buffer": 10,
+             "stations": [station("d1", 200)]}
+    if carriers is not None:
+        doors["carriers"] = carriers
+    if layout == "free_flow":
+        return graph_scenario([station("s1", 10), station("s2", 10), station("join", 10)],
+                              feeders={"doors": doors}, buffer_capacity=10)
+    return graph_scenario([{"name": "l1", "line": "L", "cycle_time": 50}, {"name": "l2", "line": "L", "cycle_time": 50},
+                           station("join", 10)], lines={"L": {"takt": 60}}, feeders={"doors": doors},
+                          buffer_capacity=10)
+
+
+@pytest.mark.parametrize("layout, period, k", [("free_flow", 10, 1), ("free_flow", 10, 2), ("free_flow", 10, 3),
+                                               ("paced", 60, 2), ("paced", 60, 3)])
+def test_take_off_stops_when_every_carrier_is_out(monkeypatch, layout, period, k):
+    # car n is done at the take-off at n x period and takes carrier n; door 1 is back on its car at the join at
+    # period + 200 s (later than (k + 1) x period for every k here): the take-off stops when car k + 1 is done, at
+    # (k + 1) x period, with the k doors out, and waits there (state feeder) until door 1 is refitted. (One
+    # carrier on the paced line would jam it for good: the line would stand for it with car 1, doors off, at l2.)
+    stops = []
+    real = graph.Carriers.freed
+
+    def freed(self):
+        stops.append((self.env.now, self.in_use))
+        return real(self)
+
+    monkeypatch.setattr(graph.Carriers, "freed", freed)
+    plant = run_plant(doors_on_carriers(layout, k), 1)
+    assert stops[0] == ((k + 1) * period, k) and not plant.deadlocked
+    carriers = plant.feeders["shop.doors"].source.carriers
+    assert carriers.count == k and 0 <= carriers.in_use <= k
+    # in the long run the doors line sets the rate, one car every 200 s; the take-off stands the rest of it
+    # waiting for a carrier (state feeder), never blocked: at most k cars are between it and the join
+    res = simulate(doors_on_carriers(layout, k), 1)
+    assert res.scalars["completed"] == WINDOW / 200
+    take_off = row(res, "s1" if layout == "free_flow" else "l1")
+    assert take_off.share_feeder == pytest.approx((200 - period) / 200, abs=1e-9)
+    assert take_off.share_blocked == pytest.approx(0.0, abs=1e-9)
+    assert row(res, "d1").share_working == pytest.approx(1.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["free_flow", "paced"])
+def test_take_off_without_carriers_never_waits_for_one(monkeypatch, layout):
+    # the same plant without carriers: the doors line still sets the rate, but the take-off never waits for a
+    # carrier: it is blocked by the full buffers in front of the join
+    monkeypatch.setattr(graph.Carriers, "freed", lambda self: pytest.fail("waited for a carrier"))
+    plant = run_plant(doors_on_carriers(layout, None), 1)
+    assert plant.feeders["shop.doors"].source.carriers is None
+    res = simulate(doors_on_carriers(layout, None), 1)
+    assert res.scalars["completed"] == WINDOW / 200
+    take_off = row(res, "s1" if layout == "free_flow" else "l1")
+    assert take_off.share_feeder == 0 and take_off.share_blocked > 0.5
+
+
+def test_carriers_in_use_beyond_their_number_are_caught():
+    carriers = graph.Carriers(None, 1, "shop.doors carriers")
+    carriers.take()
+    with pytest.raises(InvariantError, match="shop.doors carriers: 2 carriers in use, more than the 1"):
+        carriers.take()
+
+
 # ================================================================ 4. feeders building in sequence
 
 def in_sequence_free_flow(feeder_cycle):

@@ -140,6 +140,22 @@ def test_called_off_at_the_join_itself():
     only_problem(refused(raw), "shops.shop.feeders.cockpit.called_off_at", "call it off at an earlier station")
 
 
+def test_carriers_on_a_feeder_built_in_sequence():
+    raw = base()
+    shop(raw)["feeders"]["cockpit"]["carriers"] = 4
+    only_problem(refused(raw), "shops.shop.feeders.cockpit.carriers",
+                 "carriers bound a feeder of the car's own parts only (taken_off_at)")
+
+
+def test_zero_carriers():
+    raw = base()
+    shop(raw)["feeders"]["doors"] = {"taken_off_at": "b", "joins": "c", "carriers": 0,
+                                     "stations": [{"name": "d1", "cycle_time": 40}]}
+    only_problem(refused(raw), "shops.shop.feeders.doors.carriers", "greater than or equal to 1")
+    shop(raw)["feeders"]["doors"]["carriers"] = 3  # one or more: valid
+    assert validate_scenario(raw).shops["shop"].feeders["doors"].carriers == 3
+
+
 def test_taken_off_at_after_the_join():
     raw = base()
     shop(raw)["feeders"]["doors"] = {"taken_off_at": "c", "joins": "l1", "stations": [{"name": "d1", "cycle_time": 40}]}

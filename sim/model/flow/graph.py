@@ -6,6 +6,9 @@
 - ``Send``: a car done at a station orders its part from a feeder (in sequence), or its own part
   (the doors) comes off and goes down the feeder. ``CallOff`` is a free-flow station's output
   with sends; a paced line sends from the position itself.
+- ``Carriers``: the fixed number of carriers of a feeder of own parts (``carriers`` in the scenario):
+  one is taken as a part comes off and freed as it is refitted at the join; the node taking parts
+  off waits (state ``feeder``) while all are in use.
 - ``BranchSplit``: the target in front of a parallel section, choosing a branch by its rule.
 - ``Bypass``: the target in front of a free-flow station that only some cars visit; the others
   are routed on as if they had passed it.
@@ -15,6 +18,8 @@ plant without them.
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 from .car import InvariantError, Part
 
@@ -27,7 +32,7 @@ def takes_part(visits, unit) -> bool:
 class Join:
     """One feeder's parts fitted at a station (at ``position`` of a paced line)."""
 
-    __slots__ = ("feeder", "buffer", "position", "matched", "own", "visits", "waited", "fitted", "where")
+    __slots__ = ("feeder", "buffer", "position", "matched", "own", "visits", "waited", "fitted", "where", "carriers")
 
     def __init__(self, *, feeder: str, buffer, position: int, matched: bool, own: bool, visits, where: str):
         """``matched``: each part belongs to a car and must meet it; ``own``: the car's own part coming back;
@@ -42,6 +47,8 @@ class Join:
         """Worked seconds (in the measured window) the station waited for this feeder's parts."""
         self.fitted = 0
         self.where = where
+        self.carriers = None
+        """The feeder's ``Carriers`` (own parts on a bounded number of carriers): one is freed at each fit."""
 
     def needed(self, unit) -> bool:
         return takes_part(self.visits, unit)
@@ -53,29 +60,76 @@ class Join:
                                  "(a part must always rejoin its own car)")
         if self.own:
             unit.car.away -= 1
+            if self.carriers is not None:
+                self.carriers.free()
         self.fitted += 1
 
 
 class Send:
     """A car done at a station (before it is handed on) orders a part from a feeder, or gives its own part to it."""
 
-    __slots__ = ("target", "position", "own", "visits", "sent")
+    __slots__ = ("target", "position", "own", "visits", "sent", "carriers")
 
-    def __init__(self, *, target, position: int, own: bool, visits):
+    def __init__(self, *, target, position: int, own: bool, visits, carriers: Carriers | None = None):
+        """``carriers``: own parts on a fixed number of carriers (None: unbounded); the node sending waits for a
+        free one (``ready``/``Carriers.freed``) before it calls the send."""
         self.target = target
         """The feeder's call-off buffer (unlimited: orders, or the parts taken off, wait there)."""
         self.position = position
         self.own = own
         self.visits = visits
         self.sent = 0
+        self.carriers = carriers
+
+    def ready(self, car) -> bool:
+        """Whether ``car``'s part can be sent now: it takes none here, or a carrier is free."""
+        return not takes_part(self.visits, car) or self.carriers.in_use < self.carriers.count
 
     def __call__(self, car) -> None:
         if not takes_part(self.visits, car):
             return
         if self.own:
             car.away += 1
+            if self.carriers is not None:
+                self.carriers.take()
         self.sent += 1
         self.target.try_put(Part(car))
+
+
+class Carriers:
+    """The ``count`` carriers of a feeder of own parts: taken as a part comes off, freed as it is refitted.
+
+    Two-step as everywhere: the node taking parts off checks ``Send.ready`` first and asks for the
+    ``freed`` event only when all carriers are in use, so a free carrier costs no SimPy event.
+    """
+
+    __slots__ = ("env", "count", "in_use", "waiters", "where")
+
+    def __init__(self, env, count: int, where: str):
+        self.env = env
+        self.count = count
+        self.in_use = 0
+        """Carriers holding a part taken off and not yet refitted."""
+        self.waiters: deque = deque()
+        self.where = where
+
+    def take(self) -> None:
+        self.in_use += 1
+        if self.in_use > self.count:
+            raise InvariantError(f"{self.where}: {self.in_use} carriers in use, more than the {self.count} there are")
+
+    def free(self) -> None:
+        self.in_use -= 1
+        if self.in_use < 0:
+            raise InvariantError(f"{self.where}: a carrier was freed that was not in use")
+        if self.waiters:
+            self.waiters.popleft().succeed()
+
+    def freed(self):
+        """An event that fires when the next carrier is freed (the waiter checks ``Send.ready`` again)."""
+        event = self.env.event()
+        self.waiters.append(event)
+        return event
 
 
 class CallOff:

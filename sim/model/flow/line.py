@@ -219,6 +219,18 @@ class PacedLine(PaintBooths, OverCycles):
                 join.waited += self.worked_window.clip(w0, w1)
             join.fit(part, unit)
 
+    def _wait_carrier(self, send, unit):
+        """All the carriers of an own-part feeder are in use: the line stands (state ``feeder``: it waits on
+        that feeder to bring a carrier back) until one is freed at the join. With no more carriers than the line's
+        positions after the take-off and before the join, that never comes: the line jams (a layout to avoid)."""
+        env, clock = self.env, self.clock
+        w0 = clock.worked(env.now)
+        self.waiting = (FEEDER, w0)
+        while not send.ready(unit):
+            yield send.carriers.freed()
+        self.waiting = None
+        self.line_account.add(FEEDER, w0, clock.worked(env.now))
+
     def start(self) -> None:
         self.env.process(self._run())
 
@@ -267,6 +279,8 @@ class PacedLine(PaintBooths, OverCycles):
             for send in self.sends:
                 unit = positions[send.position]
                 if unit is not None:
+                    if send.carriers is not None and not send.ready(unit):
+                        yield from self._wait_carrier(send, unit)
                     send(unit)
             leaving = positions[-1]
             if leaving is not None:

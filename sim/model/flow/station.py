@@ -50,6 +50,9 @@ class Station:
         """Where finished cars go: a ``Router``, ``route(car) -> (target, priority)``."""
         self.joins: list = []
         """The feeders whose parts this station fits (``graph.Join``), set by the builder."""
+        self.takeoffs: list = []
+        """The sends of own parts on a bounded number of carriers at this station's output (``graph.Send`` with
+        ``carriers``), set by the builder: a server waits (state ``feeder``) for a free carrier before handing on."""
         self.awaited: list = [None] * servers
         """Per server, the join whose part it is waiting for now (None: not waiting for a part)."""
         self.idle_log = array("d")
@@ -68,7 +71,7 @@ class Station:
 
     def _serve(self, k: int):
         env, clock, source = self.env, self.clock, self.input
-        account, failures = self.accounts[k], self.failures[k]
+        account, failures, takeoffs = self.accounts[k], self.failures[k], self.takeoffs
         # the wall-time window's bounds as locals: the loop below runs once per car, and
         # ``lo <= now < hi`` inline is cheaper than a call to ``Window.contains``
         lo, hi = self.wall_window.lo, self.wall_window.hi
@@ -83,6 +86,8 @@ class Station:
                 yield from self._change_colour(k, car)
             w_end = failures.work(clock.worked(env.now), self.cycle[car.model](), account)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
+            if takeoffs:
+                yield from self._take_carriers(k, car)
             target, priority = self.output.route(car)
             if target is not None and not target.try_put(car, priority):
                 yield from self._wait(k, BLOCKED, target.put(car, priority))
@@ -104,6 +109,13 @@ class Station:
                 self.awaited[k] = None
                 join.waited += (account.times[FEEDER] - before) / self.servers
             join.fit(part, car)
+
+    def _take_carriers(self, k: int, car):
+        """Before the car's own parts come off (``CallOff``): wait (state ``feeder``: the station waits on that
+        feeder to bring a carrier back) while all the carriers of an own-part feeder are in use."""
+        for send in self.takeoffs:
+            while not send.ready(car):
+                yield from self._wait(k, FEEDER, send.carriers.freed())
 
     def _change_colour(self, k: int, car):
         """A booth purges its guns before a body of another colour (state ``colour_change``; the purge
@@ -189,7 +201,7 @@ class PooledStation(Station):
     def _serve(self, k: int):
         env, clock, source, pool = self.env, self.clock, self.input, self.pool
         account, failures = self.accounts[k], self.failures[k]
-        needed, slower = self.needed, self.slower
+        needed, slower, takeoffs = self.needed, self.slower, self.takeoffs
         lo, hi = self.wall_window.lo, self.wall_window.hi  # as in Station._serve: no method call per car
         while True:
             car = source.try_get()
@@ -209,6 +221,8 @@ class PooledStation(Station):
             w_end = failures.work(clock.worked(env.now), work, account)
             yield env.timeout(max(0.0, clock.at_work(w_end) - env.now))
             pool.release(taken)
+            if takeoffs:
+                yield from self._take_carriers(k, car)
             target, priority = self.output.route(car)
             if target is not None and not target.try_put(car, priority):
                 yield from self._wait(k, BLOCKED, target.put(car, priority))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from ..units import (ALL_MODELS, DAY, MAX_PER_STATION, Duration, DurationOrZero, PerModelCount, PerModelTime,
                      TimeSpec, fits_in_a_day, format_duration)
@@ -350,10 +350,24 @@ class Feeder(Model):
     come back to the same car."""
     buffer: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
     """Parts waiting at the join; default: the shop's buffer_capacity."""
+    carriers: int | None = Field(default=None, ge=1, le=MAX_CAPACITY)
+    """Only with taken_off_at: the carriers of the own-part line (a doors conveyor's hangers). One is taken as a car's
+    part comes off and freed when it is refitted at the join; with all in use, the station or paced line taking the
+    parts off stands with its car (counted as waiting on a feeder, state feeder) until one comes back. Default:
+    no limit, the parts taken off never stop the main flow."""
     shifts: Shifts | None = None
     """The feeder's own shift pattern (a sub-line building ahead on an extra shift); default: the shop's."""
     stations: list[Station] = Field(min_length=1)
     """The feeder's stations in flow order (at least one); the last one hands its parts to the join."""
+
+    @field_validator("carriers")
+    @classmethod
+    def _carriers_of_own_parts(cls, carriers, info: ValidationInfo):
+        if carriers is not None and info.data.get("taken_off_at") is None:
+            raise ValueError("carriers bound a feeder of the car's own parts only (taken_off_at): drop carriers, or "
+                             "take the parts off the cars (parts built in sequence or to stock are limited by the "
+                             "feeder's buffer)")
+        return carriers
 
     @model_validator(mode="after")
     def _one_supply(self):
