@@ -275,7 +275,29 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
                                       f"{st.name!r} ({reason}): parts for each car would meet the wrong car; "
                                       "call off after it, or build to stock")
                 break
+        if feeder.carriers is not None:
+            yield from _check_carriers(here, feeder, main[a:b])
     yield from _check_feeder_cycles(path, shop, owner)
+
+
+def _check_carriers(here: tuple, feeder, between: list) -> Iterator[Problem]:
+    """Parts taken off on a paced line: the line stands for a carrier with every position after the take-off
+    (up to the join, or the line's end) holding a car without its part; with no more carriers than those
+    positions, only a car the line cannot move on could bring one back: a jam. ``between``: the main flow's
+    stations from the take-off to the station before the join."""
+    line = between[0].line
+    if line is None:
+        return
+    held = 0
+    for st in between[1:]:
+        if st.line != line:
+            break
+        held += 1
+    if feeder.carriers <= held:
+        yield here + ("carriers",), (
+            f"{feeder.carriers} carrier{'s' if feeder.carriers != 1 else ''} would jam paced line {line!r}: its "
+            f"{held} position{'s' if held != 1 else ''} after {between[0].name!r} each hold a car without its part "
+            f"while the line stands for a carrier only those cars can bring back; give at least {held + 1}")
 
 
 def _overtakes(st: Station, shop: Shop, in_branch: set, loop: set) -> str:

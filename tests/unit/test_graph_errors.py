@@ -419,3 +419,14 @@ def test_where_a_feeder_part_is_sent_from_and_its_parts_buffer():
     assert sent_from(graph, Feeder(joins="c", stations=stations)) == "a"  # called off at the shop's first station
     assert sent_from(graph, Feeder(joins="c", taken_off_at="join", stations=stations)) == "join"
     assert parts_buffer("shop", "cockpit", graph.feeders["cockpit"].joins) == "shop.cockpit->c"
+
+
+def test_too_few_carriers_for_a_paced_take_off():
+    """Doors off at l1 of the paced line l1, l2 and refitted after it: one carrier would be held by the car at l2
+    while the line stands at l1 for it (a jam); two are the fewest that let it run."""
+    raw = base()
+    shop(raw)["feeders"]["doors"] = {"taken_off_at": "l1", "joins": "c", "carriers": 1,
+                                     "stations": [{"name": "d1", "cycle_time": 40}]}
+    only_problem(refused(raw), "shops.shop.feeders.doors.carriers", "would jam paced line")
+    shop(raw)["feeders"]["doors"]["carriers"] = 2
+    assert validate_scenario(raw).shops["shop"].feeders["doors"].carriers == 2
