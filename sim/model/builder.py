@@ -164,9 +164,7 @@ class Builder:
                                   log=log)
         if trace:
             buffer.monitor.trace = []
-        self.plant.buffers.append(buffer)
-        self.plant.stores.append(buffer)
-        return buffer
+        return self._measured(buffer)
 
     def _flow(self) -> None:
         """The shops in flow order, each behind the store (or hand-over buffer) between it and the one before."""
@@ -178,8 +176,8 @@ class Builder:
         for index, name in enumerate(shop_names):
             shop = scenario.shops[name]
             if index == 0:
-                entry = self.launch.first_input(scenario, self.streams, self.clocks[name],
-                                                lambda buffer, capacity, kind: self.buffer(buffer, name, capacity, kind))
+                entry = self.launch.first_input(
+                    self.clocks[name], lambda buffer, capacity, kind: self.buffer(buffer, name, capacity, kind))
                 if entry is self.launch:
                     self.add_store(entry)
             else:
@@ -207,9 +205,13 @@ class Builder:
         entry = SortingStore(self.env, store.name, shop=shop, sort=store.sort, window=self.window,
                              log=self.plant.entries[shop], clock=self.clocks[shop], product=self.scenario.product)
         entry.monitor.trace = []
-        self.plant.buffers.append(entry)
-        self.plant.stores.append(entry)
-        return entry
+        return self._measured(entry)
+
+    def _measured(self, store):
+        """A store of the plant whose level the buffer table shows (a buffer, a sorting store)."""
+        self.plant.buffers.append(store)
+        self.add_store(store)
+        return store
 
 
 

@@ -74,6 +74,9 @@ class Launch(Store):
                                    for m, model in enumerate(product.models) for export in (False, True)}
         self.wip = wip
         self.log = log
+        self._interarrival = None if scenario.launch is None else \
+            streams.sampler(scenario.launch.interarrival, "launch.arrivals")
+        """Time between arrivals of an arrival-driven launch (``launch.interarrival``), or None."""
         self.launched = 0
         """Cars launched (the whole run)."""
         self.holds: list[LaunchHold] = []
@@ -140,13 +143,12 @@ class Launch(Store):
 
     # ------------------------------------------------------------ the first station's input
 
-    def first_input(self, scenario: Scenario, streams: Streams, clock: ShiftClock, add_buffer):
+    def first_input(self, clock: ShiftClock, add_buffer):
         """What the first station takes its cars from (see the module's docstring); ``add_buffer(name, capacity,
         kind)``: the builder's way to add a buffer of the plant (the arrivals queue)."""
-        if scenario.launch is not None:
+        if self._interarrival is not None:
             queue = add_buffer("arrivals", math.inf, ARRIVALS)
-            interarrival = streams.sampler(scenario.launch.interarrival, "launch.arrivals")
-            self.env.process(self._arrivals(queue, interarrival, clock))
+            self.env.process(self._arrivals(queue, self._interarrival, clock))
             return queue
         return self if self.holds else Source(self.new_car)
 
