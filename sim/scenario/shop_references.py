@@ -276,28 +276,32 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
                                       "call off after it, or build to stock")
                 break
         if feeder.carriers is not None:
-            yield from _check_carriers(here, feeder, main[a:b])
+            yield from _check_carriers(here, feeder, main[a:b + 1])
     yield from _check_feeder_cycles(path, shop, owner)
 
 
 def _check_carriers(here: tuple, feeder, between: list) -> Iterator[Problem]:
-    """Parts taken off on a paced line: the line stands for a carrier with every position after the take-off
-    (up to the join, or the line's end) holding a car without its part; with no more carriers than those
-    positions, only a car the line cannot move on could bring one back: a jam. ``between``: the main flow's
-    stations from the take-off to the station before the join."""
-    line = between[0].line
-    if line is None:
-        return
-    held = 0
-    for st in between[1:]:
-        if st.line != line:
-            break
-        held += 1
-    if feeder.carriers <= held:
+    """Too few carriers jam the flow for good. With every carrier out, the take-off stands with its car and the
+    flow after it drains, except the paced lines: a paced line indexes only when a car enters it, so it waits with
+    a car on every station but its first, each car's part out (the one at the join is refitted only as the next
+    car enters). Buffers, free-flow stations and conveyors (which move on with a gap) drain. The take-off's own
+    line, if paced, stands after its work: its stations after the take-off hold cars without their parts, up to
+    the join (whose car was refitted as the index began). With no more carriers than all those cars, nothing
+    ever brings one back. ``between``: the main flow's stations from the take-off to the join."""
+    take_off, join = between[0], between[-1]
+    held = []
+    for previous, st in zip(between, between[1:]):
+        if st.line is None or st is join and st.line == take_off.line:
+            continue
+        if st.line == take_off.line or st.line == previous.line:  # not the first station of a line waiting for a car
+            held.append(st)
+    if feeder.carriers <= len(held):
+        lines = ", ".join(dict.fromkeys(repr(st.line) for st in held))
         yield here + ("carriers",), (
-            f"{feeder.carriers} carrier{'s' if feeder.carriers != 1 else ''} would jam paced line {line!r}: its "
-            f"{held} position{'s' if held != 1 else ''} after {between[0].name!r} each hold a car without its part "
-            f"while the line stands for a carrier only those cars can bring back; give at least {held + 1}")
+            f"{feeder.carriers} carrier{'s' if feeder.carriers != 1 else ''} would jam paced line"
+            f"{'s' if ',' in lines else ''} {lines}: {len(held)} of {'their' if ',' in lines else 'its'} stations "
+            f"between {take_off.name!r} and the join {join.name!r} can hold a car whose part is out while the "
+            f"take-off stands for a carrier only those cars can bring back; give at least {len(held) + 1}")
 
 
 def _overtakes(st: Station, shop: Shop, in_branch: set, loop: set) -> str:

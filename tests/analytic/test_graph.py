@@ -386,6 +386,28 @@ def test_take_off_without_carriers_never_waits_for_one(monkeypatch, layout):
     assert take_off.share_feeder == 0 and take_off.share_blocked > 0.5
 
 
+def free_flow_take_off_before_a_paced_line(carriers: int):
+    """s1 (10 s, takes the doors off) -> paced line l1, l2 (takt 60 s) -> join (10 s); doors line d1 (30 s)."""
+    doors = {"taken_off_at": "s1", "joins": "join", "buffer": 10, "carriers": carriers,
+             "stations": [station("d1", 30)]}
+    return graph_scenario([station("s1", 10), {"name": "l1", "line": "L", "cycle_time": 50},
+                           {"name": "l2", "line": "L", "cycle_time": 50}, station("join", 10)],
+                          lines={"L": {"takt": 60}}, feeders={"doors": doors}, buffer_capacity=10)
+
+
+def test_carriers_the_loader_refuses_jam_and_one_more_runs():
+    # the loader's rule (scenario/shop_references._check_carriers) is tight: with 1 carrier (forced past the
+    # loader) the line waits for a car to enter with car 1 at l2, its doors out (refitted only at the join after
+    # the line's next index), while s1 stands with car 2 for that carrier: a jam; with 2 the line runs at its takt
+    jammed = free_flow_take_off_before_a_paced_line(2)
+    object.__setattr__(jammed.shops["shop"].feeders["doors"], "carriers", 1)  # frozen: past the loader on purpose
+    assert run_plant(jammed, 1).deadlocked
+    plant = run_plant(free_flow_take_off_before_a_paced_line(2), 1)
+    assert not plant.deadlocked and len(plant.completed) > 1000
+    res = simulate(free_flow_take_off_before_a_paced_line(2), 1)
+    assert res.scalars["completed"] == pytest.approx(WINDOW / 60, abs=2)
+
+
 def test_carriers_in_use_beyond_their_number_are_caught():
     carriers = graph.Carriers(None, 1, "shop.doors carriers")
     carriers.take()

@@ -430,3 +430,32 @@ def test_too_few_carriers_for_a_paced_take_off():
     only_problem(refused(raw), "shops.shop.feeders.doors.carriers", "would jam paced line")
     shop(raw)["feeders"]["doors"]["carriers"] = 2
     assert validate_scenario(raw).shops["shop"].feeders["doors"].carriers == 2
+
+
+def test_too_few_carriers_for_the_paced_lines_after_a_free_flow_take_off():
+    """Doors off at the free-flow station b, then the paced line l1, l2, refitted at c: with every carrier out, b
+    stands with its car and the line waits for a car to enter with one at l2, its part out (l1 is empty: the line
+    indexes only when a car enters): one carrier jams, two are the fewest that run (tests/analytic/test_graph.py
+    runs both)."""
+    raw = base()
+    del shop(raw)["feeders"]["cockpit"]
+    shop(raw)["feeders"]["doors"] = {"taken_off_at": "b", "joins": "c", "carriers": 1,
+                                     "stations": [{"name": "d1", "cycle_time": 40}]}
+    only_problem(refused(raw), "shops.shop.feeders.doors.carriers", "1 of its stations between 'b' and the join 'c'")
+    shop(raw)["feeders"]["doors"]["carriers"] = 2
+    assert validate_scenario(raw).shops["shop"].feeders["doors"].carriers == 2
+
+
+def test_carriers_count_every_paced_line_up_to_the_join():
+    """Doors off at t0 of line T (t0, t1, t2), then line U (u0, u1, u2) with the join at u1, refitted there: T
+    stands after its work with cars at t1, t2; U waits for a car with one at u1 (u0 empty): three jam, four run."""
+    raw = base()
+    del shop(raw)["feeders"]["cockpit"]
+    shop(raw)["lines"] = {"T": {"takt": 60}, "U": {"takt": 60}}
+    shop(raw)["stations"] = [{"name": n, "line": n[0].upper(), "cycle_time": 50}
+                             for n in ("t0", "t1", "t2", "u0", "u1", "u2")]
+    shop(raw)["feeders"] = {"doors": {"taken_off_at": "t0", "joins": "u1", "carriers": 3,
+                                      "stations": [{"name": "d1", "cycle_time": 40}]}}
+    only_problem(refused(raw), "shops.shop.feeders.doors.carriers", "give at least 4")
+    shop(raw)["feeders"]["doors"]["carriers"] = 4
+    assert validate_scenario(raw).shops["shop"].feeders["doors"].carriers == 4

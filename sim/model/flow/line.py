@@ -221,8 +221,9 @@ class PacedLine(PaintBooths, OverCycles):
 
     def _wait_carrier(self, send, unit):
         """All the carriers of an own-part feeder are in use: the line stands (state ``feeder``: it waits on
-        that feeder to bring a carrier back) until one is freed at the join. With no more carriers than the line's
-        positions after the take-off and before the join, that never comes (the loader refuses such a layout)."""
+        that feeder to bring a carrier back) until one is freed at the join. With too few carriers for the paced
+        positions between the take-off and the join, that never comes (the loader refuses such a layout:
+        ``scenario.shop_references._check_carriers``)."""
         env, clock = self.env, self.clock
         w0 = clock.worked(env.now)
         self.waiting = (FEEDER, w0)

@@ -353,9 +353,9 @@ class Feeder(Model):
     carriers: int | None = Field(default=None, ge=1, le=MAX_CAPACITY)
     """Only with taken_off_at: the carriers of the own-part line (a doors conveyor's hangers). One is taken as a car's
     part comes off and freed when it is refitted at the join; with all in use, the station or paced line taking the
-    parts off stands with its car (counted as waiting on a feeder, state feeder) until one comes back. Taken off on a
-    paced line: more than the line's positions after the take-off (up to the join). Default: no limit, the parts
-    taken off never stop the main flow."""
+    parts off stands with its car (counted as waiting on a feeder, state feeder) until one comes back. More than the
+    cars the paced lines between the take-off and the join hold with their parts out when the flow stands (the
+    loader names the fewest). Default: no limit, the parts taken off never stop the main flow."""
     shifts: Shifts | None = None
     """The feeder's own shift pattern (a sub-line building ahead on an extra shift); default: the shop's."""
     stations: list[Station] = Field(min_length=1)
