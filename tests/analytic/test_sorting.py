@@ -271,17 +271,22 @@ def test_past_max_wait_hard_the_overdue_body_breaks_the_block():
     assert store.wait_max == 130.0
 
 
-def test_keep_blocks_passes_an_overdue_body_only_within_a_block_of_a_full_store():
-    """The check of max_wait with keep_blocks: a rule that releases lane 1's A while B1 in lane 0 is overdue
-    and the store has a free place (so no block is protected) is caught."""
-    env, store = store_of("colour", 2, 30, max_wait=100.0, release="keep_blocks")
-    for k, c in enumerate([B, A, A, A]):  # B in lane 0, the As in lane 1
+@pytest.mark.parametrize("depth, max_block", [(30, 3), (2, 1)], ids=["free place", "block full"])
+def test_keep_blocks_passes_an_overdue_body_only_within_a_block_of_a_full_store(depth, max_block):
+    """The check of max_wait with keep_blocks is kept apart from the rule: a broken rule that always releases
+    lane 1's head (an A) while B1 in lane 0 is overdue is caught when the store has a free place (2 lanes of
+    30), and when the store is full (2 lanes of 2, body refills it) but the running block of A has reached
+    max_block 1. At t = 50 nothing is overdue: A2 goes, A5 arrives."""
+    env, store = store_of("colour", 2, depth, max_block=max_block, max_wait=100.0, release="keep_blocks")
+    for k, c in enumerate([B, A, A, B]):  # lanes [B1 B4], [A2 A3]
         assert store.try_put(body(k + 1, c))
     store.rule.__class__ = _LaneOneAlways
 
     def shop():
-        yield env.timeout(110.0)
-        store.try_get()  # B has waited 110 s, the store has 56 free places
+        yield env.timeout(50.0)
+        assert store.try_get().seq == 2 and store.try_put(body(5, A))
+        yield env.timeout(60.0)
+        store.try_get()  # B1 has waited 110 s
 
     env.process(shop())
     with pytest.raises(InvariantError, match="without continuing a colour block from a full store"):

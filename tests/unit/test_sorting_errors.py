@@ -50,6 +50,8 @@ WBS = {"name": "WBS", "after": "body"}
      "stores[0].sort", ["max_block and max_wait apply to by: colour only"]),
     ({**WBS, "sort": {"by": "colour", "lanes": 6, "lane_depth": 7, "release": "keep_blocks"}},
      "stores[0].sort", ["release: keep_blocks", "give max_wait"]),
+    ({**WBS, "sort": {"by": "colour", "lanes": 6, "lane_depth": 7, "max_wait": "1 h", "release": "keep_blocks"}},
+     "stores[0].sort", ["keep_blocks needs max_block or max_wait_hard"]),
     ({**WBS, "sort": {"by": "colour", "lanes": 6, "lane_depth": 7, "max_wait": "1 h", "release": "blocks"}},
      "stores[0].sort.release", ["'overdue_first'", "'keep_blocks'", "'blocks'"]),
     ({**WBS, "sort": {"by": "colour", "lanes": 6, "lane_depth": 7, "max_wait": "1 h", "max_wait_hard": "3 h"}},

@@ -121,7 +121,8 @@ class ColourBlocks(_LanesByKind):
     longest block. It still goes at once when it costs no change (it has the running block's colour),
     when the store has a free place (the shop it feeds keeps up: the change costs time it has to spare)
     or when it has waited ``max_wait_hard``. Its wait is bounded: a block ends after ``max_block``
-    bodies at most, and each block end releases the oldest overdue body.
+    bodies at most and each block end releases the oldest overdue body, so an overdue body lets at most
+    ``max_block`` - 1 bodies pass it (the schema asks for ``max_block`` or ``max_wait_hard``).
     """
 
     __slots__ = ("max_block", "max_wait", "colour", "block", "keep_blocks", "max_wait_hard")

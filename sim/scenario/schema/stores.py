@@ -54,7 +54,7 @@ class Sort(Model):
     """by colour, with max_wait: overdue_first: an overdue body goes at once, breaking the running block;
     keep_blocks: while the store is full (the shop it feeds is the constraint) an overdue body of another
     colour waits for the running block to end and then starts the next block; it goes at once while the
-    store has a free place or once it has waited max_wait_hard. Left out of the resolved scenario when
+    store has a free place or once it has waited max_wait_hard (needs max_block or max_wait_hard). Left out of the resolved scenario when
     overdue_first, so stores without it keep their summary."""
     max_wait_hard: Duration | None = Field(default=None, exclude_if=lambda hard: hard is None)
     """by colour, release keep_blocks: a body that has waited this long goes next even out of a running
@@ -80,6 +80,9 @@ class Sort(Model):
         if self.release == "keep_blocks" and self.max_wait is None:
             raise ValueError("release: keep_blocks decides when a body overdue by max_wait goes; give max_wait "
                              "or leave release out")
+        if self.release == "keep_blocks" and self.max_block is None and self.max_wait_hard is None:
+            raise ValueError("release: keep_blocks needs max_block or max_wait_hard: with neither, a block of a "
+                             "common colour may run on for ever and the overdue body wait with it")
         if self.max_wait_hard is None:
             return
         if self.release != "keep_blocks":
