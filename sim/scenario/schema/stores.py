@@ -54,8 +54,8 @@ class Sort(Model):
     """by colour, with max_wait: overdue_first: an overdue body goes at once, breaking the running block;
     keep_blocks: while the store is full (the shop it feeds is the constraint) an overdue body of another
     colour waits for the running block to end and then starts the next block; it goes at once while the
-    store has a free place or once it has waited max_wait_hard (needs max_block or max_wait_hard). Left out of the resolved scenario when
-    overdue_first, so stores without it keep their summary."""
+    store has a free place or once it has waited max_wait_hard (needs max_block or max_wait_hard). Left
+    out of the resolved scenario when overdue_first, so stores without it keep their summary."""
     max_wait_hard: Duration | None = Field(default=None, exclude_if=lambda hard: hard is None)
     """by colour, release keep_blocks: a body that has waited this long goes next even out of a running
     block (shift time of the shop the store feeds; longer than max_wait); none: no hard limit."""
