@@ -31,10 +31,11 @@ from sim.scenario.schema import Sort
 A, B, C = 0, 1, 2
 
 
-def store_of(by, lanes, depth, *, max_block=None, max_wait=None, product=None, window=(0.0, math.inf)):
-    """A sorting store in an environment of its own, working around the clock (shift time = wall time)."""
+def store_of(by, lanes, depth, *, max_block=None, max_wait=None, product=None, window=(0.0, math.inf), **release):
+    """A sorting store in an environment of its own, working around the clock (shift time = wall time);
+    ``release``: release and max_wait_hard."""
     env = simpy.Environment()
-    sort = Sort(by=by, lanes=lanes, lane_depth=depth, max_block=max_block, max_wait=max_wait)
+    sort = Sort(by=by, lanes=lanes, lane_depth=depth, max_block=max_block, max_wait=max_wait, **release)
     store = SortingStore(env, "store", shop="next", sort=sort, window=Window(*window), log=EntryLog("next"),
                          clock=ShiftClock([(0.0, 1e12)]), product=product)
     return env, store
@@ -201,6 +202,97 @@ def test_a_rule_that_passes_an_overdue_body_over_breaks_the_invariant():
         env.run()
 
 
+# ---------------------------------------------------------------- release: keep_blocks
+
+
+def overdue_in_a_full_store(takes=6, refill=True, **release):
+    """2 lanes of 3, max_block 3, max_wait 100 s. At t = 0 bodies B1 A2 A3 A4 B5 A6 arrive (seq = arrival):
+    B1 takes lane 0, A2-A4 fill lane 1, B5 joins B1, A6 the only room (lane 0): lanes [B1 B5 A6], [A2 A3 A4],
+    the store is full. Paint takes a body every 10 s from t = 90; with ``refill`` body puts an A right after
+    each take (body is waiting for a place: the store is full at every take). Returns the store and the seq
+    of each body taken, in order."""
+    env, store = store_of("colour", 2, 3, max_block=3, max_wait=100.0, **release)
+    for seq, colour in enumerate([B, A, A, A, B, A], start=1):
+        assert store.try_put(body(seq, colour))
+    taken = []
+
+    def paint():
+        for k in range(takes):
+            yield env.timeout(90.0 + 10.0 * k - env.now)
+            taken.append(store.try_get().seq)
+            if refill:
+                assert store.try_put(body(7 + k, A))
+
+    env.process(paint())
+    env.run()
+    return store, taken
+
+
+def changes(colours):
+    return colour_blocks(colours) - 1
+
+
+def test_overdue_first_breaks_the_block_keep_blocks_keeps_it():
+    """By hand. t = 90: nothing overdue, no block yet: A (3 ready in lane 1) beats B (2): A2; A7 joins lane 1.
+    overdue_first: t = 100 B1 has waited 100 s: B1 (a change); A8 joins lane 0 [B5 A6 A8]. t = 110 the
+    oldest head is A3 (arrived before B5), waited 110 s: A3; t = 120 A4; t = 130 B5; t = 140 A6, each the
+    oldest and overdue: arrival order, A B A A B A, 4 colour changes, 5 forced releases.
+    keep_blocks: t = 100 B1 is overdue but the store is full and B1 is not the running colour: the block of
+    A runs on, A3, then A4 (t = 110: block of 3 = max_block). t = 120 the block ends: B1 starts the next
+    (forced); A10 joins lane 0 [B5 A6 A10]. t = 130 B5, the oldest and overdue, is the running colour: it goes
+    (no change). t = 140 A6 is the oldest, overdue, not the running colour, but no head is B: the block ends,
+    A6 starts the next. A A A B B A: 2 colour changes, 3 forced releases (B1, B5, A6)."""
+    old, old_taken = overdue_in_a_full_store()
+    new, new_taken = overdue_in_a_full_store(release="keep_blocks")
+    colour_of = {1: B, 5: B}
+    assert old_taken == [2, 1, 3, 4, 5, 6] and old.forced == 5
+    assert new_taken == [2, 3, 4, 1, 5, 6] and new.forced == 3
+    assert changes([colour_of.get(seq, A) for seq in old_taken]) == 4
+    assert changes([colour_of.get(seq, A) for seq in new_taken]) == 2
+
+
+def test_with_a_free_place_the_overdue_body_goes_at_once():
+    """Body has nothing to put (no refill): after A2 leaves at t = 90 the store has a free place, so paint
+    keeps up with body and a colour change costs time paint has to spare: at t = 100 B1, overdue, goes at
+    once, as with overdue_first (then B5 continues its block; A3 is overdue at 110 and the oldest)."""
+    old, old_taken = overdue_in_a_full_store(refill=False)
+    new, new_taken = overdue_in_a_full_store(refill=False, release="keep_blocks")
+    assert new_taken[:2] == old_taken[:2] == [2, 1]
+    assert new.wait_max == old.wait_max
+
+
+def test_past_max_wait_hard_the_overdue_body_breaks_the_block():
+    """max_wait_hard 105 s: at t = 100 B1 (100 s) waits for the block (A3); at t = 110 it has waited 110 s
+    >= 105: it goes, breaking the block of A at 2; A9 joins lane 0 [B5 A6 A9]. t = 120 the oldest head is A4
+    (arrived before B5), 120 s, past the hard limit: it goes, a second change. t = 130 B5 (130 s). Forced:
+    B1, A4, B5; A B A B: 3 changes, where keep_blocks alone makes 1 over these takes."""
+    store, taken = overdue_in_a_full_store(takes=5, release="keep_blocks", max_wait_hard=105.0)
+    assert taken == [2, 3, 1, 4, 5] and store.forced == 3
+    assert store.wait_max == 130.0
+
+
+@pytest.mark.parametrize("depth, max_block", [(30, 3), (2, 1)], ids=["free place", "block full"])
+def test_keep_blocks_passes_an_overdue_body_only_within_a_block_of_a_full_store(depth, max_block):
+    """The check of max_wait with keep_blocks is kept apart from the rule: a broken rule that always releases
+    lane 1's head (an A) while B1 in lane 0 is overdue is caught when the store has a free place (2 lanes of
+    30), and when the store is full (2 lanes of 2, body refills it) but the running block of A has reached
+    max_block 1. At t = 50 nothing is overdue: A2 goes, A5 arrives."""
+    env, store = store_of("colour", 2, depth, max_block=max_block, max_wait=100.0, release="keep_blocks")
+    for k, c in enumerate([B, A, A, B]):  # lanes [B1 B4], [A2 A3]
+        assert store.try_put(body(k + 1, c))
+    store.rule.__class__ = _LaneOneAlways
+
+    def shop():
+        yield env.timeout(50.0)
+        assert store.try_get().seq == 2 and store.try_put(body(5, A))
+        yield env.timeout(60.0)
+        store.try_get()  # B1 has waited 110 s
+
+    env.process(shop())
+    with pytest.raises(InvariantError, match="without continuing a colour block from a full store"):
+        env.run()
+
+
 def test_waits_are_counted_in_the_next_shops_shift_time():
     """A body put at 7:00 on a shop that works 8:00-16:00 and taken at 9:30 waited 1.5 shift hours."""
     env = simpy.Environment()
@@ -356,8 +448,10 @@ def sorting_plant(wbs=None, pbs=None, days=4):
         "stores": stores, "target": {"annual_units": 50000}})
 
 
-def test_a_plant_with_sorting_stores_keeps_its_invariants_and_is_reproducible():
-    scenario = sorting_plant(wbs={"by": "colour", "lanes": 3, "lane_depth": 10, "max_block": 8, "max_wait": "1 h"},
+@pytest.mark.parametrize("release", [{}, {"release": "keep_blocks", "max_wait_hard": "3 h"}])
+def test_a_plant_with_sorting_stores_keeps_its_invariants_and_is_reproducible(release):
+    scenario = sorting_plant(wbs={"by": "colour", "lanes": 3, "lane_depth": 10, "max_block": 8, "max_wait": "1 h",
+                                  **release},
                              pbs={"by": "sequence", "lanes": 4, "lane_depth": 10})
     first = run(scenario, replications=2, seed=3)
     again = run(scenario, replications=2, seed=3)

@@ -113,11 +113,22 @@ class ColourBlocks(_LanesByKind):
        equal ones: the colour whose head has waited longest. Once the block has ``max_block`` bodies
        its colour waits its turn, unless the store holds no other colour: the paint shop then takes
        the next body of the same colour rather than stand idle (a block longer than ``max_block``).
+
+    With ``keep_blocks`` (``release: keep_blocks``) rule 1 weighs the overdue body against the colour
+    change it causes. While the store is full the shop it feeds is the constraint (the shop upstream
+    waits for its places), so a change costs that shop output: the overdue body then waits for the end
+    of the running block (rule 2 goes first) and starts the next block itself, in place of rule 3's
+    longest block. It still goes at once when it costs no change (it has the running block's colour),
+    when the store has a free place (the shop it feeds keeps up: the change costs time it has to spare)
+    or when it has waited ``max_wait_hard``. Its wait is bounded: a block ends after ``max_block``
+    bodies at most and each block end releases the oldest overdue body, so an overdue body lets at most
+    ``max_block`` - 1 bodies pass it (the schema asks for ``max_block`` or ``max_wait_hard``).
     """
 
-    __slots__ = ("max_block", "max_wait", "colour", "block")
+    __slots__ = ("max_block", "max_wait", "colour", "block", "keep_blocks", "max_wait_hard")
 
-    def __init__(self, lanes: list[deque], depth: int, max_block: int | None, max_wait: float | None):
+    def __init__(self, lanes: list[deque], depth: int, max_block: int | None, max_wait: float | None,
+                 keep_blocks: bool = False, max_wait_hard: float | None = None):
         super().__init__(lanes, depth, "colour")
         self.max_block = math.inf if max_block is None else max_block
         self.max_wait = max_wait
@@ -125,19 +136,28 @@ class ColourBlocks(_LanesByKind):
         """Colour of the running block (the last body the shop took)."""
         self.block = 0
         """Bodies in the running block."""
+        self.keep_blocks = keep_blocks
+        """release: keep_blocks; else an overdue body goes at once (overdue_first)."""
+        self.max_wait_hard = math.inf if max_wait_hard is None else max_wait_hard
 
     def pick(self, worked: float) -> tuple[int, bool]:
         """(lane whose head goes next, whether max_wait forced it); ``worked``: the shift clock now."""
         lanes, runs = self.lanes, self.runs
         heads = self.heads()
+        overdue = None
         if self.max_wait is not None:
             k = heads[0][1]
-            if worked - lanes[k][0][1] >= self.max_wait:
-                return k, True
+            waited = worked - lanes[k][0][1]
+            if waited >= self.max_wait:
+                if not self.keep_blocks or self.goes_out_of_turn(runs[k][0][0], waited):
+                    return k, True
+                overdue = k
         if self.colour is not None and self.block < self.max_block:
             for _, k in heads:
                 if runs[k][0][0] == self.colour:
                     return k, False
+        if overdue is not None:
+            return overdue, True  # the block ends anyway: the overdue body's colour starts the next
         ready: dict[int, list] = {}  # colour -> [bodies ready, its oldest head's lane]
         for _, k in heads:
             colour, bodies = runs[k][0]
@@ -151,6 +171,20 @@ class ColourBlocks(_LanesByKind):
         cap = self.max_block
         # max() keeps the first of equals: the heads are oldest first, so equal colours go by their oldest head
         return max(ready.values(), key=lambda entry: min(entry[0], cap))[1], False
+
+    def goes_out_of_turn(self, colour: int, waited: float) -> bool:
+        """keep_blocks: whether an overdue body of ``colour`` that has waited ``waited`` goes before the
+        running block ends: it costs no colour change, the store has a free place, or it is past max_wait_hard."""
+        return colour == self.colour or waited >= self.max_wait_hard or not self.full()
+
+    def full(self) -> bool:
+        """Every lane is full: the shop upstream waits for a place, the shop fed is the constraint."""
+        depth = self.depth
+        return all(len(lane) >= depth for lane in self.lanes)
+
+    def continues_block(self, car: Car) -> bool:
+        """``car`` lengthens the running block below max_block (keep_blocks lets it pass an overdue body)."""
+        return car.colour == self.colour and self.block < self.max_block
 
     def sent(self, car: Car) -> None:
         """The shop took ``car`` (from a lane or straight through): the running block grows or a new one starts."""
@@ -239,7 +273,7 @@ class SortingStore(CarStore):
     Capacity is lanes x lane_depth: a car waits upstream only when every lane is full. Tallies of
     the measured window: ``released`` cars the shop took (straight-through ones included),
     ``wait_sum`` and ``wait_max`` their waits in the store (seconds of the next shop's shift time),
-    ``forced`` releases that ``max_wait`` made.
+    ``forced`` releases that ``max_wait`` made (with keep_blocks, also those that start a block).
     """
 
     __slots__ = ("env", "name", "shop", "kind", "by", "capacity", "lanes", "getters", "putters", "monitor", "log",
@@ -255,7 +289,8 @@ class SortingStore(CarStore):
         self.lanes: list[deque] = [deque() for _ in range(sort.lanes)]
         """Per lane, head first: (arrival number, shift-clock time of arrival, car)."""
         if sort.by == "colour":
-            self.rule = ColourBlocks(self.lanes, sort.lane_depth, sort.max_block, sort.max_wait)
+            self.rule = ColourBlocks(self.lanes, sort.lane_depth, sort.max_block, sort.max_wait,
+                                     sort.release == "keep_blocks", sort.max_wait_hard)
         elif sort.by == "sequence":
             self.rule = PlannedSequence(self.lanes, sort.lane_depth)
         elif sort.by == "levelled":
@@ -286,11 +321,12 @@ class SortingStore(CarStore):
         """The lane head the rule chooses."""
         worked = self.clock.worked(self.env.now)
         lane, forced = self.rule.pick(worked)
+        full = self.count == self.capacity  # before the body leaves: keep_blocks's test of the constraint
         order, arrived, car = self.lanes[lane].popleft()
         self.count -= 1
         self.rule.left(lane, car)
         if self.max_wait is not None:
-            self._check_overdue(order, worked)
+            self._check_overdue(order, worked, car, full)
         self._taken(car, worked - arrived, forced)
         return car
 
@@ -336,10 +372,12 @@ class SortingStore(CarStore):
             if forced:
                 self.forced += 1
 
-    def _check_overdue(self, order: int, worked: float) -> None:
+    def _check_overdue(self, order: int, worked: float, car: Car, full: bool) -> None:
         """Invariant of max_wait: when the oldest body in the store has waited max_wait, it is the one
-        released. Checked against the arrival order kept apart from the lanes, so a lane that broke
-        first in, first out (or a rule that passed an overdue body over) is caught."""
+        released; with keep_blocks, or a body that continues the running block below max_block from a
+        full store while the oldest has waited less than max_wait_hard. Checked against the arrival order
+        kept apart from the lanes, so a lane that broke first in, first out (or a rule that passed an
+        overdue body over) is caught."""
         oldest, gone = self._oldest, self._gone
         while oldest[0][0] in gone:
             gone.discard(oldest.popleft()[0])
@@ -347,8 +385,16 @@ class SortingStore(CarStore):
         if first == order:
             oldest.popleft()
             return
-        if worked - arrived >= self.max_wait:
+        waited = worked - arrived
+        if waited >= self.max_wait and not self._may_pass_overdue(car, waited, full):
             raise InvariantError(
-                f"store {self.name}: a body waited {(worked - arrived) / 3600:.3f} shift h, over max_wait "
-                f"{self.max_wait / 3600:.3f} h, and a later body (arrival {order}) was released before it")
+                f"store {self.name}: a body waited {waited / 3600:.3f} shift h, over max_wait "
+                f"{self.max_wait / 3600:.3f} h, and a later body (arrival {order}) was released before it"
+                + (" without continuing a colour block from a full store" if self.rule.keep_blocks else ""))
         gone.add(order)
+
+    def _may_pass_overdue(self, car: Car, waited: float, full: bool) -> bool:
+        """keep_blocks lets ``car`` pass a body overdue by ``waited``: it continues the running block, the store
+        was full and the overdue body has not reached max_wait_hard."""
+        rule = self.rule
+        return rule.keep_blocks and full and waited < rule.max_wait_hard and rule.continues_block(car)

@@ -25,7 +25,10 @@ class Sort(Model):
     body has its colour, else an empty lane, else the lane whose last body's colour has the fewest
     bodies in the store. The store releases, in this order: the body that has waited ``max_wait``
     (oldest first); the colour of the running block while a lane head has it and the block is
-    shorter than ``max_block``; else the colour that makes the longest block now.
+    shorter than ``max_block``; else the colour that makes the longest block now. With
+    ``release: keep_blocks`` an overdue body waits for the end of the running block while the store
+    is full (the shop it feeds is the constraint, so a colour change costs output), unless it has its
+    colour or has waited ``max_wait_hard``; the next block then starts with its colour.
     ``by: sequence`` (a PBS in front of assembly) restores the planned (launch) order: the head with
     the smallest launch number goes next; a car joins the lane whose last car is the latest launched
     before it, else an empty lane, else the lane whose last car is the earliest launched.
@@ -46,6 +49,16 @@ class Sort(Model):
     max_wait: Duration | None = None
     """by colour: a body that has waited this long goes next, oldest first; counted in the shift time of
     the shop the store feeds (nights and breaks do not count); none: no limit."""
+    release: Literal["overdue_first", "keep_blocks"] = Field(
+        default="overdue_first", exclude_if=lambda release: release == "overdue_first")
+    """by colour, with max_wait: overdue_first: an overdue body goes at once, breaking the running block;
+    keep_blocks: while the store is full (the shop it feeds is the constraint) an overdue body of another
+    colour waits for the running block to end and then starts the next block; it goes at once while the
+    store has a free place or once it has waited max_wait_hard (needs max_block or max_wait_hard). Left
+    out of the resolved scenario when overdue_first, so stores without it keep their summary."""
+    max_wait_hard: Duration | None = Field(default=None, exclude_if=lambda hard: hard is None)
+    """by colour, release keep_blocks: a body that has waited this long goes next even out of a running
+    block (shift time of the shop the store feeds; longer than max_wait); none: no hard limit."""
 
     @model_validator(mode="after")
     def _fits(self):
@@ -53,12 +66,31 @@ class Sort(Model):
             raise ValueError(f"{self.lanes} lanes x {self.lane_depth} deep = {self.lanes * self.lane_depth:,} cars: "
                              f"a store holds at most {MAX_CAPACITY:,}")
         if self.by != "colour":
-            given = [k for k in ("max_block", "max_wait") if getattr(self, k) is not None]
+            given = [k for k in ("max_block", "max_wait", "max_wait_hard") if getattr(self, k) is not None]
+            given += ["release"] if self.release != "overdue_first" else []
             if given:
                 raise ValueError(f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} to by: colour "
                                  f"only (a colour-blocking store); by: {self.by} releases "
                                  + ("by launch number" if self.by == "sequence" else "as the sequencer levels"))
+        self._release_fits()
         return self
+
+    def _release_fits(self) -> None:
+        """keep_blocks weighs overdue bodies: it needs max_wait; max_wait_hard needs keep_blocks and lies beyond max_wait."""
+        if self.release == "keep_blocks" and self.max_wait is None:
+            raise ValueError("release: keep_blocks decides when a body overdue by max_wait goes; give max_wait "
+                             "or leave release out")
+        if self.release == "keep_blocks" and self.max_block is None and self.max_wait_hard is None:
+            raise ValueError("release: keep_blocks needs max_block or max_wait_hard: with neither, a block of a "
+                             "common colour may run on for ever and the overdue body wait with it")
+        if self.max_wait_hard is None:
+            return
+        if self.release != "keep_blocks":
+            raise ValueError("max_wait_hard applies to release: keep_blocks only (with overdue_first a body goes "
+                             "as soon as it has waited max_wait)")
+        if self.max_wait_hard <= self.max_wait:
+            raise ValueError(f"max_wait_hard {self.max_wait_hard:g} s must be longer than max_wait "
+                             f"{self.max_wait:g} s: it is the limit past which a body breaks a colour block")
 
 
 class Store(Model):
