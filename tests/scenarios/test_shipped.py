@@ -26,7 +26,7 @@ def test_validates(path, capsys):
     assert main(["validate", str(path)]) == 0
 
 
-RAMP_UP = {"almaty-rampup"}
+RAMP_UP = {"almaty-rampup", "almaty-rampup-capability"}
 """Scenarios of several years from the start of production: judged by their plan, year by year."""
 A_YEAR = [p for p in SCENARIOS if p.stem not in RAMP_UP]
 
