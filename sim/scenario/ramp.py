@@ -10,6 +10,7 @@ component (``sim.model.components.plan``) runs them; ``rate_schedule`` shows the
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 import pandas as pd
 
@@ -33,8 +34,12 @@ class Ramp:
         self.months = list(dict.fromkeys(self.day_month))
         self.rates = _rates_by_month(scenario, self.months)
         """Per month: the ramp-up's entry in force (``RampMonth``; the scenario's own rates before the first)."""
-        self.plan = plan_by_month(scenario)
-        """Per planned month: its volume and mix (``PlannedVolume``)."""
+
+    @cached_property
+    def plan(self) -> dict:
+        """Per planned month: its volume and mix (``PlannedVolume``); worked out when first asked (the loader's
+        crew check needs only the shifts, before the plan's own checks)."""
+        return plan_by_month(self.scenario)
 
     # ------------------------------------------------------------ shifts
 

@@ -115,3 +115,20 @@ def test_shadowing_gives_the_crew_a_head_start():
     assert second[:2] == pytest.approx([60 * multiplier(4, 0.5, 3.88), 60 * multiplier(4, 0.5, 3.88) + 60],
                                        abs=1e-6)
     assert multiplier(4, 0.5, 3.88) == pytest.approx(4 / 3.88, rel=1e-12)
+
+
+def test_the_crew_on_shift_by_the_clock():
+    """Three 8 h shifts from 06:00: 05:00 on the first day is before any shift (the first crew); 06:00 starts
+    shift 1, 14:00 shift 2 (a car leaving at 14:00 is shift 1's last), 22:00 to 06:00 the next day shift 3 (it
+    runs past midnight); 06:00 the next day shift 1 again. One 8 h shift: 15:00 (overtime after it, or a car
+    leaving off shift) is its crew's."""
+    from sim.scenario.schema import ShopLearning, Shifts
+    spec = ShopLearning(cycle_time={"rate": 0.5, "first": 4})
+    hour = 3600.0
+    crews = Crews(spec, None, None, Shifts(count=3, start="06:00", length="8 h"), None, {})
+    at = [(5, False), (6, False), (13.99, False), (14, False), (14, True), (22, False), (27, False),
+          (29.99, False), (30, False), (30, True)]
+    assert [crews.crew_at(h * hour, leaving)[0] for h, leaving in at] == [0, 0, 0, 1, 0, 2, 2, 2, 0, 2]
+    assert crews.crew_at(23 * hour)[1:] == (22 * hour, 30 * hour)
+    one = Crews(spec, None, None, Shifts(count=1, start="06:00", length="8 h"), None, {})
+    assert one.crew_at(15 * hour) == (0, 6 * hour, 30 * hour)

@@ -148,7 +148,8 @@ class Crews:
     leaving the shop in its shift is its own). Each car that leaves the shop moves on the crew on shift only."""
 
     __slots__ = ("spec", "crews", "total", "shifts", "counts", "env", "_pending", "_ready", "_snapshots",
-                 "_shadowing", "_mature_fpy", "founding", "largest_cycle")
+                 "_shadowing", "_mature_fpy", "founding", "largest_cycle",
+                 "_current", "_lo", "_hi")
 
     def __init__(self, spec, mature_fpy: float | None, env, shifts, counts: list[int] | None,
                  ready: dict[int, float], first_day: int = 0):
@@ -165,23 +166,37 @@ class Crews:
         """Per added crew whose training has ended: the shop's cars then."""
         self._shadowing = {number - 1: crew.shadowing for number, crew in (spec.new_crews or {}).items()}
         self._mature_fpy = mature_fpy
+        self._current, self._lo, self._hi = self.crews[0], 0.0, -1.0
+        """The crew on shift over wall times [lo, hi) (none yet)."""
         self.largest_cycle = Experience(spec, mature_fpy, start=1.0).cycle if ready else self.crews[0].cycle
         """The largest cycle-time multiplier any crew will have: an added crew's (it starts at car 1 or later)."""
 
-    def crew_at(self, t: float, leaving: bool = False) -> int:
-        """The 0-based shift index of the crew on shift at wall time t; ``leaving``: for a car leaving at t (a
-        car leaving exactly at a shift change is the ending shift's last, a cycle starting then the next's)."""
+    def crew_at(self, t: float, leaving: bool = False) -> tuple[int, float, float]:
+        """The 0-based shift index of the crew on shift at wall time t, and the wall times [lo, hi) over which it
+        stays on; ``leaving``: for a car leaving at t (a car leaving exactly at a shift change is the ending
+        shift's last, a cycle starting then the next's)."""
         shifts = self.shifts
         day, within = divmod(math.nextafter(t - shifts.start, -math.inf) if leaving else t - shifts.start, DAY)
-        d = min(max(int(day), 0), len(self.counts) - 1) if self.counts is not None else 0
+        if day < 0:
+            return 0, -math.inf, shifts.start
+        d = min(int(day), len(self.counts) - 1) if self.counts is not None else 0
         count = shifts.count if self.counts is None else self.counts[d]
-        return min(int(within // shifts.length), count - 1) if day >= 0 else 0
+        k = min(int(within // shifts.length), count - 1)
+        lo = day * DAY + shifts.start + k * shifts.length
+        return k, lo, (lo + shifts.length if k < count - 1 else (day + 1) * DAY + shifts.start)
 
     def on_shift(self, leaving: bool = False) -> Experience:
         """The experience of the crew on shift now (an added crew starts on its first call)."""
-        k = self.crew_at(self.env.now, leaving)
+        now = self.env.now
+        if not leaving and self._lo <= now < self._hi:
+            return self._current
+        k, lo, hi = self.crew_at(now, leaving)
         crew = self.crews.get(k)
-        return crew if crew is not None else self._arrive(k)
+        if crew is None:
+            crew = self._arrive(k)
+        if not leaving:
+            self._current, self._lo, self._hi = crew, lo, hi
+        return crew
 
     def _arrive(self, k: int) -> Experience:
         """Crew k's first moment on shift: its car number from the cars it shadowed since its training ended."""
