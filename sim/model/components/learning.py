@@ -13,6 +13,9 @@ of the run, plus the scenario's ``built_before`` pilot cars, plus one. Learning 
 car's: the experience that speeds a station up is what the shop has built so far, whichever car is in
 front of it, so every station reads one number the shop keeps (``Experience``), updated once per car
 leaving the shop. A shop without learning keeps none, and its stations do no extra work per car.
+
+With ``new_crews`` each shift's crew keeps its own number (``Crews``): a shift the ramp-up adds brings a crew
+that starts near car 1 (its training and shadowing aside), while the earlier crews keep their experience.
 """
 
 from __future__ import annotations
