@@ -25,9 +25,9 @@ def summary(run) -> dict | None:
 
 
 def crews_summary(scenario: Scenario, crews_by_rep: list[dict]) -> dict:
-    """Per shop whose shift crews learn apart: {shift number: {car_at_end, cycle_time, failures,
-    first_pass_yield}}, the crew's next car at the end of the run and its curves' values there (means over the
-    replications in which the crew worked)."""
+    """Per shop whose shift crews learn apart: {shift number: {first_car, car_at_end, cycle_time, failures,
+    first_pass_yield}}, the crew's first car (an added crew's from its shadowing), its next car at the end of the
+    run and its curves' values there (means over the replications in which the crew worked)."""
     out = {}
     for shop, spec in scenario.learning.items():
         if spec.new_crews is None:
@@ -36,9 +36,9 @@ def crews_summary(scenario: Scenario, crews_by_rep: list[dict]) -> dict:
         numbers = sorted({number for rep in crews_by_rep for number in rep.get(shop, {})})
         out[shop] = {}
         for number in numbers:
-            cars = [rep[shop][number] for rep in crews_by_rep if number in rep.get(shop, {})]
+            firsts, cars = zip(*(rep[shop][number] for rep in crews_by_rep if number in rep.get(shop, {})))
             values = [curve_values(spec, mature_fpy, n) for n in cars]
-            crew = {"car_at_end": round(float(np.mean(cars)), 1)}
+            crew = {"first_car": round(float(np.mean(firsts)), 1), "car_at_end": round(float(np.mean(cars)), 1)}
             for k, name in enumerate(CURVES):
                 if getattr(spec, name) is not None:
                     crew[name] = round(float(np.mean([v[k] for v in values])), 4)

@@ -102,14 +102,17 @@ def test_a_new_crew_starts_on_its_own_curve_the_old_one_keeps_its_experience():
     assert second[:5] == pytest.approx([240.0, 360.0, 440.0, 500.0, 560.0], abs=1e-6)
     crews = plant.components["learning"].experience["shop"]
     assert isinstance(crews, Crews)
-    assert crews.crew_cars()[1] == 4 + 20 * 480 + 20 * 480  # the first shift's 9,600 cars in each month
+    first, second = crews.crew_cars()[1], crews.crew_cars()[2]
+    assert first == (4, 4 + 20 * 480 + 20 * 480)  # the first shift's 9,600 cars in each month
+    assert second[0] == 1.0 and second[1] >= 1 + 475 + 19 * 480  # its own cars only (and any after the window)
 
 
 def test_shadowing_gives_the_crew_a_head_start():
     """Hired on 27 January, no training, shadowing 0.001: between 27 January and its first shift it sees the
     shop build 5 x 480 (27 to 31 January) + 480 (3 February's first shift) = 2,880 cars, so it starts at car
     1 + 2.88 = 3.88: its first cycle takes 60 x 4 / 3.88 = 61.856 s, the next (car 4.88) the mature 60 s."""
-    _, times = exits(crew_scenario(hired="2025-01-27", shadowing=0.001))
+    plant, times = exits(crew_scenario(hired="2025-01-27", shadowing=0.001))
+    assert plant.components["learning"].experience["shop"].crew_cars()[2][0] == pytest.approx(3.88, abs=1e-12)
     start = 28 * DAY + 14 * 3600
     second = [t - start for t in times if start < t <= start + 200]
     assert second[:2] == pytest.approx([60 * multiplier(4, 0.5, 3.88), 60 * multiplier(4, 0.5, 3.88) + 60],

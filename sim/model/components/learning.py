@@ -152,7 +152,7 @@ class Crews:
 
     __slots__ = ("spec", "crews", "total", "shifts", "counts", "env", "_pending", "_ready", "_snapshots",
                  "_shadowing", "_mature_fpy", "founding", "largest_cycle",
-                 "_current", "_lo", "_hi")
+                 "_current", "_lo", "_hi", "first_cars")
 
     def __init__(self, spec, mature_fpy: float | None, env, shifts, counts: list[int] | None,
                  ready: dict[int, float], first_day: int = 0):
@@ -162,6 +162,8 @@ class Crews:
         self.spec, self.env, self.shifts, self.counts = spec, env, shifts, counts
         self.founding = shifts.count if counts is None else counts[first_day]
         self.crews: dict[int, Experience] = {k: Experience(spec, mature_fpy) for k in range(self.founding)}
+        self.first_cars = {k: crew.car for k, crew in self.crews.items()}
+        """Per crew: the number of its first car (an added crew's from its shadowing)."""
         self.total = 0
         """Cars that have left the shop since the start of the run."""
         self._ready = dict(ready)
@@ -207,6 +209,7 @@ class Crews:
         shadowed = self.total - self._snapshots.get(k, self.total)
         crew = Experience(self.spec, self._mature_fpy, start=1.0 + self._shadowing.get(k, 0.0) * shadowed)
         self.crews[k] = crew
+        self.first_cars[k] = crew.car
         return crew
 
     def _take_snapshots(self) -> None:
@@ -247,9 +250,9 @@ class Crews:
     def sooner(self, sample):
         return lambda: sample() / self.failures
 
-    def crew_cars(self) -> dict[int, float]:
-        """Per crew (shift number, 1-based) that has worked: the number of its next car."""
-        return {k + 1: crew.car for k, crew in sorted(self.crews.items())}
+    def crew_cars(self) -> dict[int, tuple[float, float]]:
+        """Per crew (shift number, 1-based) that has worked: the number of its first car and of its next car."""
+        return {k + 1: (self.first_cars[k], crew.car) for k, crew in sorted(self.crews.items())}
 
 
 @dataclass(frozen=True)
@@ -259,8 +262,9 @@ class LearningFigures:
     cars: dict[str, dict[str, int]]
     """Per shop with learning curves: the number of its next car at the start and at the end of the measured
     window ('start', 'end')."""
-    crews: dict[str, dict[int, float]] = field(default_factory=dict)
-    """Per shop whose shift crews learn apart: per crew (shift number) that has worked, its next car at the end."""
+    crews: dict[str, dict[int, tuple[float, float]]] = field(default_factory=dict)
+    """Per shop whose shift crews learn apart: per crew (shift number) that has worked, the number of its first car
+    and of its next car at the end of the run."""
 
 
 class Learning(Component):

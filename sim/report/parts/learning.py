@@ -39,8 +39,8 @@ def learning_rows(s: dict) -> Rows | None:
             late = curve["at_window_end"] != curve["mature"]
             rows.add([f"  {CURVE_WORDS[name]}", curve["rate"], *values, curve["mature_at_car"]], "hot" if late else "")
         for number, crew in (learnt.get("crews") or {}).items():
-            rows.add([f"  shift {number}'s crew: next car {crew['car_at_end']:,.1f} at the end: "
-                      + ", ".join(f"{CURVE_WORDS[name]} " + (f"{crew[name]:.1%}" if name == "first_pass_yield"
+            rows.add([f"  shift {number}'s crew: cars {crew['first_car']:,.1f} to {crew['car_at_end']:,.1f}, at "
+                      "the end: " + ", ".join(f"{CURVE_WORDS[name]} " + (f"{crew[name]:.1%}" if name == "first_pass_yield"
                                                              else f"{crew[name]:.3f}")
                                   for name in CURVE_WORDS if name in crew),
                       None, None, None, None, None, None])

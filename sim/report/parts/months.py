@@ -114,7 +114,7 @@ def capability_note(months: dict) -> str:
     spans = "; ".join((r["from"] if r["months"] == 1 else f"{r['from']} to {r['to']}")
                       + f" ({r['units']:,.0f} cars against {r['plan']:,.0f} planned)" for r in runs)
     return (" The plan is a yardstick (it does not cap the launch); it was above what the plant could do "
-            f"(the month's 95% interval, or its cars with one replication) in (red): {spans}.")
+            f"(above the month's 95% interval, or its cars with one replication) in these months (red): {spans}.")
 
 
 def months_plot(run) -> Figure:
