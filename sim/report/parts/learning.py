@@ -39,11 +39,10 @@ def learning_rows(s: dict) -> Rows | None:
             late = curve["at_window_end"] != curve["mature"]
             rows.add([f"  {CURVE_WORDS[name]}", curve["rate"], *values, curve["mature_at_car"]], "hot" if late else "")
         for number, crew in (learnt.get("crews") or {}).items():
+            values = ", ".join(f"{CURVE_WORDS[name]} " + (f"{crew[name]:.1%}" if name == "first_pass_yield" else
+                                                          f"{crew[name]:.3f}") for name in CURVE_WORDS if name in crew)
             rows.add([f"  shift {number}'s crew: cars {crew['first_car']:,.1f} to {crew['car_at_end']:,.1f}, at "
-                      "the end: " + ", ".join(f"{CURVE_WORDS[name]} " + (f"{crew[name]:.1%}" if name == "first_pass_yield"
-                                                             else f"{crew[name]:.3f}")
-                                  for name in CURVE_WORDS if name in crew),
-                      None, None, None, None, None, None])
+                      f"the end: {values}", None, None, None, None, None, None])
     rows.caption = ("A shop's car n: the cars that left its last station since the start of the run (plus those "
                     "built before), plus one. Cycle time and failure rate: m(n) = max(1, first x n^b) times the "
                     "scenario's value, b = log2(rate); yield: its defects fall on the same law to the scenario's "
