@@ -16,7 +16,34 @@ from ..scenario.schema import Scenario
 def summary(run) -> dict | None:
     """The run's ``learning`` section (None without learning curves): see ``learning_summary``."""
     figures = run.figures("learning")
-    return None if figures is None else learning_summary(run.scenario, [f.cars for f in figures])
+    if figures is None:
+        return None
+    out = learning_summary(run.scenario, [f.cars for f in figures])
+    for shop, crews in crews_summary(run.scenario, [f.crews for f in figures]).items():
+        out[shop]["crews"] = crews
+    return out
+
+
+def crews_summary(scenario: Scenario, crews_by_rep: list[dict]) -> dict:
+    """Per shop whose shift crews learn apart: {shift number: {first_car, car_at_end, cycle_time, failures,
+    first_pass_yield}}, the crew's first car (an added crew's from its shadowing), its next car at the end of the
+    run and its curves' values there (means over the replications in which the crew worked)."""
+    out = {}
+    for shop, spec in scenario.learning.items():
+        if spec.new_crews is None:
+            continue
+        mature_fpy = mature_yield(scenario.shops[shop])
+        numbers = sorted({number for rep in crews_by_rep for number in rep.get(shop, {})})
+        out[shop] = {}
+        for number in numbers:
+            firsts, cars = zip(*(rep[shop][number] for rep in crews_by_rep if number in rep.get(shop, {})))
+            values = [curve_values(spec, mature_fpy, n) for n in cars]
+            crew = {"first_car": round(float(np.mean(firsts)), 1), "car_at_end": round(float(np.mean(cars)), 1)}
+            for k, name in enumerate(CURVES):
+                if getattr(spec, name) is not None:
+                    crew[name] = round(float(np.mean([v[k] for v in values])), 4)
+            out[shop][str(number)] = crew
+    return out
 
 
 def learning_summary(scenario: Scenario, cars_by_rep: list[dict]) -> dict:

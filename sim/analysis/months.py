@@ -77,9 +77,31 @@ def first_month_at_rate(monthly: pd.DataFrame, per_day: float) -> str | None:
     return None if reached.empty else str(reached["month"].iloc[0])
 
 
-def months_summary(throughput: pd.DataFrame, plan: dict[str, int] | None, target_per_day: float) -> dict:
+def plan_above_capability(monthly: pd.DataFrame) -> list[dict]:
+    """The months whose plan was above what the plant could build (a run with ``plan.cap_launches: false``): the
+    plan above the upper end of the 95% interval of the month's cars (above the mean with one replication, which
+    has no interval), one entry per run of consecutive such months: {from, to, months, plan, units}, the plan and
+    the cars summed over the run of months."""
+    runs: list[dict] = []
+    previous = None
+    for row in monthly.itertuples():
+        high = row.units if row.ci95_high is None or row.ci95_high != row.ci95_high else row.ci95_high
+        above = row.plan == row.plan and row.plan > high + 1e-9
+        if above and previous is not None and runs and runs[-1]["to"] == previous:
+            last = runs[-1]
+            last.update({"to": row.month, "months": last["months"] + 1, "plan": last["plan"] + row.plan,
+                         "units": last["units"] + row.units})
+        elif above:
+            runs.append({"from": row.month, "to": row.month, "months": 1, "plan": row.plan, "units": row.units})
+        previous = row.month
+    return [{**r, "plan": _num(r["plan"], 0), "units": _num(r["units"])} for r in runs]
+
+
+def months_summary(throughput: pd.DataFrame, plan: dict[str, int] | None, target_per_day: float,
+                   yardstick: bool = False) -> dict:
     """summary.json's ``months``: output by month and year with their intervals, the plan, and the month the
-    target rate was first reached."""
+    target rate was first reached; with ``yardstick`` (a plan that does not cap the launch), the months the plan
+    was above what the plant could do (``plan_above_capability``)."""
     monthly = monthly_table(throughput, plan)
     planned = bool(plan)
 
@@ -93,6 +115,7 @@ def months_summary(throughput: pd.DataFrame, plan: dict[str, int] | None, target
         "first_month_at_target_rate": first_month_at_rate(monthly, target_per_day),
         "by_month": {row.month: period(row) for row in monthly.itertuples()},
         "by_year": {row.year: period(row) for row in yearly_table(throughput, plan).itertuples()},
+        **({"plan_above_capability": plan_above_capability(monthly)} if yardstick and planned else {}),
     }
 
 
@@ -106,4 +129,5 @@ def summary(run) -> dict | None:
     scenario = run.scenario
     if not scenario.calendar.dated:
         return None
-    return months_summary(run.throughput, planned_volume(scenario), scenario.target.annual_units / run.per_year)
+    return months_summary(run.throughput, planned_volume(scenario), scenario.target.annual_units / run.per_year,
+                          yardstick=scenario.plan is not None and not scenario.plan.cap_launches)

@@ -10,6 +10,7 @@ component (``sim.model.components.plan``) runs them; ``rate_schedule`` shows the
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 import pandas as pd
 
@@ -33,8 +34,12 @@ class Ramp:
         self.months = list(dict.fromkeys(self.day_month))
         self.rates = _rates_by_month(scenario, self.months)
         """Per month: the ramp-up's entry in force (``RampMonth``; the scenario's own rates before the first)."""
-        self.plan = plan_by_month(scenario)
-        """Per planned month: its volume and mix (``PlannedVolume``)."""
+
+    @cached_property
+    def plan(self) -> dict:
+        """Per planned month: its volume and mix (``PlannedVolume``); worked out when first asked (the loader's
+        crew check needs only the shifts, before the plan's own checks)."""
+        return plan_by_month(self.scenario)
 
     # ------------------------------------------------------------ shifts
 
@@ -106,6 +111,23 @@ class Ramp:
                               planned.volume * k // count - planned.volume * (k - 1) // count)
         return limits, levels
 
+    # ------------------------------------------------------------ new shift crews
+
+    def added_shifts(self, shop: str) -> dict[int, int]:
+        """Per shift number the ramp-up adds to a shop (above the shifts of its first working day): the first
+        working day (simulated day index) it runs."""
+        counts = self.shift_counts(shop)
+        if counts is None:
+            return {}
+        working = [d for d, works in enumerate(self.days.working) if works]
+        if not working:
+            return {}
+        out: dict[int, int] = {}
+        for day in working:
+            for number in range(counts[working[0]] + 1, counts[day] + 1):
+                out.setdefault(number, day)
+        return out
+
     def working_days(self) -> dict[str, int]:
         """Working days per calendar month of the simulated days (from the start date, margin included)."""
         out = dict.fromkeys(self.months, 0)
@@ -132,6 +154,37 @@ def _shifts_of(rate: RampMonth, shop: str, design: int) -> int:
 
 def _speed(rate: RampMonth) -> float:
     return 1.0 if rate.line_speed is None else rate.line_speed
+
+
+def check_new_crews(scenario: Scenario):
+    """Problems of ``learning.<shop>.new_crews``: each shift the ramp-up adds to the shop has a crew, each crew
+    is for a shift it adds, and a crew has finished its training when its shift first starts."""
+    for shop, learning in (scenario.learning or {}).items():
+        if learning.new_crews is None or shop not in scenario.shops:
+            continue
+        where = ("learning", shop, "new_crews")
+        if scenario.ramp_up is None or not scenario.calendar.dated:
+            yield where, "new shift crews need a ramp-up (ramp_up.months) that adds shifts, on a dated calendar"
+            continue
+        ramp = Ramp(scenario, plant_days(scenario.calendar, scenario.horizon))
+        added = ramp.added_shifts(shop)
+        for number in sorted(set(added) - set(learning.new_crews)):
+            yield where, (f"the ramp-up adds shift {number} to {shop!r} from {_date_of(ramp, added[number])}: "
+                          f"give its crew (new_crews.{number}: hired, training)")
+        for number, crew in learning.new_crews.items():
+            if number not in added:
+                yield where + (number,), (f"the ramp-up never adds shift {number} to {shop!r} (shifts added: "
+                                          f"{sorted(added) or 'none'})")
+                continue
+            ready = crew.hired + dt.timedelta(seconds=crew.training)
+            if ready > _date_of(ramp, added[number]):
+                yield where + (number, "training"), (
+                    f"the crew hired on {crew.hired} finishes its training on {ready}, after its shift first runs "
+                    f"on {_date_of(ramp, added[number])}: hire it earlier or train it for less")
+
+
+def _date_of(ramp: Ramp, day: int) -> dt.date:
+    return ramp.days.first_date + dt.timedelta(days=day)
 
 
 # ---------------------------------------------------------------- the schedule as a table

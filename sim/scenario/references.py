@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .plan import Problem, check_plan
+from .ramp import check_new_crews
 from .schema import LAUNCH, Scenario
 from .shop_references import check_shop
 from .topology import station_paths
@@ -28,6 +29,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     problems.extend(check_plan(scenario))
     problems.extend(_check_outbound(scenario))
     problems.extend(_check_learning(scenario))
+    problems.extend(check_new_crews(scenario))
     problems.extend(_check_supply(scenario))
     return problems
 

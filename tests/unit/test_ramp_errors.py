@@ -135,3 +135,48 @@ def test_a_good_ramp_and_plan_round_trip():
     assert "ramp_up" not in plain and "plan" not in plain and planned_volume(validate_scenario(BASE)) is None
     overridden = with_overrides(scenario, ["plan.months.2025-01=150", "ramp_up.months.2025-01.line_speed=0.8"])
     assert overridden.plan.months["2025-01"].volume == 150 and overridden.ramp_up.months["2025-01"].line_speed == 0.8
+
+
+# ---------------------------------------------------------------- a ramp-up the plant earns
+
+TWO_IN_FEB = {"months": {"2025-01": {"shifts": 1}, "2025-02": {"shifts": {"body": 2}}}}
+CURVE = {"cycle_time": {"rate": 0.9, "first": 2}}
+CREWS = "learning.body.new_crews"
+
+
+@pytest.mark.parametrize("sections, path, words", [
+    ({"learning": {"body": {**CURVE, "new_crews": {2: {"hired": "2025-01-06"}}}}}, CREWS,
+     ["new shift crews need a ramp-up"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {3: {"hired": "2025-01-06"}}}}},
+     f"{CREWS}[3]", ["never adds shift 3", "shifts added: [2]"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {}}}}, CREWS,
+     ["adds shift 2 to 'body' from 2025-02-03", "give its crew"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {
+        2: {"hired": "2025-01-20", "training": "21 d"}}}}}, f"{CREWS}[2].training",
+     ["finishes its training on 2025-02-10, after its shift first runs on 2025-02-03"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {
+        2: {"hired": "2025-01-06", "shadowing": 1.5}}}}}, f"{CREWS}[2].shadowing", ["less than or equal to 1"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {
+        2: {"hired": "2025-01-06", "training": "-1 d"}}}}}, f"{CREWS}[2].training", []),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {1: {"hired": "2025-01-06"}}}}},
+     f"{CREWS}[1].[key]", ["greater than or equal to 2"]),
+    ({"ramp_up": TWO_IN_FEB, "learning": {"body": {**CURVE, "new_crews": {2: {"hired": "2025-02-30"}}}}},
+     f"{CREWS}[2].hired", ["is not a date"]),
+    ({"plan": {"months": {"2025-01": 100}, "cap_launches": "sometimes"}}, "plan.cap_launches", ["boolean"]),
+])
+def test_bad_crews_or_cap_name_their_path(sections, path, words):
+    test_bad_ramp_or_plan_names_its_path(sections, path, words)
+
+
+def test_crews_and_the_yardstick_round_trip():
+    """new_crews and cap_launches: false read back from the resolved scenario; left at their defaults they are
+    not in it (a scenario without them resolves as before)."""
+    raw = raw_with(ramp_up=TWO_IN_FEB, plan={"months": {"2025-01": 100}, "cap_launches": False},
+                   learning={"body": {**CURVE, "new_crews": {"2": {"hired": "2025-01-06", "training": "14 d",
+                                                                   "shadowing": 0.5}}}})
+    scenario = validate_scenario(raw)
+    assert scenario.learning["body"].new_crews[2].training == 14 * 86400 and not scenario.plan.cap_launches
+    assert with_overrides(scenario, []) == scenario
+    plain = validate_scenario(raw_with(ramp_up=TWO_IN_FEB, plan={"months": {"2025-01": 100}},
+                                       learning={"body": CURVE})).model_dump(mode="json")
+    assert "cap_launches" not in plain["plan"] and "new_crews" not in plain["learning"]["body"]

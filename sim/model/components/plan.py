@@ -11,6 +11,8 @@ and the plan's volume and mix. Nothing here costs an event per car:
 * **Launches**: a ``PlanCap`` is a ``launch.LaunchHold`` that lets at most the day's cap of cars go on
   each working day (the smaller of ``launches_per_day`` and the plan's volume levelled over the month's working
   days) and wakes the launch at the next day's start while it holds it (one event a day, only while capped).
+  With ``plan.cap_launches: false`` the plan caps nothing (only ``launches_per_day`` does): the plant launches
+  what it can, and the plan stays the yardstick (mix, kits, overtime's target, the months table).
   In a planned month it also gives the launch sequence: levelled over the month's mix afresh from the month's
   first car (``sequences.within_one_car``: every model within one car of its share at every prefix, checked per car), or, with
   spacing rules, a ``sequencer.Sequencer`` for the month's mix that carries on after the cars launched so far.
@@ -108,6 +110,8 @@ class PlanCap:
         self.launched_planned = 0
         """Cars launched on planned days: the launch may catch up with the cumulative plan, never pass it."""
         self.plan = ramp.plan
+        self.follows_plan = scenario.plan is not None and scenario.plan.cap_launches
+        """The launch never passes the cumulative plan (false: the plan is a yardstick, ``plan.cap_launches``)."""
         self.scenario = scenario
         self.today = 0
         self.launched_today = 0
@@ -134,8 +138,8 @@ class PlanCap:
     def allows(self, variant: int, now: float) -> bool:
         k = self.launch_day(now)
         limit = self.limits[k]
-        if (limit is None or self.launched_today < limit) and \
-                (not self.planned_day[k] or self.launched_planned < self.planned_upto[k]):
+        if (limit is None or self.launched_today < limit) and (not self.follows_plan or not self.planned_day[k]
+                                                                or self.launched_planned < self.planned_upto[k]):
             return True
         self._wake_next_day(k)
         return False
@@ -148,7 +152,7 @@ class PlanCap:
         if limit is not None and self.launched_today > limit:
             raise InvariantError(f"{self.launched_today} cars launched on working day {k + 1} "
                                  f"({self.month[k]}), above its launches_per_day of {limit}")
-        if self.planned_day[k] and self.launched_planned > self.planned_upto[k]:
+        if self.follows_plan and self.planned_day[k] and self.launched_planned > self.planned_upto[k]:
             raise InvariantError(f"{self.launched_planned} cars launched on planned days by working day {k + 1} "
                                  f"({self.month[k]}), above the {self.planned_upto[k]} planned")
 

@@ -82,7 +82,7 @@ class PacedLine(PaintBooths, OverCycles):
         self.awaited = None
         """The join whose part the line is waiting for now (None: not waiting for a part)."""
         self.learning = learning
-        self._factor = 1.0 if learning is None else learning.cycle
+        self._factor = 1.0 if learning is None else learning.largest_cycle
         """The learning multiplier the line's work times are planned with (1: none, or mature)."""
         self._reach = (cycle * self._factor + transfer).max(axis=1)
         """Per position, its longest time at the largest multiplier the line will see (its first car's): a

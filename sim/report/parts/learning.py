@@ -38,9 +38,17 @@ def learning_rows(s: dict) -> Rows | None:
                 values = [cell(v, PERCENT) for v in values]
             late = curve["at_window_end"] != curve["mature"]
             rows.add([f"  {CURVE_WORDS[name]}", curve["rate"], *values, curve["mature_at_car"]], "hot" if late else "")
+        for number, crew in (learnt.get("crews") or {}).items():
+            values = ", ".join(f"{CURVE_WORDS[name]} " + (f"{crew[name]:.1%}" if name == "first_pass_yield" else
+                                                          f"{crew[name]:.3f}") for name in CURVE_WORDS if name in crew)
+            rows.add([f"  shift {number}'s crew: cars {crew['first_car']:,.1f} to {crew['car_at_end']:,.1f}, at "
+                      f"the end: {values}", None, None, None, None, None, None])
     rows.caption = ("A shop's car n: the cars that left its last station since the start of the run (plus those "
                     "built before), plus one. Cycle time and failure rate: m(n) = max(1, first x n^b) times the "
                     "scenario's value, b = log2(rate); yield: its defects fall on the same law to the scenario's "
                     "first_pass_yield; mature at car n* (README: Learning curves). Red: still learning at the end "
                     "of the window (means over replications).")
+    if any(learnt.get("crews") for learnt in shops.values()):
+        rows.caption += (" A shop with crews of their own (new_crews): each shift's crew learns on its own car "
+                         "number; its values at the end of the run.")
     return rows

@@ -60,6 +60,7 @@ def month_rows(s: dict) -> Rows | None:
         ([Column("Saturdays worked", DECIMAL1, "Sat"), Column("overtime h / worker", DECIMAL1, "OT h")]
          if overtime else []))
     per_day = months["target_per_working_day"]
+    short = above_capability(months)
     gap = 0.0
     for month, m in months["by_month"].items():
         values = [month, m["working_days"], m["units"]] + ([m] if with_ci else []) + [
@@ -71,7 +72,8 @@ def month_rows(s: dict) -> Rows | None:
         if overtime:
             used = overtime["by_month"].get(month, {})
             values += [used.get("saturdays", 0), used.get("hours_per_worker", 0.0)]
-        rows.add(values, "reached" if month == months["first_month_at_target_rate"] else "")
+        rows.add(values, "reached" if month == months["first_month_at_target_rate"] else "hot" if month in short
+                 else "")
     for year, y in months["by_year"].items():
         values = [year, y["working_days"], y["units"]] + ([y] if with_ci else []) + [
             y["per_working_day"], y["per_working_day"] / per_day if y["per_working_day"] is not None and per_day else None]
@@ -86,8 +88,33 @@ def month_rows(s: dict) -> Rows | None:
                     + (f"first reached in {first} (highlighted)." if first else "not reached in the window.")
                     + (" Cumulative gap: cars made minus cars planned so far." if planned else "")
                     + (f" Overtime: hours a worker worked (limits {overtime['limits']}); "
-                       f"{overtime['cars_in_overtime']['mean']:,.0f} cars finished in overtime." if overtime else ""))
+                       f"{overtime['cars_in_overtime']['mean']:,.0f} cars finished in overtime." if overtime else "")
+                    + capability_note(months))
     return rows
+
+
+def above_capability(months: dict) -> set[str]:
+    """The months whose plan was above what the plant could do (a plan run as a yardstick)."""
+    out = set()
+    for run in months.get("plan_above_capability") or []:
+        year, month = map(int, run["from"].split("-"))
+        for _ in range(run["months"]):
+            out.add(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def capability_note(months: dict) -> str:
+    """The caption's sentence on a plan run as a yardstick: the months it was above what the plant could do."""
+    runs = months.get("plan_above_capability")
+    if runs is None:
+        return ""
+    if not runs:
+        return " The plan is a yardstick (it does not cap the launch): the plant could build it in every month."
+    spans = "; ".join((r["from"] if r["months"] == 1 else f"{r['from']} to {r['to']}")
+                      + f" ({r['units']:,.0f} cars against {r['plan']:,.0f} planned)" for r in runs)
+    return (" The plan is a yardstick (it does not cap the launch); it was above what the plant could do "
+            f"(above the month's 95% interval, or its cars with one replication) in these months (red): {spans}.")
 
 
 def months_plot(run) -> Figure:

@@ -29,8 +29,9 @@ from .common import (FIRST_DATE, LAST_DATE, MAX_CAPACITY, MAX_CONVEYOR_BODIES, M
 from .outbound import DOMESTIC, MAX_CARRIER_CARS, Outbound, Train, Trucks, Weekday, Yard
 from .product import (MAX_COLOURS, MAX_OPTIONS, MAX_SPACING_WINDOW, CarModel, Colour, ColourShare, Option, Product,
                       SpacingRule)
-from .ramp import (MAX_FIRST_FACTOR, MAX_LINE_SPEED, MAX_SHIFTS, MIN_LINE_SPEED, LearningCurve, LearningRate, Overtime,
-                   Plan, PlanEntry, PlannedVolume, RampMonth, RampUp, ShiftCount, ShopLearning, Weight, YieldLearning)
+from .ramp import (MAX_FIRST_FACTOR, MAX_LINE_SPEED, MAX_SHIFTS, MIN_LINE_SPEED, LearningCurve, LearningRate, NewCrew,
+                   Overtime, Plan, PlanEntry, PlannedVolume, RampMonth, RampUp, ShiftCount, ShopLearning, Weight,
+                   YieldLearning)
 from .scenario import Calendar, Horizon, Launch, Scenario, Target
 from .shop import (FLOW_TAGS, MAX_EMPTY_CARRIERS, Branch, Break, ColourChange, Conveyor, Failures, Feeder, FlowItem,
                    Line, Maintenance, OverCycle, Parallel, Quality, Rework, Shifts, Shop, Station)
@@ -46,7 +47,7 @@ __all__ = [
     "Benchmark", "IndirectRole", "LabourPool", "Product", "Quality", "Rework", "Scenario", "Shifts", "Shop",
     "Staffing", "StaffingOptions", "Station", "Store", "Target",
     "Outbound", "Train", "Trucks", "Yard",
-    "LearningCurve", "ShopLearning", "YieldLearning",
+    "LearningCurve", "NewCrew", "ShopLearning", "YieldLearning",
     "BorderDelay", "Departures", "Disruptions", "Handling", "Kit", "OrderPolicy", "Route", "Supply",
     "Plan", "PlannedVolume", "RampMonth", "RampUp",
     "parse_duration",

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from ..errors import shown
 from ..units import Duration, DurationOrZero, format_duration
-from .common import FIRST_DATE, LAST_DATE, MAX_UNITS, Model, Name, Share, _yield
+from .common import FIRST_DATE, LAST_DATE, MAX_UNITS, Date, Model, Name, Share, _yield
 
 
 MAX_FIRST_FACTOR = 1000.0
@@ -71,6 +71,29 @@ class YieldLearning(Model):
     """First-pass yield at the shop's first car, 0.01 to 1, at most the mature first_pass_yield."""
 
 
+class NewCrew(Model):
+    """The crew of a shift that a ramp-up month adds to the shop (``ramp_up.months``: the shop's shift count
+    rises above this shift's number): hired on ``hired``, trained for ``training`` off the line, then working
+    beside the running shifts until its own shift starts. From then it moves along the shop's curves on its own
+    car number, which starts at 1 + ``shadowing`` x the cars the shop built between the end of its training and
+    its shift's first start, and moves on by one with each car that leaves the shop in its shift."""
+    hired: Date
+    """The day the crew is hired (its training starts)."""
+    training: DurationOrZero = 0.0
+    """Training before the crew may work beside the running shifts (calendar time, e.g. 42 d): the crew must
+    have finished it when its shift first starts."""
+    shadowing: Share = 0.0
+    """Share of each car the shop builds between the end of the crew's training and its shift's first start that
+    counts in the crew's experience (0: none, the crew starts at car 1; 1: as if it had built them itself)."""
+
+
+def _shift_numbers(value):
+    """``new_crews`` keyed by shift number: YAML may give the keys as text."""
+    if isinstance(value, dict):
+        return {int(k) if isinstance(k, str) and k.strip().isdigit() else k: v for k, v in value.items()}
+    return value
+
+
 class ShopLearning(Model):
     """A shop's learning curves (``sim.model.components.learning``): its cycle times, first-pass yield and failure rate
     improve with its cumulative output, the cars that have left its last station since the start of the run
@@ -86,6 +109,11 @@ class ShopLearning(Model):
     """The shop's first-pass yield at its quality gate (shops.<shop>.quality)."""
     failures: LearningCurve | None = None
     """Multiplier on the failure rate of the shop's stations: each time between failures is divided by m(n)."""
+    new_crews: Annotated[dict[Annotated[int, Field(ge=2, le=4)], NewCrew], BeforeValidator(_shift_numbers)] | \
+        None = Field(default=None, exclude_if=lambda crews: crews is None)
+    """Per shift number (2 to 4) that the ramp-up adds to the shop, its new crew (every added shift needs one).
+    With it, each shift's crew learns on its own car number: the cars that left the shop in its shift (the
+    shifts run from the start together with ``built_before``); without it the shop learns as one."""
 
     @model_validator(mode="after")
     def _some_curve(self):
@@ -251,6 +279,11 @@ class Plan(Model):
     production (the start month counts whole)."""
     overtime: Overtime | None = None
     """Overtime used when the plant is behind the plan; none: no overtime."""
+    cap_launches: bool = Field(default=True, exclude_if=lambda cap: cap)
+    """true: the launch never passes the cumulative plan (the plan is what the plant builds). false: the plan is
+    a yardstick only: it still gives each month's mix and sequence, the kits ordered and overtime's target, but
+    the launch takes every car the plant can build (within a ramp-up's ``launches_per_day``), so the months
+    table shows what the plant could do beside the plan and flags the months the plan was above it."""
     seasonality: list[Weight] | None = Field(default=None, min_length=12, max_length=12)
     """Twelve weights, January to December, for spreading a year's volume over its months: each month's share is
     its weight times its working days, normalised over the months spread over (an equal weight is an equal rate
