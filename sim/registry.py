@@ -47,6 +47,7 @@ REGISTERED: list[Registration] = [
                  "sim.report.parts.overtime"),
     Registration("outbound", "sim.model.components.outbound:Outbound", "sim.analysis.outbound",
                  "sim.report.parts.outbound"),
+    Registration("events", "sim.model.components.events:Events", "sim.analysis.events", "sim.report.parts.events"),
     Registration("supply", "sim.model.components.supply.supply:Supply", "sim.analysis.supply",
                  "sim.report.parts.supply"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .events import check_events
 from .plan import Problem, check_plan
 from .schema import LAUNCH, Scenario
 from .shop_references import check_shop
@@ -29,6 +30,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     problems.extend(_check_outbound(scenario))
     problems.extend(_check_learning(scenario))
     problems.extend(_check_supply(scenario))
+    problems.extend(check_events(scenario))
     return problems
 
 
