@@ -32,6 +32,7 @@ class RouteClosed(Days):
     reopens, and arrives ``border_to_plant`` after the reopening. A shipment crosses ``border_to_plant`` before
     it would arrive."""
     kind: Literal["route_closed"]
+    """A route closed between dates."""
     route: Name
     """The route (``supply.routes``) that is closed."""
     border_to_plant: DurationOrZero = 0.0
@@ -44,6 +45,7 @@ class ShipmentHeld(Model):
     ``shipment``-th departure of the route's timetable (counted from 1, cancelled departures included), or the
     one departing on ``departing``."""
     kind: Literal["shipment_held"]
+    """One shipment held."""
     route: Name
     """The route (``supply.routes``) the shipment travels by."""
     shipment: int | None = Field(default=None, ge=1, le=MAX_SHIPMENT)
@@ -70,6 +72,7 @@ class Shutdown(Days):
     public holidays are — no shift, no overtime; the maintenance windows, the plan's working days and the
     months table count them as days off."""
     kind: Literal["shutdown"]
+    """A plant shutdown between dates."""
 
 
 class Down(Days):
@@ -77,6 +80,7 @@ class Down(Days):
     work from the midnight opening first_day to the midnight closing last_day (its shop's shift time in
     between)."""
     kind: Literal["down"]
+    """A station, line or shop down between dates."""
     shop: Name
     """The shop (``shops``) that is down, or that holds the station or line."""
     station: Name | None = None
