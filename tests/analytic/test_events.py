@@ -12,13 +12,17 @@ pulls its next car as it finishes one; see test_supply.py).
 """
 
 import datetime as dt
+import io
 
 import pytest
+from rich.console import Console
 
 import sim
 from sim.analysis.events import down_hours, shutdown_days_lost
 from sim.model.builder import build_plant
 from sim.model.flow.clock import ShiftClock, shift_windows
+from sim.report.console import print_report
+from sim.report.html import run_report_html
 from sim.scenario import validate_scenario
 from sim.scenario.days import scenario_days
 from sim.scenario.errors import ScenarioError
@@ -157,6 +161,11 @@ def test_shutdown_takes_off_the_hand_counted_working_days():
     assert result.summary["working_days_per_year"] == 256
     row = result.summary["events"][0]
     assert row["working_days_lost"] == 5 and row["shift_hours_lost"] == {"body": 40.0}
+    assert result.summary["months"]["by_month"]["2025-01"]["working_days"] == 10
+    assert scenario_days(shut).shutdown == frozenset(range(9, 16))  # no overtime Saturday in it either
+    buffer = io.StringIO()
+    print_report(result, Console(file=buffer, width=120))
+    assert "Dated events" in buffer.getvalue() and "Dated events" in run_report_html(result)
 
 
 def test_station_down_intervals_in_shift_time_by_hand():
