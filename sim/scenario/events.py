@@ -1,6 +1,6 @@
-"""Dated events as facts of the simulated days (``events`` of the schema): their days in wall time, the days a
-shutdown takes off (``schema.events.shutdown_dates``), when a held or closed-out shipment arrives, the intervals of shift time a station, line or
-shop is down, and the checks that need the rest of the scenario.
+"""Dated events as facts of the simulated days (``events`` of the schema): their days in wall time (the days a
+shutdown takes off: ``schema.events.shutdown_dates``), when a held or closed-out shipment arrives, the
+intervals of shift time a station, line or shop is down, and the checks that need the rest of the scenario.
 
 Wall time is seconds from midnight of the first simulated day (``calendar.start_date``); an event's days run
 from the midnight opening ``first_day`` to the midnight closing ``last_day``.
@@ -65,6 +65,8 @@ class RouteHolds:
     shipments: dict[int, tuple[int, float | None, float | None]]
     """Timetable number -> (event index, hold length or None, release time or None)."""
     log: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)
+    held: list[tuple[float, float, float]] = field(default_factory=list)
+    """Every shipment held, once, as (departed, due by its lead time, arrival after every hold)."""
 
     def arrival(self, number: int, departed: float, planned: float) -> float:
         """When the ``number``-th departure of the timetable, departed at ``departed`` and due at ``planned``,
@@ -80,6 +82,8 @@ class RouteHolds:
                 before = arrival
                 arrival = reopened + border_to_plant
                 self._note(index, departed, before, arrival)
+        if arrival != planned:
+            self.held.append((departed, planned, arrival))
         return arrival
 
     def _note(self, index: int, departed: float, planned: float, arrival: float) -> None:

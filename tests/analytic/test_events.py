@@ -224,3 +224,23 @@ def test_supply_event_errors():
     raw["calendar"] = {"working_days_per_year": 250}
     with pytest.raises(ScenarioError, match="calendar.working_days_per_year: dated events"):
         validate_scenario(raw)
+
+
+def test_a_held_shipment_that_meets_a_closure_waits_for_it_and_the_check_sees_a_crossing():
+    """The shipment departing day 7 (due 9 d 20:00) held 2 days is due 11 d 20:00, inside the closure of days
+    10 to 12: it arrives at 13 d 00:00, logged by both events, held once. A hold that would let a shipment
+    cross the closed border breaks the component's invariant."""
+    from sim.model.flow.car import InvariantError
+    events = [{"kind": "shipment_held", "route": "rail", "departing": date(7), "held": "2 d"},
+              {"kind": "route_closed", "route": "rail", "first_day": date(10), "last_day": date(12)}]
+    plant = run_plant(supply_raw("5 d", events))
+    component = plant.component("events")
+    holds = component.holds["rail"]
+    assert holds.log[0] == [(7 * DAY + 20 * HOUR, 9 * DAY + 20 * HOUR, 11 * DAY + 20 * HOUR)]
+    assert (7 * DAY + 20 * HOUR, 11 * DAY + 20 * HOUR, 13 * DAY) in holds.log[1]
+    assert (7 * DAY + 20 * HOUR, 9 * DAY + 20 * HOUR, 13 * DAY) in holds.held
+    assert len(holds.held) == 4  # the three of the closure and the held one
+    component.check(plant)
+    holds.held.append((8 * DAY, 10 * DAY, 11 * DAY))
+    with pytest.raises(InvariantError, match="crossed the closed border"):
+        component.check(plant)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ...scenario.days import DAY
 from ...scenario.events import route_holds
 from ...scenario.schema import Scenario
+from ..flow.car import InvariantError
 from .base import Component
 
 
@@ -31,6 +32,19 @@ class Events(Component):
     def __init__(self, build):
         self.holds = route_holds(build.scenario)
         """Route -> its holds (``RouteHolds``), fresh for each replication: they log what they held."""
+
+    def check(self, plant) -> None:
+        """A hold only delays: no shipment arrives before its lead time would bring it, and none crosses the
+        border of a closed route."""
+        for name, route in self.holds.items():
+            for departed, planned, arrival in route.held:
+                if arrival < planned:
+                    raise InvariantError(f"route {name}: a shipment departed at {departed:.0f} s arrived at "
+                                         f"{arrival:.0f} s, before its lead time brought it ({planned:.0f} s)")
+                for _, closed, reopened, border_to_plant in route.closures:
+                    if closed <= arrival - border_to_plant < reopened:
+                        raise InvariantError(f"route {name}: a shipment crossed the closed border at "
+                                             f"{arrival - border_to_plant:.0f} s")
 
     def figures(self) -> EventsFigures:
         held = {}
