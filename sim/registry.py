@@ -15,7 +15,8 @@ finds its part here by name, so no layer imports a higher one and nothing centra
   ``console(summary)`` (blocks of the console report).
 
 The order of ``REGISTERED`` is the order of the components' sections in summary.json and the reports, and
-the order in which they are built (a later one may use an earlier one: overtime reads the plan's launch).
+the order in which they are built (a later one may use an earlier one: overtime reads the plan's launch, the
+kit supply the events' route holds).
 ``register`` adds one (a plug-in, a test).
 """
 
@@ -47,6 +48,7 @@ REGISTERED: list[Registration] = [
                  "sim.report.parts.overtime"),
     Registration("outbound", "sim.model.components.outbound:Outbound", "sim.analysis.outbound",
                  "sim.report.parts.outbound"),
+    Registration("events", "sim.model.components.events:Events", "sim.analysis.events", "sim.report.parts.events"),
     Registration("supply", "sim.model.components.supply.supply:Supply", "sim.analysis.supply",
                  "sim.report.parts.supply"),
 ]

@@ -11,7 +11,7 @@ over replications). Overtime is paid on top (the overtime section gives its hour
 
 from __future__ import annotations
 
-from ..scenario.days import plant_days
+from ..scenario.days import scenario_days
 from ..scenario.ramp import Ramp
 from .months import monthly_table
 from .staffing import headcount
@@ -25,7 +25,7 @@ def summary(run) -> dict | None:
     months = monthly_table(run.throughput)
     if months.empty:
         return None
-    ramp = Ramp(scenario, plant_days(scenario.calendar, scenario.horizon))
+    ramp = Ramp(scenario, scenario_days(scenario))
     return {"staffing": staffing_by_month(ramp, months, scenario.staffing.paid_hours_per_shift / 3600.0)}
 
 

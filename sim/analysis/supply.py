@@ -27,7 +27,7 @@ import math
 
 import pandas as pd
 
-from ..scenario.days import plant_days
+from ..scenario.days import scenario_days
 from ..scenario.kit_levels import MonthlyLevels, PlanRates, consuming_shop, kit_plan, plan_rates
 from ..scenario.plan import horizon_months, planned_volume, working_days_of
 from ..scenario.schema import Scenario
@@ -45,7 +45,7 @@ INVENTORY_COLUMNS = ["replication", "day", "date", "kit", "model", "on_hand", "d
 
 
 def _working_days_per_year(scenario: Scenario) -> float:
-    return plant_days(scenario.calendar, scenario.horizon).working_days_per_year
+    return scenario_days(scenario).working_days_per_year
 
 
 def summary(run) -> dict | None:

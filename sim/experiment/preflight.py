@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from ..analysis.capacity import shop_capacity
-from ..scenario.days import DAY, plant_days
+from ..scenario.days import DAY, scenario_days
 from ..scenario.ramp import Ramp
 from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
@@ -52,7 +52,7 @@ class Estimate:
 def estimate(scenario: Scenario) -> Estimate:
     """Cars, events and time of one replication, from the scenario's static figures (with a ramp-up or a plan:
     day by day, ``_ramped``)."""
-    days = plant_days(scenario.calendar, scenario.horizon)
+    days = scenario_days(scenario)
     static = shop_capacity(scenario, days.working_days_per_year)
     if scenario.ramp_up is not None or scenario.plan is not None:
         return _ramped(scenario, days, static)
@@ -142,7 +142,7 @@ def _overtime(scenario: Scenario, ramp: Ramp, shifts: dict) -> dict[tuple[str, s
 
 def check_window(scenario: Scenario) -> None:
     """Refuse a measured window that holds no working day: there is no output to annualise."""
-    days = plant_days(scenario.calendar, scenario.horizon)
+    days = scenario_days(scenario)
     if days.working_days_in_window() == 0:
         raise ScenarioError(scenario.name, [Problem("horizon", (
             f"the measured window ({days.measured_days:g} days after {days.warmup_days:g} days of warm-up) holds no "

@@ -29,7 +29,7 @@ from ..analysis.capacity import shop_capacity
 from ..analysis.staffing import headcount
 from ..analysis.stats import lower_bound
 from ..analysis.summary import annual_units
-from ..scenario.days import DAY, plant_days
+from ..scenario.days import DAY, scenario_days
 from ..scenario import Scenario, ScenarioError, with_overrides
 from ..scenario.plan import cut_to_horizon
 from ..scenario.schema import Horizon
@@ -92,7 +92,7 @@ def option_axes(scenario: Scenario) -> list[tuple[str, list]]:
 def candidates(scenario: Scenario) -> list[Candidate]:
     """Every combination of the scenario's staffing options, with headcount and static bound."""
     axes = option_axes(scenario) or [("as given", [None])]
-    per_year = plant_days(scenario.calendar, scenario.horizon).working_days_per_year
+    per_year = scenario_days(scenario).working_days_per_year
     out = []
     for values in itertools.product(*(v for _, v in axes)):
         settings = {path: value for (path, _), value in zip(axes, values) if value is not None}

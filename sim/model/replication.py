@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..scenario.days import DAY, plant_days
+from ..scenario.days import DAY, scenario_days
 from ..scenario.schema import Scenario
 from .builder import build_plant
 from .flow.car import InvariantError  # noqa: F401  (raised by the engine; imported from here by callers)
@@ -74,7 +74,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
     """``measures``: figures computed from the plant itself after the run, in the process that ran it, so
     that only their small tables travel (name -> function(plant); the experiment layer passes the
     analysis's: the shifting bottleneck from the active periods, sequencing from the entry logs)."""
-    days = plant_days(scenario.calendar, scenario.horizon)
+    days = scenario_days(scenario)
     plant = build_plant(scenario, days, seed, replication)
     plant.run()
     stations = _station_table(plant)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from .plan import measured_days
-from .schema import Calendar, Horizon
+from .schema import Calendar, Horizon, Scenario, shutdown_dates
 from .units import DAY  # the model and the components take it from here with the plant days
 from .window import Window
 
@@ -28,6 +28,8 @@ class PlantDays:
     measured_days: float
     working_days_per_year: float
     first_date: dt.date | None
+    shutdown: frozenset[int] = frozenset()
+    """The simulated days of a plant shutdown (``events``): days off that overtime does not work either."""
 
     @property
     def warmup_end(self) -> float:
@@ -49,14 +51,22 @@ class PlantDays:
         return sum(self.working[first:last])
 
 
-def plant_days(calendar: Calendar, horizon: Horizon) -> PlantDays:
-    """The day flags of a scenario's calendar over its horizon."""
+def scenario_days(scenario: Scenario) -> PlantDays:
+    """The day flags of a scenario: its calendar over its horizon, a plant shutdown's days off."""
+    return plant_days(scenario.calendar, scenario.horizon, shutdown_dates(scenario.events))
+
+
+def plant_days(calendar: Calendar, horizon: Horizon, shutdown: frozenset[dt.date] = frozenset()) -> PlantDays:
+    """The day flags of a calendar over a horizon; ``shutdown``: the dates of a plant shutdown, days off (they
+    count as days off in the working days a year too: the year's output is what the plant builds in it)."""
     if calendar.dated:
         measured = measured_days(horizon)
         total = math.ceil(horizon.warmup_days + measured) + _MARGIN_DAYS
-        working = tuple(calendar.working_days(calendar.start_date + dt.timedelta(days=i) for i in range(total)))
-        per_year = sum(calendar.working_days(_year_dates(calendar.start_date.year)))
-        return PlantDays(working, horizon.warmup_days, measured, float(per_year), calendar.start_date)
+        dates = [calendar.start_date + dt.timedelta(days=i) for i in range(total)]
+        working = tuple(calendar.working_days(dates, shutdown))
+        per_year = sum(calendar.working_days(_year_dates(calendar.start_date.year), shutdown))
+        shut = frozenset(i for i, day in enumerate(dates) if day in shutdown)
+        return PlantDays(working, horizon.warmup_days, measured, float(per_year), calendar.start_date, shut)
     per_year = float(calendar.working_days_per_year)
     measured = horizon.days if horizon.days is not None else per_year * horizon.years
     total = math.ceil(horizon.warmup_days + measured) + _MARGIN_DAYS

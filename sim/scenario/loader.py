@@ -96,6 +96,8 @@ def _clean_loc(loc, raw) -> tuple:
         last = i == len(loc) - 1
         if key in FLOW_TAGS:
             continue  # which kind of flow item pydantic tried: not a key of the YAML
+        if isinstance(node, dict) and key not in node and node.get("kind") == key:
+            continue  # the kind of a dated event (a union told apart by its kind): not a key either
         if isinstance(node, dict):
             if key == ALL_MODELS and key not in node:
                 key = "default" if "default" in node else None

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterator
 from fractions import Fraction
 
-from .schema import Horizon, PlannedVolume, Scenario
+from .schema import Horizon, PlannedVolume, Scenario, shutdown_dates
 from .units import DAY, fits_in_a_day, format_duration
 
 Problem = tuple[tuple, str]
@@ -101,14 +101,15 @@ def _year_weights(scenario: Scenario, year: int) -> tuple[list[str], list[Fracti
 
 
 def working_days_of(scenario: Scenario, month: str) -> int:
-    """Working days of a calendar month by the scenario's calendar, from the start of production on."""
+    """Working days of a calendar month by the scenario's calendar (a plant shutdown's days off), from the start
+    of production on."""
     calendar = scenario.calendar
     day = max(dt.date(int(month[:4]), int(month[5:]), 1), calendar.start_date)
     days = []
     while month_of(day) == month:
         days.append(day)
         day += dt.timedelta(days=1)
-    return sum(calendar.working_days(days))
+    return sum(calendar.working_days(days, shutdown_dates(scenario.events)))
 
 
 def planned_volume(scenario: Scenario) -> dict[str, int] | None:

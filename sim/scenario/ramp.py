@@ -14,7 +14,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .days import DAY, PlantDays, plant_days
+from .days import DAY, PlantDays, scenario_days
 from .plan import horizon_months, month_of, plan_by_month
 from .schema import MAX_SHIFTS, RampMonth, Scenario, Shifts
 from .units import fits_in_a_day
@@ -197,7 +197,7 @@ def rate_schedule(scenario: Scenario) -> pd.DataFrame:
         ["line_speed", "launches_per_day", "planned", "most_per_day", "fewest_per_day"]
     if scenario.ramp_up is None and scenario.plan is None:
         return pd.DataFrame(columns=columns)
-    ramp = Ramp(scenario, plant_days(scenario.calendar, scenario.horizon))
+    ramp = Ramp(scenario, scenario_days(scenario))
     working, caps = ramp.working_days(), iter(ramp.daily_caps())
     month_caps = {month: [next(caps) for _ in range(count)] for month, count in working.items()}
     rows = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .events import check_events
 from .plan import Problem, check_plan
 from .ramp import check_new_crews
 from .schema import LAUNCH, Scenario
@@ -31,6 +32,7 @@ def check_references(scenario: Scenario) -> list[Problem]:
     problems.extend(_check_learning(scenario))
     problems.extend(check_new_crews(scenario))
     problems.extend(_check_supply(scenario))
+    problems.extend(check_events(scenario))
     return problems
 
 

@@ -125,7 +125,9 @@ class Overtime:
                 self._book(day, spec.after_shift)
                 self.extra.after_last_shift[day] = spec.after_shift
                 wanted -= spec.after_shift
-        saturday = next((d for d in week_days if self._weekday(d) == SATURDAY and not days[d]), None)
+        shutdown = self.plant.days.shutdown  # a plant shutdown is no overtime Saturday
+        saturday = next((d for d in week_days if self._weekday(d) == SATURDAY and not days[d] and d not in shutdown),
+                        None)
         if wanted > 0 and saturday is not None and self._saturdays_in(self._month(saturday)) < spec.saturdays \
                 and self._may_work(saturday, self.paid_shift):
             self._book(saturday, self.paid_shift)

@@ -15,6 +15,7 @@ The models are split by area; every name is imported from here as before:
 - ``outbound``: the finished-car yard, trucks and trains
 - ``supply``: kits, routes, order policies, CKD handling
 - ``ramp``: learning curves, the ramp-up, the production plan and overtime
+- ``events``: dated events (a route closed, a shipment held, a shutdown, a station, line or shop down)
 - ``scenario``: the top-level ``Scenario`` with its calendar, horizon, launch and target
 - ``docs``: the generated key reference (``python -m sim.scenario.schema.docs``)
 """
@@ -26,6 +27,7 @@ from ..units import (ALL_MODELS, MAX_PER_STATION, Duration, DurationOrZero, PerM
                      format_duration, parse_duration, per_model)
 from .common import (FIRST_DATE, LAST_DATE, MAX_CAPACITY, MAX_CONVEYOR_BODIES, MAX_POOL, MAX_UNITS, MIN_YIELD, WEEKDAYS,
                      ClockTime, Date, Model, Name, Share)
+from .events import Days, Down, Event, RouteClosed, ShipmentHeld, Shutdown, shutdown_dates
 from .outbound import DOMESTIC, MAX_CARRIER_CARS, Outbound, Train, Trucks, Weekday, Yard
 from .product import (MAX_COLOURS, MAX_OPTIONS, MAX_SPACING_WINDOW, CarModel, Colour, ColourShare, Option, Product,
                       SpacingRule)
@@ -50,5 +52,6 @@ __all__ = [
     "LearningCurve", "NewCrew", "ShopLearning", "YieldLearning",
     "BorderDelay", "Departures", "Disruptions", "Handling", "Kit", "OrderPolicy", "Route", "Supply",
     "Plan", "PlannedVolume", "RampMonth", "RampUp",
+    "Days", "Down", "Event", "RouteClosed", "ShipmentHeld", "Shutdown",
     "parse_duration",
 ]

@@ -1,6 +1,6 @@
 """The top level of a scenario file (``Scenario``): its name, seed, calendar, horizon, launch and target,
 with the parts of the other modules (product, shops, stores, staffing, outbound, learning, supply, ramp-up,
-plan) under their keys."""
+plan, events) under their keys."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from ..errors import shown
 from ..units import TimeSpec
 from .common import MAX_UNITS, WEEKDAYS, Date, Model, Name, Share
+from .events import Event
 from .outbound import Outbound
 from .product import Product
 from .ramp import Plan, RampUp, ShopLearning
@@ -44,10 +45,11 @@ class Calendar(Model):
     def dated(self) -> bool:
         return self.working_days_per_year is None
 
-    def working_days(self, days) -> list[bool]:
-        """Whether each of these dates is a working day: one of ``weekdays`` and not a holiday (dated calendars)."""
+    def working_days(self, days, shutdown: frozenset[dt.date] = frozenset()) -> list[bool]:
+        """Whether each of these dates is a working day: one of ``weekdays``, not a holiday and not a day of a
+        plant shutdown (``shutdown``: ``events.shutdown_dates``) (dated calendars)."""
         weekdays = {WEEKDAYS.index(d) for d in self.weekdays}
-        holidays = set(self.holidays)
+        holidays = set(self.holidays) | shutdown
         return [d.weekday() in weekdays and d not in holidays for d in days]
 
 
@@ -152,6 +154,11 @@ class Scenario(Model):
     plan: Plan | None = Field(default=None, exclude_if=lambda plan: plan is None)
     """The monthly production plan (issue 11): volume and mix per month, or per year with seasonality; none: no
     plan. Left out of the resolved scenario when absent."""
+    events: list[Event] = Field(default=[], max_length=1_000, exclude_if=lambda events: not events)
+    """Dated events (issue 18): a route closed or a shipment held between dates, a plant shutdown, a station, line
+    or shop down; each a mapping with its kind, e.g. {kind: route_closed, route: china_rail, first_day: 2025-02-03,
+    last_day: 2025-02-16}. Needs a dated calendar. Empty: nothing is scheduled. Left out of the resolved
+    scenario when empty."""
 
     @property
     def model_names(self) -> list[str]:

@@ -16,7 +16,9 @@ month (one event a month per kit, which checks a reorder too).
   leaves in whole containers per kit and model, first ordered first, up to the route's containers;
   the shipment arrives one lead time later (plus a border delay with its chance), drawn once per
   departure from the route's own streams (``supply.<route>.lead_time`` ...), so a train's kits arrive
-  together and the launch streams are untouched. A few events per departure, none per car.
+  together and the launch streams are untouched. A few events per departure, none per car. Dated events
+  (``events``: a route closed, a shipment held; ``scenario.events.RouteHolds``) move a shipment's arrival
+  later; departures go on.
 * **Consumption** (``kit_points``): each car takes one kit of every kit its model needs at a point, and
   waits there until all are on hand: at launch a ``LaunchKits`` hold (``launch.LaunchHold``;
   with ``look_ahead`` the launch may pass a held car over), at a later shop's entry a ``KitGate``
@@ -44,6 +46,7 @@ from ....scenario.units import Exponential
 from ...flow.car import InvariantError
 from ....scenario.days import DAY
 from ....scenario.kit_levels import KitPlan, MonthlyLevels, PlanRates, consuming_shop, kit_plan
+from ....scenario.events import RouteHolds
 from ..base import Component
 from .kit_points import KitGate, LaunchKits, Point
 from ....scenario.window import Window
@@ -169,8 +172,12 @@ class Stock:
 class RouteRun:
     """A route at work: its backlog of orders, its departures (stopped by disruptions) and shipments."""
 
-    def __init__(self, supply: Supply, name: str, spec: Route, streams):
+    def __init__(self, supply: Supply, name: str, spec: Route, streams, holds: RouteHolds | None = None):
         self.supply, self.name, self.spec = supply, name, spec
+        self.holds = holds
+        """The dated events of the route (a closure, a held shipment; ``scenario.events``), or None."""
+        self.slot = 0
+        """Departures of the timetable so far, cancelled ones included (the number of a held shipment)."""
         self.backlog: deque[list] = deque()
         """[stock, kits] ordered and not departed, first ordered first."""
         self.lead_time = streams.sampler(spec.lead_time, f"supply.{name}.lead_time")
@@ -208,6 +215,7 @@ class RouteRun:
         """One departure: its lead time drawn (whether or not it runs, so that the draws stay in step with
         the timetable), then the backlog packed into whole containers per kit and model, oldest first."""
         now = env.now
+        self.slot += 1
         travel = self.lead_time()
         if self.border_draw is not None and self.border_draw() < self.spec.border_delay.chance:
             travel += self.border_time()
@@ -235,6 +243,8 @@ class RouteRun:
         if cargo:
             number = self.departures
             self.transit[number] = cargo
+            if self.holds is not None:
+                travel = self.holds.arrival(self.slot, now, now + travel) - now
             env.timeout(travel).callbacks.append(lambda _: self._arrive(env, number, now))
 
     def _arrive(self, env, number: int, departed: float) -> None:
@@ -283,7 +293,10 @@ class Supply(Component):
         self.wake_launch = launch.wake
         per_year = build.days.working_days_per_year
         self.rates = rates = PlanRates(scenario, per_year)
-        self.routes = {name: RouteRun(self, name, route, build.streams) for name, route in spec.routes.items()}
+        events = build.component("events")
+        holds = events.holds if events is not None else {}
+        self.routes = {name: RouteRun(self, name, route, build.streams, holds.get(name))
+                       for name, route in spec.routes.items()}
         self.stocks: dict[tuple[str, str], Stock] = {}
         for kit_name, kit in spec.kits.items():
             route = spec.routes[kit.route]
