@@ -49,6 +49,8 @@ REGISTERED: list[Registration] = [
                  "sim.report.parts.outbound"),
     Registration("supply", "sim.model.components.supply.supply:Supply", "sim.analysis.supply",
                  "sim.report.parts.supply"),
+    Registration("retrofit", "sim.model.components.retrofit:Retrofit", "sim.analysis.retrofit",
+                 "sim.report.parts.retrofit"),
 ]
 
 
