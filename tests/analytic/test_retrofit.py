@@ -9,12 +9,14 @@ the end of line a minute later; at 14:00 it finishes a car and pulls the next (w
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
 from sim.analysis.retrofit import RETROFIT, retrofit_heads
 from sim.analysis.staffing import headcount
 from sim.model.builder import build_plant
+from sim.model.flow.car import InvariantError
 from sim.scenario import ScenarioError, validate_scenario
 from sim.scenario.days import plant_days
 
@@ -184,3 +186,23 @@ def test_short_parts_and_the_area_go_together_and_families_are_named_once():
         with pytest.raises(ScenarioError) as caught:
             validate_scenario(raw)
         assert message in str(caught.value)
+
+
+def test_the_area_checks_its_invariants():
+    """A car lost from the area, or one marked to leave before its part came, breaks the area's check; the plant's
+    conservation of cars counts the parked cars (without them it fails)."""
+    plant = built(plant_raw(places=3))
+    component = plant.component("retrofit")
+    component.check(plant)
+    parked = next(iter(component.area.parked.values()))
+    parked.done = parked.parts_at - 1.0
+    with pytest.raises(InvariantError, match="before their parts came"):
+        component.area.check()
+    parked.done = None
+    component.area.entered += 1
+    with pytest.raises(InvariantError, match="cars in"):
+        component.area.check()
+    component.area.entered -= 1
+    component.cars_held = lambda: 0
+    with pytest.raises(InvariantError, match="cars not conserved"):
+        plant.check_invariants(pd.DataFrame())  # conservation is checked before the stations' table

@@ -276,7 +276,8 @@ class Retrofit(Component):
         return len(self.area.parked)
 
     def explains_standstill(self) -> bool:
-        return bool(self.area.putters) or bool(self.area.parked)  # waiting for parts past the last shift
+        """A full area whose cars wait for parts or retrofits past the last shift of the horizon."""
+        return bool(self.area.putters) or any(p.done == math.inf for p in self.area.parked.values())
 
     def check(self, plant) -> None:
         self.area.check()
