@@ -157,7 +157,10 @@ class RetrofitArea(Store):
         event.car = car
         if not self.putters:
             self.blocked.begin(self.env.now)
-        self.putters.append(event)
+        if priority:
+            self.putters.appendleft(event)
+        else:
+            self.putters.append(event)
         return event
 
     def _park(self, car: Car) -> None:
