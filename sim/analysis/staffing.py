@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..scenario.schema import Scenario, Station
 from ..scenario.topology import all_stations, main_stations, model_cycle, route_shares, stock_cycle
+from .retrofit import retrofit_heads
 from .supply import CKD_LOGISTICS, logistics_heads
 
 PLANT = "plant"
@@ -73,6 +74,7 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
                         if role.shop == shop_name and (role.shifts == "each" or shift == 1)}
             if shop_name in logistics and k < shop.shifts.count:
                 indirect[CKD_LOGISTICS] = indirect.get(CKD_LOGISTICS, 0) + logistics[shop_name]
+            indirect.update(retrofit_heads(scenario, shop_name, k))  # retrofitters of short-shipped parts
             rows.extend(_rows(shop_name, shift, group, indirect, staffing.absenteeism))
     for shift in sorted(direct_by_shift):
         indirect = {role.role: _ceil(_basis(role, 0, 0, direct_by_shift[shift], scenario))

@@ -13,6 +13,8 @@ The scenario is data; the builder turns it into a ``plant.Plant``, in this order
      from (a kit gate in front of the store);
    * ``set_end_of_line(make)``: ``make(complete)`` returns the last shop's target (the yard) instead of the
      plain end of line;
+   * ``before_end_of_line(wrap)``: ``wrap(target)`` returns what the last shop's exit puts its cars into, in
+     front of the end of line (the retrofit area before the yard or the plain end);
    * ``shop_experience``: a shop's experience (``learning.Experience``), which slows its cycles, failures
      and first-pass yield at the start (learning curves);
    * ``add_store(store)``: a store the component made, for the wiring check;
@@ -65,6 +67,7 @@ class Builder:
         """Per shop with learning curves: its experience (``learning.Experience``), set by a component."""
         self._entry_gates: list = []
         self._end_of_line = None
+        self._before_end: list = []
 
     # ------------------------------------------------------------ extension points
 
@@ -79,6 +82,11 @@ class Builder:
         if self._end_of_line is not None:
             raise ValueError("two components want the end of the line")
         self._end_of_line = make
+
+    def before_end_of_line(self, wrap) -> None:
+        """``wrap(target)``: what the last shop's exit puts its cars into, given the end of line behind it (the
+        yard or the plain end); it passes on to ``target`` the cars that leave the plant."""
+        self._before_end.append(wrap)
 
     def add_store(self, store) -> None:
         """A store a component made and put in the flow (the wiring check accepts links to it)."""
@@ -186,8 +194,10 @@ class Builder:
                 for gate in self._entry_gates:
                     entry = gate(name, entry)  # e.g. the shop takes its cars through its kits
             upstream_exit = shops.build(name, shop, entry)
-        upstream_exit.target = Sink(plant.complete) if self._end_of_line is None else \
-            self._end_of_line(plant.complete)
+        target = Sink(plant.complete) if self._end_of_line is None else self._end_of_line(plant.complete)
+        for wrap in self._before_end:
+            target = wrap(target)
+        upstream_exit.target = target
 
     def _between_shops(self, store, before: str, name: str, shop: Shop):
         """A declared store, or a plain hand-over buffer; the level of either over time is kept for the store

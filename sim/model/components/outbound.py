@@ -43,6 +43,7 @@ from ...scenario.days import DAY, PlantDays, worked_days
 from ..flow.car import Car, InvariantError
 from ..flow.store import Store
 from .base import Component
+from .end_of_line import EndOfLineBlocks, days_figures
 from ...scenario.window import Window
 
 NO_TRAIN = "export (no train)"
@@ -134,8 +135,6 @@ class Yard(Store):
         self.destination = destination
         self.schedule = schedule
         self.window = window
-        self.clock = clock
-        self.worked_window = worked_window
         self.queues: list[deque] = [deque() for _ in queues]
         """Per queue: (car, time it reached the yard), the longest waiting first."""
         self.level = 0
@@ -156,11 +155,8 @@ class Yard(Store):
         """Per queue: places the carriers that came in the window offered."""
         self.carriers = [0] * len(queues)
         """Per queue: shipments (a truck time, a train) in the window."""
-        self.blocked_s = 0.0
-        """Worked seconds of the last shop, in the window, in which a car waited for a place."""
-        self.blocks = 0
-        """Times the end of line found the yard full (a block that began in the window)."""
-        self._blocked_since: float | None = None
+        self.blocked = EndOfLineBlocks(clock, window, worked_window)
+        """The shift time in which a full yard held the end of line."""
 
     # ------------------------------------------------------------ the end of line's target
 
@@ -174,9 +170,7 @@ class Yard(Store):
     def _blocked(self, event) -> None:
         """The end of line is blocked: its blocked time counts from the first car waiting for a place."""
         if not self.putters:
-            self._blocked_since = self.clock.worked(self.env.now)
-            if self.window.contains(self.env.now):
-                self.blocks += 1
+            self.blocked.begin(self.env.now)
 
     def _enter(self, car: Car) -> None:
         now = self.env.now
@@ -235,12 +229,8 @@ class Yard(Store):
                 break
             self._enter(event.car)
             event.succeed(self)
-        if not self.putters and self._blocked_since is not None:
-            self._unblock()
-
-    def _unblock(self) -> None:
-        self.blocked_s += self.worked_window.clip(self._blocked_since, self.clock.worked(self.env.now))
-        self._blocked_since = None
+        if not self.putters:
+            self.blocked.end(self.env.now)
 
     def cars(self) -> list[Car]:
         return [car for cars in self.queues for car, _ in cars]
@@ -253,8 +243,7 @@ class Yard(Store):
         self.monitor.close(now)
         for monitor in self.waiting:
             monitor.close(now)
-        if self._blocked_since is not None:
-            self._unblock()
+        self.blocked.end(now)
 
     def check(self, completed_total: int) -> None:
         """Raise InvariantError unless every car is where the counts say: within capacity, each car that entered
@@ -283,7 +272,7 @@ class Yard(Store):
             destinations[name] = {
                 "market": self.markets[q],
                 "shipped": {model: int(np.count_nonzero(mine & (models == m))) for m, model in enumerate(model_names)},
-                **_days(days[mine]),
+                **days_figures(days[mine]),
                 "waiting_mean": self.waiting[q].area / span,
                 "waiting_max": self.waiting[q].max_level,
                 "carriers": self.carriers[q],
@@ -292,22 +281,16 @@ class Yard(Store):
         markets = {}
         for market in dict.fromkeys(self.markets):
             mine = np.isin(shipped, [q for q, m in enumerate(self.markets) if m == market])
-            markets[market] = {"shipped": int(np.count_nonzero(mine)), **_days(days[mine])}
+            markets[market] = {"shipped": int(np.count_nonzero(mine)), **days_figures(days[mine])}
         seconds, levels = self.monitor.on_the_hour(self.window.hi)
         return OutboundFigures(
             capacity=self.capacity, entered=self.entered_in_window, shipped=len(self.shipped_cars),
             in_yard_end=self.level, destinations=destinations, markets=markets,
             yard={"mean": self.monitor.area / span, "max": self.monitor.max_level,
                   "share_full": self.monitor.full / span},
-            blocked_hours=self.blocked_s / 3600.0, blocks=self.blocks, blocked_at_end=bool(self.putters),
+            blocked_hours=self.blocked.blocked_s / 3600.0, blocks=self.blocked.blocks,
+            blocked_at_end=bool(self.putters),
             levels=pd.DataFrame({"time_h": seconds / 3600.0, "level": levels}))
-
-
-def _days(days: np.ndarray) -> dict:
-    """Days from end of line to shipment of some shipped cars: their mean and 95th percentile (None for none)."""
-    if days.size == 0:
-        return {"days_mean": None, "days_p95": None}
-    return {"days_mean": float(days.mean()), "days_p95": float(np.percentile(days, 95))}
 
 
 # ---------------------------------------------------------------- building

@@ -40,7 +40,7 @@ from .shop import (FLOW_TAGS, MAX_EMPTY_CARRIERS, Branch, Break, ColourChange, C
 from .staffing import Benchmark, IndirectRole, LabourPool, Staffing, StaffingOptions
 from .stores import MAX_LANES, Sort, Store
 from .supply import (LAUNCH, MAX_KITS, MONTH_DAYS, BorderDelay, Departures, Disruptions, Handling, Kit,
-                     KitsPerContainer, OrderPolicy, Route, Supply)
+                     KitsPerContainer, OrderPolicy, Retrofit, Route, ShortShipped, Supply)
 
 __all__ = [
     "Branch", "Break", "Calendar", "CarModel", "Colour", "ColourChange", "Conveyor", "Failures", "Feeder", "Horizon",
@@ -50,7 +50,8 @@ __all__ = [
     "Staffing", "StaffingOptions", "Station", "Store", "Target",
     "Outbound", "Train", "Trucks", "Yard",
     "LearningCurve", "NewCrew", "ShopLearning", "YieldLearning",
-    "BorderDelay", "Departures", "Disruptions", "Handling", "Kit", "OrderPolicy", "Route", "Supply",
+    "BorderDelay", "Departures", "Disruptions", "Handling", "Kit", "OrderPolicy", "Retrofit", "Route", "ShortShipped",
+    "Supply",
     "Plan", "PlannedVolume", "RampMonth", "RampUp",
     "Days", "Down", "Event", "RouteClosed", "ShipmentHeld", "Shutdown",
     "parse_duration",

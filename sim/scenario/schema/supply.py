@@ -129,6 +129,36 @@ class Handling(Model):
     """Work per kit (unpacking, sorting, sequencing, line-side delivery)."""
 
 
+# ---------------------------------------------------------------- short-shipped parts and the retrofit area
+
+
+class ShortShipped(Model):
+    """A part family of a kit that arrives short or damaged in a share of the kits (``model.components.retrofit``).
+    Which cars get a kit without it is drawn from the family's own stream; such a car flows through the shops as
+    any other, and at the end of line goes into the retrofit area instead of leaving the plant. Its replacement
+    part is ordered when the car is launched (the lot's kits are unpacked and checked before its cars start)
+    and reaches the plant one replacement lead time later."""
+    family: Name
+    """The part family (wiring harness, windscreen, seat set): its figures are reported under this name."""
+    share: Share
+    """Share of the kits (0 to 1) in which this family is missing or damaged, e.g. 0.004."""
+    replacement: TimeSpec
+    """From the order (the car's launch) to the replacement part at the plant: air freight (e.g. 7 d), or the
+    next shipment of the kit's route as a distribution (e.g. {dist: uniform, low: 18 d, high: 25 d} for the
+    route's lead time plus the wait for a weekly departure)."""
+    retrofit_time: TimeSpec
+    """Work to fit the part to the finished car in the retrofit area, in shift time of the last shop."""
+
+
+class Retrofit(Model):
+    """The retrofit area at the end of the line: cars built without a short-shipped part park here until the part
+    comes and is fitted, then leave the plant (to the finished-car yard with ``outbound``). A car holds its place
+    from the end of line until it leaves; with every place taken, the next incomplete car waits on the last
+    station (the end of line is blocked)."""
+    places: int = Field(ge=1, le=MAX_KITS)
+    """Parking places of the retrofit area, e.g. 20."""
+
+
 KitsPerContainer = per_model(Annotated[int, Field(ge=1, le=MAX_KITS)])
 
 
@@ -166,6 +196,9 @@ class Kit(Model):
     """Money per kit (the inventory value; the localisation share by value when every kit gives one)."""
     handling: Handling | None = None
     """The CKD logistics work this kit makes, counted in the staffing report."""
+    short_shipped: list[ShortShipped] | None = Field(default=None, min_length=1)
+    """Part families of this kit that arrive short or damaged in a share of the kits: the car is built without
+    the part and retrofitted in the retrofit area (``supply.retrofit``) when its replacement comes."""
 
     def covers(self, model: str) -> bool:
         return self.models is None or model in self.models
@@ -184,3 +217,21 @@ class Supply(Model):
     """The routes kits come by (rail from China, trucks from local suppliers), keyed by name; at least one."""
     kits: dict[Name, Kit] = Field(min_length=1)
     """The kits the cars need, keyed by name; at least one."""
+    retrofit: Retrofit | None = None
+    """The retrofit area of the cars built without a short-shipped part (required with ``short_shipped`` in a
+    kit, and only then)."""
+
+    @model_validator(mode="after")
+    def _retrofit_with_short_parts(self):
+        short = any(kit.short_shipped for kit in self.kits.values())
+        if short and self.retrofit is None:
+            raise ValueError("a kit has short_shipped parts: give the retrofit area where their cars wait "
+                             "(retrofit: {places: 20})")
+        if self.retrofit is not None and not short:
+            raise ValueError("retrofit is given but no kit has short_shipped parts")
+        names = [part.family for kit in self.kits.values() for part in kit.short_shipped or []]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"short_shipped names the part family {', '.join(twice)} more than once: "
+                             "each family is reported under its own name")
+        return self
