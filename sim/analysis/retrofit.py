@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from ..scenario.days import plant_days
+from ..scenario.days import scenario_days
 from ..scenario.kit_levels import plan_rates
 from ..scenario.schema import Scenario
 from .components import annualised
@@ -118,7 +118,7 @@ def retrofit_heads(scenario: Scenario, shop: str, shift: int) -> dict[str, int]:
     last = list(scenario.shops)[-1]
     if supply is None or supply.retrofit is None or shop != last or shift >= scenario.shops[last].shifts.count:
         return {}
-    rates = plan_rates(scenario, plant_days(scenario.calendar, scenario.horizon).working_days_per_year)
+    rates = plan_rates(scenario, scenario_days(scenario).working_days_per_year)
     work = sum(rate * part.share * part.retrofit_time.mean
                for kit in supply.kits.values() for part in kit.short_shipped or []
                for model, rate in rates.items() if kit.covers(model))

@@ -166,7 +166,7 @@ def check_new_crews(scenario: Scenario):
         if scenario.ramp_up is None or not scenario.calendar.dated:
             yield where, "new shift crews need a ramp-up (ramp_up.months) that adds shifts, on a dated calendar"
             continue
-        ramp = Ramp(scenario, plant_days(scenario.calendar, scenario.horizon))
+        ramp = Ramp(scenario, scenario_days(scenario))
         added = ramp.added_shifts(shop)
         for number in sorted(set(added) - set(learning.new_crews)):
             yield where, (f"the ramp-up adds shift {number} to {shop!r} from {_date_of(ramp, added[number])}: "
