@@ -143,7 +143,7 @@ class RunInLoss(DownSchedule):
 
     ``clock``: the shop's ``ShiftClock``; ``start``, ``length``: its first shift's start (seconds after midnight)
     and a shift's length; ``shifts_on(day)``: shifts run on a simulated day. A shift start the clock does not work
-    (a day off) is skipped."""
+    (a day off) is skipped; a shift that starts with a break starts its run-in when its work does."""
 
     def __init__(self, clock, start: float, length: float, shifts_on, lost: float):
         super().__init__("run-in")
@@ -155,9 +155,9 @@ class RunInLoss(DownSchedule):
         while day * DAY <= clock.ends[-1]:
             for k in range(self.shifts_on(day)):
                 t = day * DAY + self.start + k * self.length
-                i = bisect_right(clock.starts, t) - 1
-                if i >= 0 and t < clock.ends[i]:
-                    yield clock.worked(t)
+                w = clock.worked(t)
+                if clock.worked(t + self.length) > w:  # the shift is worked that day
+                    yield w
             day += 1
 
     def _next_interval(self):
