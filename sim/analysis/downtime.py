@@ -56,3 +56,16 @@ def summary(run) -> dict | None:
         per_rep = group.groupby("replication")["down_h_per_year"].sum()
         by_shop.setdefault(shop, {})[kind] = round(float(np.mean(per_rep)), 1)
     return {"rows": rows, "by_shop": by_shop}
+
+
+def line_outage_shares(figures: list, reps: list) -> dict[tuple[str, str], float]:
+    """Per paced line covered by outages or a run-in, (shop, line): the mean share of the measured window it stood
+    for them (every station of the line counts that time as down; a line's breakdown time counts it once)."""
+    if figures is None:
+        return {}
+    shares: dict = {}
+    for f, rep in zip(figures, reps):
+        window = rep.scalars["window_hours"] * 3600.0
+        for key, seconds in f.line_outages.items():
+            shares.setdefault(tuple(key.split("|", 1)), []).append(seconds / window)
+    return {key: float(np.mean(values)) for key, values in shares.items()}

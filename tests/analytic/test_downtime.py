@@ -88,6 +88,8 @@ def test_a_line_wide_outage_stops_every_station_it_covers_for_exactly_its_length
     assert after.share_down == 0 and after.share_starved * window >= 4 * T_OUT - 1e-6  # starves through the flow
     outage_row, = [x for x in res.figures["downtime"].rows if x["kind"] == "outage"]
     assert (outage_row["stops"], outage_row["down_s"]) == (4, 4 * T_OUT)
+    # the line stood 4 x 30 min for it once, not once per station (its OEE breakdown time)
+    assert res.figures["downtime"].line_outages == {"shop|main": 4 * T_OUT}
 
 
 def test_a_shop_wide_outage_stops_idle_and_busy_free_flow_stations_alike():

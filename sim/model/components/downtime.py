@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..flow.line import PacedLine
 from ..flow.outages import RandomOutages, RunInLoss
 from .base import Component
 
@@ -16,6 +17,9 @@ class DowntimeFigures:
     stops (starting in the measured window) and down_s (worked seconds in it; server-seconds summed over a
     station's servers)."""
     rows: list[dict]
+    line_outages: dict
+    """Per paced line covered by outages or a run-in ("shop|line"): its seconds down for them in the measured
+    window, the same at each of its stations (a line's breakdown time counts them once)."""
 
 
 def uses_downtime(scenario) -> bool:
@@ -57,6 +61,10 @@ class Downtime(Component):
             if covering:
                 build.shop_outages[shop_name] = covering
 
+    def built(self, plant) -> None:
+        self.lines = [(shop, node) for shop, nodes in plant.nodes.items() for node in nodes
+                      if isinstance(node, PacedLine) and not node.gaps and node.outages is not None]
+
     def figures(self) -> DowntimeFigures:
         build = self.build
         rows: dict[tuple, dict] = {}
@@ -73,4 +81,5 @@ class Downtime(Component):
             stops, down = schedule.tally(build.worked_windows[shop])
             out.append({"shop": shop, "station": "all" if covers is None else " ".join(covers), "kind": kind,
                         "name": schedule.name, "servers": 1, "stops": stops, "down_s": down})
-        return DowntimeFigures(out)
+        lines = {f"{shop}|{node.name}": node.outages.tally(node.worked_window)[1] for shop, node in self.lines}
+        return DowntimeFigures(out, lines)

@@ -244,6 +244,8 @@ class WithOutages:
     outage, and its own process runs on its outage-free time (its failure clock and any repair stand meanwhile)."""
 
     __slots__ = ("inner", "outages")
+    down_while_idle = True
+    """An outage during a wait is down."""
 
     def __init__(self, inner, outages: DownSchedule):
         self.inner, self.outages = inner, outages

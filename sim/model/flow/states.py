@@ -88,6 +88,8 @@ class NoFailures:
     """A station that never breaks down."""
 
     downs = 0
+    down_while_idle = False
+    """Whether a wait (starved, blocked, labour) may count as down: never here."""
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
         account.add(WORKING, w, w + work)
@@ -183,6 +185,7 @@ class OperatingFailures:
     """
 
     __slots__ = ("between", "repair", "afresh", "note", "to_failure", "downs", "maintenance", "next_service")
+    down_while_idle = False
 
     def __init__(self, breakdowns, maintenance=None):
         """``breakdowns``: a ``OneMode`` or ``FailureModes``."""
@@ -224,6 +227,7 @@ class CalendarFailures:
     """
 
     __slots__ = ("between", "repair", "afresh", "note", "down_start", "down_end", "downs", "maintenance")
+    down_while_idle = True
 
     def __init__(self, breakdowns, maintenance=None):
         """``breakdowns``: a ``OneMode`` or ``FailureModes``."""
