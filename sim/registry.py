@@ -49,7 +49,8 @@ REGISTERED: list[Registration] = [
                  "sim.report.parts.outbound"),
     Registration("supply", "sim.model.components.supply.supply:Supply", "sim.analysis.supply",
                  "sim.report.parts.supply"),
-    Registration("downtime", "sim.model.components.downtime:Downtime", "sim.analysis.downtime"),
+    Registration("downtime", "sim.model.components.downtime:Downtime", "sim.analysis.downtime",
+                 "sim.report.parts.downtime"),
 ]
 
 
