@@ -167,8 +167,9 @@ class Weibull(_Frozen):
     def _scale_or_mean(self):
         if (self.scale is None) == (self.mean_time is None):
             raise ValueError("give a Weibull either its scale or its mean")
-        if self.scale is None:
+        if self.scale is None:  # kept as its scale alone, so that the resolved scenario reads back equal
             object.__setattr__(self, "scale", self.mean_time / math.gamma(1 + 1 / self.shape))
+            object.__setattr__(self, "mean_time", None)
         if self.mean > MAX_SECONDS:
             raise ValueError(f"a Weibull of shape {self.shape:g} and scale {format_duration(self.scale)} has a mean "
                              f"over 10 years")
