@@ -51,6 +51,8 @@ REGISTERED: list[Registration] = [
     Registration("events", "sim.model.components.events:Events", "sim.analysis.events", "sim.report.parts.events"),
     Registration("supply", "sim.model.components.supply.supply:Supply", "sim.analysis.supply",
                  "sim.report.parts.supply"),
+    Registration("downtime", "sim.model.components.downtime:Downtime", "sim.analysis.downtime",
+                 "sim.report.parts.downtime"),
     Registration("retrofit", "sim.model.components.retrofit:Retrofit", "sim.analysis.retrofit",
                  "sim.report.parts.retrofit"),
 ]

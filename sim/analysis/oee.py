@@ -39,12 +39,14 @@ def quality_rates(summary_quality: dict, shops) -> dict[str, float]:
 
 
 def oee_table(scenario: Scenario, stations: pd.DataFrame, quality: dict, shop_exits: dict,
-              shop_hours: dict, window_s: float) -> pd.DataFrame:
+              shop_hours: dict, window_s: float, line_outages: dict | None = None) -> pd.DataFrame:
     """A row per paced line and conveyor (level 'line') and per shop (level 'shop').
 
     ``stations``: the run's station table (mean shares, completions, static capacity columns);
     ``quality``: per shop, first-pass share; ``shop_exits`` / ``shop_hours``: mean cars leaving each
-    shop in the window and its shift hours in the window; ``window_s``: the measured window in seconds."""
+    shop in the window and its shift hours in the window; ``window_s``: the measured window in seconds;
+    ``line_outages``: per (shop, line) covered by outages or a run-in, the share of the window it stood for them,
+    which each of its stations counts as down (``analysis.downtime.line_outage_shares``): counted once."""
     rows = []
     resources = {}
     for shop_name, shop in scenario.shops.items():
@@ -54,6 +56,8 @@ def oee_table(scenario: Scenario, stations: pd.DataFrame, quality: dict, shop_ex
             first = members.iloc[0]
             planned = 1.0 - float(first["share_off_shift"])
             down = float(members["share_down"].sum())
+            if line_outages and (shop_name, name) in line_outages:  # a shared stop, not one per station
+                down -= (len(members) - 1) * line_outages[shop_name, name]
             ideal = float(first["ideal_cycle_s"])  # the line's takt, or its slowest mean cycle + transfer
             units = float(members["completions"].max())
             row = _row("line", shop_name, name, planned, down, ideal, units, q, window_s)

@@ -20,6 +20,7 @@ from . import components
 from .bottleneck import METHOD, active_shares, bottleneck
 from .components import annualised
 from .capacity import shop_capacity, station_capacity
+from .downtime import line_outage_shares
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
 from .sequence_costs import replication_values as sequence_replication_values
@@ -129,7 +130,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     oee = oee_table(scenario, stations, quality_rates(quality, scenario.shops),
                     {shop: float(np.mean([r.scalars["shop_exits"][shop] for r in reps])) for shop in scenario.shops},
                     {shop: float(np.mean([r.scalars["shop_hours"][shop] for r in reps])) for shop in scenario.shops},
-                    first["window_hours"] * 3600.0)
+                    first["window_hours"] * 3600.0, line_outage_shares(run.figures("downtime"), reps))
     return {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -247,7 +248,8 @@ def _replication_values(scenario: Scenario, reps: list[ReplicationResult], capac
         table = r.stations.merge(static.rename(columns={"cars_per_hour": "static_cars_per_hour"}),
                                  on=["shop", "station"], how="left")
         oee = oee_table(scenario, table, quality_rates(r.scalars["inspections"], scenario.shops),
-                        r.scalars["shop_exits"], r.scalars["shop_hours"], r.scalars["window_hours"] * 3600.0)
+                        r.scalars["shop_exits"], r.scalars["shop_hours"], r.scalars["window_hours"] * 3600.0,
+                        line_outage_shares(None if "downtime" not in r.figures else [r.figures["downtime"]], [r]))
         for row in oee[oee["level"] == "shop"].itertuples():
             values.setdefault(f"oee.{row.shop}", []).append(None if row.oee != row.oee else round(row.oee, 5))
     values["lead_time_hours.mean"] = [round(float(r.lead_times.mean()), 3) if r.lead_times.size else None

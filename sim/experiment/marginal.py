@@ -243,10 +243,13 @@ def availability_change(scenario: Scenario, resource: Resource, paths: dict) -> 
     factor = ratio / (1.0 / after - 1.0)  # every MTBF x factor: sum of MTTR/MTBF falls to 1/after - 1
     for st in stations:
         path = f"{paths[resource.shop, st.name]}.failures"
-        if st.failures.mtbf is not None:
-            change.assignments.append(f"{path}.mtbf={_text(st.failures.mtbf * factor)}")
-        else:
-            change.assignments.append(f"{path}.time_between={json.dumps(_scaled(st.failures.time_between, factor))}")
+        modes = [(path, st.failures)] if st.failures.modes is None else \
+            [(f"{path}.modes[{mode.name}]", mode) for mode in st.failures.modes]
+        for where, mode in modes:
+            if mode.mtbf is not None:
+                change.assignments.append(f"{where}.mtbf={_text(mode.mtbf * factor)}")
+            else:
+                change.assignments.append(f"{where}.time_between={json.dumps(_scaled(mode.time_between, factor))}")
     change.what = f"availability {100 * before:.2f}% → {100 * after:.2f}% (MTBF × {factor:.4g})"
     return change
 

@@ -17,6 +17,9 @@ The scenario is data; the builder turns it into a ``plant.Plant``, in this order
      front of the end of line (the retrofit area before the yard or the plain end);
    * ``shop_experience``: a shop's experience (``learning.Experience``), which slows its cycles, failures
      and first-pass yield at the start (learning curves);
+   * ``shop_outages``: a shop's stoppages of many stations at once (outages, the run-in), each a
+     ``flow.outages.DownSchedule`` with the stations and lines it covers; ``failure_modes``: the stations' failure
+     modes as the shops are built (downtime);
    * ``add_store(store)``: a store the component made, for the wiring check;
    * the plant's clocks, days, streams and scenario, to read;
 
@@ -65,6 +68,12 @@ class Builder:
         self.launch: Launch | None = None
         self.shop_experience: dict = {}
         """Per shop with learning curves: its experience (``learning.Experience``), set by a component."""
+        self.shop_outages: dict = {}
+        """Per shop with outages or a run-in: [(names covered or None for the whole shop, ``DownSchedule``)], set by
+        a component; the shop builder composes each node's with its breakdowns."""
+        self.failure_modes: list = []
+        """(shop, station, ``states.FailureModes``) of every server with failure modes, added as the shops are
+        built."""
         self._entry_gates: list = []
         self._end_of_line = None
         self._before_end: list = []

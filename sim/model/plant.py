@@ -23,7 +23,7 @@ from ..scenario.schema import Scenario
 from ..scenario.window import Window
 from .flow.buffer import PART_KINDS, LevelMonitor
 from .flow.car import Car, InvariantError
-from .flow.states import LABOUR, STATE_NAMES, CalendarFailures
+from .flow.states import LABOUR, STATE_NAMES
 from .streams import Streams
 
 TOLERANCE = 1e-6
@@ -195,9 +195,9 @@ def _check_pool(pool) -> None:
     if pool.overdrawn or pool.busy < 0:
         raise InvariantError(f"labour pool {pool.name}: gave out operators who were not there"
                              f" ({pool.overdrawn} grants above the present count, {pool.busy} busy at the end)")
-    # the stations' labour time is the pool's wait time, except what calendar failures count as down
+    # the stations' labour time is the pool's wait time, except what calendar failures and outages count as down
     labour = sum(a.times[LABOUR] for station in pool.stations for a in station.accounts)
-    exact = not any(isinstance(f, CalendarFailures) for station in pool.stations for f in station.failures)
+    exact = not any(f.down_while_idle for station in pool.stations for f in station.failures)
     if labour > pool.wait_s + TOLERANCE * max(1.0, pool.wait_s) or \
             (exact and abs(labour - pool.wait_s) > TOLERANCE * max(1.0, pool.wait_s)):
         raise InvariantError(f"labour pool {pool.name}: its stations waited {labour:.3f} s for labour,"

@@ -23,7 +23,8 @@ from .flow.line import PacedLine
 from .flow.protocol import CarInput, Node
 from .flow.routing import AfterRepair, Onward, QualityGate
 from .flow.station import PooledStation, Station
-from .flow.states import make_failures
+from .flow.outages import MaintenanceOnFreeTime, WithOutages, merged
+from .flow.states import FailureModes, breakdowns, failure_process
 from ..scenario.window import Window
 
 
@@ -227,29 +228,31 @@ class ShopBuilder:
             feeder_key(shop_name, feeder), (self.clocks[shop_name], self.worked_windows[shop_name],
                                       self.maintenance[shop_name]))
         learns = self._learns(shop_name, "cycle_time")  # a conveyor's transit does not learn, its failures do
+        outages = self._outages(shop_name, shop, group, feeder)
         if first.conveyor is not None:
             conveyor = first.conveyor
             cycle = np.full((conveyor.capacity, self.variants), conveyor.index_time)
-            fails = [self._line_failures(first.failures, prefix, shop_name)]
+            fails = [self._line_failures(first, prefix, shop_name, worked_window)]
             return PacedLine(self.env, shop=shop_name, name=first.name, stations=[first.name],
                              position_station=[0] * conveyor.capacity, cycle=cycle, takt=conveyor.index_time,
                              transfer=0.0, gaps=True, failures=fails, clock=clock, worked_window=worked_window,
-                             maintenance=maintenance, colour_changes=_booths([first]))
+                             maintenance=maintenance, colour_changes=_booths([first]), outages=outages)
         if first.line is not None:
             line = shop.lines[first.line]
             cycle = np.array([self._line_cycles(st, time_for(st)) for st in group])
-            fails = [self._line_failures(st.failures, f"{shop_name}.{st.name}", shop_name) for st in group]
+            fails = [self._line_failures(st, f"{shop_name}.{st.name}", shop_name, worked_window) for st in group]
             return PacedLine(self.env, shop=shop_name, name=first.line, stations=[st.name for st in group],
                              position_station=list(range(len(group))), cycle=cycle, takt=line.takt,
                              transfer=line.transfer_time, gaps=False, failures=fails, clock=clock,
                              worked_window=worked_window, maintenance=maintenance, push_out=feeder is not None,
-                             colour_changes=_booths(group), over_cycle=_over_cycle(line), learning=learns)
+                             colour_changes=_booths(group), over_cycle=_over_cycle(line), learning=learns,
+                             outages=outages)
         cycle = [self.streams.sampler(dist, f"{prefix}.cycle.{model.name}", scale)
                  for model, (dist, scale) in zip(models, map(time_for(first), models))]
         if learns is not None:
             cycle = [learns.slower(sample) for sample in cycle]
-        failures = [make_failures(first.failures, self.streams, f"{prefix}[{k}]", maintenance,
-                                  self._learns(shop_name, "failures")) for k in range(first.servers)]
+        failures = [self._server_failures(first, f"{prefix}[{k}]", shop_name, maintenance, worked_window, outages)
+                    for k in range(first.servers)]
         station = dict(shop=shop_name, name=first.name, servers=first.servers, cycle=cycle, failures=failures,
                        clock=clock, worked_window=worked_window, wall_window=self.window,
                        purge=0.0 if first.colour_change is None else first.colour_change.purge)
@@ -265,15 +268,37 @@ class ShopBuilder:
             return [times[v % len(times)] for v in range(self.variants)]
         return [times[v % len(times)] if visits else 0.0 for v, visits in enumerate(self._visits(station))]
 
-    def _line_failures(self, spec, name: str, shop_name: str):
-        """(time between failures, time to repair) samplers of a line station or conveyor, or None; the
-        time between failures under the shop's failure curve, if it has one."""
-        if spec is None:
+    def _line_failures(self, station: StationSpec, name: str, shop_name: str, worked_window: Window):
+        """The breakdowns of a line station or conveyor (``states.OneMode`` or ``states.FailureModes``), or None;
+        the time between failures under the shop's failure curve, if it has one."""
+        if station.failures is None:
             return None
-        between = self.streams.sampler(spec.between, f"{name}.failure")
-        learns = self._learns(shop_name, "failures")
-        return (between if learns is None else learns.sooner(between),
-                self.streams.sampler(spec.repair, f"{name}.repair"))
+        return self._breakdowns(station, name, shop_name, worked_window)
+
+    def _breakdowns(self, station: StationSpec, name: str, shop_name: str, worked_window: Window):
+        """A server's breakdowns (its failure modes noted for the downtime table)."""
+        made = breakdowns(station.failures, self.streams, name, self._learns(shop_name, "failures"), worked_window)
+        if isinstance(made, FailureModes):
+            self.builder.failure_modes.append((shop_name, station.name, made))
+        return made
+
+    def _server_failures(self, station: StationSpec, name: str, shop_name: str, maintenance, worked_window: Window,
+                         outages):
+        """The breakdown process of one server of a free-flow station; under outages, run on its outage-free time."""
+        if outages is not None and maintenance is not None:
+            maintenance = MaintenanceOnFreeTime(maintenance, outages)
+        process = failure_process(station.failures, None if station.failures is None else
+                                  self._breakdowns(station, name, shop_name, worked_window), maintenance)
+        return process if outages is None else WithOutages(process, outages)
+
+    def _outages(self, shop_name: str, shop: Shop, group: list, feeder: str | None):
+        """The outages and run-in covering a node (``outages.DownSchedule``), or None: those of the shop that cover
+        it whole (covers: none) or name one of its stations or its paced line; a feeder on its own shifts has none."""
+        covering = self.builder.shop_outages.get(shop_name)
+        if not covering or (feeder is not None and shop.feeders[feeder].shifts is not None):
+            return None
+        names = {st.name for st in group} | {st.line for st in group if st.line is not None}
+        return merged([schedule for covers, schedule in covering if covers is None or names & set(covers)])
 
     def _learns(self, shop_name: str, curve: str) -> Experience | None:
         """The shop's experience when it has this learning curve (cycle_time, first_pass_yield, failures)."""

@@ -106,6 +106,8 @@ def draw_block(dist, rng: np.random.Generator, n: int) -> np.ndarray:
     if kind == "lognormal":
         sigma2 = math.log(1 + (dist.sd / dist.mean) ** 2)
         return rng.lognormal(math.log(dist.mean) - sigma2 / 2, math.sqrt(sigma2), n)
+    if kind == "weibull":
+        return dist.scale * rng.weibull(dist.shape, n)
     if kind == "normal":
         return _truncated_normal(dist, rng, n)
     if kind == "empirical":

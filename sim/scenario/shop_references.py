@@ -38,6 +38,7 @@ def check_shop(path: tuple, shop: Shop, scenario: Scenario) -> Iterator[Problem]
     yield from _check_parallel(path, shop, models)
     yield from _check_quality(path, shop, names, placed)
     yield from _check_feeders(path, shop, placed)
+    yield from _check_downtime(path, shop, placed)
 
 
 def _check_models(path: tuple, station, models: set[str], options: set[str]) -> Iterator[Problem]:
@@ -340,3 +341,24 @@ def _check_feeder_cycles(path: tuple, shop: Shop, owner: dict[str, str]) -> Iter
                 break
             seen.append(nxt)
             current = shop.feeders[nxt]
+
+
+def _check_downtime(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
+    """Outages and the run-in cover stations and paced lines of the shop that work the shop's shifts (their times
+    are in its shift time); a run-in fits in a shift."""
+    flow_of = {station.name: flow for _, station, flow in placed}
+    flow_of.update({station.line: flow for _, station, flow in placed if station.line is not None})
+    own_shifts = {f"feeder {name}" for name, feeder in shop.feeders.items() if feeder.shifts is not None}
+    covering = [(("outages", k), outage.covers) for k, outage in enumerate(shop.outages)]
+    if shop.run_in is not None:
+        covering.append((("run_in",), shop.run_in.covers))
+        if shop.run_in.length > shop.shifts.length:
+            yield path + ("run_in", "length"), "the run-in is longer than a shift"
+    for where, covers in covering:
+        for j, name in enumerate(covers or []):
+            flow = flow_of.get(name)
+            if flow is None:
+                yield path + where + ("covers", j), f"{name!r} is neither a station nor a paced line of this shop"
+            elif flow in own_shifts:
+                yield path + where + ("covers", j), (f"{name!r} is on {flow}, which works its own shifts: outages "
+                                                     "and the run-in run on the shop's shift time")

@@ -298,7 +298,19 @@ def downtime_ratio(failures) -> float:
     """MTTR / MTBF of a station's breakdowns (0 without)."""
     if failures is None:
         return 0.0
-    return failures.repair.mean / failures.between.mean
+    return failures.downtime_ratio
+
+
+def stoppage_ratio(shop: Shop, group: Group) -> float:
+    """Down time per unit of up time of a node group from the shop's outages and run-in that cover it
+    (``shops.ShopBuilder._outages``): each outage's mean repair / mean time between, and the run-in's loss at each
+    shift start against the rest of the shift's working time."""
+    names = {st.name for st in group} | {st.line for st in group if st.line is not None}
+    ratio = sum(outage.downtime_ratio for outage in shop.outages if outage.covers is None or names & set(outage.covers))
+    run_in = shop.run_in
+    if run_in is not None and (run_in.covers is None or names & set(run_in.covers)):
+        ratio += run_in.lost / max(shop.shifts.net_seconds - run_in.lost, 1.0)
+    return ratio
 
 
 def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | None = None,
@@ -325,7 +337,7 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
 
     first = group[0]
     if first.conveyor is not None:
-        availability = 1.0 / (1.0 + downtime_ratio(first.failures))
+        availability = 1.0 / (1.0 + downtime_ratio(first.failures) + stoppage_ratio(shop, group))
         return {"kind": "conveyor", "servers": first.conveyor.capacity, "cycles": [first.conveyor.index_time],
                 "availability": availability, "index": first.conveyor.index_time,
                 "rate": 3600.0 / first.conveyor.index_time * availability}
@@ -337,12 +349,12 @@ def group_capacity(shop: Shop, group: Group, product: Product, routes: dict | No
         index = max([line.takt or 0.0] + [load + line.transfer_time for load in loads])
         if line.over_cycle is not None and line.over_cycle.floaters:
             index = line.takt  # floaters may take any over-cycle: the takt is the bound
-        availability = 1.0 / (1.0 + sum(downtime_ratio(st.failures) for st in group))
+        availability = 1.0 / (1.0 + sum(downtime_ratio(st.failures) for st in group) + stoppage_ratio(shop, group))
         # a self-paced line no car stops at indexes in no time: it limits nothing
         return {"kind": "line", "servers": 1, "cycles": cycles, "availability": availability, "index": index,
                 "rate": 3600.0 / index * availability if index > 0 else float("nan")}
     mean = cycle(first)
-    availability = 1.0 / (1.0 + downtime_ratio(first.failures))
+    availability = 1.0 / (1.0 + downtime_ratio(first.failures) + stoppage_ratio(shop, group))
     return {"kind": "station", "servers": first.servers, "cycles": [mean], "availability": availability,
             "index": mean / first.servers,
             "rate": first.servers * 3600.0 / mean * availability if mean == mean else float("nan")}

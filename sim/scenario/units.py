@@ -153,6 +153,34 @@ class Exponential(_Frozen):
     mean: Duration
 
 
+class Weibull(_Frozen):
+    """Weibull with a shape and a scale (or the mean instead of the scale): shape below 1 gives the long tail
+    of rare very long repairs, 1 is exponential, above 1 wear-out."""
+    dist: Literal["weibull"]
+    shape: float = Field(ge=0.2, le=20)
+    scale: Duration | None = None
+    mean_time: Duration | None = Field(default=None, alias="mean", exclude=True)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _scale_or_mean(self):
+        if (self.scale is None) == (self.mean_time is None):
+            raise ValueError("give a Weibull either its scale or its mean")
+        if self.scale is None:  # kept as its scale alone, so that the resolved scenario reads back equal
+            object.__setattr__(self, "scale", self.mean_time / math.gamma(1 + 1 / self.shape))
+            object.__setattr__(self, "mean_time", None)
+        if self.mean > MAX_SECONDS:
+            raise ValueError(f"a Weibull of shape {self.shape:g} and scale {format_duration(self.scale)} has a mean "
+                             f"over 10 years")
+        return self
+
+    @property
+    def mean(self) -> float:
+        """scale x Gamma(1 + 1 / shape)."""
+        return self.scale * math.gamma(1 + 1 / self.shape)
+
+
 class Empirical(_Frozen):
     """One of the observed values, with optional weights."""
     dist: Literal["empirical"]
@@ -171,7 +199,7 @@ class Empirical(_Frozen):
         return sum(v * w for v, w in zip(self.values, weights)) / sum(weights)
 
 
-DISTRIBUTIONS = "fixed, uniform, triangular, normal, lognormal, exponential, empirical"
+DISTRIBUTIONS = "fixed, uniform, triangular, normal, lognormal, exponential, weibull, empirical"
 
 
 def _as_distribution(value):
@@ -186,7 +214,7 @@ def _as_distribution(value):
 
 
 Distribution = Annotated[
-    Union[Fixed, Uniform, Triangular, Normal, Lognormal, Exponential, Empirical],
+    Union[Fixed, Uniform, Triangular, Normal, Lognormal, Exponential, Weibull, Empirical],
     Field(discriminator="dist"),
 ]
 TimeSpec = Annotated[Distribution, BeforeValidator(_as_distribution)]

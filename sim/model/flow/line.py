@@ -26,6 +26,7 @@ import numpy as np
 
 from .booths import PaintBooths
 from .over_cycles import OverCycles
+from .outages import MaintenanceOnFreeTime, OnFreeTime
 from .states import BLOCKED, DOWN, FEEDER, STARVED, STATE_NAMES, StateAccount
 from ...scenario.window import Window
 
@@ -41,7 +42,7 @@ class PacedLine(PaintBooths, OverCycles):
     def __init__(self, env, *, shop: str, name: str, stations: list[str], position_station: list[int],
                  cycle: np.ndarray, takt: float | None, transfer: float, gaps: bool, failures: list, clock,
                  worked_window: Window, maintenance=None, push_out: bool = False, colour_changes=(),
-                 over_cycle=None, learning=None):
+                 over_cycle=None, learning=None, outages=None):
         """``cycle[p, v]``: seconds of work of a car of variant v (model and options, ``Car.variant``) at
         position p (fixed; 0 where the car passes the station by); ``position_station[p]``:
         the index in ``stations`` of the station at position p; ``gaps``: a conveyor (moves on with
@@ -51,7 +52,8 @@ class PacedLine(PaintBooths, OverCycles):
         ``over_cycle``: (zone in takts, floaters) when drift zones or floaters absorb over-cycles, else None
         (the line stops until the work is done); ``learning``: the shop's experience (``learning.Experience``)
         when its work times learn: each index works ``cycle`` x the multiplier of the shop's next car, read as the
-        index starts."""
+        index starts; ``outages``: the outages and run-in covering the line (``outages.DownSchedule``) or None:
+        the whole line stands for each, every station down."""
         self.env = env
         self.shop = shop
         self.name = name
@@ -66,7 +68,10 @@ class PacedLine(PaintBooths, OverCycles):
         """Line-level idle time: starved (no car to enter) and blocked (exit full) or stopped."""
         self.station_down = [StateAccount(worked_window) for _ in stations]
         self.failures = failures
-        """Per station: (between sampler, repair sampler) or None."""
+        """Per station: its breakdowns (``states.OneMode`` or ``states.FailureModes``) or None."""
+        self.outages = outages
+        self._idle = self.line_account.add if outages is None else self._idle_around_outages
+        """Book a line-level wait (starved, blocked, feeder); under outages, their time is down."""
         self.downs = [0] * len(stations)
         self.positions: deque = deque([None] * cycle.shape[0])
         self.inside = 0
@@ -107,13 +112,17 @@ class PacedLine(PaintBooths, OverCycles):
         feeder's line too, so the last parts called off reach their join without waiting for the next order)."""
         self.maintenance = maintenance
         """The shop's planned maintenance windows (``calendar.MaintenanceWindows``) or None."""
+        if outages is not None:  # the stations' breakdowns run on the line's outage-free time
+            self._free_down = [OnFreeTime(account, outages) for account in self.station_down]
+            self._free_maintenance = None if maintenance is None else MaintenanceOnFreeTime(maintenance, outages)
+            maintenance = self._free_maintenance
         self.next_service = maintenance.next_after(0.0) if maintenance is not None and maintenance.preventive \
             else float("inf")
         self.running = 0.0
         self.next_failure: list[tuple[float, int]] = []
         for s, spec in enumerate(failures):
             if spec is not None:
-                heapq.heappush(self.next_failure, (spec[0](), s))
+                heapq.heappush(self.next_failure, (spec.between(), s))
         # the record of every index, turned into state times at the end
         self.tick_start: list[float] = []
         self.tick_end: list[float] = []
@@ -215,7 +224,7 @@ class PacedLine(PaintBooths, OverCycles):
                 part = yield join.buffer.get()
                 self.waiting = self.awaited = None
                 w1 = clock.worked(env.now)
-                self.line_account.add(FEEDER, w0, w1)
+                self._idle(FEEDER, w0, w1)
                 join.waited += self.worked_window.clip(w0, w1)
             join.fit(part, unit)
 
@@ -230,7 +239,7 @@ class PacedLine(PaintBooths, OverCycles):
         while not send.ready(unit):
             yield send.carriers.freed()
         self.waiting = None
-        self.line_account.add(FEEDER, w0, clock.worked(env.now))
+        self._idle(FEEDER, w0, clock.worked(env.now))
 
     def start(self) -> None:
         self.env.process(self._run())
@@ -251,7 +260,7 @@ class PacedLine(PaintBooths, OverCycles):
                     self.waiting = (STARVED, w0)
                     car = yield source.get()
                     self.waiting = None
-                    self.line_account.add(STARVED, w0, clock.worked(env.now))
+                    self._idle(STARVED, w0, clock.worked(env.now))
                 if empty_carriers and car is not None:
                     car = self._colour_entry(car)
             else:
@@ -291,17 +300,46 @@ class PacedLine(PaintBooths, OverCycles):
                     self.waiting = (BLOCKED, w0)
                     yield target.put(leaving, priority)
                     self.waiting = None
-                    self.line_account.add(BLOCKED, w0, clock.worked(env.now))
+                    self._idle(BLOCKED, w0, clock.worked(env.now))
                 self.inside -= 1
             positions.rotate(1)
             positions[0] = None
 
+    def _idle_around_outages(self, state: int, a: float, b: float) -> None:
+        for lo, hi, down in self.outages.pieces(a, b):
+            self.line_account.add(DOWN if down else state, lo, hi)
+
     def _phase(self, w: float, work: float) -> float:
-        """Worked time at which the phase ends, breakdowns (line stops) included."""
+        """Worked time at which the phase ends, breakdowns and outages (line stops) included."""
+        outages = self.outages
+        if outages is None:
+            return self._run_phase(w, work, self.station_down, self.worked_window.clip, self.maintenance)
+        # the line's breakdowns run on its outage-free time; every outage on the way stops the whole line
+        first = len(self.tick_start)
+        w_end = max(w, outages.back(self._run_phase(outages.free(w), work, self._free_down, self._free_clip,
+                                                    self._free_maintenance)))
+        stopped = 0.0
+        for lo, hi, down in outages.pieces(w, w_end):
+            if down:
+                for account in self.station_down:
+                    account.add(DOWN, lo, hi)
+                stopped += self.worked_window.clip(lo, hi)
+        if stopped:
+            self.tick_repairs[first] = self.tick_repairs.get(first, 0.0) + stopped
+        return w_end
+
+    def _free_clip(self, a: float, b: float) -> float:
+        """Seconds of the measured window in the outage-free time [a, b]."""
+        outages, clip = self.outages, self.worked_window.clip
+        return sum(clip(lo, hi) for lo, hi, down in outages.pieces(outages.back(a), outages.back(b)) if not down)
+
+    def _run_phase(self, w: float, work: float, station_down, clip, maintenance) -> float:
+        """The phase from ``w`` with the stations' breakdowns (``station_down``, ``clip``, ``maintenance``: in
+        the time ``w`` is in, worked or outage-free)."""
         heap = self.next_failure
         if w >= self.next_service:  # serviced in the window: every station's failure clock starts afresh
-            self.next_service = self.maintenance.next_after(w)
-            heap[:] = [(self.running + self.failures[s][0](), s) for _, s in sorted(heap, key=lambda e: e[1])]
+            self.next_service = maintenance.next_after(w)
+            heap[:] = [(self.running + self.failures[s].afresh(), s) for _, s in sorted(heap, key=lambda e: e[1])]
             heapq.heapify(heap)
         if not heap or heap[0][0] >= self.running + work:
             self.running += work
@@ -313,13 +351,15 @@ class PacedLine(PaintBooths, OverCycles):
             w += delta
             self.running = fail_at
             work -= delta
-            repair = self.failures[s][1]()
-            repaired = w + repair if self.maintenance is None else self.maintenance.repair_end(w, repair)
-            self.station_down[s].add(DOWN, w, repaired)
-            stopped += self.worked_window.clip(w, repaired)
+            breakdowns = self.failures[s]
+            repair = breakdowns.repair()
+            repaired = w + repair if maintenance is None else maintenance.repair_end(w, repair)
+            breakdowns.note(w, repaired)
+            station_down[s].add(DOWN, w, repaired)
+            stopped += clip(w, repaired)
             w = repaired
             self.downs[s] += 1
-            heapq.heappush(heap, (self.running + self.failures[s][0](), s))
+            heapq.heappush(heap, (self.running + breakdowns.between(), s))
         self.tick_repairs[len(self.tick_start)] = stopped
         self.running += work
         return w + work
@@ -328,7 +368,7 @@ class PacedLine(PaintBooths, OverCycles):
         if self.waiting is not None:
             state, since = self.waiting
             now_w = self.clock.worked(self.env.now)
-            self.line_account.add(state, since, now_w)
+            self._idle(state, since, now_w)
             if self.awaited is not None:  # still waiting for a part: that feeder's wait too
                 self.awaited.waited += self.worked_window.clip(since, now_w)
 
@@ -395,7 +435,7 @@ class PacedLine(PaintBooths, OverCycles):
                 totals += [working,
                            stops_in_window - down + idle[BLOCKED],  # exit full, or another station down
                            empty + idle[STARVED],
-                           down,
+                           down + idle[DOWN],  # its repairs and outages, and outages while the line waited
                            busy - working,  # done, waiting for the takt or a slower station
                            0.0,  # labour: a paced line draws no operators from a pool
                            idle[FEEDER],  # the line stood waiting for a feeder's part

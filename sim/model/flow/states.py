@@ -88,6 +88,8 @@ class NoFailures:
     """A station that never breaks down."""
 
     downs = 0
+    down_while_idle = False
+    """Whether a wait (starved, blocked, labour) may count as down: never here."""
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
         account.add(WORKING, w, w + work)
@@ -95,6 +97,82 @@ class NoFailures:
 
     def idle(self, state: int, a: float, b: float, account: StateAccount) -> None:
         account.add(state, a, b)
+
+
+class OneMode:
+    """The breakdowns of the single form (``failures: {mtbf, mttr}``): one time between failures, one repair."""
+
+    __slots__ = ("between", "repair", "afresh")
+
+    def __init__(self, between, repair):
+        self.between = between
+        """The time to the next failure, drawn after each repair (and once at the start)."""
+        self.afresh = between
+        """The time to the next failure when the failure clock starts afresh (preventive maintenance)."""
+        self.repair = repair
+        """The repair time of the failure that has just happened."""
+
+    def note(self, w: float, repaired: float) -> None:
+        """A failure at worked time ``w`` repaired at ``repaired`` (only the failure modes keep their tally)."""
+
+
+class FailureModes:
+    """Competing failure modes of one server (short stops, breakdowns, major failures).
+
+    Each mode has its own clock to failure, which runs on the server's failure clock (its working time or
+    its shift time, ``Failures.clock``) and stands, like all the others, while the server is in repair: the
+    server is down while one mode is in repair. The first clock to run out fails the server; the repair is
+    drawn from that mode's distribution and only that mode's clock is drawn again (the others keep what
+    they had left). ``between`` gives the server's time to its next failure, the least of the clocks, and
+    assumes the time it gave last has passed and that failure happened: the protocol the failure processes
+    below follow with ``OneMode``. With exponential modes this is the superposed Poisson process; in
+    general it is the competing-risks model of independent failure causes.
+
+    It tallies each mode's stops and down time (its repairs starting in the measured window, clipped to
+    it) for the downtime table.
+    """
+
+    def __init__(self, names: list[str], betweens: list, repairs: list, window: Window):
+        self.names = names
+        self._betweens = betweens
+        self._repairs = repairs
+        self.window = window
+        self.left = [draw() for draw in betweens]
+        """Per mode, the time its clock has left to failure from the last failure (or the start)."""
+        self.due: int | None = None
+        """The mode whose clock runs out next."""
+        self.gap = 0.0
+        self.stops = [0] * len(names)
+        self.down = [0.0] * len(names)
+
+    def between(self) -> float:
+        left = self.left
+        if self.due is not None:  # the gap given last has passed and its mode failed
+            gap = self.gap
+            for k in range(len(left)):
+                left[k] -= gap
+            left[self.due] = self._betweens[self.due]()
+        return self._next()
+
+    def afresh(self) -> float:
+        """Every mode's clock starts afresh (a preventive service)."""
+        self.left = [draw() for draw in self._betweens]
+        return self._next()
+
+    def _next(self) -> float:
+        left = self.left
+        self.due = min(range(len(left)), key=left.__getitem__)
+        self.gap = max(0.0, left[self.due])
+        return self.gap
+
+    def repair(self) -> float:
+        return self._repairs[self.due]()
+
+    def note(self, w: float, repaired: float) -> None:
+        window = self.window
+        if window.lo <= w < window.hi:
+            self.stops[self.due] += 1
+        self.down[self.due] += window.clip(w, repaired)
 
 
 class OperatingFailures:
@@ -106,12 +184,14 @@ class OperatingFailures:
     each window with a fresh time to failure.
     """
 
-    __slots__ = ("between", "repair", "to_failure", "downs", "maintenance", "next_service")
+    __slots__ = ("between", "repair", "afresh", "note", "to_failure", "downs", "maintenance", "next_service")
+    down_while_idle = False
 
-    def __init__(self, between, repair, maintenance=None):
-        self.between = between
-        self.repair = repair
-        self.to_failure = between()
+    def __init__(self, breakdowns, maintenance=None):
+        """``breakdowns``: a ``OneMode`` or ``FailureModes``."""
+        self.between, self.repair = breakdowns.between, breakdowns.repair
+        self.afresh, self.note = breakdowns.afresh, breakdowns.note
+        self.to_failure = self.between()
         self.downs = 0
         self.maintenance = maintenance
         self.next_service = maintenance.next_after(0.0) if maintenance is not None and maintenance.preventive \
@@ -119,7 +199,7 @@ class OperatingFailures:
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
         if w >= self.next_service:
-            self.to_failure = self.between()
+            self.to_failure = self.afresh()
             self.next_service = self.maintenance.next_after(w)
         while self.to_failure < work:
             account.add(WORKING, w, w + self.to_failure)
@@ -127,6 +207,7 @@ class OperatingFailures:
             work -= self.to_failure
             repaired = w + self.repair() if self.maintenance is None else \
                 self.maintenance.repair_end(w, self.repair())
+            self.note(w, repaired)
             account.add(DOWN, w, repaired)
             w = repaired
             self.downs += 1
@@ -145,14 +226,16 @@ class CalendarFailures:
     A station idle when it fails is down for the repair; a car arriving meanwhile waits.
     """
 
-    __slots__ = ("between", "repair", "down_start", "down_end", "downs", "maintenance")
+    __slots__ = ("between", "repair", "afresh", "note", "down_start", "down_end", "downs", "maintenance")
+    down_while_idle = True
 
-    def __init__(self, between, repair, maintenance=None):
-        self.between = between
-        self.repair = repair
+    def __init__(self, breakdowns, maintenance=None):
+        """``breakdowns``: a ``OneMode`` or ``FailureModes``."""
+        self.between, self.repair = breakdowns.between, breakdowns.repair
+        self.afresh, self.note = breakdowns.afresh, breakdowns.note
         self.maintenance = maintenance
         self.down_end = 0.0
-        self._schedule(between())
+        self._schedule(self.between())
         self.downs = 0
 
     def _schedule(self, start: float) -> None:
@@ -161,14 +244,16 @@ class CalendarFailures:
         if maintenance is None:
             self.down_start = start
             self.down_end = start + self.repair()
+            self.note(start, self.down_end)
             return
         if maintenance.preventive:
             service = maintenance.next_after(self.down_end)
             while start > service:  # serviced in the window before it failed: its clock starts afresh
-                start = service + self.between()
+                start = service + self.afresh()
                 service = maintenance.next_after(service)
         self.down_start = start
         self.down_end = maintenance.repair_end(start, self.repair())
+        self.note(start, self.down_end)
 
     def _next(self) -> None:
         self.downs += 1
@@ -205,15 +290,35 @@ class CalendarFailures:
                 w = end
 
 
-def make_failures(spec, streams, name: str, maintenance=None, learning=None):
+def make_failures(spec, streams, name: str, maintenance=None, learning=None, window: Window | None = None):
     """The breakdown process of one server from its scenario spec (or none); ``maintenance``: the
     shop's planned maintenance windows (``calendar.MaintenanceWindows``), if any; ``learning``: the shop's
-    experience (``learning.Experience``) when its failure rate learns."""
+    experience (``learning.Experience``) when its failure rate learns; ``window``: the measured window in the
+    server's worked time (the failure modes' tally)."""
+    return failure_process(spec, None if spec is None else breakdowns(spec, streams, name, learning, window),
+                           maintenance)
+
+
+def failure_process(spec, made, maintenance=None):
+    """The breakdown process of a server with the breakdowns ``made`` (``OneMode`` or ``FailureModes``) on the
+    clock its spec says, or ``NoFailures`` without a spec."""
     if spec is None:
         return NoFailures()
-    between = streams.sampler(spec.between, f"{name}.failure")
-    if learning is not None:
-        between = learning.sooner(between)
-    repair = streams.sampler(spec.repair, f"{name}.repair")
     cls = OperatingFailures if spec.clock == "operating" else CalendarFailures
-    return cls(between, repair, maintenance)
+    return cls(made, maintenance)
+
+
+def breakdowns(spec, streams, name: str, learning=None, window: Window | None = None):
+    """A server's ``OneMode`` (the single form: streams ``{name}.failure`` and ``{name}.repair``) or its
+    ``FailureModes`` (streams ``{name}.failure.{mode}`` and ``{name}.repair.{mode}``); ``learning``: the
+    shop's experience when its failure rate learns (every mode's time between failures shortened)."""
+    def sooner(between):
+        return between if learning is None else learning.sooner(between)
+
+    if spec.modes is None:
+        return OneMode(sooner(streams.sampler(spec.between, f"{name}.failure")),
+                       streams.sampler(spec.repair, f"{name}.repair"))
+    return FailureModes([mode.name for mode in spec.modes],
+                        [sooner(streams.sampler(mode.between, f"{name}.failure.{mode.name}")) for mode in spec.modes],
+                        [streams.sampler(mode.repair, f"{name}.repair.{mode.name}") for mode in spec.modes],
+                        window if window is not None else Window(0.0, math.inf))

@@ -63,6 +63,11 @@ _UNIT_FIELDS = {
     ("Lognormal", "sd"): "Standard deviation of the time itself (not of its logarithm).",
     ("Exponential", "dist"): "'exponential': memoryless, as times between failures and arrivals are.",
     ("Exponential", "mean"): "Mean time.",
+    ("Weibull", "dist"): "'weibull': a repair or a time between failures with a shape; shape below 1: a long tail "
+                          "of rare very long repairs (1: exponential).",
+    ("Weibull", "shape"): "Shape, 0.2 to 20 (below 1: long tail; 1: exponential; above 1: wear-out).",
+    ("Weibull", "scale"): "Scale (the 63rd percentile); give it or the mean.",
+    ("Weibull", "mean_time"): "Mean time (written mean), instead of the scale.",
     ("Empirical", "dist"): "'empirical': one of the observed values (time studies, repair logs).",
     ("Empirical", "values"): "The observed times; each draw is one of them.",
     ("Empirical", "weights"): "Weight of each value (above 0, one per value); none: every value equally likely.",

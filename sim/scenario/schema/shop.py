@@ -60,34 +60,21 @@ class Shifts(Model):
         return self.length if self.runs_through_breaks else self.length - self.break_seconds
 
 
-class Failures(Model):
-    """Breakdowns: MTBF/MTTR (exponential) or explicit distributions.
-
-    ``clock: operating`` counts time to failure only while the station works
-    (in a paced line: while the line runs); ``calendar`` counts all shift time.
-    """
+class Stoppage(Model):
+    """How often something stops and how long it stands: its frequency as mtbf (exponential) or time_between, its
+    repair as mttr (exponential) or time_to_repair (lognormal, weibull, empirical for a long tail)."""
     mtbf: Duration | None = None
-    """Mean time between failures (exponential, e.g. 6 h); give it with mttr."""
+    """Mean time between failures (exponential, e.g. 6 h); or give time_between."""
     mttr: Duration | None = None
-    """Mean time to repair (exponential, e.g. 10 min); give it with mtbf."""
+    """Mean time to repair (exponential, e.g. 10 min); or give time_to_repair."""
     time_between: TimeSpec | None = None
-    """Time between failures as a time or a distribution, instead of mtbf; give it with time_to_repair."""
+    """Time between failures as a time or a distribution, instead of mtbf."""
     time_to_repair: TimeSpec | None = None
-    """Repair time as a time or a distribution, instead of mttr; give it with time_between."""
-    clock: Literal["operating", "calendar"] = "operating"
-    """operating: the time to failure counts only while the station works (on a paced line or a conveyor, while it
-    runs; these must use operating); calendar: it counts all shift time, idle or not."""
+    """Repair time as a time or a distribution (lognormal, weibull, empirical for a long tail), instead of mttr."""
 
     @model_validator(mode="after")
     def _one_form(self):
-        short = self.mtbf is not None or self.mttr is not None
-        long = self.time_between is not None or self.time_to_repair is not None
-        if short == long:
-            raise ValueError("give either mtbf and mttr, or time_between and time_to_repair")
-        if short and (self.mtbf is None or self.mttr is None):
-            raise ValueError("give both mtbf and mttr")
-        if long and (self.time_between is None or self.time_to_repair is None):
-            raise ValueError("give both time_between and time_to_repair")
+        _one_form(self)
         return self
 
     @property
@@ -99,6 +86,101 @@ class Failures(Model):
     def repair(self):
         from ..units import Exponential
         return self.time_to_repair or Exponential(dist="exponential", mean=self.mttr)
+
+    @property
+    def downtime_ratio(self) -> float:
+        """Mean repair / mean time between: its down time per unit of up time."""
+        return self.repair.mean / self.between.mean
+
+
+def _one_form(spec) -> None:
+    """A stoppage gives its frequency as mtbf or time_between, and its repair as mttr or time_to_repair."""
+    if (spec.mtbf is None) == (spec.time_between is None):
+        raise ValueError("give how often it stops: mtbf (exponential) or time_between (a time or a distribution), "
+                         "one of them")
+    if (spec.mttr is None) == (spec.time_to_repair is None):
+        raise ValueError("give how long it stands: mttr (exponential) or time_to_repair (a time or a distribution), "
+                         "one of them")
+
+
+def _unique_names(items: list, what: str) -> list:
+    names = [item.name for item in items]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"{what} named {', '.join(map(repr, twice))} more than once: each needs its own name")
+    return items
+
+
+class FailureMode(Stoppage):
+    """One cause of a station's stops (short stops, breakdowns, a major failure): its own frequency and repair."""
+    name: Name
+    """The mode's name (short stops, breakdowns, major): its rows in downtime.csv and its random streams."""
+
+
+class Failures(Stoppage):
+    """Breakdowns: MTBF/MTTR (exponential) or explicit distributions, or several modes.
+
+    ``modes``: independent causes that race (competing risks): each has its own clock to failure, the
+    first to run out stops the station for that mode's repair, and every clock stands during a repair.
+    ``clock: operating`` counts time to failure only while the station works
+    (in a paced line: while the line runs); ``calendar`` counts all shift time.
+    """
+    modes: list[FailureMode] | None = Field(default=None, min_length=1, max_length=20)
+    """Several failure modes (1 to 20), each with a name, a frequency and a repair; give them instead of the
+    single form's mtbf/mttr or time_between/time_to_repair."""
+    clock: Literal["operating", "calendar"] = "operating"
+    """operating: the time to failure counts only while the station works (on a paced line or a conveyor, while it
+    runs; these must use operating); calendar: it counts all shift time, idle or not."""
+
+    @field_validator("modes")
+    @classmethod
+    def _named_once(cls, modes):
+        return modes if modes is None else _unique_names(modes, "failure modes")
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if self.modes is None:
+            _one_form(self)
+        elif any(v is not None for v in (self.mtbf, self.mttr, self.time_between, self.time_to_repair)):
+            raise ValueError("give either modes or the single form (mtbf or time_between, and mttr or "
+                             "time_to_repair), not both")
+        return self
+
+    @property
+    def downtime_ratio(self) -> float:
+        """Mean repair / mean time between, summed over the modes (competing risks: the station's down time per unit
+        of up time); its inherent availability is 1 / (1 + this)."""
+        if self.modes is None:
+            return super().downtime_ratio
+        return sum(mode.downtime_ratio for mode in self.modes)
+
+
+class Outage(Stoppage):
+    """A stoppage of many stations at once (an oven trip, a conveyor chain break, a power cut): every station it
+    covers is down (state down) for the whole outage; stations it does not cover starve or block through the flow.
+    Its times are in the shop's shift time: an outage left at the end of a shift goes on at the next."""
+    name: Name
+    """The outage's name (oven trip, power): its row in downtime.csv and its random streams."""
+    covers: list[Name] | None = Field(default=None, min_length=1)
+    """The stations and paced lines it stops, by name (a paced line or conveyor stops whole); none: every station
+    of the shop (a feeder on its own shifts excepted)."""
+
+
+class RunIn(Model):
+    """The loss after each shift start: the lines run at ``rate`` of their speed for ``length``, counted as the
+    equivalent stand at the start of the shift, length x (1 - rate), in state down."""
+    length: Duration
+    """How long after each shift start the covered stations run slower (e.g. 20 min); within the shift."""
+    rate: float = Field(ge=0, lt=1)
+    """Their speed meanwhile as a share of the full speed (0: they stand; below 1)."""
+    covers: list[Name] | None = Field(default=None, min_length=1)
+    """The stations and paced lines it slows, by name; none: every station of the shop (a feeder on its own shifts
+    excepted)."""
+
+    @property
+    def lost(self) -> float:
+        """Seconds lost at each shift start: length x (1 - rate)."""
+        return self.length * (1.0 - self.rate)
 
 
 class Conveyor(Model):
@@ -172,7 +254,7 @@ class Station(Model):
     """Robots at each server (0 to 1,000): counted for indirect staff sized per robot (maintenance); the cycle time
     already includes their work."""
     failures: Failures | None = None
-    """Breakdowns of the station: MTBF and MTTR, or distributions; none: it never fails."""
+    """Breakdowns of the station: MTBF and MTTR, distributions, or several modes; none: it never fails."""
     line: Name | None = None
     """Name of the paced line this station belongs to (consecutive stations)."""
     buffer_before: int | None = Field(default=None, ge=0, le=MAX_CAPACITY)
@@ -425,3 +507,13 @@ class Shop(Model):
     maintenance: Maintenance | None = None
     """Maintenance in the hours the shop does not produce; none: a repair left at the end of the day's last shift
     goes on at the next shift."""
+    outages: list[Outage] = Field(default=[], max_length=50)
+    """Stoppages of many stations at once (oven trip, conveyor chain break, power), each with a name, a frequency
+    and a repair and the stations or lines it covers; none by default."""
+    run_in: RunIn | None = None
+    """The loss after each shift start (the lines run slower while they warm up); none: full speed from the start."""
+
+    @field_validator("outages")
+    @classmethod
+    def _outages_named_once(cls, outages):
+        return _unique_names(outages, "outages")
