@@ -14,8 +14,8 @@ from .components import annualised
 
 COLUMNS = ["replication", "shop", "station", "kind", "name", "servers", "stops", "down_h", "stops_per_year",
            "down_h_per_year"]
-"""kind: mode (a station's failure mode), outage or run_in; station: the covered names of an outage or run-in
-('all': the whole shop)."""
+"""kind: mode (a station's failure mode), outage, run_in or event (a dated ``down``); station: the covered names of
+an outage, run-in or event ('all': the whole shop)."""
 
 
 def _table(run) -> pd.DataFrame | None:

@@ -67,13 +67,3 @@ def down_hours(scenario: Scenario, event: Down) -> float:
     """Shift hours of the event's shop (at its shift count) in the days it is down."""
     clock = ShiftClock(shift_windows(scenario.shops[event.shop].shifts, scenario_days(scenario)))
     return sum(end - start for start, end in down_intervals(scenario, event, clock)) / 3600.0
-
-
-def warnings(run) -> list[str]:
-    """A station, line or shop down is reported (its shift hours) but does not stop the flow yet: its intervals
-    (``scenario.events.down_intervals``) are wired to the stations' down mechanism after the merge."""
-    if run.figures("events") is None:
-        return []
-    downs = [f"events[{i}] ({event.target})" for i, event in enumerate(run.scenario.events) if isinstance(event, Down)]
-    return [f"{', '.join(downs)}: a station, line or shop down is checked and its shift hours reported, but it does "
-            "not stop the flow in this version"] if downs else []

@@ -181,6 +181,12 @@ def _check_names(scenario: Scenario, event, where: tuple) -> Iterator[Problem]:
             names = [st.name for _, st, _ in station_paths(shop)]
             if event.station not in names:
                 yield where + ("station",), _unknown(f"station of shop {event.shop!r}:", event.station, names)
+            own = [name for name, feeder in shop.feeders.items() if feeder.shifts is not None
+                   and event.station in {st.name for st in feeder.stations}]
+            if own:
+                yield where + ("station",), (
+                    f"{event.station!r} is on feeder {own[0]!r}, which works its own shifts: a station is taken "
+                    "down by date in its shop's shift time; take the shop or its line down, or drop the event")
         if event.line is not None and event.line not in shop.lines:
             yield where + ("line",), _unknown(f"line of shop {event.shop!r}:", event.line, list(shop.lines))
 

@@ -180,6 +180,23 @@ def test_station_down_intervals_in_shift_time_by_hand():
     assert down_hours(scenario, scenario.events[0]) == 24.0
 
 
+def test_station_down_stops_it_for_its_shift_hours_and_the_flow_behind_it():
+    """weld (60 s, the first station) down Mon 13 to Wed 15 January: 3 of the 15 working days in 21 days, 24 shift
+    hours down (state down) and 3 x 480 cars fewer; hem (30 s) after it, starved half of each 60 s cycle anyway,
+    starves the other half of those hours too: 12 h more. The downtime table has the event once, 24 h."""
+    down = {"kind": "down", "shop": "body", "station": "weld", "first_day": "2025-01-13", "last_day": "2025-01-15"}
+    base, with_down = (sim.run(validate_scenario(office_raw(events))) for events in ([], [down]))
+    assert base.throughput["units"].sum() - with_down.throughput["units"].sum() == 3 * 480
+    rows = {row["station"]: row for row in with_down.stations.to_dict("records")}
+    window = 21 * DAY  # the stations' shares are of calendar time (off shift included)
+    assert rows["weld"]["share_down"] * window == pytest.approx(24 * HOUR, abs=1e-6)
+    hem_base = {row["station"]: row for row in base.stations.to_dict("records")}["hem"]
+    assert (rows["hem"]["share_starved"] - hem_base["share_starved"]) * window == pytest.approx(12 * HOUR, abs=60)
+    [event] = with_down.summary["downtime"]["rows"]
+    assert (event["kind"], event["station"], event["name"]) == ("event", "weld", "events[0] body.weld down")
+    assert event["down_h_per_year"] * 15 / 261 == pytest.approx(24.0, abs=1e-6)
+
+
 @pytest.mark.parametrize("events, where, words", [
     ([SHUTDOWN, {"kind": "shutdown", "first_day": "2025-01-20", "last_day": "2025-01-22"}], "events[1]",
      "overlaps events[0]"),
@@ -203,6 +220,20 @@ def test_bad_events_get_the_loaders_error_at_their_path(events, where, words):
         validate_scenario(office_raw(events))
     text = str(error.value)
     assert f"{where}:" in text and words in text, text
+
+
+def test_a_station_on_a_feeder_with_its_own_shifts_is_not_taken_down_by_date():
+    """Its shop's shift time is not its own: the loader refuses, naming the feeder."""
+    raw = office_raw([{"kind": "down", "shop": "body", "station": "sub_weld", "first_day": "2025-01-13",
+                       "last_day": "2025-01-15"}])
+    raw["shops"]["body"]["feeders"] = {"sub": {
+        "joins": "hem", "built": "to_stock", "buffer": 100, "shifts": {"count": 2, "start": "06:00", "length": "8 h"},
+        "stations": [{"name": "sub_weld", "cycle_time": 60}]}}
+    with pytest.raises(ScenarioError) as error:
+        validate_scenario(raw)
+    assert "events[0].station:" in str(error.value) and "feeder 'sub', which works its own shifts" in str(error.value)
+    del raw["shops"]["body"]["feeders"]["sub"]["shifts"]
+    assert validate_scenario(raw).events[0].station == "sub_weld"
 
 
 def test_supply_event_errors():

@@ -317,8 +317,10 @@ def test_valid_mutants_run_a_few_days(fuzzed):
     rng.shuffle(valid)
     ran = 0
     for label, scenario in valid:
-        # a plan's or ramp-up's months must lie inside the horizon: two days hold none of them
-        monthly = ["plan=null", "ramp_up=null"] if scenario.plan is not None or scenario.ramp_up is not None else []
+        # a plan's or ramp-up's months must lie inside the horizon: two days hold none of them; new shift crews
+        # need the ramp-up's months, so their learning goes with it
+        monthly = (["plan=null", "ramp_up=null", "learning=null"]
+                   if scenario.plan is not None or scenario.ramp_up is not None else [])
         short = with_overrides(scenario, ["horizon={days: 2, warmup_days: 0}"] + monthly)
         if plant_days(short.calendar, short.horizon).working_days_in_window() == 0:
             continue  # a dated calendar whose first two days are not worked: nothing to measure

@@ -1,13 +1,15 @@
-"""Downtime as plants see it (``failures.modes``, ``outages`` and ``run_in`` of a shop): the outage schedules each
-shop's stations share, made before the flow (``Builder.shop_outages``), and the tally of stops and down hours by
-failure mode and by outage for the downtime table."""
+"""Downtime as plants see it (``failures.modes``, ``outages`` and ``run_in`` of a shop, and the dated ``down``
+events): the outage schedules each shop's stations share, made before the flow (``Builder.shop_outages``), and the
+tally of stops and down hours by failure mode and by outage for the downtime table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..flow.line import PacedLine
-from ..flow.outages import RandomOutages, RunInLoss
+from ...scenario.events import down_intervals
+from ...scenario.schema import Down
+from ..flow.outages import FixedOutages, RandomOutages, RunInLoss
 from .base import Component
 
 
@@ -23,11 +25,22 @@ class DowntimeFigures:
 
 
 def uses_downtime(scenario) -> bool:
-    """Whether a scenario has failure modes, outages or a run-in."""
+    """Whether a scenario has failure modes, outages, a run-in or a dated ``down`` event."""
     from ...scenario.topology import all_stations
-    return any(shop.outages or shop.run_in is not None
-               or any(st.failures is not None and st.failures.modes is not None for st in all_stations(shop))
-               for shop in scenario.shops.values())
+    return any(isinstance(event, Down) for event in scenario.events) or any(
+        shop.outages or shop.run_in is not None
+        or any(st.failures is not None and st.failures.modes is not None for st in all_stations(shop))
+        for shop in scenario.shops.values())
+
+
+def dated_downs(scenario, shop_name: str, clock):
+    """(covered names or None for the whole shop, its fixed schedule) of each ``down`` event of the shop: the
+    event's days in the shop's shift time, named after the event (``events[i]``)."""
+    for i, event in enumerate(scenario.events):
+        if isinstance(event, Down) and event.shop == shop_name:
+            part = event.station or event.line
+            yield (None if part is None else [part],
+                   FixedOutages(down_intervals(scenario, event, clock), f"events[{i}] {event.target} down"))
 
 
 class Downtime(Component):
@@ -58,6 +71,9 @@ class Downtime(Component):
                                      run_in.lost)
                 covering.append((run_in.covers, schedule))
                 self.schedules.append((shop_name, "run_in", run_in.covers, schedule))
+            for covers, schedule in dated_downs(build.scenario, shop_name, build.clocks[shop_name]):
+                covering.append((covers, schedule))
+                self.schedules.append((shop_name, "event", covers, schedule))
             if covering:
                 build.shop_outages[shop_name] = covering
 

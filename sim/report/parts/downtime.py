@@ -10,7 +10,7 @@ from ..sections import Section
 SECTIONS = [Section("downtime", None, "Downtime by mode and outage", lambda run: bool(run.summary.get("downtime")),
                     lambda run: rows_table(lambda: downtime_rows(run.summary)), within="shops")]
 
-KINDS = {"mode": "failure modes", "outage": "outages", "run_in": "run-in"}
+KINDS = {"mode": "failure modes", "outage": "outages", "run_in": "run-in", "event": "dated events"}
 
 
 def console(s: dict) -> list[Rows | None]:
@@ -38,7 +38,8 @@ def downtime_rows(s: dict) -> Rows | None:
                 line[1] += row["stops_per_year"]
                 line[2] += row["down_h_per_year"]
         for key, (stations, stops, hours) in summed.items():
-            label = {"mode": key[1], "outage": f"{key[1]} (outage on {key[-1]})", "run_in": f"run-in on {key[-1]}"}[key[0]]
+            label = {"mode": key[1], "outage": f"{key[1]} (outage on {key[-1]})", "run_in": f"run-in on {key[-1]}",
+                     "event": key[1]}[key[0]]
             rows.add([f"  {label}", stations if key[0] == "mode" else None, stops, hours,
                       hours * 60 / stops if stops else None])
     rows.caption = ("Stops starting in the measured window and their worked hours in it, a year, summed over the "
