@@ -31,13 +31,14 @@ driver (``driver``), the figure it was sized from.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
 from ..scenario.days import plant_days
 from ..scenario.schema import Scenario, Station
 from ..scenario.topology import all_stations, main_stations, model_cycle, route_shares, stock_cycle
+from ..scenario.units import format_duration
 from .supply import CKD_LOGISTICS, logistics_driver, logistics_loads, shift_heads
 
 PLANT = "plant"
@@ -88,7 +89,7 @@ class Equipment:
                    repair_rate=sum(s.servers * repair_hours_per_hour(s.failures) for s in failing))
 
     def __add__(self, other: "Equipment") -> "Equipment":
-        return Equipment(*(a + b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
+        return Equipment(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _workload(role, eq: Equipment, drivers: Drivers) -> tuple[float, str]:
     if role.repairs is not None:
         hours = eq.repair_rate * net_h
         return hours * role.repairs.technicians, \
-            f"{eq.failing} failing stations: {hours:.1f} repair h a shift × {role.repairs.technicians:g} technicians"
+            f"{eq.failing} stations with failures: {hours:.1f} repair h a shift × {role.repairs.technicians:g} technicians"
     if role.preventive is not None:
         pm, all_eq = role.preventive, drivers.all_equipment
         week = (pm.per_robot * all_eq.robots + pm.per_station * all_eq.stations + pm.per_conveyor * all_eq.conveyors
@@ -150,14 +151,10 @@ def _workload(role, eq: Equipment, drivers: Drivers) -> tuple[float, str]:
     if role.audit is not None:
         a = role.audit
         return a.cars_a_day * a.time / 3600.0 / drivers.staffed_shifts, \
-            f"{a.cars_a_day:g} audit cars a day × {_minutes(a.time)}"
+            f"{a.cars_a_day:g} audit cars a day × {format_duration(a.time)}"
     failing = drivers.cars_a_day * (1.0 - drivers.first_pass_yield)
     return failing * role.rework.time / 3600.0 / drivers.staffed_shifts, \
-        f"{failing:,.0f} failing cars a day × {_minutes(role.rework.time)}"
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 3600.0:g} h" if seconds >= 3600 else f"{seconds / 60.0:g} min"
+        f"{failing:,.0f} failing cars a day × {format_duration(role.rework.time)}"
 
 
 def headcount(scenario: Scenario) -> pd.DataFrame:
@@ -187,7 +184,7 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             group = {"operator": (_ceil(crews), f"{len(stations)} stations"),
                      "pool operator": (pool_size, f"{len(pools)} pools"),
                      "floater": (floaters, "paced lines' floaters"),
-                     "break relief": (relief, f"{direct:,.0f} direct × breaks {_minutes(shop.shifts.break_seconds)}")}
+                     "break relief": (relief, f"{direct:,.0f} direct × breaks {format_duration(shop.shifts.break_seconds)}")}
             leader = {"team leader": (leaders, f"{direct + relief:,.0f} direct ÷ {staffing.team_leader_span}")} \
                 if leaders else {}
             indirect = _rounded(roles, shift, drivers, scenario)

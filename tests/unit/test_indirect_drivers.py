@@ -68,7 +68,7 @@ def test_maintenance_from_equipment_repairs_and_preventive_by_hand(utilisation, 
     assert 1 + 1 + repairs + preventive == pytest.approx({0.75: 2.748, 0.5: 3.122}[utilisation], abs=1e-3)
     assert heads(raw, "maintenance", 1) == expected and heads(raw, "maintenance", 2) == expected
     driver = headcount(validate_scenario(raw)).query("role == 'maintenance'")["driver"].iloc[0]
-    assert "2 robots × 0.5" in driver and "2 failing stations: 1.1 repair h a shift × 2 technicians" in driver  # 0.15 x 7.2 h
+    assert "2 robots × 0.5" in driver and "2 stations with failures: 1.1 repair h a shift × 2 technicians" in driver  # 0.15 x 7.2 h
 
 
 def test_quality_from_inspection_stations_audits_and_rework_by_hand():
