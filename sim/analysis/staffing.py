@@ -182,7 +182,7 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
             plant["equipment"] += drivers.equipment
             plant["direct"] += direct
             group = {"operator": (_ceil(crews), f"{len(stations)} stations"),
-                     "pool operator": (pool_size, f"{len(pools)} pools"),
+                     "pool operator": (pool_size, "pools " + ", ".join(p.name for p in pools)),
                      "floater": (floaters, "paced lines' floaters"),
                      "break relief": (relief, f"{direct:,.0f} direct × breaks {format_duration(shop.shifts.break_seconds)}")}
             leader = {"team leader": (leaders, f"{direct + relief:,.0f} direct ÷ {staffing.team_leader_span}")} \
