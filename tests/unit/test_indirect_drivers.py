@@ -136,6 +136,7 @@ def test_plant_roles_per_100_staff_by_hand():
     ({"role": "m", "shop": "assembly", "repairs": {}, "utilisation": 0}, "staffing.indirect[0].utilisation"),
     ({"role": "m", "repairs": {}}, "staffing.indirect[0]"),
     ({"role": "hr", "shop": "assembly", "per_100_staff": 1}, "staffing.indirect[0]"),
+    ({"role": "m", "shop": "assembly", "preventive": {}}, "staffing.indirect[0].preventive"),
     ({"role": "q", "shop": "assembly", "audit": {"cars_a_day": -1, "time": "1 h"}},
      "staffing.indirect[0].audit.cars_a_day"),
 ])

@@ -30,11 +30,17 @@ class Preventive(Model):
     per_robot: float = Field(default=0.0, ge=0, le=100)
     """Hours a week per robot (0 to 100)."""
     per_station: float = Field(default=0.0, ge=0, le=100)
-    """Hours a week per station server (0 to 100)."""
+    """Hours a week per station (0 to 100)."""
     per_conveyor: float = Field(default=0.0, ge=0, le=100)
     """Hours a week per conveyor (ED tank, oven, flash-off; 0 to 100)."""
     per_booth: float = Field(default=0.0, ge=0, le=100)
     """Hours a week per paint booth (a station with a colour change; 0 to 100)."""
+
+    @model_validator(mode="after")
+    def _some_hours(self):
+        if not (self.per_robot or self.per_station or self.per_conveyor or self.per_booth):
+            raise ValueError("give the preventive hours a week of at least one kind of equipment")
+        return self
 
 
 class Audit(Model):
