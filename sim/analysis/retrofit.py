@@ -57,7 +57,7 @@ def summary(run) -> dict | None:
                               if r.scalars["shop_hours"][last_shop] > 0 else None for f, r in zip(figures, reps)]),
         "blocks": _ci([f.blocks for f in figures]),
         "in_area_end": _ci([f.in_area_end for f in figures]),
-        "heads_per_shift": retrofit_heads(run.scenario, last_shop, 0).get(RETROFIT, 0),
+        "heads_per_shift": retrofit_heads(run.scenario, last_shop, 0).get(RETROFIT, (0, ""))[0],
     }
 
 
@@ -111,9 +111,9 @@ def kpis(summary: dict) -> list[tuple[str, object, str | None, str]]:
              DECIMAL1)]
 
 
-def retrofit_heads(scenario: Scenario, shop: str, shift: int) -> dict[str, int]:
-    """{RETROFIT: heads} on shift ``shift`` (0-based) of ``shop`` when it is the last shop, works that shift and
-    the scenario has short-shipped parts; else {} (the staffing table's one call)."""
+def retrofit_heads(scenario: Scenario, shop: str, shift: int) -> dict[str, tuple[int, str]]:
+    """{RETROFIT: (heads, driver)} on shift ``shift`` (0-based) of ``shop`` when it is the last shop, works that
+    shift and the scenario has short-shipped parts; else {} (the staffing table's one call)."""
     supply = scenario.supply
     last = list(scenario.shops)[-1]
     if supply is None or supply.retrofit is None or shop != last or shift >= scenario.shops[last].shifts.count:
@@ -123,7 +123,8 @@ def retrofit_heads(scenario: Scenario, shop: str, shift: int) -> dict[str, int]:
                for kit in supply.kits.values() for part in kit.short_shipped or []
                for model, rate in rates.items() if kit.covers(model))
     shifts = scenario.shops[last].shifts
-    return {RETROFIT: int(math.ceil(work / shifts.count / shifts.net_seconds - 1e-9))}
+    heads = int(math.ceil(work / shifts.count / shifts.net_seconds - 1e-9))
+    return {RETROFIT: (heads, f"{work / 3600:,.1f} retrofit h a working day over {shifts.count} shifts")}
 
 
 def _ci(values: list) -> dict:

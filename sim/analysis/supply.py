@@ -13,10 +13,12 @@ Computed from the scenario alone (no simulation):
 * **Levels** per kit and model at the target rate (plan rate, safety stock, order level), the kits on hand
   at the start, and under a monthly plan each month's kits a working day per model (``plan_rates``).
 * **CKD logistics heads** per shift of each consuming shop (the launch's kits: the first shop's) =
-  ceil((kits a shift x handling per kit + containers a shift x handling per container) / net shift hours),
-  kits a shift = the plan rate (kits a working day at the target: the crews of the plant at its rate) / the
-  shop's shift count, containers a shift = kits a shift / kits per container; summed over the kits and
-  models taken in that shop, rounded up once.
+  ceil(work a shift / (net shift hours x ``staffing.logistics_utilisation``)), work a shift = the sum over the
+  handling activities (``Handling.units``) of units a shift x time per unit: containers (unloading, empty
+  packaging, other container work), kits (unpacking, other kit work), parts (sorting and storing, kitting and
+  sequencing) and line-side deliveries (parts / parts per delivery); kits a shift = the plan rate (kits a
+  working day at the target: the crews of the plant at its rate) / the shop's shift count, containers =
+  kits / kits per container; summed over the kits and models taken in that shop, rounded up once.
 * **Localisation share by value** per model = value of its kits on local routes / value of all its kits
   (when every kit gives a value); the plant's is the mix-weighted share of the value.
 """
@@ -24,6 +26,7 @@ Computed from the scenario alone (no simulation):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -154,25 +157,61 @@ def inventory_table(scenario: Scenario, reps: list) -> pd.DataFrame:
     return table[INVENTORY_COLUMNS]
 
 
-def logistics_heads(scenario: Scenario) -> dict[str, int]:
-    """CKD logistics heads on each shift of each consuming shop, from the plan rate and the kits' handling
-    times (see the module's docstring); shops whose kits give no handling are left out."""
+@dataclass
+class LogisticsLoad:
+    """The CKD logistics work of the kits one shop takes, a working day at the plan rate."""
+    containers: float = 0.0
+    kits: float = 0.0
+    parts: float = 0.0
+    seconds: float = 0.0
+    by_activity: dict[str, float] = field(default_factory=dict)
+    """Seconds a working day per handling activity (``Handling.units``)."""
+
+    def add(self, kits: float, containers: float, handling) -> None:
+        self.kits += kits
+        self.containers += containers
+        self.parts += kits * (handling.parts or 0)
+        for activity, (units, each) in handling.units(kits, containers).items():
+            self.by_activity[activity] = self.by_activity.get(activity, 0.0) + units * each
+            self.seconds += units * each
+
+
+def logistics_loads(scenario: Scenario) -> dict[str, LogisticsLoad]:
+    """Per consuming shop, the handling work of its kits a working day at the plan rate (kits a working day at the
+    target); shops whose kits give no handling are left out."""
     if scenario.supply is None:
         return {}
     rates = plan_rates(scenario, _working_days_per_year(scenario))
-    seconds: dict[str, float] = {}
+    loads: dict[str, LogisticsLoad] = {}
     for kit in scenario.supply.kits.values():
         if kit.handling is None:
             continue
-        shop = consuming_shop(scenario, kit.taken_at)
-        shifts = scenario.shops[shop].shifts.count
+        load = loads.setdefault(consuming_shop(scenario, kit.taken_at), LogisticsLoad())
         for model, rate in rates.items():
             if kit.covers(model):
-                kits = rate / shifts
-                seconds[shop] = seconds.get(shop, 0.0) + kits * kit.handling.per_kit + \
-                    kits / kit.per_container_for(model) * kit.handling.per_container
-    return {shop: int(math.ceil(work / scenario.shops[shop].shifts.net_seconds - 1e-9))
-            for shop, work in seconds.items()}
+                load.add(rate, rate / kit.per_container_for(model), kit.handling)
+    return loads
+
+
+def logistics_heads(scenario: Scenario) -> dict[str, int]:
+    """CKD logistics heads on each shift of each consuming shop (see the module's docstring)."""
+    return {shop: shift_heads(load.seconds, scenario.shops[shop], scenario.staffing.logistics_utilisation)
+            for shop, load in logistics_loads(scenario).items()}
+
+
+def shift_heads(seconds_a_day: float, shop, utilisation: float = 1.0) -> int:
+    """Heads on each shift of a shop for a day's work spread over its shifts: ceil(work a shift / (net shift
+    seconds x allowed utilisation))."""
+    return int(math.ceil(seconds_a_day / shop.shifts.count / (shop.shifts.net_seconds * utilisation) - 1e-9))
+
+
+def logistics_driver(load: LogisticsLoad) -> str:
+    """The drivers of a shop's CKD logistics heads, for the headcount table."""
+    text = f"{load.containers:,.1f} containers, {load.kits:,.0f} kits"
+    if load.parts:
+        text += f", {load.parts:,.0f} parts"
+    return text + f" a day: {load.seconds / 3600.0:,.0f} h a day (" + \
+        ", ".join(f"{name} {sec / 3600.0:,.0f} h" for name, sec in load.by_activity.items()) + ")"
 
 
 def localisation_share(scenario: Scenario) -> dict | None:

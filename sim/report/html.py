@@ -72,9 +72,11 @@ def _kpi_cards(s: dict) -> str:
         card("Loss against static capacity", pct(s.get("dynamic_loss")),
              "what blocking, starving and variability cost against the slowest shop's hand calculation"),
         card("Headcount", num(staff.get("headcount_total")),
-             f"{num(staff.get('direct'))} direct, {num(staff.get('indirect'))} indirect"),
+             f"{num(staff.get('direct'))} direct, {num(staff.get('team_leaders'))} team leaders, "
+             f"{num(staff.get('reserve'))} reserve, {num(staff.get('indirect'))} indirect"),
         card("Hours per vehicle", num(staff.get("hours_per_vehicle"), 1),
-             f"paid hours; {num(staff.get('vehicles_per_employee_year'), 1)} vehicles per employee and year"),
+             f"paid hours ({num(staff.get('direct_hours_per_vehicle'), 1)} direct); "
+             f"{num(staff.get('vehicles_per_employee_year'), 1)} vehicles per employee and year"),
     ]
     return f'<div class="cards">{"".join(cards)}</div>'
 

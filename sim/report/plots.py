@@ -298,7 +298,8 @@ def _week_mean(part: pd.DataFrame, warmup_h: float) -> str:
 
 
 def headcount_plot(run) -> Figure:
-    """(d) Headcount by shop and shift: a bar per shift, direct solid, indirect hatched."""
+    """(d) Headcount by shop and shift: a bar per shift, direct operators solid, team leaders, reserve and indirect
+    staff hatched."""
     title = "Headcount by shop and shift"
     staffing = run.staffing
     if staffing is None or staffing.empty or staffing["headcount"].sum() == 0:
@@ -317,22 +318,23 @@ def headcount_plot(run) -> Figure:
             pos = x - 0.4 + width * (j + 0.5)
             direct = np.array([table.loc[(s, shift)].get("direct", 0) if (s, shift) in table.index else 0
                                for s in shops], dtype=float)
-            indirect = np.array([table.loc[(s, shift)].get("indirect", 0) if (s, shift) in table.index else 0
-                                 for s in shops], dtype=float)
+            indirect = np.array([table.loc[(s, shift)].sum() - table.loc[(s, shift)].get("direct", 0)
+                                 if (s, shift) in table.index else 0 for s in shops], dtype=float)
             ax.bar(pos, direct, width * 0.92, color=colour, label=f"shift {shift}")
             ax.bar(pos, indirect, width * 0.92, bottom=direct, color="white", edgecolor=colour, hatch="///",
                    linewidth=0.8)
             for p, total in zip(pos, direct + indirect):
                 if total:
                     ax.text(p, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=8)
-        ax.bar([0], [0], color="white", edgecolor="#555555", hatch="///", label="indirect (hatched part)")
+        ax.bar([0], [0], color="white", edgecolor="#555555", hatch="///",
+               label="team leaders, reserve, indirect (hatched)")
         totals = staffing.groupby("shop")["headcount"].sum()
         ax.set_xticks(x, [f"{s}\n({totals.get(s, 0):,.0f} in all shifts)" for s in shops])
         ax.set_ylabel("people on the payroll")
         thousands(ax)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
         total = staffing["headcount"].sum()
-        ax.set_title(f"Headcount by shop and shift: {total:,.0f} people (solid: direct, hatched: indirect)",
+        ax.set_title(f"Headcount by shop and shift: {total:,.0f} people (solid: direct operators, hatched: the rest)",
                      loc="left")
         ax.legend(loc="upper left")
     return fig

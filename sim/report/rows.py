@@ -286,19 +286,26 @@ def pool_rows(pools: dict) -> Rows:
 def staffing_rows(staffing: pd.DataFrame, s: dict) -> Rows:
     st = s["staffing"]
     shifts = sorted(staffing["shift"].unique()) if not staffing.empty else []
-    rows = Rows(f"Headcount: {st['headcount_total']:,} ({st['direct']:,} direct, {st['indirect']:,} indirect)",
-                [Column("shop"), Column("role"), Column("group")] +
-                [Column(f"shift {k}", COUNT, f"s{k}") for k in shifts] + [Column("total", COUNT)])
+    title = (f"Headcount: {st['headcount_total']:,} ({st['direct']:,} direct, {st.get('team_leaders', 0):,} team "
+             f"leaders, {st.get('reserve', 0):,} absence reserve, {st['indirect']:,} indirect)")
+    rows = Rows(title, [Column("shop"), Column("role"), Column("group")] +
+                [Column(f"shift {k}", COUNT, f"s{k}") for k in shifts] + [Column("total", COUNT),
+                                                                          Column("driver (first shift)")])
     if staffing.empty:
         rows.caption = "This scenario names no crews or staffing ratios: headcount 0."
         return rows
     pivot = staffing.pivot_table(index=["shop", "role"], columns="shift", values="headcount", aggfunc="sum",
                                  fill_value=0, sort=False)
-    groups = staffing.drop_duplicates(["shop", "role"]).set_index(["shop", "role"])["group"]
+    first = staffing.drop_duplicates(["shop", "role"]).set_index(["shop", "role"])
+    drivers = first["driver"] if "driver" in first else pd.Series(dtype=object)
     for (shop, role), row in pivot.iterrows():
-        rows.add([shop, role, groups.get((shop, role), ""), *[row.get(k, 0) for k in shifts], row.sum()])
+        driver = drivers.get((shop, role), "")
+        rows.add([shop, role, first["group"].get((shop, role), ""), *[row.get(k, 0) for k in shifts], row.sum(),
+                  driver if isinstance(driver, str) else ""])
     totals = staffing.groupby("shift")["headcount"].sum()
-    rows.add(["total", "", "", *[totals.get(k, 0) for k in shifts], totals.sum()], "total")
+    rows.add(["total", "", "", *[totals.get(k, 0) for k in shifts], totals.sum(), ""], "total")
+    rows.caption = ("Each indirect figure is sized from the driver beside it (docs/staffing.md); the absence reserve "
+                    "covers the direct operators with their team leaders, and the indirect staff, apart.")
     return rows
 
 
@@ -307,13 +314,19 @@ def benchmark_rows(s: dict) -> Rows:
     rows = Rows("Staffing against public figures", [
         Column(""), Column("headcount", COUNT), Column("paid hours / vehicle", DECIMAL1, "h/vehicle"),
         Column("vehicles / employee / yr", DECIMAL1, "veh/empl"), Column("source")])
-    rows.add(["this scenario (model)", st["headcount_total"], st["hours_per_vehicle"],
+    rows.add(["this scenario (model): everyone counted", st["headcount_total"], st["hours_per_vehicle"],
               st["vehicles_per_employee_year"], "computed from the scenario"], "total")
+    if st.get("direct_hours_per_vehicle") is not None:
+        rows.add(["this scenario (model): direct operators only", st["direct"], st["direct_hours_per_vehicle"], None,
+                  "team leaders, reserve and indirect staff left out"])
     for b in st["benchmarks"]:
         rows.add([b["label"], b.get("headcount"), b.get("hours_per_vehicle"), b.get("vehicles_per_employee_year"),
                   b.get("source", "")])
-    rows.caption = ("The model counts what the scenario's stations, shifts and staffing ratios name "
-                    "(README: Staffing); a public figure may cover more (other brands, stamping, sales).")
+    rows.caption = ("The model counts what the scenario's stations, shifts, kits and staffing drivers name "
+                    "(docs/staffing.md): body, paint, assembly, CKD logistics and the plant's support staff of one "
+                    "line at its simulated output. A public figure may cover more (other brands' lines, stamping, "
+                    "sales, the whole company) and is a plan or capacity, not an output: compare vehicles per "
+                    "employee and year, and headcount only against a plant of the same scope.")
     return rows
 
 

@@ -13,7 +13,7 @@ from .plan import Problem, check_plan
 from .ramp import check_new_crews
 from .schema import LAUNCH, Scenario
 from .shop_references import check_shop
-from .topology import station_paths
+from .topology import all_stations, station_paths
 from .units import ALL_MODELS
 
 
@@ -98,6 +98,8 @@ def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Probl
     for i, role in enumerate(staffing.indirect):
         if role.shop is not None and role.shop not in scenario.shops:
             yield ("staffing", "indirect", i, "shop"), f"no shop {role.shop!r}; shops: {shop_names} (or omit it: plant-wide)"
+        elif role.shop is not None:
+            yield from _check_role_drivers(role, scenario.shops[role.shop], ("staffing", "indirect", i))
     options = staffing.options
     for shop_name in options.shifts:
         if shop_name not in scenario.shops:
@@ -109,6 +111,17 @@ def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Probl
     for name in options.pools:
         if name not in pools:
             yield ("staffing", "options", "pools", name), f"no labour pool {name!r}; pools: {sorted(pools) or 'none'}"
+
+
+def _check_role_drivers(role, shop, where: tuple) -> Iterator[Problem]:
+    """An indirect role's stations are its shop's; its rework load needs the shop's quality gate."""
+    names = {station.name for station in all_stations(shop)}
+    for j, name in enumerate(role.stations or []):
+        if name not in names:
+            yield where + ("stations", j), f"no station {name!r} in shop {role.shop!r}"
+    if role.rework is not None and shop.quality is None:
+        yield where + ("rework",), (f"shop {role.shop!r} has no quality gate: the rework load is its failing cars "
+                                    "(give the shop a quality section, or size the role otherwise)")
 
 
 def _check_outbound(scenario: Scenario) -> Iterator[Problem]:

@@ -129,7 +129,7 @@ def test_retrofit_heads_by_hand_in_the_staffing_table():
     """480 cars a working day x share 0.004 x 45 min = 86.4 min of retrofit a day, on one 8 h shift (net 8 h):
     1 head; every kit short: 480 x 45 min = 360 h = 45 heads."""
     few = validate_scenario(plant_raw(share=0.004))
-    assert retrofit_heads(few, "body", 0) == {RETROFIT: 1}
+    assert retrofit_heads(few, "body", 0)[RETROFIT][0] == 1
     assert retrofit_heads(few, "body", 1) == {}  # no second shift
     every = validate_scenario(plant_raw(share=1.0))
     table = headcount(every)

@@ -121,12 +121,49 @@ class OrderPolicy(Model):
 
 
 class Handling(Model):
-    """The CKD logistics work a kit makes at the plant: unpacking containers, sorting and sequencing the parts,
-    delivering them to the line. Sized from the plan rate into heads per shift of the consuming shop."""
+    """The CKD logistics work a kit makes at the plant, activity by activity, each a time per unit: per container
+    (unloading, empty packaging return), per kit (unpacking), per part (sorting and storing, kitting and
+    sequencing), per line-side delivery (a tugger or trolley run). Sized from the plan rate into heads per shift of
+    the consuming shop (``analysis.supply.logistics_heads``)."""
+    unload: DurationOrZero = 0.0
+    """Per container: unloading from the wagon or truck, seal and count check, moving it to the devanning bay."""
+    unpack: DurationOrZero = 0.0
+    """Per kit: devanning, opening the kit's cases and racks."""
+    sort: DurationOrZero = 0.0
+    """Per part: sorting and putting away in the store."""
+    sequence: DurationOrZero = 0.0
+    """Per part: picking into kits and sequencing to the line (averaged over all the kit's parts)."""
+    feed: DurationOrZero = 0.0
+    """Per line-side delivery: one tugger or trolley run to the line; deliveries = parts / parts_per_delivery."""
+    empties: DurationOrZero = 0.0
+    """Per container: empty packaging and racks collected, folded and returned."""
     per_container: DurationOrZero = 0.0
-    """Work per container received (unstuffing, checking, moving the racks)."""
+    """Other work per container received (the whole container work when the activities are not given apart)."""
     per_kit: DurationOrZero = 0.0
-    """Work per kit (unpacking, sorting, sequencing, line-side delivery)."""
+    """Other work per kit (the whole kit work when the activities are not given apart)."""
+    parts: int | None = Field(default=None, ge=1, le=100_000)
+    """Parts in one kit (1 to 100,000): the driver of sort, sequence and feed."""
+    parts_per_delivery: int | None = Field(default=None, ge=1, le=100_000)
+    """Parts one line-side delivery brings (1 to 100,000); needed with feed."""
+
+    @model_validator(mode="after")
+    def _drivers(self):
+        if (self.sort or self.sequence or self.feed) and self.parts is None:
+            raise ValueError("sort, sequence and feed are times per part or delivery: give the kit's parts")
+        if self.feed and self.parts_per_delivery is None:
+            raise ValueError("feed is a time per line-side delivery: give parts_per_delivery")
+        return self
+
+    def units(self, kits: float, containers: float) -> dict[str, tuple[float, float]]:
+        """{activity: (units, seconds per unit)} of the handling of ``kits`` kits in ``containers`` containers;
+        activities without a time are left out."""
+        parts = kits * (self.parts or 0)
+        deliveries = parts / self.parts_per_delivery if self.parts_per_delivery else 0.0
+        every = {"unload": (containers, self.unload), "unpack": (kits, self.unpack), "sort": (parts, self.sort),
+                 "sequence": (parts, self.sequence), "feed": (deliveries, self.feed),
+                 "empties": (containers, self.empties), "per_container": (containers, self.per_container),
+                 "per_kit": (kits, self.per_kit)}
+        return {name: unit for name, unit in every.items() if unit[1] > 0}
 
 
 # ---------------------------------------------------------------- short-shipped parts and the retrofit area
