@@ -162,3 +162,13 @@ def test_random_outages_are_drawn_in_shift_time():
     schedule = RandomOutages(lambda: next(draws), lambda: next(draws), "x")
     # between 100, repair 10, between 50, repair 5: [100, 110), [160, 165)
     assert schedule.interval(0) == (100.0, 110.0)
+
+
+def test_a_schedule_grows_only_as_far_as_it_is_read():
+    """Reading the outage-free time at one moment again and again draws nothing new: the schedule holds the
+    intervals up to the moment read and the one after it, however often a station asks."""
+    schedule = RandomOutages(lambda: 100.0, lambda: 10.0, "every 110 s")  # [100, 110), [210, 220), ...
+    for _ in range(1000):
+        assert schedule.free(555.0) == 505.0  # five outages of 10 s before 555 s, the sixth starting at 650
+    assert len(schedule.starts) == 6
+    assert sum(down for _, _, down in schedule.pieces(0.0, 700.0)) == 6 and len(schedule.starts) == 7

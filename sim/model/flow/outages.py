@@ -59,11 +59,11 @@ class DownSchedule:
         return (self.starts[k], self.ends[k]) if k < len(self.starts) else None
 
     def _known_past(self, w: float) -> None:
-        """Grow until an interval starts after ``w`` (or there are no more)."""
+        """Grow until an interval starts after ``w`` (or there are no more): every interval starting at or before
+        ``w`` is then whole, as a later one did not merge with it. (Growing one more on every call made the
+        schedule grow by an interval per reading, millions in a year.)"""
         while (not self.starts or self.starts[-1] <= w) and self._grow():
             pass
-        if self.starts:  # the last one may still merge with the next: know that one too
-            self.interval(len(self.starts) - 1)
 
     def free(self, w: float) -> float:
         """Outage-free time before worked time ``w`` (constant during an outage)."""
