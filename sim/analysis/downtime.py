@@ -40,7 +40,7 @@ def tables(run) -> dict[str, pd.DataFrame]:
 
 def summary(run) -> dict | None:
     """{rows: [{shop, station, kind, name, servers, stops_per_year, down_h_per_year, mean_stop_min}] (means over
-    replications), by_shop: {shop: {mode, outage, run_in: down hours a year}}}; None without downtime."""
+    replications), by_shop: {shop: {mode, outage, run_in, event: down hours a year}}}; None without downtime."""
     table = _table(run)
     if table is None:
         return None
