@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 SHOWN_VALUE = 80
@@ -32,6 +33,16 @@ def yaml_path(loc) -> str:
         else:
             out += ("." if out else "") + cap(str(key), 80)
     return out
+
+
+def did_you_mean(name, allowed, then: str | None = None) -> str:
+    """'; did you mean 'x'?' for the allowed name closest to a misspelt one, or '' when none is close. With
+    ``then`` (what the message goes on with, e.g. "shops: "): '; did you mean 'x'? Shops: ' or '; shops: '."""
+    close = difflib.get_close_matches(str(name), [str(a) for a in allowed], n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    if then is None:
+        return hint
+    return f"{hint} {then[:1].upper()}{then[1:]}" if hint else f"; {then}"
 
 
 def shown(value, limit: int = SHOWN_VALUE) -> str:

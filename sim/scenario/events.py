@@ -9,11 +9,11 @@ from the midnight opening ``first_day`` to the midnight closing ``last_day``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .errors import did_you_mean
 from .plan import Problem, measured_days
 from .schema import Down, Route, RouteClosed, Scenario, ShipmentHeld
 from .topology import station_paths
@@ -120,9 +120,7 @@ def down_intervals(scenario: Scenario, event: Down, clock) -> list[tuple[float, 
 # ---------------------------------------------------------------- cross-checks
 
 def _unknown(what: str, name: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"no {what} {name!r}{hint} Allowed: {', '.join(allowed) or 'none'}"
+    return f"no {what} {name!r}{did_you_mean(name, allowed)} Allowed: {', '.join(allowed) or 'none'}"
 
 
 def last_day(scenario: Scenario) -> dt.date:

@@ -7,19 +7,18 @@ the bad value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import Problem, ScenarioError, shown, yaml_path
+from .errors import Problem, ScenarioError, did_you_mean, shown, yaml_path
 from .reading import parse_yaml, read_text
 from .references import check_references
 from .schema import FLOW_TAGS, Scenario
 from .units import ALL_MODELS
 from .paths import model_fields_at
-from .variants import apply_set, resolve_extends
+from .variants import apply_set, new_named_items, resolve_extends
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str | None = None) -> Scenario:
@@ -30,14 +29,61 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     """
     path = Path(path)
     raw, tree = parse_yaml(read_text(path), str(path))
+    variant = None
     if isinstance(raw, dict) and ("extends" in raw or overrides or name is not None):
+        variant, variant_tree = raw, tree
         tree = None  # line numbers would point into one file of several
         raw = resolve_extends(raw, path, _read_raw)
         for assignment in overrides:
             raw = apply_set(raw, assignment)
         if name is not None:
             raw = {**raw, "name": name}
-    return validate_scenario(raw, str(path), tree)
+    try:
+        return validate_scenario(raw, str(path), tree)
+    except ScenarioError as error:
+        if variant is None or "extends" not in variant:
+            raise
+        raise ScenarioError(error.source, _new_item_hints(error.problems, variant, variant_tree, raw, path)) from None
+
+
+def _new_item_hints(problems: list[Problem], variant: dict, variant_tree, merged: dict, path: Path) -> list[Problem]:
+    """A variant's named item the base does not have becomes a new item (a misspelt station, say, which then
+    lacks its cycle time): each problem inside such an item says so, with the variant's line and the base's
+    closest name."""
+    base_path = path.parent / variant["extends"]
+    base = resolve_extends(_read_raw(base_path), base_path, _read_raw)
+    child = {k: v for k, v in variant.items() if k != "extends"}
+    hints = []
+    for child_loc, named_loc, name, names in new_named_items(base, child):
+        merged_loc = _indexed(merged, named_loc)
+        if merged_loc is not None:
+            hints.append((yaml_path(merged_loc), _line_of(variant_tree, child_loc),
+                          f"{name!r} is not in this list of the base scenario ({base_path.name}), so the variant "
+                          f"adds it as a new item{did_you_mean(name, names)}"))
+    out = []
+    for problem in problems:
+        hint = next((h for h in hints if problem.path == h[0] or problem.path.startswith((h[0] + ".", h[0] + "["))),
+                    None)
+        out.append(problem if hint is None else Problem(problem.path, f"{problem.message} ({hint[2]})", hint[1]))
+    return out
+
+
+def _indexed(raw, named_loc: tuple) -> tuple | None:
+    """A path whose list items are given by name (``(key, ..., ("name", x), ...)``) with their indices instead."""
+    node, out = raw, []
+    for key in named_loc:
+        if isinstance(key, tuple):
+            index = next((i for i, item in enumerate(node) if isinstance(item, dict) and item.get("name") == key[1]),
+                         None)
+            if index is None:
+                return None
+            node, key = node[index], index
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return None
+        out.append(key)
+    return tuple(out)
 
 
 def with_overrides(scenario: Scenario, assignments: list[str] | tuple, source: str | None = None) -> Scenario:
@@ -76,9 +122,7 @@ def _problem_from_pydantic(err: dict, raw, tree) -> Problem:
     if kind == "extra_forbidden":
         key = loc[-1]
         allowed = _allowed_keys(loc[:-1], raw)
-        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        message = f"unknown key {key!r}{hint} Allowed: {', '.join(allowed)}"
+        message = f"unknown key {key!r}{did_you_mean(key, allowed)} Allowed: {', '.join(allowed)}"
     elif kind == "missing":
         message = "required key is missing"
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .errors import did_you_mean
 from .events import check_events
 from .plan import Problem, check_plan
 from .ramp import check_new_crews
@@ -42,7 +43,7 @@ def _check_options(scenario: Scenario) -> Iterator[Problem]:
         for model in option.take_rate:
             if model != "default" and model not in models:
                 yield ("product", "options", i, "take_rate", model), (
-                    f"{model!r} is not a model of the product mix; allowed: {sorted(models)} or 'default'")
+                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{sorted(models)} or 'default'")
 
 
 def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
@@ -52,9 +53,10 @@ def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
     for i, rule in enumerate(product.spacing):
         where = ("product", "spacing", i)
         if rule.model is not None and rule.model not in models:
-            yield where + ("model",), f"{rule.model!r} is not a model of the product mix; allowed: {models}"
+            yield where + ("model",), (f"{rule.model!r} is not a model of the product mix{did_you_mean(rule.model, models, 'allowed: ')}"
+                                       f"{models}")
         if rule.option is not None and rule.option not in options:
-            yield where + ("option",), (f"no option {rule.option!r}; options: "
+            yield where + ("option",), (f"no option {rule.option!r}{did_you_mean(rule.option, options, 'options: ')}"
                                         f"{options or 'none (declare them under product.options)'}")
 
 
@@ -63,7 +65,8 @@ def _check_stores(scenario: Scenario, shop_names: list[str]) -> Iterator[Problem
     for i, store in enumerate(scenario.stores):
         where = ("stores", i)
         if store.after not in shop_names:
-            yield where + ("after",), f"no shop {store.after!r}; shops: {shop_names}"
+            yield where + ("after",), (f"no shop {store.after!r}{did_you_mean(store.after, shop_names, 'shops: ')}"
+                                       f"{shop_names}")
         elif store.after == shop_names[-1]:
             yield where + ("after",), f"{store.after!r} is the last shop: a store must feed a following shop"
         elif store.after in seen:
@@ -80,7 +83,7 @@ def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Probl
             yield where + ("name",), f"pool name {pool.name!r} repeats"
         pools.setdefault(pool.name, pool)
         if pool.shop not in scenario.shops:
-            yield where + ("shop",), f"no shop {pool.shop!r}; shops: {shop_names}"
+            yield where + ("shop",), f"no shop {pool.shop!r}{did_you_mean(pool.shop, shop_names, 'shops: ')}{shop_names}"
         elif isinstance(pool.size, list) and len(pool.size) != scenario.shops[pool.shop].shifts.count:
             yield where + ("size",), (f"{len(pool.size)} sizes for the {scenario.shops[pool.shop].shifts.count} "
                                       f"shifts of {pool.shop!r}: give one per shift, or one number for all")
@@ -91,26 +94,30 @@ def _check_staffing(scenario: Scenario, shop_names: list[str]) -> Iterator[Probl
             where = ("shops", shop_name) + place + ("labour_pool",)
             pool = pools.get(station.labour_pool)
             if pool is None:
-                yield where, (f"no labour pool {station.labour_pool!r}; "
-                              f"pools: {sorted(pools) or 'none (declare them under staffing.pools)'}")
+                yield where, (f"no labour pool {station.labour_pool!r}{did_you_mean(station.labour_pool, pools, 'pools: ')}"
+                              f"{sorted(pools) or 'none (declare them under staffing.pools)'}")
             elif pool.shop != shop_name:
                 yield where, f"pool {pool.name!r} belongs to shop {pool.shop!r}, not {shop_name!r}"
     for i, role in enumerate(staffing.indirect):
         if role.shop is not None and role.shop not in scenario.shops:
-            yield ("staffing", "indirect", i, "shop"), f"no shop {role.shop!r}; shops: {shop_names} (or omit it: plant-wide)"
+            yield ("staffing", "indirect", i, "shop"), (f"no shop {role.shop!r}{did_you_mean(role.shop, shop_names, 'shops: ')}"
+                                                        f"{shop_names} (or omit it: plant-wide)")
         elif role.shop is not None:
             yield from _check_role_drivers(role, scenario.shops[role.shop], ("staffing", "indirect", i))
     options = staffing.options
     for shop_name in options.shifts:
         if shop_name not in scenario.shops:
-            yield ("staffing", "options", "shifts", shop_name), f"no shop {shop_name!r}; shops: {shop_names}"
+            yield ("staffing", "options", "shifts", shop_name), (f"no shop {shop_name!r}{did_you_mean(shop_name, shop_names, 'shops: ')}"
+                                                                 f"{shop_names}")
     lines = [f"{name}.{line}" for name, shop in scenario.shops.items() for line in shop.lines]
     for key in options.takt:
         if key not in lines:
-            yield ("staffing", "options", "takt", key), f"no paced line {key!r}; lines: {lines or 'none'}"
+            yield ("staffing", "options", "takt", key), (f"no paced line {key!r}{did_you_mean(key, lines, 'lines: ')}"
+                                                         f"{lines or 'none'}")
     for name in options.pools:
         if name not in pools:
-            yield ("staffing", "options", "pools", name), f"no labour pool {name!r}; pools: {sorted(pools) or 'none'}"
+            yield ("staffing", "options", "pools", name), (f"no labour pool {name!r}{did_you_mean(name, pools, 'pools: ')}"
+                                                           f"{sorted(pools) or 'none'}")
 
 
 def _check_role_drivers(role, shop, where: tuple) -> Iterator[Problem]:
@@ -118,7 +125,7 @@ def _check_role_drivers(role, shop, where: tuple) -> Iterator[Problem]:
     names = {station.name for station in all_stations(shop)}
     for j, name in enumerate(role.stations or []):
         if name not in names:
-            yield where + ("stations", j), f"no station {name!r} in shop {role.shop!r}"
+            yield where + ("stations", j), f"no station {name!r} in shop {role.shop!r}{did_you_mean(name, names)}"
     if role.rework is not None and shop.quality is None:
         yield where + ("rework",), (f"shop {role.shop!r} has no quality gate: the rework load is its failing cars "
                                     "(give the shop a quality section, or size the role otherwise)")
@@ -134,7 +141,7 @@ def _check_outbound(scenario: Scenario) -> Iterator[Problem]:
         for model in train.share if isinstance(train.share, dict) else ():
             if model != "default" and model not in models:
                 yield ("outbound", "trains", i, "share", model), (
-                    f"{model!r} is not a model of the product mix; allowed: {models} or 'default'")
+                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{models} or 'default'")
     wrong: dict[float, list[str]] = {}
     for model in models:
         total = sum(train.share_for(model) for train in outbound.trains)
@@ -155,7 +162,7 @@ def _check_learning(scenario: Scenario) -> Iterator[Problem]:
         where = ("learning", name)
         shop = scenario.shops.get(name)
         if shop is None:
-            yield where, f"no shop {name!r}; shops: {shop_names}"
+            yield where, f"no shop {name!r}{did_you_mean(name, shop_names, 'shops: ')}{shop_names}"
             continue
         stations = [station for _, station, _ in station_paths(shop)]
         if learning.cycle_time is not None and all(st.conveyor is not None for st in stations):
@@ -193,19 +200,22 @@ def _check_supply(scenario: Scenario) -> Iterator[Problem]:
     for name, kit in supply.kits.items():
         where = ("supply", "kits", name)
         if kit.route not in supply.routes:
-            yield where + ("route",), f"no route {kit.route!r}; routes: {sorted(supply.routes)}"
+            yield where + ("route",), (f"no route {kit.route!r}{did_you_mean(kit.route, supply.routes, 'routes: ')}"
+                                       f"{sorted(supply.routes)}")
         if kit.taken_at != LAUNCH and kit.taken_at not in scenario.shops:
-            yield where + ("taken_at",), f"{kit.taken_at!r} is neither {LAUNCH!r} nor a shop; shops: {shops}"
+            yield where + ("taken_at",), (f"{kit.taken_at!r} is neither {LAUNCH!r} nor a shop{did_you_mean(kit.taken_at, shops, 'shops: ')}"
+                                          f"{shops}")
         elif kit.taken_at == shops[0]:
             yield where + ("taken_at",), (f"cars enter the first shop {shops[0]!r} when they are launched: "
                                           f"write taken_at: {LAUNCH}")
         for j, model in enumerate(kit.models or []):
             if model not in models:
-                yield where + ("models", j), f"{model!r} is not a model of the product mix; allowed: {models}"
+                yield where + ("models", j), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
+                                              f"{models}")
         for model in kit.per_container:
             if model != ALL_MODELS and model not in models:
                 yield where + ("per_container", model), (
-                    f"{model!r} is not a model of the product mix; allowed: {models} or 'default'")
+                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{models} or 'default'")
         needing = [m for m in models if kit.covers(m)]
         if ALL_MODELS not in kit.per_container and not set(needing) <= set(kit.per_container):
             yield where + ("per_container",), (f"no per_container for {sorted(set(needing) - set(kit.per_container))}: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import yaml_path
+from .errors import did_you_mean, yaml_path
 from .plan import Problem
 from .schema import Parallel, Scenario, Shop, Station
 from .topology import feeder_of, line_first, line_last, main_stations, sent_from, station_paths
@@ -48,15 +48,16 @@ def _check_models(path: tuple, station, models: set[str], options: set[str]) -> 
         for model in per_model:
             if model != ALL_MODELS and model not in models:
                 yield path + (key, model), (
-                    f"{model!r} is not a model of the product mix; allowed: {sorted(models)} or 'default'")
+                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{sorted(models)} or 'default'")
         if key == "cycle_time" and ALL_MODELS not in per_model and set(per_model) != models:
             missing = sorted(models - set(per_model))
             yield path + (key,), f"no cycle time for {missing}: name every model or add a 'default'"
     for j, model in enumerate(station.models or []):
         if model not in models:
-            yield path + ("models", j), f"{model!r} is not a model of the product mix; allowed: {sorted(models)}"
+            yield path + ("models", j), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
+                                         f"{sorted(models)}")
     if station.option is not None and station.option not in options:
-        yield path + ("option",), (f"no option {station.option!r}; options: "
+        yield path + ("option",), (f"no option {station.option!r}{did_you_mean(station.option, options, 'options: ')}"
                                    f"{sorted(options) or 'none (declare them under product.options)'}")
 
 
@@ -135,7 +136,8 @@ def _check_parallel(path: tuple, shop: Shop, models: set[str]) -> Iterator[Probl
                 yield where, "rule by_model: every branch names the models it takes (models: [...])"
             for k, model in enumerate(branch.models or []):
                 if model not in models:
-                    yield where + ("models", k), f"{model!r} is not a model of the product mix; allowed: {sorted(models)}"
+                    yield where + ("models", k), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
+                                                  f"{sorted(models)}")
                 elif item.rule == "by_model" and model in taken:
                     yield where + ("models", k), f"rule by_model: {model!r} already goes to branch {taken[model]!r}"
                 taken.setdefault(model, branch.name)
@@ -163,7 +165,7 @@ def _check_quality(path: tuple, shop: Shop, names: list[str], placed) -> Iterato
     if quality.inspection in elsewhere:
         yield here + ("inspection",), outside(quality.inspection)
     elif inspection is None:
-        yield here + ("inspection",), f"no station {quality.inspection!r}; {allowed}"
+        yield here + ("inspection",), f"no station {quality.inspection!r}{did_you_mean(quality.inspection, main, allowed)}"
     elif inspection.off_line:
         yield here + ("inspection",), "the inspection station must be in the flow, not off_line"
     elif inspection.line is not None and line_last(shop, inspection.line) != inspection.name:
@@ -176,7 +178,7 @@ def _check_quality(path: tuple, shop: Shop, names: list[str], placed) -> Iterato
             if path_.repair in elsewhere:
                 yield where + ("repair",), outside(path_.repair)
             elif repair is None:
-                yield where + ("repair",), f"no station {path_.repair!r}; {allowed}"
+                yield where + ("repair",), f"no station {path_.repair!r}{did_you_mean(path_.repair, main, allowed)}"
             elif not repair.off_line:
                 yield where + ("repair",), f"repair station {path_.repair!r} must be marked off_line: true"
             repairs.add(path_.repair)
@@ -184,7 +186,7 @@ def _check_quality(path: tuple, shop: Shop, names: list[str], placed) -> Iterato
         if path_.reenter in elsewhere:
             yield where + ("reenter",), outside(path_.reenter)
         elif target is None:
-            yield where + ("reenter",), f"no station {path_.reenter!r} to re-enter at; {allowed}"
+            yield where + ("reenter",), f"no station {path_.reenter!r} to re-enter at{did_you_mean(path_.reenter, main, allowed)}"
         elif target.off_line:
             yield where + ("reenter",), "cars must re-enter at a station in the flow, not an off_line one"
         elif target.line is not None and line_first(shop, target.line) != target.name:
@@ -211,7 +213,8 @@ def _check_feeders(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
         here = path + ("feeders", name)
         join = station.get(feeder.joins)
         if join is None:
-            yield here + ("joins",), f"no station {feeder.joins!r} to join; stations of this shop: {list(station)}"
+            yield here + ("joins",), (f"no station {feeder.joins!r} to join{did_you_mean(feeder.joins, station, 'stations of this shop: ')}"
+                                      f"{list(station)}")
             continue
         if owner.get(feeder.joins) == name:
             yield here + ("joins",), f"feeder {name!r} cannot join one of its own stations"
@@ -358,7 +361,7 @@ def _check_downtime(path: tuple, shop: Shop, placed) -> Iterator[Problem]:
         for j, name in enumerate(covers or []):
             flow = flow_of.get(name)
             if flow is None:
-                yield path + where + ("covers", j), f"{name!r} is neither a station nor a paced line of this shop"
+                yield path + where + ("covers", j), f"{name!r} is neither a station nor a paced line of this shop{did_you_mean(name, flow_of)}"
             elif flow in own_shifts:
                 yield path + where + ("covers", j), (f"{name!r} is on {flow}, which works its own shifts: outages "
                                                      "and the run-in run on the shop's shift time")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem, ScenarioError, shown
+from .errors import Problem, ScenarioError, did_you_mean, shown
 from .paths import expects_text, split_path
 from .reading import MAX_DEPTH, read_yaml_value
 
@@ -50,6 +50,23 @@ def _merge_named(base: list, override: list) -> list:
             index[name] = len(out)
             out.append(dict(item))
     return [item for item in out if not item.get(REMOVE)]
+
+
+def new_named_items(base, override, child_at: tuple = (), named_at: tuple = ()):
+    """(its path in the override, its path with list items as ("name", x), its name, the base list's names) of
+    each named item the override adds to a named list of the base, as ``merge`` appends it."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        for key, value in override.items():
+            if key in base:
+                yield from new_named_items(base[key], value, child_at + (key,), named_at + (key,))
+    elif _named_list(base) and _named_list(override):
+        names = [item["name"] for item in base]
+        for j, item in enumerate(override):
+            here = (child_at + (j,), named_at + (("name", item["name"]),))
+            if item["name"] in names:
+                yield from new_named_items(base[names.index(item["name"])], item, *here)
+            elif not item.get(REMOVE):
+                yield *here, item["name"], names
 
 
 def resolve_extends(raw: dict, path: Path, read, chain: tuple = ()) -> dict:
@@ -117,7 +134,9 @@ def apply_set(raw: dict, assignment: str) -> dict:
             if j is None:
                 names = [item.get("name") for item in node if isinstance(item, dict)]
                 items = shown(names, 400) if any(names) else f"0..{len(node) - 1}"
-                raise ScenarioError(source, [Problem(".".join(walked), f"no item {shown(key)} in this list; items: {items}")])
+                listed = did_you_mean(key if isinstance(key, str) else "", [n for n in names if n is not None],
+                                      f"items: {items}")
+                raise ScenarioError(source, [Problem(".".join(walked), f"no item {shown(key)} in this list{listed}")])
             if last:
                 node[j] = value
             else:

@@ -59,7 +59,7 @@ def test_a_model_with_no_kit():
 
 def test_an_unknown_route():
     err = problems_of(lambda raw: kit(raw).__setitem__("route", "china_sea"))
-    assert "supply.kits.body.route: no route 'china_sea'; routes: ['china_rail']" in err
+    assert "supply.kits.body.route: no route 'china_sea'; did you mean 'china_rail'? Routes: ['china_rail']" in err
 
 
 def test_taken_at_an_unknown_shop():

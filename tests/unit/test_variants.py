@@ -42,6 +42,22 @@ def test_chain_of_extends_and_remove(tmp_path, base):
     assert [s.name for s in scenario.shops["body"].stations] == ["underbody", "framing"]
 
 
+def test_a_misspelt_name_in_a_variant_says_it_became_a_new_item(tmp_path, base):
+    """'topcat' is not a station of the base: merged by name it is a new station without a cycle time. The error
+    says so at the variant's line, with the base's closest name; a new station that is whole still loads."""
+    child = write(tmp_path, "child.yaml", {"extends": "base.yaml", "name": "child", "shops": {"paint": {
+        "stations": [{"name": "topcat", "servers": 2}]}}})
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(child)
+    [problem] = err.value.problems
+    assert problem.path == "shops.paint.stations[4]" and problem.line == 6, problem  # "- name: topcat"
+    assert "cycle_time" in problem.message and "'topcat' is not in this list of the base scenario (base.yaml)" in \
+        problem.message and "did you mean 'topcoat'?" in problem.message, problem.message
+    whole = write(tmp_path, "whole.yaml", {"extends": "base.yaml", "name": "whole", "shops": {"paint": {
+        "stations": [{"name": "topcoat_2", "cycle_time": 60}]}}})
+    assert load_scenario(whole).shops["paint"].stations[-1].name == "topcoat_2"
+
+
 def test_extends_cycle_is_a_clear_error(tmp_path):
     write(tmp_path, "a.yaml", {"extends": "b.yaml", "name": "a"})
     write(tmp_path, "b.yaml", {"extends": "a.yaml", "name": "b"})
@@ -75,6 +91,9 @@ def test_set_is_validated_like_the_file(base):
     with pytest.raises(ScenarioError) as err:
         load_scenario(base, ["shops.paint.stations[nope].servers=2"])
     assert "no item 'nope'" in str(err.value) and "topcoat" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(base, ["shops.paint.stations[topcat].servers=2"])
+    assert "no item 'topcat' in this list; did you mean 'topcoat'?" in str(err.value)
 
 
 def test_run_with_set_and_name_writes_its_own_folder(tmp_path, base, capsys):
@@ -93,3 +112,16 @@ def test_shipped_variants_are_short_overrides():
     assert a.model_dump(exclude={"description"}) == b.model_dump(exclude={"description"})
     three = load_scenario(SCENARIOS / "almaty-3shift.yaml")
     assert all(shop.shifts.count == 3 and shop.shifts.length == 8 * 3600 for shop in three.shops.values())
+
+
+@pytest.mark.parametrize("assignment, words", [
+    ("stores[WBS].after=pint", "stores[0].after: no shop 'pint'; did you mean 'paint'? Shops: ['body', 'paint']"),
+    ("stores[WBS].after=zzz", "stores[0].after: no shop 'zzz'; shops: ['body', 'paint']"),
+    ("shops.paint.quality.inspection=inspectoin", "no station 'inspectoin'; did you mean 'inspection'? Stations of"),
+])
+def test_a_misspelt_reference_gets_the_closest_name(base, assignment, words):
+    """Names referenced elsewhere in the scenario: the closest one offered, the list kept; none offered when
+    nothing is close."""
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(base, [assignment])
+    assert words in str(err.value), str(err.value)
