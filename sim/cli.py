@@ -46,9 +46,9 @@ EXIT_INTERRUPTED = 130
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:  # no command: say what there is, as --help does
+    if not argv:  # no command: say what there is, as --help does, and succeed as --help does
         parser.print_help()
-        return EXIT_INPUT
+        return 0
     args = parser.parse_args(argv)
     # a pipe or a CI log is no terminal: give the tables room instead of rich's 80 columns
     console = Console() if sys.stdout.isatty() else Console(width=130)

@@ -35,3 +35,10 @@ def test_report_shows_target_bottleneck_and_shops(tmp_path, small_path, capsys):
     for text in ("Annual output against target", "Tiggo 4 Pro", "export", "domestic", "bottleneck",
                  "JPH", "static capacity", "WBS"):
         assert text in out, text
+
+
+def test_sim_alone_lists_the_commands_and_succeeds(capsys):
+    """`python -m sim` with no command prints what --help prints and exits 0, as --help does."""
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "usage: sim" in out and "run" in out and "compare" in out
