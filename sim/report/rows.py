@@ -188,13 +188,13 @@ def spacing_rows(s: dict) -> Rows | None:
     if not sequence:
         return None
     rows = Rows(f"Spacing rules (launch: {sequence['launch']})", [
-        Column("rule / shop"), Column("breaches", DECIMAL1), Column("95% CI", TEXT),
+        Column("rule / shop"), Column("breaches", COUNT), Column("95% CI", TEXT),
         Column("per 1,000 cars", DECIMAL2, "/1,000"), Column("cars entering", COUNT, "cars")])
     for text, shops in sequence["rules"].items():
         rows.add([text, None, "", None, None], "total")
         for shop, b in shops.items():
             breaches = b["breaches"]
-            rows.add([f"  {shop}", breaches["mean"], ci_text(breaches, DECIMAL1), b["per_1000_cars"], b["cars"]],
+            rows.add([f"  {shop}", breaches["mean"], ci_text(breaches, COUNT), b["per_1000_cars"], b["cars"]],
                      "hot" if breaches["mean"] else "")
     rows.caption = ("breaches: cars entering the shop in the measured window that made the last n cars hold more "
                     "than the rule allows (mean over replications). The first shop's order is the launch "
@@ -216,7 +216,7 @@ def sequencing_rows(s: dict) -> Rows | None:
         Column("mean block", DECIMAL2, "block"), Column("in slot", PERCENT),
         Column("mean displ.", DECIMAL2, "displ."), Column("p95 displ.", DECIMAL1, "p95"),
         Column("mean wait", HOURS, "wait"), Column("max wait", HOURS, "max"),
-        Column("forced", DECIMAL1)])
+        Column("forced", COUNT)])
     stores = sequencing["stores"]
     for shop, f in sequencing["shops"].items():
         store = stores.get(f["store"], {})

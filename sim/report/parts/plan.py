@@ -3,7 +3,7 @@ the shifts it runs, and of each year, in the report (after the months) and the c
 
 from __future__ import annotations
 
-from ..cells import COUNT, DECIMAL1, DECIMAL2, Column, Rows
+from ..cells import COUNT, DECIMAL2, Column, Rows
 from ..page import rows_table
 from ..sections import Section
 
@@ -30,7 +30,7 @@ def staffing_rows(s: dict) -> Rows | None:
     rows = Rows("Staffing through the ramp-up, month by month", [Column("month")] +
                 [Column(f"shifts {shop}", COUNT, shop) for shop in shops] +
                 [Column("headcount", COUNT, "heads"), Column("paid hours", COUNT, "paid h"),
-                 Column("cars", DECIMAL1), Column("hours per vehicle", DECIMAL2, "h/car")])
+                 Column("cars", COUNT), Column("hours per vehicle", DECIMAL2, "h/car")])
     for month, m in staffing["by_month"].items():
         rows.add([month] + [m["shifts"][shop] for shop in shops] +
                  [m["headcount"], m["paid_hours"], m["cars"], m["hours_per_vehicle"]])

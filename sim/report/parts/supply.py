@@ -42,8 +42,8 @@ def supply_rows(s: dict) -> Rows | None:
     rows = Rows(f"Kit supply (launch look-ahead {supply['look_ahead']})", [
         Column("kit / model"), Column("taken at", short="at"), Column("on hand", COUNT, "stock"),
         Column("cover (d)", DECIMAL1, "cover"), Column("lowest", COUNT, "low"),
-        Column("stockout h", DECIMAL1, "stop h"), Column("95% CI", TEXT, "CI"), Column("moved", DECIMAL1),
-        Column("shipments", DECIMAL1, "ships"), Column("lead time (d)", DECIMAL1, "lead")])
+        Column("stockout h", DECIMAL1, "stop h"), Column("95% CI", TEXT, "CI"), Column("moved", COUNT),
+        Column("shipments", COUNT, "ships"), Column("lead time (d)", DECIMAL1, "lead")])
     for name, kit in supply["kits"].items():
         rows.add([f"{name} (local)" if kit["local"] else name, kit["taken_at"]] + [None] * 8, "total")
         for model, k in kit["models"].items():
@@ -56,7 +56,7 @@ def supply_rows(s: dict) -> Rows | None:
     value, local = supply.get("inventory_value"), supply.get("localisation_share")
     rows.caption = (f"Kit stockouts: {cell(supply['stockout_hours']['mean'], DECIMAL1)} shift hours in the window "
                     f"({points}); launches moved past a car missing a kit: "
-                    f"{cell(supply['launches_moved']['mean'], DECIMAL1)}."
+                    f"{cell(supply['launches_moved']['mean'], COUNT)}."
                     + (f" Inventory value held: {cell(value['mean'], COUNT)} on average." if value else "")
                     + (f" Localisation by value: {cell(local['plant'], PERCENT)}." if local else "")
                     + " On hand: the mean; cover: on hand over the plan rate (days of the planned output"
@@ -72,8 +72,8 @@ def route_rows(s: dict) -> Rows | None:
     supply = s.get("supply")
     if not supply:
         return None
-    rows = Rows("Supply routes", [Column("route"), Column("local"), Column("departures", DECIMAL1, "deps"),
-                                  Column("cancelled", DECIMAL1, "cancel"), Column("disruptions", DECIMAL1, "disr")])
+    rows = Rows("Supply routes", [Column("route"), Column("local"), Column("departures", COUNT, "deps"),
+                                  Column("cancelled", COUNT, "cancel"), Column("disruptions", DECIMAL1, "disr")])
     for name, route in supply["routes"].items():
         rows.add([name, "yes" if route["local"] else "no", route["departures"], route["cancelled"],
                   route["disruptions"]], "hot" if route["cancelled"] or route["disruptions"] else "")
