@@ -14,7 +14,6 @@ rounded up — as the CKD logistics heads are sized (``supply.logistics_heads``)
 
 from __future__ import annotations
 
-import math
 
 from ..scenario.days import scenario_days
 from ..scenario.kit_levels import plan_rates
@@ -23,6 +22,7 @@ from .components import annualised
 from .kinds import COUNT, DECIMAL1, DECIMAL2
 from .shapes import optional_number
 from .stats import defined_mean_ci
+from .supply import shift_heads
 
 RETROFIT = "retrofit"
 """The staffing table's role of the retrofitters (in the last shop, on each of its shifts)."""
@@ -122,9 +122,9 @@ def retrofit_heads(scenario: Scenario, shop: str, shift: int) -> dict[str, tuple
     work = sum(rate * part.share * part.retrofit_time.mean
                for kit in supply.kits.values() for part in kit.short_shipped or []
                for model, rate in rates.items() if kit.covers(model))
-    shifts = scenario.shops[last].shifts
-    heads = int(math.ceil(work / shifts.count / shifts.net_seconds - 1e-9))
-    return {RETROFIT: (heads, f"{work / 3600:,.1f} retrofit h a working day over {shifts.count} shifts")}
+    last_shop = scenario.shops[last]
+    return {RETROFIT: (shift_heads(work, last_shop),
+                       f"{work / 3600:,.1f} retrofit h a working day over {last_shop.shifts.count} shifts")}
 
 
 def _ci(values: list) -> dict:

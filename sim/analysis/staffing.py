@@ -190,11 +190,8 @@ def headcount(scenario: Scenario) -> pd.DataFrame:
                 if leaders else {}
             indirect = _rounded(roles, shift, drivers, scenario)
             if shop_name in loads and k < shop.shifts.count:
-                heads = shift_heads(loads[shop_name].seconds, shop, staffing.logistics_utilisation)
-                before = indirect.get(CKD_LOGISTICS, (0, ""))
-                indirect[CKD_LOGISTICS] = (before[0] + heads, "; ".join(
-                    t for t in (before[1], logistics_driver(loads[shop_name]) +
-                                f" at {staffing.logistics_utilisation:.0%}") if t))
+                _add(indirect, CKD_LOGISTICS, shift_heads(loads[shop_name].seconds, shop, staffing.logistics_utilisation),
+                     logistics_driver(loads[shop_name]) + f" at {staffing.logistics_utilisation:.0%}")
             indirect.update(retrofit_heads(scenario, shop_name, k))  # retrofitters of short-shipped parts
             rows.extend(_rows(shop_name, shift, group, leader, indirect, staffing.absenteeism))
     rows.extend(_plant_rows(scenario, plant_shifts, rows, per_year))
@@ -223,6 +220,12 @@ def _rounded(roles: list, shift: int, drivers: Drivers, scenario: Scenario) -> d
     return {name: (_ceil(n), "; ".join(texts[name])) for name, n in heads.items()}
 
 
+def _add(indirect: dict[str, tuple[int, str]], role: str, heads: int, driver: str) -> None:
+    """Add heads sized from another driver to a role's (heads, driver) entry, the drivers joined."""
+    before, text = indirect.get(role, (0, ""))
+    indirect[role] = (before + heads, "; ".join(t for t in (text, driver) if t))
+
+
 def _plant_rows(scenario: Scenario, plant_shifts: dict, shop_rows: list[dict], per_year: float) -> list[dict]:
     """The plant-wide roles on each shift: other bases first, then per_100_staff on the payroll before them."""
     staffing = scenario.staffing
@@ -245,8 +248,7 @@ def _plant_rows(scenario: Scenario, plant_shifts: dict, shop_rows: list[dict], p
             if role.shifts == "each" or shift == 1:
                 staff = every if role.shifts == "day" else payroll.get(shift, 0) + own[shift]
                 n, text = role_heads(role, replace(drivers, staff=staff), scenario)
-                before = indirect.get(role.role, (0, ""))
-                indirect[role.role] = (before[0] + _ceil(n), "; ".join(t for t in (before[1], text) if t))
+                _add(indirect, role.role, _ceil(n), text)
         if indirect:
             out.extend(_rows(PLANT, shift, {}, {}, indirect, staffing.absenteeism))
     return out

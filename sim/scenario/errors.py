@@ -45,6 +45,12 @@ def did_you_mean(name, allowed, then: str | None = None) -> str:
     return f"{hint} {then[:1].upper()}{then[1:]}" if hint else f"; {then}"
 
 
+def not_a_model(model, shown_models, or_default: bool = False) -> str:
+    """The message for a name that is not a model of the mix, with the closest model and the list shown."""
+    tail = " or 'default'" if or_default else ""
+    return f"{model!r} is not a model of the product mix{did_you_mean(model, shown_models, 'allowed: ')}{shown_models}{tail}"
+
+
 def shown(value, limit: int = SHOWN_VALUE) -> str:
     """A bad value as a message shows it: its repr, cut to ``limit`` characters (a huge
     integer, whose repr Python may refuse, is described by its number of digits)."""

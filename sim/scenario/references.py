@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import did_you_mean
+from .errors import did_you_mean, not_a_model
 from .events import check_events
 from .plan import Problem, check_plan
 from .ramp import check_new_crews
@@ -43,7 +43,7 @@ def _check_options(scenario: Scenario) -> Iterator[Problem]:
         for model in option.take_rate:
             if model != "default" and model not in models:
                 yield ("product", "options", i, "take_rate", model), (
-                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{sorted(models)} or 'default'")
+                    not_a_model(model, sorted(models), or_default=True))
 
 
 def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
@@ -53,8 +53,7 @@ def _check_spacing(scenario: Scenario) -> Iterator[Problem]:
     for i, rule in enumerate(product.spacing):
         where = ("product", "spacing", i)
         if rule.model is not None and rule.model not in models:
-            yield where + ("model",), (f"{rule.model!r} is not a model of the product mix{did_you_mean(rule.model, models, 'allowed: ')}"
-                                       f"{models}")
+            yield where + ("model",), not_a_model(rule.model, models)
         if rule.option is not None and rule.option not in options:
             yield where + ("option",), (f"no option {rule.option!r}{did_you_mean(rule.option, options, 'options: ')}"
                                         f"{options or 'none (declare them under product.options)'}")
@@ -141,7 +140,7 @@ def _check_outbound(scenario: Scenario) -> Iterator[Problem]:
         for model in train.share if isinstance(train.share, dict) else ():
             if model != "default" and model not in models:
                 yield ("outbound", "trains", i, "share", model), (
-                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{models} or 'default'")
+                    not_a_model(model, models, or_default=True))
     wrong: dict[float, list[str]] = {}
     for model in models:
         total = sum(train.share_for(model) for train in outbound.trains)
@@ -210,12 +209,11 @@ def _check_supply(scenario: Scenario) -> Iterator[Problem]:
                                           f"write taken_at: {LAUNCH}")
         for j, model in enumerate(kit.models or []):
             if model not in models:
-                yield where + ("models", j), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
-                                              f"{models}")
+                yield where + ("models", j), not_a_model(model, models)
         for model in kit.per_container:
             if model != ALL_MODELS and model not in models:
                 yield where + ("per_container", model), (
-                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{models} or 'default'")
+                    not_a_model(model, models, or_default=True))
         needing = [m for m in models if kit.covers(m)]
         if ALL_MODELS not in kit.per_container and not set(needing) <= set(kit.per_container):
             yield where + ("per_container",), (f"no per_container for {sorted(set(needing) - set(kit.per_container))}: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import did_you_mean, yaml_path
+from .errors import did_you_mean, not_a_model, yaml_path
 from .plan import Problem
 from .schema import Parallel, Scenario, Shop, Station
 from .topology import feeder_of, line_first, line_last, main_stations, sent_from, station_paths
@@ -48,14 +48,13 @@ def _check_models(path: tuple, station, models: set[str], options: set[str]) -> 
         for model in per_model:
             if model != ALL_MODELS and model not in models:
                 yield path + (key, model), (
-                    f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}{sorted(models)} or 'default'")
+                    not_a_model(model, sorted(models), or_default=True))
         if key == "cycle_time" and ALL_MODELS not in per_model and set(per_model) != models:
             missing = sorted(models - set(per_model))
             yield path + (key,), f"no cycle time for {missing}: name every model or add a 'default'"
     for j, model in enumerate(station.models or []):
         if model not in models:
-            yield path + ("models", j), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
-                                         f"{sorted(models)}")
+            yield path + ("models", j), not_a_model(model, sorted(models))
     if station.option is not None and station.option not in options:
         yield path + ("option",), (f"no option {station.option!r}{did_you_mean(station.option, options, 'options: ')}"
                                    f"{sorted(options) or 'none (declare them under product.options)'}")
@@ -136,8 +135,7 @@ def _check_parallel(path: tuple, shop: Shop, models: set[str]) -> Iterator[Probl
                 yield where, "rule by_model: every branch names the models it takes (models: [...])"
             for k, model in enumerate(branch.models or []):
                 if model not in models:
-                    yield where + ("models", k), (f"{model!r} is not a model of the product mix{did_you_mean(model, models, 'allowed: ')}"
-                                                  f"{sorted(models)}")
+                    yield where + ("models", k), not_a_model(model, sorted(models))
                 elif item.rule == "by_model" and model in taken:
                     yield where + ("models", k), f"rule by_model: {model!r} already goes to branch {taken[model]!r}"
                 taken.setdefault(model, branch.name)
