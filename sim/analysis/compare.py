@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .kinds import COUNT, DECIMAL1, HOURS, PERCENT, TEXT
 from . import components
+from .losses import GROUPS
 from .sequence_costs import kpis as sequence_kpis
 from .stats import paired_difference, welch_difference
 
@@ -39,6 +40,7 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     rows.append(("lead time p95 (h:mm)", summary["lead_time_hours"]["p95"], None, HOURS))
     rows.append(("mean WIP (cars)", summary.get("wip_mean"), None, COUNT))
     rows.append(("dynamic loss", summary.get("dynamic_loss"), None, PERCENT))
+    rows += _loss_rows(summary.get("losses"))
     if st:
         rows.append(("headcount", st["headcount_total"], "exact", COUNT))
         rows.append(("hours per vehicle", st["hours_per_vehicle"], "hours_per_vehicle", DECIMAL1))
@@ -47,11 +49,28 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     return rows
 
 
+LOSS = "loss: "
+"""The compare rows of the waterfall's groups start so: cars a year lost to each group."""
+
+
+def _loss_rows(losses: dict | None) -> list:
+    """The waterfall in compare: the nameplate, then every group's cars a year (0 for a group the run has no loss
+    in, so that a cause one run has and the other has not is compared too)."""
+    if not losses:
+        return []
+    rows = [("nameplate (ideal rate x calendar)", losses["nameplate"]["mean"], "exact", COUNT)]
+    by_group = losses.get("by_group", {})
+    return rows + [(f"{LOSS}{label}", by_group[g]["mean"] if g in by_group else 0.0, f"losses.{g}", COUNT)
+                   for g, label in GROUPS.items()]
+
+
 def replication_values(summary: dict, key: str) -> list[float] | None:
     """Per-replication values of a KPI, derived where the summary keeps the ingredients."""
     values = summary.get("replication_values", {})
     if key in values:
         return [v for v in values[key] if v is not None] or None
+    if key.startswith("losses.") and summary.get("losses"):  # no loss of that group in any replication
+        return [0.0] * summary["replications"]
     annual = values.get("annual_units")
     if not annual:
         return None
@@ -100,6 +119,8 @@ def compare(summaries: list[dict], names: list[str], confidence: float = 0.95,
     kpis = []
     for kpi in order:
         values = [rows.get(kpi, (None, None))[0] for rows in per_run]
+        if kpi.startswith(LOSS) and not any(values):
+            continue  # a group no run lost a car to
         key, kind = next((rows[kpi][1:] for rows in per_run if kpi in rows), (None, TEXT))
         diffs = [difference(base, s, key, values[0], v, confidence) for s, v in zip(summaries[1:], values[1:])]
         kpis.append({"kpi": kpi, "kind": kind, "values": values, "differences": diffs})

@@ -12,7 +12,8 @@ over replications). Overtime is paid on top (the overtime section gives its hour
 from __future__ import annotations
 
 from ..scenario.days import scenario_days
-from ..scenario.ramp import Ramp
+from ..scenario.ramp import Ramp, month_speed
+from .capacity import station_capacity
 from .months import monthly_table
 from .staffing import headcount
 
@@ -26,7 +27,27 @@ def summary(run) -> dict | None:
     if months.empty:
         return None
     ramp = Ramp(scenario, scenario_days(scenario))
-    return {"staffing": staffing_by_month(ramp, months, scenario.staffing.paid_hours_per_shift / 3600.0)}
+    return {"staffing": staffing_by_month(ramp, months, scenario.staffing.paid_hours_per_shift / 3600.0),
+            "capacity_by_month": capacity_by_month(ramp, months)}
+
+
+def capacity_by_month(ramp: Ramp, months) -> dict[str, float]:
+    """The ramp's own static capacity of each month of ``months`` (``months.monthly_table``): per shop, its
+    slowest station's cars per shift hour (a paced line's or conveyor's at the month's line speed) x the shifts
+    it runs that month x its net shift hours x the month's working days in the window; the plant's is the
+    slowest shop's. What the plant could make that month with the ramp's shifts and speed, before any loss."""
+    stations = station_capacity(ramp.scenario)
+    paced = stations["kind"].isin(["line", "conveyor"])
+    out = {}
+    for row in months.itertuples():
+        speed = month_speed(ramp, row.month)
+        rate = stations["cars_per_hour"].where(~paced, stations["cars_per_hour"] * speed)
+        shops = []
+        for name, shop in ramp.scenario.shops.items():
+            hours = ramp.month_shifts(row.month, name) * shop.shifts.net_seconds / 3600.0 * row.working_days
+            shops.append(float(rate[stations["shop"] == name].min()) * hours)
+        out[row.month] = round(min(shops), 1)
+    return out
 
 
 def staffing_by_month(ramp: Ramp, months, paid_hours_per_shift: float) -> dict:

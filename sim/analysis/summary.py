@@ -21,6 +21,8 @@ from .bottleneck import METHOD, active_shares, bottleneck
 from .components import annualised
 from .capacity import shop_capacity, station_capacity
 from .downtime import line_outage_shares
+from .headline import headline
+from .losses import losses_summary
 from .oee import oee_summary, oee_table, quality_rates
 from .sequence_costs import colour_changes, over_cycles
 from .sequence_costs import replication_values as sequence_replication_values
@@ -110,7 +112,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     throughput = throughput_table(reps) if throughput is None and scenario.calendar.dated else throughput
     first = reps[0].scalars
     per_year = first["working_days_per_year"]
-    annual = _annual_units(reps, stationary=scenario.ramp_up is None and scenario.plan is None)
+    mature = scenario.ramp_up is None and scenario.plan is None  # a ramp's output is not a loss of the mature plant
+    annual = _annual_units(reps, stationary=mature)
     target = scenario.target
     capacity = station_capacity(scenario)
     static = shop_capacity(scenario, per_year, capacity)
@@ -127,11 +130,12 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
                       "failed": int(sum(r.scalars["inspections"][shop]["failed"] for r in reps))}
                for shop in reps[0].scalars["inspections"]}
     run = components.Replications(scenario, reps, stations, throughput)
+    losses = losses_summary(scenario, reps, stations, capacity)
     oee = oee_table(scenario, stations, quality_rates(quality, scenario.shops),
                     {shop: float(np.mean([r.scalars["shop_exits"][shop] for r in reps])) for shop in scenario.shops},
                     {shop: float(np.mean([r.scalars["shop_hours"][shop] for r in reps])) for shop in scenario.shops},
                     first["window_hours"] * 3600.0, line_outage_shares(run.figures("downtime"), reps))
-    return {
+    summary = {
         "scenario": scenario.name,
         "description": scenario.description,
         "seed": seed,
@@ -170,7 +174,8 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "static_capacity": {shop: round(v["annual_units"], 1) for shop, v in static.items()},
         "static_capacity_detail": {shop: {k: (round(x, 3) if isinstance(x, float) else x) for k, x in v.items()}
                                    for shop, v in static.items()},
-        "dynamic_loss": round(1.0 - annual["mean"] / plant_static, 4) if plant_static > 0 else None,
+        "dynamic_loss": round(1.0 - annual["mean"] / plant_static, 4) if plant_static > 0 and mature else None,
+        "losses": {k: v for k, v in losses.items() if k != "values"},
         "quality": quality,
         "oee": oee_summary(oee),
         "feeders": _feeders(scenario, reps),
@@ -183,9 +188,14 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
         "labour_pools": _pools(reps),
         **components.summaries(run),
         "replication_values": {**_replication_values(scenario, reps, capacity), **sequencing_values(reps),
+                               **losses["values"],
                                **components.values(run)},
         "warnings": _warnings(reps) + _no_output(reps, static) + components.warnings(run),
     }
+    answer = headline(scenario, summary)
+    keys = list(summary)  # the answer first, after what was run
+    cut = keys.index("working_days_per_year") + 1
+    return {**{k: summary[k] for k in keys[:cut]}, "headline": answer, **{k: summary[k] for k in keys[cut:]}}
 
 
 def _feeders(scenario: Scenario, reps: list[ReplicationResult]) -> dict:

@@ -396,6 +396,13 @@ def parse_summary(data: bytes, folder: Path) -> dict:
     return summary
 
 
+def loss_rows(value) -> bool:
+    """The waterfall's rows: each a cause, where and its cars a year."""
+    return isinstance(value, list) and all(
+        isinstance(r, dict) and text(r.get("cause")) and text(r.get("where")) and text(r.get("group")) and
+        isinstance(r.get("cars"), dict) and number(r["cars"].get("mean")) for r in value)
+
+
 _CHECKS = (
     ("scenario", lambda v: isinstance(v, str) and v != ""),
     ("seed", lambda v: isinstance(v, int) and not isinstance(v, bool)),
@@ -420,6 +427,13 @@ _CHECKS = (
     ("static_capacity?.*", optional_number),
     ("wip_mean?", optional_number),
     ("dynamic_loss?", optional_number),
+    ("headline?.output.mean", number),
+    ("headline?.judged_against", text),
+    ("headline?.attainment", optional_number),
+    ("losses?.nameplate.mean", number),
+    ("losses?.output.mean", number),
+    ("losses?.by_group.*.mean", number),
+    ("losses?.rows", loss_rows),
     ("description?", optional_text),
     ("warnings?", texts),
 )

@@ -152,6 +152,11 @@ def _shifts_of(rate: RampMonth, shop: str, design: int) -> int:
     return rate.shifts if isinstance(rate.shifts, int) else rate.shifts.get(shop, design)
 
 
+def month_speed(ramp: Ramp, month: str) -> float:
+    """The paced lines' and conveyors' speed in a month (1: design speed)."""
+    return _speed(ramp.rates[month])
+
+
 def _speed(rate: RampMonth) -> float:
     return 1.0 if rate.line_speed is None else rate.line_speed
 

@@ -317,3 +317,28 @@ def test_headcount_and_hours_per_vehicle_follow_the_months_shifts():
     assert year["hours_per_vehicle"] == pytest.approx(480 / (months["2025-01"]["units"] + months["2025-02"]["units"]),
                                                       abs=0.005)
     assert "plan" not in sim.run(scenario()).summary  # without a ramp-up or a plan: no such section
+
+
+# ---------------------------------------------------------------- the answer of a ramp-up run
+
+def test_the_headline_judges_a_ramp_by_its_plan_and_its_own_capacity():
+    """The plan case above: 500 planned, 500 made (200 in January, 10 a day for lack of launches; 300 in
+    February): attainment 100%, January (200 of 250, 80%) below plan. Without a plan, one shift in January and
+    two in February: the ramp's own capacity by month is 480 x 20 = 9,600 and 960 x 20 = 19,200 cars, all made.
+    The mature static capacity and its loss are not the yardstick of a ramp: no dynamic loss. The waterfall's
+    largest loss below the ramp's own capacity is none of the ramp's by-design groups."""
+    import sim
+    planned = sim.run(scenario(ramp_up={"months": {"2025-01": {"launches_per_day": 10}, "2025-02": {}}},
+                               plan={"months": {"2025-01": 250, "2025-02": 250}})).summary
+    head = planned["headline"]
+    assert (head["judged_against"], head["made"], head["planned"], head["attainment"]) == ("plan", 500, 500, 1.0)
+    assert head["by_year"] == {"2025": {"made": 500, "planned": 500, "attainment": 1.0}}
+    assert head["months_below_plan"] == ["2025-01"]
+    assert planned["dynamic_loss"] is None and "static_capacity" not in head
+    assert planned["losses"]["ramp"]["largest"] is None or \
+        planned["losses"]["ramp"]["largest"]["group"] not in ("calendar", "pace", "launch")
+    shifts = sim.run(scenario(ramp_up={"months": {"2025-01": {"shifts": 1}, "2025-02": {"shifts": 2}}})).summary
+    assert shifts["plan"]["capacity_by_month"] == {"2025-01": 9_600, "2025-02": 19_200}
+    head = shifts["headline"]
+    assert (head["judged_against"], head["made"], head["planned"], head["attainment"]) == \
+        ("ramp capacity", 28_800, 28_800, 1.0)

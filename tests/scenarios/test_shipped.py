@@ -18,6 +18,20 @@ blocks), a loss the static capacity, which knows no colour changes, does not see
 assembly for lack of kits (about 76,000)."""
 
 
+LIMITED_BY = {"almaty-kit-delays": "kits"}
+"""What-if variants whose headline must name what they change as what limited output (the waterfall's largest
+cause): kits arriving late hold assembly's entry for lack of kits."""
+
+
+def assert_losses_add_up(s: dict) -> None:
+    """The waterfall's causes add up to nameplate - output (each figure rounded to 0.1 car in summary.json)."""
+    losses = s["losses"]
+    total = sum(row["cars"]["mean"] for row in losses["rows"])
+    gap = losses["nameplate"]["mean"] - losses["output"]["mean"]
+    assert gap == pytest.approx(total, abs=0.05 * len(losses["rows"]) + 0.1)
+    assert losses["output"]["mean"] == pytest.approx(s["throughput"]["annual_units"]["mean"], abs=0.05)
+
+
 def test_scenarios_are_shipped():
     names = {p.stem for p in SCENARIOS}
     assert {"almaty", "kostanay"} <= names
@@ -60,6 +74,9 @@ def test_runs_a_year(path):
     for shop, jph in s["jph"].items():
         assert 10 <= jph <= 45, (shop, jph)
     assert 0 <= s["dynamic_loss"] < loss
+    assert_losses_add_up(s)
+    if path.stem in LIMITED_BY:
+        assert s["headline"]["limited_by"]["group"] == LIMITED_BY[path.stem], s["losses"]["rows"][:3]
 
 
 @pytest.mark.slow
@@ -75,6 +92,15 @@ def test_ramp_up_follows_its_plan_to_full_rate():
     for year, row in years.items():
         assert 0.95 <= row["units"] / row["plan"] <= 1.02, (year, row)
     assert s["months"]["first_month_at_target_rate"].startswith("2027")
+    # the headline judges the ramp by its plan, not by the mature target; no loss against the mature capacity;
+    # the people of the window's months (one shift in 2025), fewer than the mature plant's
+    head = s["headline"]
+    assert head["judged_against"] == "plan" and 0.95 <= head["attainment"] <= 1.02
+    assert head["planned"] == 11_250 + 45_000 + 90_000
+    assert s["dynamic_loss"] is None and "static_capacity" not in head
+    assert head["headcount"] < s["staffing"]["headcount_total"]
+    assert head["limited_by"]["group"] not in ("calendar", "pace", "launch")
+    assert_losses_add_up(s)
     overtime = s["overtime"]
     assert all(m["hours_per_worker"] <= 12 for m in overtime["by_month"].values())
     assert all(h <= 120 for h in overtime["hours_per_worker_by_year"].values())

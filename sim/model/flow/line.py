@@ -451,6 +451,9 @@ class PacedLine(PaintBooths, OverCycles):
                 # the line as a whole is active while it indexes or stands for a breakdown; a feeder's line
                 # indexing on with an empty entry (pushing its last parts out) would take a part: starved
                 "line_active_s": float(phase_work[entered].sum()) + stops_in_window,
+                # the line as a whole stood for a breakdown or an outage (while indexing or waiting): the loss
+                # waterfall's own down time of the line, counted once (each station counts only its own)
+                "line_stopped_s": stops_in_window + idle[DOWN],
                 # the whole line stands for a missing part: each of its stations was held by that feeder
                 "feeder_waits": {join.feeder: join.waited for join in self.joins},
                 **self._sequence_counts(s),

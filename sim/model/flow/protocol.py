@@ -115,4 +115,5 @@ class Node(Protocol):
     def station_rows(self) -> list[dict]:
         """A row per station (a paced line has one per station on it): shop, station, kind,
         servers, completions, times (worked seconds per state in the window), downs, line,
-        line_active_s."""
+        line_active_s, line_stopped_s (a paced line's seconds stood for its breakdowns and outages; None for
+        a free station)."""

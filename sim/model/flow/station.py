@@ -175,7 +175,7 @@ class Station:
         return [{
             "shop": self.shop, "station": self.name, "kind": self.kind, "servers": self.servers,
             "completions": self.completions, "times": times,
-            "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None,
+            "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None, "line_stopped_s": None,
             "feeder_waits": {join.feeder: join.waited for join in self.joins},
             **self.colour_tally.columns(),
         }]
