@@ -32,7 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .version import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
-from .experiment.marginal import find_resource, marginal_values
+from .experiment.marginal import CHANGES, WIDE_RULE, find_resource, marginal_values, too_wide
 from .experiment.runner import run
 from .experiment.staffing_search import search
 from .report import rendered_files
@@ -275,9 +275,13 @@ def _run(args, console: Console) -> int:
 def _bottleneck(args, console: Console) -> int:
     scenario = _load(args)
     out = args.results / f"{scenario.name}-bottleneck"
-    preflight.check(scenario, force=args.force)
+    found = preflight.check(scenario, force=args.force)
     for name in args.resource:
         find_resource(scenario, name)  # a bad name fails now, before the runs
+    # the base run and three changes at each resource, some of which may not apply
+    runs = 1 + len(CHANGES) * (args.top + len(args.resource))
+    console.print("Estimate: at most " + preflight.workload(scenario, found, runs, args.replications, args.jobs),
+                  markup=False, highlight=False)
     ensure_writable(out)
     started = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -290,10 +294,21 @@ def _bottleneck(args, console: Console) -> int:
     wall = time.perf_counter() - started
     run_result = result.run()
     print_marginal(run_result.summary, console)
+    _print_too_wide(too_wide(result.changes), console)
     rendered = {**rendered_files(run_result), "marginal.csv": result.table().to_csv(index=False)}
     out_dir, kept = write_run(run_result, out, wall, rendered, on_wait=lambda: _waiting(_stderr(), out))
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
+
+
+def _print_too_wide(lines: list[str], console: Console) -> None:
+    if not lines:
+        return
+    console.print("Too wide to rank:", markup=False)
+    for line in lines:
+        console.print(f"  {line}", markup=False, highlight=False)
+    if len(lines) > 1 or "replications would" in lines[0]:
+        console.print(f"  ({WIDE_RULE})", markup=False, highlight=False)
 
 
 def _stderr() -> Console:
@@ -308,13 +323,17 @@ def _staff(args, console: Console) -> int:
     scenario = _shorten(args, load_scenario(args.scenario), args.scenario)
     if not 0.5 <= args.confidence < 1:
         raise SystemExit("error: --confidence must be in [0.5, 1)")
-    preflight.check(scenario, force=args.force)
+    found = preflight.check(scenario, force=args.force)
+    replications = max(2, args.replications)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
         result = search(scenario, target=args.target, confidence=args.confidence,
-                        replications=max(2, args.replications), seed=args.seed, jobs=args.jobs,
-                        on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                        replications=replications, seed=args.seed, jobs=args.jobs,
+                        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                        on_start=lambda runs: console.print(
+                            "Estimate: at most " + preflight.workload(scenario, found, runs, replications, args.jobs)
+                            + " (options the static bound does not prune)", markup=False, highlight=False))
     print_search(result, console)
     return 0 if result.best is not None else 3
 

@@ -145,8 +145,11 @@ def measuring(scenario: Scenario, days: float | None) -> Scenario:
 
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
-           days: float | None = None, on_progress=None) -> SearchResult:
-    """Search the options for the smallest headcount meeting ``target`` (default: the scenario's)."""
+           days: float | None = None, on_progress=None, on_start=None) -> SearchResult:
+    """Search the options for the smallest headcount meeting ``target`` (default: the scenario's).
+
+    ``on_start(runs)`` is called before the first simulation with the most options it will simulate (those the
+    static bound does not prune, at most ``max_simulated``)."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
     scenario = measuring(scenario, days)
@@ -161,6 +164,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         else:
             feasible.append(c)
     feasible.sort(key=lambda c: (c.headcount, -c.static_capacity))
+    if on_start:
+        on_start(min(len(feasible), max_simulated))
     simulated = after_best = 0
     for c in feasible:
         if simulated >= max_simulated or (result.best is not None and after_best >= runners_up):
