@@ -6,6 +6,9 @@
     python -m sim compare RESULTS_OR_SCENARIO RESULTS_OR_SCENARIO ... [--format table|markdown|csv|json]
     python -m sim bottleneck SCENARIO [--top N] [--resource NAME] [--replications R] [--jobs J] [--set PATH=VALUE]
 
+run, bottleneck, staff and compare (its scenario files) take [--days N | --years N] [--warmup DAYS]: a
+shorter (or longer) run than the scenario's horizon.
+
 Scenario problems print as a short list (file, YAML path, line, what is
 allowed) and exit with status 2; tracebacks only with --debug.
 
@@ -29,15 +32,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .version import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
-from .experiment.marginal import find_resource, marginal_values
+from .experiment.marginal import CHANGES, WIDE_RULE, find_resource, marginal_values, too_wide
 from .experiment.runner import run
-from .experiment.staffing_search import measuring, search
+from .experiment.staffing_search import search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
 from .report.console import print_marginal, print_report, print_search
 from .results import RunFolderError, ensure_writable, write_run
 from .scenario.topology import all_stations
 from .scenario import ScenarioError, load_scenario
+from .scenario.shorten import shortened
 
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -86,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     _seed_and_jobs(run_cmd)
     _results_root(run_cmd)
     _overrides(run_cmd)
+    _window(run_cmd)
     run_cmd.add_argument("--name", default=None,
                          help="name of the run and of its results folder (default: the scenario's name)")
     _force(run_cmd)
@@ -98,11 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     staff_cmd.add_argument("--confidence", type=float, default=0.95,
                            help="one-sided confidence that output meets the target")
     _replications(staff_cmd, 3)
-    staff_cmd.add_argument("--days", type=float, default=None, metavar="N",
-                           help="measure the first N days of the horizon (after its warm-up) instead of all of "
-                                "it: a quicker search, annual output judged from those days; a dated ramp-up or "
-                                "plan runs them as in the whole horizon, its later months left out, so the "
-                                "options are judged on the ramp-up's start (default: the scenario's horizon)")
+    _window(staff_cmd)
     _seed_and_jobs(staff_cmd)
     _force(staff_cmd)
     _debug(staff_cmd)
@@ -117,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     compare_cmd.add_argument("--html", type=Path, default=None,
                              help="also write a self-contained HTML comparison with plots to this file")
     _replications(compare_cmd, 3, "replications of each scenario file run first")
+    _window(compare_cmd, " (of each scenario file run first)")
     _seed_and_jobs(compare_cmd)
     _results_root(compare_cmd)
     _force(compare_cmd)
@@ -133,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     _seed_and_jobs(bneck_cmd)
     _results_root(bneck_cmd)
     _overrides(bneck_cmd)
+    _window(bneck_cmd)
     _force(bneck_cmd)
     _debug(bneck_cmd)
 
@@ -172,6 +175,20 @@ def _overrides(parser) -> None:
                         help="override a scenario value, e.g. shops.paint.quality.first_pass_yield=0.85 (repeatable)")
 
 
+def _window(parser, which: str = "") -> None:
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--days", type=_above_zero, default=None, metavar="N",
+                        help=f"measure N days{which} after the warm-up instead of the scenario's horizon (a "
+                             "shorthand for --set horizon=...; a dated ramp-up, plan or event after the last day "
+                             "is cut off, with a warning)")
+    length.add_argument("--years", type=_above_zero, default=None, metavar="N",
+                        help="measure N years instead (fractions allowed: 0.5 is half a year): 365 calendar days "
+                             "each on a dated calendar, working_days_per_year working days each otherwise")
+    parser.add_argument("--warmup", type=_at_least_zero, default=None, metavar="DAYS",
+                        help="days of warm-up before the measured window, excluded from the results (default: the "
+                             "scenario's horizon.warmup_days)")
+
+
 def _force(parser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="run even when the run is estimated to take hours or more memory than a machine has")
@@ -184,7 +201,44 @@ def _debug(parser, top: bool = False) -> None:
 
 
 def _load(args):
-    return load_scenario(args.scenario, getattr(args, "overrides", ()), getattr(args, "name", None))
+    return _shorten(args, load_scenario(args.scenario, getattr(args, "overrides", ()), getattr(args, "name", None)),
+                    args.scenario)
+
+
+def _shorten(args, scenario, path: Path):
+    """The scenario over the --days/--years/--warmup asked for (as it is without them), each cut printed as a
+    warning: a ramp-up, plan or event after the new last day is left out, not refused."""
+    asked = {flag: getattr(args, key, None) for flag, key in
+             (("--days", "days"), ("--years", "years"), ("--warmup", "warmup"))}
+    given = " ".join(f"{flag} {value:g}" for flag, value in asked.items() if value is not None)
+    scenario, cuts = shortened(scenario, asked["--days"], asked["--years"], asked["--warmup"],
+                               source=f"{path} with {given}")
+    for cut in cuts:
+        _stderr().print(f"warning: {given}: {cut}", markup=False, highlight=False)
+    return scenario
+
+
+def _above_zero(text: str) -> float:
+    value = _number(text)
+    if not value > 0:  # not "<= 0": a nan is refused too
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
+def _at_least_zero(text: str) -> float:
+    value = _number(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def _number(text: str) -> float:
+    """A number as written: 60 stays 60 (so a message quotes it as given), 0.5 is 0.5."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number is needed, got {text!r}") from None
+    return int(value) if value.is_integer() else value
 
 
 def _positive(text: str) -> int:
@@ -221,9 +275,13 @@ def _run(args, console: Console) -> int:
 def _bottleneck(args, console: Console) -> int:
     scenario = _load(args)
     out = args.results / f"{scenario.name}-bottleneck"
-    preflight.check(scenario, force=args.force)
+    found = preflight.check(scenario, force=args.force)
     for name in args.resource:
         find_resource(scenario, name)  # a bad name fails now, before the runs
+    # the base run and three changes at each resource, some of which may not apply
+    runs = 1 + len(CHANGES) * (args.top + len(args.resource))
+    console.print("Estimate: at most " + preflight.workload(scenario, found, runs, args.replications, args.jobs),
+                  markup=False, highlight=False)
     ensure_writable(out)
     started = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -236,10 +294,21 @@ def _bottleneck(args, console: Console) -> int:
     wall = time.perf_counter() - started
     run_result = result.run()
     print_marginal(run_result.summary, console)
+    _print_too_wide(too_wide(result.changes), console)
     rendered = {**rendered_files(run_result), "marginal.csv": result.table().to_csv(index=False)}
     out_dir, kept = write_run(run_result, out, wall, rendered, on_wait=lambda: _waiting(_stderr(), out))
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
+
+
+def _print_too_wide(lines: list[str], console: Console) -> None:
+    if not lines:
+        return
+    console.print("Too wide to rank:", markup=False)
+    for line in lines:
+        console.print(f"  {line}", markup=False, highlight=False)
+    if len(lines) > 1 or "replications would" in lines[0]:
+        console.print(f"  ({WIDE_RULE})", markup=False, highlight=False)
 
 
 def _stderr() -> Console:
@@ -251,17 +320,20 @@ def _waiting(err: Console, folder: Path) -> None:
 
 
 def _staff(args, console: Console) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = _shorten(args, load_scenario(args.scenario), args.scenario)
     if not 0.5 <= args.confidence < 1:
         raise SystemExit("error: --confidence must be in [0.5, 1)")
-    # the search measures --days days when given: check the run it will make
-    preflight.check(measuring(scenario, args.days), force=args.force)
+    found = preflight.check(scenario, force=args.force)
+    replications = max(2, args.replications)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
         result = search(scenario, target=args.target, confidence=args.confidence,
-                        replications=max(2, args.replications), seed=args.seed, jobs=args.jobs, days=args.days,
-                        on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                        replications=replications, seed=args.seed, jobs=args.jobs,
+                        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                        on_start=lambda runs: console.print(
+                            "Estimate: at most " + preflight.workload(scenario, found, runs, replications, args.jobs)
+                            + " (options the static bound does not prune)", markup=False, highlight=False))
     print_search(result, console)
     return 0 if result.best is not None else 3
 
@@ -274,6 +346,7 @@ def _compare(args, console: Console) -> int:
         task = progress.add_task("reading runs")
         result, runs = compare(args.inputs, replications=args.replications, seed=args.seed, jobs=args.jobs,
                                results=args.results, render=rendered_files, force=args.force,
+                               prepare=lambda scenario, path: _shorten(args, scenario, path),
                                on_wait=lambda folder: _waiting(_stderr(), folder),
                                on_run=lambda name: progress.update(task, description=f"running {name}"))
     if args.format == "table" and args.out is None:

@@ -36,8 +36,8 @@ def kpi_rows(summary: dict) -> list[tuple[str, object, str | None, str]]:
     rows += components.kpis(summary)
     b = summary["bottleneck"]
     rows.append(("bottleneck", f"{b['shop']}.{b.get('line') or b['station']}", None, TEXT))
-    rows.append(("lead time mean (h:mm)", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))
-    rows.append(("lead time p95 (h:mm)", summary["lead_time_hours"]["p95"], None, HOURS))
+    rows.append(("lead time mean", summary["lead_time_hours"]["mean"], "lead_time_hours.mean", HOURS))
+    rows.append(("lead time p95", summary["lead_time_hours"]["p95"], None, HOURS))
     rows.append(("mean WIP (cars)", summary.get("wip_mean"), None, COUNT))
     rows.append(("dynamic loss", summary.get("dynamic_loss"), None, PERCENT))
     rows += _loss_rows(summary.get("losses"))

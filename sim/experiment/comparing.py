@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..analysis.compare import compare as compare_summaries
 from ..results import RunResult, ensure_writable, read_run, write_run
-from ..scenario import load_scenario
+from ..scenario import Scenario, load_scenario
 from . import preflight
 from .runner import run
 
@@ -16,13 +16,16 @@ from .runner import run
 def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = None, jobs: int = 1,
             results: str | Path = "results", confidence: float = 0.95, on_run=None,
             render: Callable[[RunResult], dict[str, str]] | None = None, force: bool = False,
-            on_wait: Callable[[Path], None] | None = None) -> tuple[dict, list[RunResult]]:
+            on_wait: Callable[[Path], None] | None = None,
+            prepare: Callable[[Scenario, Path], Scenario] | None = None) -> tuple[dict, list[RunResult]]:
     """Compare two or more runs; a scenario file is run first (same seed for all: paired comparison)
     and written to its results folder, with the files ``render(run)`` makes (the report).
 
     Before anything is simulated every scenario file is loaded and checked (``preflight.check``, which
     ``force`` relaxes) and its results folder made and probed, so a bad input fails at once.
     ``on_wait(folder)`` is called when writing waits for another run writing the same folder.
+    ``prepare(scenario, path)`` changes each scenario file's scenario before it is checked and run (the
+    command line's --days: ``scenario.shorten.shortened``).
     """
     if len(inputs) < 2:
         raise ValueError("compare needs at least two result folders or scenario files")
@@ -31,6 +34,8 @@ def compare(inputs: list[str | Path], replications: int = 3, seed: int | None = 
         path = Path(item)
         if path.is_file() and path.suffix in (".yaml", ".yml"):
             scenario = load_scenario(path)
+            if prepare is not None:
+                scenario = prepare(scenario, path)
             preflight.check(scenario, force=force)
             ensure_writable(Path(results) / scenario.name)
             items.append(scenario)

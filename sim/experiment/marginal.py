@@ -45,6 +45,7 @@ from ..results import RunResult
 from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from ..scenario.errors import Problem, yaml_path
 from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations, station_paths
+from .precision import replications_needed
 from .runner import run
 
 AVAILABILITY, CYCLE, BUFFER = "availability +1 pt", "cycle -1 s", "buffer +1"
@@ -402,6 +403,36 @@ def marginal_values(scenario: Scenario | str, resources: list[str] | None = None
         on_progress(len(todo) + 1, len(todo) + 1, "done")
     ranked = sorted(todo, key=lambda c: -c.gain["mean"]) + [c for c in changes if c.skipped]
     return MarginalResult(base, ranked, replications, seed)
+
+
+WIDE_RULE = ("replications suggested: n' = n x (half-width now / half-width needed)^2, i.e. n' = (t s / h)^2 with "
+             "s the observed standard deviation of the per-replication gains and h the half-width needed: the gain "
+             "itself to tell it from zero, half the gap to the next change's gain to rank the two")
+
+
+def too_wide(changes: list[Change]) -> list[str]:
+    """A line for each simulated change (ranked by gain) whose interval cannot rank it: it spans zero, or it
+    overlaps the next change's; each with the replications that would resolve it (``precision``). Empty when
+    every interval ranks; with one replication, one line saying intervals need two."""
+    run = [c for c in changes if c.gain is not None]
+    if run and run[0].gain["ci95_low"] is None:
+        return ["one replication gives no interval: the gains cannot be ranked; run --replications 2 or more"]
+    lines = []
+    for c, after in zip(run, run[1:] + [None]):
+        gain = c.gain
+        half = (gain["ci95_high"] - gain["ci95_low"]) / 2
+        if gain["ci95_low"] <= 0 <= gain["ci95_high"]:
+            why, needed = "spans zero", abs(gain["mean"])
+        elif after is not None and after.gain["ci95_high"] >= gain["ci95_low"]:
+            why, needed = f"overlaps {after.resource.label} {after.change}'s", (gain["mean"] - after.gain["mean"]) / 2
+        else:
+            continue
+        n = replications_needed(gain["n"], half, needed)
+        lines.append(f"{c.resource.label} {c.change}: {gain['mean']:+,.0f} [{gain['ci95_low']:+,.0f}, "
+                     f"{gain['ci95_high']:+,.0f}] cars/yr {why}: "
+                     + (f"about {n:,} replications would resolve it" if n else "the means are equal, so no number "
+                        "of replications tells them apart"))
+    return lines
 
 
 def _gain(base: list[float], variant: list[float]) -> dict:

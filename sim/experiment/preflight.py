@@ -20,9 +20,11 @@ from ..scenario.ramp import Ramp
 from ..scenario import Problem, Scenario, ScenarioError
 from ..scenario.topology import flow_groups, off_line
 
-EVENTS_PER_SECOND = 250_000
-"""Engine speed used for the estimate (benchmarks/bench.py measures about 230,000 events/s on the Almaty
-year and 305,000 on a serial line)."""
+EVENTS_PER_SECOND = 90_000
+"""Engine speed used for the estimate: benchmarks/bench.py measures about 93,000 events/s on the Almaty year
+(engine only; 325,000 on a serial line of free-flow stations). The estimate is printed as the expected time of
+`sim bottleneck` and `sim staff`, so it is set from the plant, not from the fastest case (at 250,000 it promised
+the Almaty year in 17 s; it takes about 60)."""
 BYTES_PER_WAITING_CAR = 400
 MAX_SECONDS = 2 * 3600.0
 """One replication estimated to run longer than this is refused without --force."""
@@ -162,7 +164,23 @@ def check(scenario: Scenario, force: bool = False) -> Estimate:
     return found
 
 
+def workload(scenario: Scenario, found: Estimate, runs: int, replications: int, jobs: int) -> str:
+    """The work of several runs (a bottleneck list, a staffing search) in a planner's words: runs, plant-years
+    simulated (warm-up included; a year is 365 days on a dated calendar, working_days_per_year on a count) and
+    the time, each run's replications spread over ``jobs`` processes."""
+    days = scenario_days(scenario)
+    simulated = days.warmup_days + days.measured_days
+    year = 365.0 if scenario.calendar.dated else days.working_days_per_year
+    parallel = min(jobs, replications)
+    seconds = found.seconds * runs * math.ceil(replications / parallel)
+    return (f"{runs:,} run(s) x {replications} replication(s) of {simulated:,.0f} days: about "
+            f"{runs * replications * simulated / year:,.1f} plant-years, about {_duration(seconds)} on "
+            f"{parallel} process(es)")
+
+
 def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
     if seconds >= 2 * DAY:
         return f"{seconds / DAY:,.0f} days"
     if seconds >= 2 * 3600:

@@ -31,8 +31,7 @@ from ..analysis.stats import lower_bound
 from ..analysis.summary import annual_units
 from ..scenario.days import DAY, scenario_days
 from ..scenario import Scenario, ScenarioError, with_overrides
-from ..scenario.plan import cut_to_horizon
-from ..scenario.schema import Horizon
+from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
 from .runner import run
 
@@ -140,19 +139,17 @@ def measuring(scenario: Scenario, days: float | None) -> Scenario:
     """The scenario measured over its first ``days`` days after its warm-up (a quicker search); as it is for None.
 
     A dated ramp-up or plan runs those days as in the whole horizon: its entries for the months after them are
-    left out (``cut_to_horizon``), so a ramp-up is judged on its start."""
-    if days is None:
-        return scenario
-    horizon = {"days": days, "warmup_days": scenario.horizon.warmup_days}
-    cut = cut_to_horizon(scenario, Horizon(**horizon))
-    return with_overrides(scenario, [f"horizon={json.dumps(horizon)}"]
-                          + [f"{key}={json.dumps(value)}" for key, value in cut.items()])
+    left out (``shortened``), so a ramp-up is judged on its start."""
+    return shortened(scenario, days=days)[0]
 
 
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
-           days: float | None = None, on_progress=None) -> SearchResult:
-    """Search the options for the smallest headcount meeting ``target`` (default: the scenario's)."""
+           days: float | None = None, on_progress=None, on_start=None) -> SearchResult:
+    """Search the options for the smallest headcount meeting ``target`` (default: the scenario's).
+
+    ``on_start(runs)`` is called before the first simulation with the most options it will simulate (those the
+    static bound does not prune, at most ``max_simulated``)."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
     scenario = measuring(scenario, days)
@@ -167,6 +164,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         else:
             feasible.append(c)
     feasible.sort(key=lambda c: (c.headcount, -c.static_capacity))
+    if on_start:
+        on_start(min(len(feasible), max_simulated))
     simulated = after_best = 0
     for c in feasible:
         if simulated >= max_simulated or (result.best is not None and after_best >= runners_up):

@@ -18,6 +18,17 @@ from .cells import COUNT, DECIMAL1, DECIMAL2, HOURS, PERCENT, TEXT, Column, Rows
 from .console import render
 
 
+UNITS = {HOURS: ("h:mm", "hours")}
+"""The unit a KPI's label gets by its kind: as the terminal and HTML write it (a duration as h:mm), and as
+markdown and CSV write it (plain numbers that parse back: a duration in decimal hours)."""
+
+
+def kpi_label(row: dict, plain: bool = False) -> str:
+    """'lead time mean (h:mm)' in a table, 'lead time mean (hours)' in markdown and CSV."""
+    unit = UNITS.get(row.get("kind"))
+    return row["kpi"] if unit is None else f"{row['kpi']} ({unit[plain]})"
+
+
 def difference_text(d: dict, kind: str) -> str:
     """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
     if d["diff"] is None:
@@ -47,7 +58,7 @@ def comparison_rows(result: dict) -> Rows:
     rows = Rows("Comparison (difference to the first run, 95% interval; * significant)", columns)
     for row in result["kpis"]:
         kind = row.get("kind", DECIMAL2)
-        values = [row["kpi"], cell(row["values"][0], kind)]
+        values = [kpi_label(row), cell(row["values"][0], kind)]
         for value, d in zip(row["values"][1:], row["differences"]):
             values += [cell(value, kind), difference_text(d, kind)]
         rows.add(values)
@@ -107,7 +118,7 @@ def to_markdown(result: dict) -> str:
     header = ["KPI", names[0]] + [c for n in names[1:] for c in (n, f"Δ {n}")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in result["kpis"]:
-        cells = [row["kpi"], _plain(row["values"][0])]
+        cells = [kpi_label(row, plain=True), _plain(row["values"][0])]
         for value, d in zip(row["values"][1:], row["differences"]):
             cells += [_plain(value), _plain_difference(d)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -124,9 +135,9 @@ def to_csv(result: dict) -> str:
     writer.writerow(["kpi", "run", "value", "diff", "ci95_low", "ci95_high", "significant", "method"])
     names = result["runs"]
     for row in result["kpis"]:
-        writer.writerow([row["kpi"], names[0], _plain(row["values"][0]), "", "", "", "", "base"])
+        writer.writerow([kpi_label(row, plain=True), names[0], _plain(row["values"][0]), "", "", "", "", "base"])
         for name, value, d in zip(names[1:], row["values"][1:], row["differences"]):
-            writer.writerow([row["kpi"], name, _plain(value), _plain(d["diff"]), _plain(d["ci95_low"]),
+            writer.writerow([kpi_label(row, plain=True), name, _plain(value), _plain(d["diff"]), _plain(d["ci95_low"]),
                              _plain(d["ci95_high"]), _plain(d["significant"]), d["method"]])
     return out.getvalue()
 

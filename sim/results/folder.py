@@ -7,7 +7,7 @@ seed give byte-identical summaries).
 
 Crash safety. A run writes its files into a fresh folder results/<name>/.incoming-*/
 (each file flushed and fsynced), then publishes under an exclusive lock on
-results/<name>/.lock:
+results/<name>/.lock (removed again once the run is published, so a finished folder holds only its files):
 
 1. leftover .incoming-* folders of dead runs and half-assembled history folders are removed;
 2. the run in place (if any) is hard-linked into history/.assembling-*/, which is renamed
@@ -113,12 +113,12 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
     }
     contents["run.json"] = (json.dumps(meta, indent=2) + "\n").encode("utf-8")
 
-    lock_fd = _open_lock(out_dir)
+    lock_fd = None
     incoming = incoming_fd = None
     try:
         # create the incoming folder and lock it under a shared lock: a publisher (exclusive) cleaning
         # leftovers never sees a folder whose writer has not locked it yet
-        waited = _flock(lock_fd, fcntl.LOCK_SH, on_wait, False)
+        lock_fd, waited = _lock(out_dir, fcntl.LOCK_SH, on_wait, False)
         try:
             incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=out_dir))
             incoming_fd = os.open(incoming, os.O_RDONLY)
@@ -128,8 +128,11 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
         for name, data in contents.items():
             _write_durably(incoming / name, data)
         os.fsync(incoming_fd)
-        _flock(lock_fd, fcntl.LOCK_EX, on_wait, waited)
+        os.close(lock_fd)  # the lock file may be gone by now (another run published): take it afresh
+        lock_fd = None
+        lock_fd, _ = _lock(out_dir, fcntl.LOCK_EX, on_wait, waited)
         kept = _publish(out_dir, incoming, list(contents), meta["run_id"])
+        os.unlink(out_dir / LOCK)  # ours (checked in _lock) and held exclusively: no run can be inside it
         return out_dir, kept
     except OSError as exc:
         raise RunFolderError(f"{out_dir}/: cannot write results there ({_reason(exc)})") from None
@@ -138,7 +141,8 @@ def write_run(run: RunResult, out_dir: Path, wall_seconds: float, rendered: dict
             shutil.rmtree(incoming, ignore_errors=True)  # a run that failed before publishing
         if incoming_fd is not None:
             os.close(incoming_fd)
-        os.close(lock_fd)  # releases the lock
+        if lock_fd is not None:
+            os.close(lock_fd)  # releases the lock
 
 
 def _publish(out_dir: Path, incoming: Path, names: list[str], run_id: str) -> Path | None:
@@ -254,6 +258,33 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _lock(out_dir: Path, mode: int, on_wait, waited: bool) -> tuple[int, bool]:
+    """Open results/<name>/.lock and take it in ``mode``; returns the descriptor and whether we waited.
+
+    A publisher removes the lock file when it is done, so a run that waited on it may hold a lock on a file
+    no longer in the folder while a third run locks a new one: after taking the lock, the file at the path
+    must still be the one we hold, else we take the new one."""
+    while True:
+        fd = _open_lock(out_dir)
+        try:
+            waited = _flock(fd, mode, on_wait, waited)
+            if _same_file(fd, out_dir / LOCK):
+                return fd, waited
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _open_lock(out_dir: Path) -> int:

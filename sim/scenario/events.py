@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .errors import did_you_mean
-from .plan import Problem, measured_days
+from .plan import Problem, last_day
 from .schema import Down, Route, RouteClosed, Scenario, ShipmentHeld
 from .topology import station_paths
 from .units import DAY
@@ -117,17 +117,41 @@ def down_intervals(scenario: Scenario, event: Down, clock) -> list[tuple[float, 
     return [(start, end)] if end > start else []
 
 
+def cut_events(scenario: Scenario, last: dt.date) -> tuple[list[dict], list[str]]:
+    """The scenario's events as plain data for a shorter run ending on ``last``, and what was cut, one line
+    each: an event starting after it is left out, one lasting beyond it ends on it (the run ends first
+    either way, so the days simulated see the same events); a held shipment departing after it is left out,
+    one released after it is held for the whole run instead (it arrives after the run ends either way)."""
+    kept, notes = [], []
+    end = (day_index(scenario, last) + 1) * DAY
+    for i, event in enumerate(scenario.events):
+        raw = event.model_dump(mode="json")
+        if isinstance(event, ShipmentHeld):
+            route = scenario.supply.routes[event.route]
+            if departure_time(route, held_shipment(event, scenario)) >= end:
+                notes.append(f"events[{i}] ({event.kind} of route {event.route!r}) left out: the shipment "
+                             f"departs after {last}, the run's last day")
+                continue
+            if event.released is not None and event.released > last:
+                raw.update(released=None, held=f"{day_index(scenario, last) + 1} d")
+                notes.append(f"events[{i}] ({event.kind} of route {event.route!r}) is released after {last}, "
+                             "the run's last day: held for the whole run instead")
+        elif event.first_day > last:
+            notes.append(f"events[{i}] ({event.kind} from {event.first_day}) left out: it starts after {last}, "
+                         "the run's last day")
+            continue
+        elif event.last_day > last:
+            raw["last_day"] = last.isoformat()
+            notes.append(f"events[{i}] ({event.kind}) ends on {last}, the run's last day, instead of "
+                         f"{event.last_day}")
+        kept.append(raw)
+    return kept, notes
+
+
 # ---------------------------------------------------------------- cross-checks
 
 def _unknown(what: str, name: str, allowed: list[str]) -> str:
     return f"no {what} {name!r}{did_you_mean(name, allowed)} Allowed: {', '.join(allowed) or 'none'}"
-
-
-def last_day(scenario: Scenario) -> dt.date:
-    """The last simulated day (the warm-up and the measured days)."""
-    horizon = scenario.horizon
-    days = math.ceil(horizon.warmup_days + measured_days(horizon) - 1e-9)
-    return scenario.calendar.start_date + dt.timedelta(days=days - 1)
 
 
 def check_events(scenario: Scenario) -> Iterator[Problem]:

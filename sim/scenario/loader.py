@@ -29,11 +29,11 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     """
     path = Path(path)
     raw, tree = parse_yaml(read_text(path), str(path))
-    variant = None
+    variant = resolved = None
     if isinstance(raw, dict) and ("extends" in raw or overrides or name is not None):
         variant, variant_tree = raw, tree
         tree = None  # line numbers would point into one file of several
-        raw = resolve_extends(raw, path, _read_raw)
+        raw = resolved = resolve_extends(raw, path, _read_raw)
         for assignment in overrides:
             raw = apply_set(raw, assignment)
         if name is not None:
@@ -41,31 +41,60 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple = (), name: str
     try:
         return validate_scenario(raw, str(path), tree)
     except ScenarioError as error:
-        if variant is None or "extends" not in variant:
+        if variant is None:
             raise
-        raise ScenarioError(error.source, _new_item_hints(error.problems, variant, variant_tree, raw, path)) from None
+        hints = _set_hints(resolved, raw) if overrides else []
+        if "extends" in variant:
+            hints += _variant_hints(variant, variant_tree, raw, path)
+        raise ScenarioError(error.source, _with_hints(error.problems, hints)) from None
 
 
-def _new_item_hints(problems: list[Problem], variant: dict, variant_tree, merged: dict, path: Path) -> list[Problem]:
-    """A variant's named item the base does not have becomes a new item (a misspelt station, say, which then
-    lacks its cycle time): each problem inside such an item says so, with the variant's line and the base's
-    closest name."""
+def _variant_hints(variant: dict, variant_tree, merged: dict, path: Path) -> list[tuple[str, int | None, str]]:
+    """A variant's named item the base does not have becomes a new item (a misspelt station or kit, say, which
+    then lacks its cycle time or route): (its YAML path, the variant's line, what to say with the base's
+    closest name)."""
     base_path = path.parent / variant["extends"]
     base = resolve_extends(_read_raw(base_path), base_path, _read_raw)
     child = {k: v for k, v in variant.items() if k != "extends"}
-    hints = []
-    for child_loc, named_loc, name, names in new_named_items(base, child):
+    return _hints(new_named_items(base, child), merged, lambda loc: _line_of(variant_tree, loc),
+                  f"of the base scenario ({base_path.name}), so the variant adds it")
+
+
+def _set_hints(before: dict, after: dict) -> list[tuple[str, int | None, str]]:
+    """The same for a --set that reaches into an item by a name the scenario does not have (``supply.kits.
+    ckd_kti.lead_time``): it adds a new item."""
+    return _hints(new_named_items(before, after), after, lambda loc: None, "of the scenario, so --set adds it")
+
+
+def _hints(new_items, merged: dict, line_of, what: str) -> list[tuple[str, int | None, str]]:
+    out = []
+    for child_loc, named_loc, name, names in new_items:
         merged_loc = _indexed(merged, named_loc)
         if merged_loc is not None:
-            hints.append((yaml_path(merged_loc), _line_of(variant_tree, child_loc),
-                          f"{name!r} is not in this list of the base scenario ({base_path.name}), so the variant "
-                          f"adds it as a new item{did_you_mean(name, names)}"))
+            kind = "list" if isinstance(named_loc[-1], tuple) else "mapping"
+            out.append((yaml_path(merged_loc), line_of(child_loc),
+                        f"{name!r} is not in this {kind} {what} as a new item{did_you_mean(name, names)}"))
+    return out
+
+
+def _with_hints(problems: list[Problem], hints: list[tuple[str, int | None, str]]) -> list[Problem]:
+    """Each problem inside a new item says so (the item's hint), with the hint's line; an unknown key has its
+    own did-you-mean (a misspelt field, not a new item)."""
     out = []
     for problem in problems:
-        hint = next((h for h in hints if problem.path == h[0] or problem.path.startswith((h[0] + ".", h[0] + "["))),
-                    None)
+        inside = [h for h in hints if problem.path == h[0] or problem.path.startswith((h[0] + ".", h[0] + "["))]
+        # a whole new item can break a check of its list's owner (a misspelt colour: the shares no longer sum
+        # to 1, said at product): the hint goes there too when the name is close to one there was
+        above = [h for h in hints if "did you mean" in h[2] and _owns(problem.path, h[0])]
+        hint = None if problem.message.startswith("unknown key") else (inside or above or [None])[0]
         out.append(problem if hint is None else Problem(problem.path, f"{problem.message} ({hint[2]})", hint[1]))
     return out
+
+
+def _owns(path: str, item: str) -> bool:
+    """Whether ``path`` is the list or mapping holding ``item``, or one of its owners (``product`` owns
+    ``product.colours[7]``)."""
+    return bool(path) and item.startswith((path + ".", path + "[")) and item != path
 
 
 def _indexed(raw, named_loc: tuple) -> tuple | None:

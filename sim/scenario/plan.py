@@ -36,12 +36,19 @@ def next_month(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
+def last_day(scenario: Scenario, horizon: Horizon | None = None) -> dt.date:
+    """The last simulated day (the warm-up and the measured days) of the horizon (the scenario's, or ``horizon``
+    on its calendar)."""
+    horizon = horizon or scenario.horizon
+    return scenario.calendar.start_date + dt.timedelta(
+        days=math.ceil(horizon.warmup_days + measured_days(horizon) - 1e-9) - 1)
+
+
 def horizon_months(scenario: Scenario, horizon: Horizon | None = None) -> list[str]:
     """The calendar months of the horizon (the scenario's, or ``horizon`` on its calendar), warm-up included:
     from the start date's month to the last day's."""
-    horizon, start = horizon or scenario.horizon, scenario.calendar.start_date
-    last = start + dt.timedelta(days=math.ceil(horizon.warmup_days + measured_days(horizon) - 1e-9) - 1)
-    months, month = [], month_of(start)
+    last = last_day(scenario, horizon)
+    months, month = [], month_of(scenario.calendar.start_date)
     while month <= month_of(last):
         months.append(month)
         month = next_month(month)

@@ -53,12 +53,18 @@ def _merge_named(base: list, override: list) -> list:
 
 
 def new_named_items(base, override, child_at: tuple = (), named_at: tuple = ()):
-    """(its path in the override, its path with list items as ("name", x), its name, the base list's names) of
-    each named item the override adds to a named list of the base, as ``merge`` appends it."""
+    """(its path in the override, its path with list items as ("name", x), its name, the base's names) of
+    each named item the override adds to a named list of the base, as ``merge`` appends it, or to a mapping of
+    items keyed by name (kits, routes, shops, lines: a mapping whose values are all mappings), as ``merge`` adds
+    a key. A misspelt field of a model is such a key too; its problem is the unknown key itself, which the
+    loader's hints leave alone (they go to problems inside a new item)."""
     if isinstance(base, dict) and isinstance(override, dict):
+        keyed = bool(base) and all(isinstance(v, dict) for v in base.values())
         for key, value in override.items():
             if key in base:
                 yield from new_named_items(base[key], value, child_at + (key,), named_at + (key,))
+            elif keyed and isinstance(value, dict):
+                yield child_at + (key,), named_at + (key,), key, list(base)
     elif _named_list(base) and _named_list(override):
         names = [item["name"] for item in base]
         for j, item in enumerate(override):

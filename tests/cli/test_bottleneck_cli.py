@@ -13,6 +13,8 @@ def test_bottleneck_writes_its_folder_and_prints_the_ranked_table(tmp_path, smal
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Shifting bottleneck" in out and "What one step buys" in out
+    # before the runs: the base and 3 changes at each of 2 resources, 2 replications of 1 + 3 days each
+    assert out.startswith("Estimate: at most 7 run(s) x 2 replication(s) of 4 days")
     assert "body.main line" in out and "paint.topcoat" in out
     folder = tmp_path / "small-bottleneck"
     for name in ("summary.json", "stations.csv", "report.html", "marginal.csv", "run.json"):

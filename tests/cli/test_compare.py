@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from sim.cli import main
+from sim.report.comparison import kpi_label
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +69,18 @@ def test_markdown_and_csv_parse_back_to_the_same_numbers(folders, capsys):
         base, other = r["values"]
         if not isinstance(base, (int, float)) or base is None:
             continue
-        from_csv = [x for x in rows if x["kpi"] == r["kpi"]]
+        label = kpi_label(r, plain=True)
+        from_csv = [x for x in rows if x["kpi"] == label]
         assert float(from_csv[0]["value"]) == pytest.approx(base, rel=1e-5)
         assert float(from_csv[1]["value"]) == pytest.approx(other, rel=1e-5)
-        assert float(by_kpi[r["kpi"]][1]) == pytest.approx(base, rel=1e-5)
-        assert float(by_kpi[r["kpi"]][2]) == pytest.approx(other, rel=1e-5)
+        assert float(by_kpi[label][1]) == pytest.approx(base, rel=1e-5)
+        assert float(by_kpi[label][2]) == pytest.approx(other, rel=1e-5)
         if r["differences"][0]["diff"] is not None:
             assert float(from_csv[1]["diff"]) == pytest.approx(r["differences"][0]["diff"], rel=1e-5, abs=1e-9)
+    # plain numbers under a label that says what they are: a duration in decimal hours, not h:mm
+    assert "lead time mean (hours)" in by_kpi and "h:mm" not in markdown
+    lead = row(result, "lead time mean")["values"][0]
+    assert float(by_kpi["lead time mean (hours)"][1]) == pytest.approx(lead, rel=1e-5)
 
 
 def test_one_replication_cannot_judge(folders, tmp_path, capsys):

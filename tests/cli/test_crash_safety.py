@@ -76,6 +76,32 @@ WRITER = textwrap.dedent("""
 
 
 @pytest.mark.slow
+def test_a_finished_run_leaves_no_lock_file(two_runs, tmp_path):
+    result = read_run(two_runs[1])
+    for _ in range(2):  # the first run into the folder, and a rerun that keeps it in history
+        folder, _ = write_run(result, tmp_path / "small", 1.0)
+        assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_run_that_waited_on_a_removed_lock_file_takes_the_new_one(tmp_path):
+    """The publisher removes .lock when done: a run blocked on it then holds a file no longer in the folder, and
+    must take the one at the path instead (else two runs could publish at once)."""
+    import fcntl
+    import threading
+    from sim.results.folder import LOCK, _lock, _same_file
+    first, _ = _lock(tmp_path, fcntl.LOCK_EX, None, False)
+    got = {}
+    waiter = threading.Thread(target=lambda: got.update(zip(("fd", "waited"),
+                                                             _lock(tmp_path, fcntl.LOCK_EX, None, False))))
+    waiter.start()
+    time.sleep(0.2)  # the waiter is blocked on the file we hold (it ends correctly whether or not it is yet)
+    os.unlink(tmp_path / LOCK)
+    os.close(first)
+    waiter.join(timeout=10)
+    assert not waiter.is_alive() and _same_file(got["fd"], tmp_path / LOCK)
+    os.close(got["fd"])
+
+
 def test_kill_while_writing_never_loses_the_earlier_run(two_runs, tmp_path):
     old, new = two_runs[1], two_runs[2]
     old_files, new_files = files_of(old), files_of(new)
@@ -142,7 +168,7 @@ def test_concurrent_runs_each_end_complete_in_place_or_in_history(tmp_path):
     assert final in seeds
     history = [read_run(p) for p in (folder / "history").iterdir()]
     assert sorted(r.summary["seed"] for r in history) == sorted(set(seeds) - {final})
-    assert not [p for p in folder.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no .lock either
 
 
 def test_results_folder_that_cannot_be_written_fails_before_simulating(tmp_path):

@@ -49,7 +49,9 @@ def test_unreachable_target_says_so(tmp_path, capsys):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     assert main(["staff", str(path), "--jobs", "1"]) == 3
-    assert "No option meets" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "No option meets" in out
+    assert "Estimate: at most 0 run(s)" in out  # every option pruned by the static bound: nothing to simulate
 
 
 def dated_with_overtime() -> dict:
@@ -78,6 +80,8 @@ def test_staff_goes_on_past_an_option_that_does_not_validate(tmp_path, capsys):
     path.write_text(yaml.safe_dump(dated_with_overtime(), sort_keys=False))
     assert main(["staff", str(path), "--jobs", "1", "-n", "2"]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the table wraps its lines
+    # one of the two options does not validate: one run at most, of 1 + 10 days
+    assert "Estimate: at most 1 run(s) x 2 replication(s) of 11 days" in out
     assert "1 skipped" in out
     assert "Skipped (assembly 3 shifts): plan.overtime.after_shift: 2 h after the last shift does not fit" in out
 

@@ -125,3 +125,50 @@ def test_a_misspelt_reference_gets_the_closest_name(base, assignment, words):
     with pytest.raises(ScenarioError) as err:
         load_scenario(base, [assignment])
     assert words in str(err.value), str(err.value)
+
+
+ALMATY = Path(__file__).parents[2] / "scenarios" / "almaty.yaml"
+
+
+def test_a_misspelt_kit_in_a_variant_or_a_set_says_it_became_a_new_kit(tmp_path):
+    """Kits are keyed by name: 'trimm' is not a kit of the base (body, trim, powertrain, local_parts), so it is
+    a new kit without per_container and order; the error says so, with the closest kit."""
+    (tmp_path / "almaty.yaml").write_text(ALMATY.read_text(encoding="utf-8"), encoding="utf-8")
+    variant = tmp_path / "v.yaml"
+    variant.write_text("extends: almaty.yaml\nname: v\nsupply:\n  kits:\n    trimm:\n      route: china_rail\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(variant)
+    paths = {p.path for p in err.value.problems}
+    assert paths == {"supply.kits.trimm.per_container", "supply.kits.trimm.order"}
+    for problem in err.value.problems:
+        assert problem.line == 6  # the new kit's first line in the variant
+        assert ("'trimm' is not in this mapping of the base scenario (almaty.yaml), so the variant adds it as a new "
+                "item; did you mean 'trim'?") in problem.message
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(ALMATY, ["supply.kits.trimm.route=china_rail"])
+    assert all("so --set adds it as a new item; did you mean 'trim'?" in p.message for p in err.value.problems)
+
+
+def test_a_misspelt_colour_in_a_variant_is_named_where_the_shares_break(tmp_path):
+    """A whole new colour loads as one more colour: the shares then sum to 1.3, said at product; the error names
+    the colour the variant added and the base's closest one."""
+    (tmp_path / "almaty.yaml").write_text(ALMATY.read_text(encoding="utf-8"), encoding="utf-8")
+    variant = tmp_path / "v.yaml"
+    variant.write_text("extends: almaty.yaml\nname: v\nproduct:\n  colours:\n    - {name: polar whit, share: 0.3}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(variant)
+    [problem] = err.value.problems
+    assert problem.path == "product" and "sum to 1.3" in problem.message
+    assert "'polar whit' is not in this list of the base scenario (almaty.yaml)" in problem.message
+    assert "did you mean 'polar white'?" in problem.message
+    with pytest.raises(ScenarioError, match="no item 'polar whit' in this list; did you mean 'polar white'"):
+        load_scenario(ALMATY, ["product.colours[polar whit].share=0.3"])
+
+
+def test_a_misspelt_model_in_a_colour_share_gets_the_closest_model(small_raw):
+    from sim.scenario import validate_scenario
+    raw = dict(small_raw)
+    models = [m["name"] for m in raw["product"]["models"]]
+    raw["product"] = {**raw["product"], "colours": [{"name": "white", "share": {models[0][:-1]: 1.0, "default": 1.0}}]}
+    with pytest.raises(ScenarioError, match=f"did you mean '{models[0]}'"):
+        validate_scenario(raw)

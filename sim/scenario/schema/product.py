@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..errors import shown
+from ..errors import did_you_mean, shown
 from .common import MAX_UNITS, Model, Name, Share
 
 
@@ -147,8 +147,9 @@ class Product(Model):
             for given in (colour.share, colour.export):
                 unknown = sorted(set(given) - set(names) - {"default"}) if isinstance(given, dict) else []
                 if unknown:
-                    raise ValueError(f"colour {colour.name!r} names {shown(unknown[0])}, which is not a model "
-                                     f"(models: {shown(names, 200)}; 'default' for the rest)")
+                    raise ValueError(f"colour {colour.name!r} names {shown(unknown[0])}, which is not a model"
+                                     f"{did_you_mean(unknown[0], names)} (models: {shown(names, 200)}; 'default' "
+                                     "for the rest)")
         for name in names:
             for export in (False, True):
                 total = sum(c.share_for(name, export) for c in self.colours)
