@@ -1,6 +1,7 @@
 """Command line: a thin shell over the Python API.
 
-    python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--set PATH=VALUE] [--name NAME]
+    python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--set PATH=VALUE] [--name NAME] [--detail]
+    python -m sim show RUN_FOLDER [SECTION]
     python -m sim validate SCENARIO
     python -m sim staff SCENARIO --target N [--confidence 0.95]
     python -m sim compare RESULTS_OR_SCENARIO RESULTS_OR_SCENARIO ... [--format table|markdown|csv|json]
@@ -37,10 +38,11 @@ from .experiment.runner import run
 from .experiment.staffing_search import search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
-from .report.console import print_marginal, print_report, print_search
-from .results import RunFolderError, ensure_writable, write_run
+from .report.console import print_answer, print_marginal, print_report, print_search, print_section, section_names
+from .results import RunFolderError, ensure_writable, read_run, write_run
 from .scenario.topology import all_stations
 from .scenario import ScenarioError, load_scenario
+from .scenario.errors import did_you_mean
 from .scenario.shorten import shortened
 
 EXIT_INPUT = 2
@@ -93,8 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     _window(run_cmd)
     run_cmd.add_argument("--name", default=None,
                          help="name of the run and of its results folder (default: the scenario's name)")
+    run_cmd.add_argument("--detail", action="store_true",
+                         help="print every table after the short answer (as 'sim show RUN all' does later)")
     _force(run_cmd)
     _debug(run_cmd)
+
+    show_cmd = command("show", "print a saved run's short answer, or one section's tables", _show)
+    show_cmd.add_argument("folder", type=Path, metavar="RUN_FOLDER", help="a results folder (results/NAME)")
+    show_cmd.add_argument("section", nargs="?", default=None, metavar="SECTION",
+                          help="a section's tables instead of the answer: " + ", ".join(_show_sections()))
+    _debug(show_cmd)
 
     staff_cmd = command("staff", "smallest headcount that meets a target (searches staffing.options)", _staff)
     staff_cmd.add_argument("scenario", type=Path, help="the scenario file (YAML) with staffing.options")
@@ -264,11 +274,32 @@ def _run(args, console: Console) -> int:
     if result.interrupted:
         err.print(f"interrupted: stopped by the user after {len(result.replications)} of {args.replications} "
                   "replications; the finished ones are reported and written", markup=False, highlight=False)
-    print_report(result, console)
     out_dir, kept = write_run(result, out, wall, rendered_files(result), on_wait=lambda: _waiting(err, out))
+    if args.detail:
+        print_report(result, console)
+    print_answer(result.summary, console, out_dir / "report.html")
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else "")
                   + (" — interrupted: " + f"{len(result.replications)} of {args.replications} replications"
                      if result.interrupted else ""))
+    return 0
+
+
+def _show_sections() -> list[str]:
+    return [*section_names(), "all"]
+
+
+def _show(args, console: Console) -> int:
+    run_folder = read_run(args.folder)
+    if args.section is None:
+        print_answer(run_folder.summary, console, args.folder / "report.html")
+    elif args.section == "all":
+        print_report(run_folder, console)
+    elif args.section in _show_sections():
+        print_section(run_folder, args.section, console)
+    else:
+        names = _show_sections()
+        raise RunFolderError(f"no section {args.section!r}{did_you_mean(args.section, names, 'sections: ')}"
+                             + ", ".join(names))
     return 0
 
 

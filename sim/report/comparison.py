@@ -29,10 +29,15 @@ def kpi_label(row: dict, plain: bool = False) -> str:
     return row["kpi"] if unit is None else f"{row['kpi']} ({unit[plain]})"
 
 
+NOT_COMPARED = "–"
+NOT_COMPARED_NOTE = ("–: no difference drawn: the KPI is a name (the bottleneck), one of the runs has no figure for "
+                     "it, or it is kept without per-replication values, so no paired interval can be drawn.")
+
+
 def difference_text(d: dict, kind: str) -> str:
     """'+1,234 [+1,000, +1,400] *' — a difference with its interval; * when the interval excludes zero."""
     if d["diff"] is None:
-        return ""
+        return NOT_COMPARED
     as_points = kind == PERCENT
 
     def signed(x: float) -> str:
@@ -65,6 +70,8 @@ def comparison_rows(result: dict) -> Rows:
     methods = sorted({d["method"] for row in result["kpis"] for d in row["differences"]
                       if d["method"] not in ("not compared", "exact")})
     rows.caption = "Intervals: " + "; ".join(methods) if methods else ""
+    if any(NOT_COMPARED in values[3::2] for values in rows.rows):
+        rows.caption += (". " if rows.caption else "") + NOT_COMPARED_NOTE
     return rows
 
 

@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from pathlib import Path
+
+from rich.console import Console, Group
 from rich.table import Table
+from rich.text import Text
 
 from . import rows as R
+from .answer import answer_rows
 from .cells import COUNT, PERCENT, Column, Rows, cell
+from .fit import Fitted, fit
 from .sections import component_parts
 
 
-def render(table: Rows, console: Console) -> Table:
-    """A rich table of the rows; in a narrow terminal the columns take their short headings and
-    names wrap whole (a station name is folded, never cut to 'asse…')."""
-    narrow = console.width < 120
-    out = Table(title=table.title, title_justify="left", caption=table.caption or None, caption_justify="left",
-                pad_edge=not narrow, collapse_padding=narrow)
-    for column in table.columns:
-        label = column.short if narrow and column.short else column.label
-        out.add_column(label, justify="right" if column.numeric else "left", overflow="fold")
-    for values, mark in zip(table.rows, table.marks):
-        cells = [cell(v, c.kind) for v, c in zip(values, table.columns)]
+def render(table: Rows, console: Console) -> Group:
+    """The rows as rich tables that fit the console's width with no word cut (``fit``): one table, or a wide one
+    split into tables stacked under each other. Titles and captions take the whole width, not the table's."""
+    out = []
+    for part in fit(table, console.width):
+        out += [Text(part.title, style="table.title")] if part.title else []
+        out.append(_table(part))
+        out += [Text(part.caption, style="table.caption")] if part.caption else []
+    return Group(*out)
+
+
+def _table(part: Fitted) -> Table:
+    out = Table(pad_edge=part.roomy, collapse_padding=not part.roomy)
+    for heading, numeric, width in zip(part.headings, part.numeric, part.widths):
+        out.add_column(heading, justify="right" if numeric else "left", width=width, overflow="fold")
+    for cells, mark in zip(part.cells, part.marks):
         style = {"total": "bold", "hot": "bold red", "reached": "bold green"}.get(mark)
-        out.add_row(*cells, style=style)
+        out.add_row(*(Text(c) for c in cells), style=style)
     return out
 
 
+def print_answer(summary: dict, console: Console, report: str | Path | None = None) -> None:
+    """The short answer (``answer``): output against target, what limited it, people, where the report is."""
+    for label, text in answer_rows(summary, report):
+        console.print(Text.assemble((f"{label}: ", "bold"), text))
+
+
 def print_report(result, console: Console | None = None) -> None:
+    """Every table of the run (``sim run --detail``)."""
     console = console or Console()
     s = result.summary
     console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replication(s), seed {s['seed']}, "
@@ -38,15 +55,53 @@ def print_report(result, console: Console | None = None) -> None:
     line = R.workload_line(result.workload, s)
     if line:
         console.print(line)
-    for warning in s["warnings"]:
-        console.print(f"[bold red]warning:[/bold red] {warning}", markup=True, highlight=False)
+    _print_warnings(s, console)
     console.print(R.lead_time_line(s))
 
 
+def _print_warnings(s: dict, console: Console) -> None:
+    for warning in s["warnings"]:
+        console.print(f"[bold red]warning:[/bold red] {warning}", markup=True, highlight=False)
+
+
+def print_section(result, section: str, console: Console) -> None:
+    """One section of a run's tables (a name of ``section_names``) with the lines that belong to it."""
+    s = result.summary
+    found = [table for where, table in sectioned(result) if where == section and table is not None]
+    for table in found:
+        console.print(render(table, console))
+    line = {"shops": R.lead_time_line(s), "staffing": R.workload_line(result.workload, s)}.get(section)
+    if line:
+        console.print(line)
+    if section == "warnings":
+        _print_warnings(s, console)
+    if not found and not line and not (section == "warnings" and s["warnings"]):
+        console.print(f"This run has nothing to show under {section}.")
+
+
+CORE_SECTIONS = ("output", "shops", "stations", "stores", "sequence", "staffing")
+"""The console's core sections, in page order; a component's tables stand under its own section's name."""
+
+
+def section_names() -> list[str]:
+    """The names ``sim show RUN SECTION`` takes: the core sections, each component's, and warnings."""
+    return [*CORE_SECTIONS, *dict.fromkeys(_component_section(name, part) for name, part in component_parts()
+                                           if hasattr(part, "console")), "warnings"]
+
+
+def _component_section(name: str, part) -> str:
+    return part.SECTIONS[0].anchor if getattr(part, "SECTIONS", None) else name
+
+
 def tables(result) -> list[Rows | None]:
-    """The console report's tables in order (None: a table the run has no figures for): the core ones, and
-    each registered component's after the core tables of the page section its first section follows or stands
-    in (at the end when there is none)."""
+    """The console report's tables in order (None: a table the run has no figures for)."""
+    return [table for _, table in sectioned(result)]
+
+
+def sectioned(result) -> list[tuple[str, Rows | None]]:
+    """(section, table) of the console report in order: the core ones, and each registered component's after
+    the core tables of the page section its first section follows or stands in (at the end when there is
+    none), under its own section's name."""
     s = result.summary
     core = [("output", R.output_rows(s)), ("shops", R.shop_rows(s)), ("shops", R.oee_rows(s)),
             ("stations", R.station_rows(result.stations, s, n=8)), ("stations", R.shifting_rows(s)),
@@ -57,13 +112,14 @@ def tables(result) -> list[Rows | None]:
             ("staffing", R.pool_rows(s["labour_pools"]) if s.get("labour_pools") else None),
             ("staffing", R.staffing_rows(result.staffing, s)), ("staffing", R.benchmark_rows(s))]
     last = {where: k for k, (where, _) in enumerate(core)}
-    added: dict[int, list[Rows | None]] = {}
-    for _, part in component_parts():
+    added: dict[int, list[tuple[str, Rows | None]]] = {}
+    for name, part in component_parts():
         first = part.SECTIONS[0] if part.SECTIONS else None
         where = (first.within or first.after) if first is not None else None
         found = part.console(s) if hasattr(part, "console") else []
-        added.setdefault(last.get(where, len(core) - 1), []).extend(found)
-    return [table for k, (_, core_table) in enumerate(core) for table in [core_table, *added.get(k, [])]]
+        own = _component_section(name, part)
+        added.setdefault(last.get(where, len(core) - 1), []).extend((own, table) for table in found)
+    return [pair for k, core_pair in enumerate(core) for pair in [core_pair, *added.get(k, [])]]
 
 
 def print_marginal(summary: dict, console: Console | None = None) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 from ..results import RunResult
 from . import compare_plots, plots
 from . import rows as R
+from .answer import answer_rows
 from .cells import interval_text
 from .comparison import change_lines, comparison_rows
 from .figures import run_colour
@@ -129,7 +130,7 @@ def _flow(run: RunResult) -> str:
                   "Plant flow: shops, lines, conveyors, feeders, parallel sections, buffers, stores and quality loops",
                   "Drawn from the resolved scenario; feeders beside the station that fits their parts (dashed: "
                   "where a car calls its part off; teal: where its own part comes off); 'active' is the simulated "
-                  "share of shift time working or down. Scroll sideways on a narrow screen.")
+                  "share of shift time working or down.")
 
 
 def _shops(run: RunResult) -> str:
@@ -145,7 +146,7 @@ def _stations(run: RunResult) -> str:
                   "A bar per station in flow order. Green is work; orange and yellow are time lost to the "
                   "neighbours; red is repair.") + \
         f'<p class="note">{_state_swatches(run.stations)}. Highlighted: the bottleneck (its whole paced line).</p>' + \
-        rows_table(lambda: R.station_rows(run.stations, s), scroll=True) + \
+        rows_table(lambda: R.station_rows(run.stations, s)) + \
         (rows_table(lambda: R.shifting_rows(s), heading="Shifting bottleneck")
          if R.shifting_rows(s) is not None else "") + \
         (rows_table(lambda: R.feeder_rows(s, run.buffers), heading="Feeders") if s.get("feeders") else "")
@@ -156,8 +157,8 @@ def _stores(run: RunResult) -> str:
     return figure(safe_plot(plots.store_levels_plot, run, "Store levels"), "stores", "Store levels over time",
                   "Hourly samples of the first replication; the mean and the time at capacity in a title are "
                   "the table's (time-weighted over the measured window, all replications).") + \
-        rows_table(lambda: R.buffer_rows(run.buffers), scroll=True) + \
-        (rows_table(lambda: R.sequencing_rows(s), scroll=True,
+        rows_table(lambda: R.buffer_rows(run.buffers)) + \
+        (rows_table(lambda: R.sequencing_rows(s),
                     heading="Sequencing: sorting stores and the shops after them") if s.get("sequencing") else "")
 
 
@@ -166,10 +167,10 @@ def _staffing(run: RunResult) -> str:
     pools = rows_table(lambda: R.pool_rows(s["labour_pools"]), heading="Labour pools") if s.get("labour_pools") \
         else ""
     workload = ("<details><summary>Workload per station (operators needed at takt against assigned)</summary>" +
-                rows_table(lambda: R.workload_rows(run.workload), scroll=True) + "</details>") \
+                rows_table(lambda: R.workload_rows(run.workload)) + "</details>") \
         if not run.workload.empty else ""
     return figure(safe_plot(plots.headcount_plot, run, "Headcount"), "headcount", "Headcount by shop and shift") + \
-        rows_table(lambda: R.staffing_rows(run.staffing, s), scroll=True) + \
+        rows_table(lambda: R.staffing_rows(run.staffing, s)) + \
         rows_table(lambda: R.benchmark_rows(s), heading="Against public figures") + \
         f'<p class="note">{esc(R.workload_line(run.workload, s))}</p>' + pools + workload
 
@@ -178,14 +179,22 @@ def _always(run: RunResult) -> bool:
     return True
 
 
+def _answer(run: RunResult) -> str:
+    """The short answer, the console's words (``answer``), as a box."""
+    items = "".join(f"<dt>{esc(label)}</dt><dd>{esc(text)}</dd>" for label, text in answer_rows(run.summary))
+    return f'<dl class="answer">{items}</dl>'
+
+
 CORE = [
-    Section("summary", "Summary", "Summary", _always, lambda run: _kpi_cards(run.summary)),
+    # the answer first; a component placed after "answer" (the loss waterfall) follows it, before the figures
+    Section("answer", "Answer", "The answer", _always, _answer, css="answer", open=True),
+    Section("summary", "Key figures", "Key figures", _always, lambda run: _kpi_cards(run.summary), open=True),
     Section("warnings", "Warnings", "Warnings", lambda run: bool(_warning_items(run.summary)),
             lambda run: f'<ul>{"".join(f"<li>{esc(w)}</li>" for w in _warning_items(run.summary))}</ul>',
-            css="warnings"),
+            css="warnings", open=True),
     Section("marginal", "Marginal values", "Marginal values", lambda run: bool(run.summary.get("marginal_values")),
-            lambda run: rows_table(lambda: R.marginal_rows(run.summary["marginal_values"]), scroll=True)),
-    Section("output", "Output", "Output against target", _always, _output),
+            lambda run: rows_table(lambda: R.marginal_rows(run.summary["marginal_values"]))),
+    Section("output", "Output", "Output against target", _always, _output, open=True),
     Section("flow", "Plant flow", "Plant flow", _always, _flow),
     Section("shops", "Shops", "Shops", _always, _shops),
     Section("stations", "Stations", "Station states", _always, _stations),

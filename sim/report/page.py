@@ -59,15 +59,19 @@ p.note { color: var(--muted); font-size: 12.5px; margin: 4px 0 10px; }
 .warnings li { margin: 4px 0; }
 figure { margin: 12px 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-#plot-flow { overflow-x: auto; }
-#plot-flow img { max-width: none; width: max(100%, 1400px); }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
-.scroll { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
-.scroll table { border: 0; }
-th, td { padding: 4px 8px; border-bottom: 1px solid #e8ecf0; text-align: left; white-space: nowrap; }
-th { background: #eef2f6; position: sticky; top: 0; z-index: 1; font-weight: 600; }
+/* no inner scroll box: a wide table wraps its text (a long name breaks where it must); figures stay whole */
+th, td { padding: 4px 8px; border-bottom: 1px solid #e8ecf0; text-align: left; overflow-wrap: anywhere; }
+th { background: #eef2f6; font-weight: 600; vertical-align: bottom; }
+td.n { white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+sup.why { color: var(--muted); }
+.answer { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 15px; }
+.answer dt { font-weight: 700; } .answer dd { margin: 0; }
+section.answer { border-left: 5px solid var(--accent); }
+section > details > summary { list-style-position: outside; margin-left: 18px; }
+section > details > summary h2 { display: inline; }
 tr.total td { font-weight: 700; border-top: 2px solid #b8c2cc; }
 tr.hot td { background: #fdecec; }
 tr.reached td { background: #e8f4ea; }
@@ -80,12 +84,12 @@ table.kpi tr.group td { background: #f4f6f8; font-weight: 700; }
           vertical-align: -1px; }
 details summary { cursor: pointer; color: var(--accent); margin: 6px 0; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 12px; }
-@media print { nav { display: none; } section { break-inside: avoid-page; } .scroll { max-height: none; } }
+@media print { nav { display: none; } section { break-inside: avoid-page; } details { display: block; } }
 """
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence], numeric: Sequence[bool] | None = None,
-          row_classes: Sequence[str] | None = None, scroll: bool = False, cls: str = "") -> str:
+          row_classes: Sequence[str] | None = None, cls: str = "") -> str:
     """An HTML table; cells are already-escaped HTML strings."""
     numeric = numeric or [False] * len(columns)
     head = "".join(f'<th class="n">{esc(c)}</th>' if n else f"<th>{esc(c)}</th>" for c, n in zip(columns, numeric))
@@ -96,7 +100,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence], numeric: Sequence[bo
         body.append(f"<tr{klass}>{cells}</tr>")
     out = (f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
            if cls else f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
-    return f'<div class="scroll">{out}</div>' if scroll else out
+    return out
 
 
 def figure(fig, plot_id: str, alt: str, caption: str = "") -> str:
@@ -137,7 +141,11 @@ def page(title: str, header: str, nav: Sequence[tuple[str, str]], sections: Sequ
             "nothing is fetched.</footer></body></html>\n")
 
 
-def rows_table(make: Callable[[], Rows], scroll: bool = False, heading: str | None = None) -> str:
+EMPTY_NOTE = ("–: no figure in this cell: it does not apply to the row (a model has no target of its own, a "
+              "heading row sums the rows under it) or the run did not measure it.")
+
+
+def rows_table(make: Callable[[], Rows], heading: str | None = None) -> str:
     """The HTML table of a report table's rows (the console renders the same rows); a table that
     cannot be built (a folder written by another version) leaves a note, the page still renders."""
     try:
@@ -146,6 +154,7 @@ def rows_table(make: Callable[[], Rows], scroll: bool = False, heading: str | No
         return f'<p class="note bad">This table could not be built: {esc(type(exc).__name__)}: {esc(exc)}</p>'
     cells = [[esc(cell(v, c.kind)) for v, c in zip(values, rows.columns)] for values in rows.rows]
     title = f"<h3>{esc(heading)}</h3>" if heading else ""
-    note = f'<p class="note">{esc(rows.caption)}</p>' if rows.caption else ""
+    caption = rows.caption + (" " + EMPTY_NOTE if any("–" in values for values in cells) else "")
+    note = f'<p class="note">{esc(caption.strip())}</p>' if caption.strip() else ""
     return title + table([c.label for c in rows.columns], cells, [c.numeric for c in rows.columns],
-                         rows.marks, scroll=scroll) + note
+                         rows.marks) + note

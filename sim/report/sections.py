@@ -41,6 +41,9 @@ class Section:
     a heading of the next level, with no link of its own."""
     css: str = ""
     """A class of the section element."""
+    open: bool = False
+    """Shown open; the others are closed under their heading (a planner opens what they need: the page reads
+    top to bottom, the answer first)."""
 
 
 def component_parts() -> list[tuple[str, object]]:
@@ -107,7 +110,10 @@ def rendered(run: RunResult, sections: Sequence[tuple[Section, list[Section]]]) 
         body = section.render(run) + "".join(f"<h3>{esc(part.title)}</h3>{part.render(run)}" for part in within
                                              if part.present(run))
         klass = f' class="{esc(section.css)}"' if section.css else ""
-        parts.append(f'<section{klass} id="{esc(section.anchor)}"><h2>{esc(section.title)}</h2>{body}</section>')
+        heading = f"<h2>{esc(section.title)}</h2>"
+        content = f"{heading}{body}" if section.open else \
+            f'<details><summary>{heading}</summary>{body}</details>'
+        parts.append(f'<section{klass} id="{esc(section.anchor)}">{content}</section>')
         if section.label:
             nav.append((section.anchor, section.label))
     return nav, parts

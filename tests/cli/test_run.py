@@ -30,11 +30,30 @@ def test_run_writes_results_and_keeps_earlier_run(tmp_path, small_path, capsys):
 
 
 def test_report_shows_target_bottleneck_and_shops(tmp_path, small_path, capsys):
-    assert main(["run", str(small_path), "--results", str(tmp_path), "--jobs", "1"]) == 0
+    assert main(["run", str(small_path), "--results", str(tmp_path), "--jobs", "1", "--detail"]) == 0
     out = capsys.readouterr().out
     for text in ("Annual output against target", "Tiggo 4 Pro", "export", "domestic", "bottleneck",
                  "JPH", "static capacity", "WBS"):
         assert text in out, text
+
+
+def test_run_answers_first_and_show_reads_the_answer_and_sections_back(tmp_path, small_path, capsys):
+    """Without --detail, run prints the short answer only (well under 25 lines); show prints it again from the
+    folder, or a section's tables; a misspelt section gets the closest name and the list, status 2."""
+    assert main(["run", str(small_path), "--results", str(tmp_path), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) < 25
+    for label in ("Run:", "Output:", "Limited by:", "Bottleneck:", "Report:"):
+        assert label in out, label
+    assert "Annual output against target" not in out and str(tmp_path / "small" / "report.html") in out
+    assert main(["show", str(tmp_path / "small")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.split()[:40] == out.split()[:40]  # the same answer (the run's output starts after its progress bar)
+    assert main(["show", str(tmp_path / "small"), "stores"]) == 0
+    assert "WBS" in capsys.readouterr().out
+    assert main(["show", str(tmp_path / "small"), "stattions"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'stations'?" in err and "staffing" in err
 
 
 def test_sim_alone_lists_the_commands_and_succeeds(capsys):

@@ -240,7 +240,20 @@ window.addEventListener('load', function () {
     return {plot: el.getAttribute('data-plot'), w: r.width, h: r.height,
             nw: el.naturalWidth || 0, nh: el.naturalHeight || 0, complete: el.complete !== false};
   });
-  document.title = 'PROBE' + JSON.stringify({plots: plots, errors: window.__errors});
+  // what a planner sees at 1,400 px: boxes scrolling sideways inside the page, the page wider than the window
+  var inner = Array.prototype.filter.call(document.querySelectorAll('main *'), function (el) {
+    var style = getComputedStyle(el);
+    return (style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+  }).map(function (el) { return el.tagName + '#' + (el.id || el.className); });
+  var wide = Array.prototype.filter.call(document.querySelectorAll('main table'), function (el) {
+    return el.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+  }).length;
+  var scales = Array.prototype.map.call(document.querySelectorAll('img[data-plot]'), function (el) {
+    return {plot: el.getAttribute('data-plot'), scale: el.getBoundingClientRect().width / (el.naturalWidth || 1)};
+  });
+  document.title = 'PROBE' + JSON.stringify({plots: plots, errors: window.__errors, inner: inner, wide: wide,
+    page_width: document.documentElement.scrollWidth, window_width: window.innerWidth, scales: scales,
+    height: document.documentElement.scrollHeight});
 });
 </script>"""
 
@@ -253,7 +266,7 @@ def _chromium_or_skip() -> Path:
     pytest.skip(f"{CHROMIUM} not installed")
 
 
-def _render(page: str, tmp_path: Path) -> tuple[dict, str]:
+def _render(page: str, tmp_path: Path, screenshot: Path | None = None) -> tuple[dict, str]:
     chromium = _chromium_or_skip()
     probed = page.replace("<head>", "<head>" + PROBE, 1)
     file = tmp_path / "report.html"
@@ -263,6 +276,8 @@ def _render(page: str, tmp_path: Path) -> tuple[dict, str]:
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--disable-extensions", "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}",
            "--window-size=1400,2000", "--virtual-time-budget=5000", "--dump-dom", file.as_uri()]
+    if screenshot is not None:  # a picture of the first screens, kept with the test's files to look at
+        subprocess.run([*cmd[:-2], f"--screenshot={screenshot}", file.as_uri()], capture_output=True, timeout=60)
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     finally:
@@ -284,3 +299,21 @@ def test_page_renders_in_chromium_without_errors(which, run_page, comparison_pag
     for name, p in shown.items():
         assert p["complete"] and p["nw"] > 0 and p["nh"] > 0, (name, p)
         assert p["w"] > 300 and p["h"] > 50, (name, p)  # laid out at a readable size
+    # at 1,400 px: no box scrolls sideways, no table runs off the page, the page is no wider than the window
+    assert probe["inner"] == [] and probe["wide"] == 0, probe
+    assert probe["page_width"] <= probe["window_width"], probe
+
+
+def test_report_reads_at_1400_px_with_readable_plots_and_a_short_page(run_page, tmp_path):
+    """The run's report at 1,400 px, its sections closed but the answer, key figures, warnings and output: no
+    inner scroll box, no table past the page's edge, plots readable and the page short. A plot's smallest text
+    is 8 pt, written as 8 units of its SVG: drawn at a scale s of its natural width it shows at 8 s CSS px, so
+    s >= 0.9 keeps it at 7.2 px or more (and 9-pt labels at 8.1 px), as readable as the plot was made. The
+    page was over 16,000 px (19,455 for the ramp-up) with every section open."""
+    probe, _ = _render(run_page, tmp_path, screenshot=tmp_path / "report-1400.png")
+    assert (tmp_path / "report-1400.png").stat().st_size > 10_000
+    assert probe["inner"] == [] and probe["wide"] == 0 and probe["page_width"] <= 1400, probe
+    shown = {p["plot"]: p["scale"] for p in probe["scales"]}
+    assert set(shown) == RUN_PLOTS
+    assert all(scale >= 0.9 for scale in shown.values()), shown
+    assert probe["height"] < 4_000, probe["height"]

@@ -49,7 +49,7 @@ def test_a_component_without_report_code_gets_a_generic_section(small_run, toy_r
     run = replace(small_run, summary={**small_run.summary, "toy": TOY})
     page = run_report_html(run)
     toy = _section(page, "toy")
-    assert toy.startswith("<h2>Toy</h2>")
+    assert toy.startswith("<details><summary><h2>Toy</h2></summary>")  # a detail section: closed, opened by a click
     assert '<a href="#toy">Toy</a>' in page
     assert _nav(page)[-1] == "toy"  # placed nowhere: at the end of the page, after the core sections
     for figure, value in (("queue.mean", "12.35"), ("queue.longest", "20"), ("cars_held", "1,234"),

@@ -79,7 +79,7 @@ def test_inventory_table_is_written_and_read_back(supplied, tmp_path):
 
 def test_html_has_the_kit_supply_section_and_plot(supplied):
     page = run_report_html(supplied)
-    assert '<section id="supply"><h2>Kit supply</h2>' in page and 'href="#supply"' in page
+    assert '<section id="supply"><details><summary><h2>Kit supply</h2>' in page and 'href="#supply"' in page
     assert 'data-plot="inventory"' in page and "could not be drawn" not in page
 
 

@@ -23,7 +23,7 @@ def _render(run) -> str:
                   "Cars made per month against the plan and the target rate, and cumulative",
                   "Bars: cars finished in the month (mean of replications, 95% interval); dashed: the target rate "
                   "times the month's working days; orange marks: the monthly plan. Green from the first month at "
-                  "the target rate.") + rows_table(lambda: month_rows(run.summary), scroll=True)
+                  "the target rate.") + rows_table(lambda: month_rows(run.summary))
 
 
 SECTIONS = [Section("months", "Months", "Month by month", _shown, _render, after="output")]

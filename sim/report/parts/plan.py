@@ -14,7 +14,7 @@ def _staffing(s: dict) -> dict | None:
 
 SECTIONS = [Section("ramp-staffing", "Ramp staffing", "Staffing through the ramp-up",
                     lambda run: bool(_staffing(run.summary)),
-                    lambda run: rows_table(lambda: staffing_rows(run.summary), scroll=True), after="months")]
+                    lambda run: rows_table(lambda: staffing_rows(run.summary)), after="months")]
 
 
 def console(s: dict) -> list[Rows | None]:

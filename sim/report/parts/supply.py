@@ -17,11 +17,12 @@ def _render(run) -> str:
     planned = s["supply"].get("plan_rates")
     return figure(safe_plot(inventory_plot, run, "Kit stock"), "inventory",
                   "Kits on hand in days of cover per model over time against the safety stock",
-                  "Stock at the start of each day of the first replication, over the plan rate "
+                  "Stock at the start of each day of the first replication (over a longer run than 120 days: each "
+                  "week's lowest), over the plan rate "
                   + ("(the day's month's planned cars a working day of the model)" if planned
                      else "(target cars a working day of the model)") + "; inventory.csv has every replication.") + \
         rows_table(lambda: supply_rows(s)) + rows_table(lambda: route_rows(s)) + \
-        (rows_table(lambda: kit_rate_rows(s), scroll=True, heading="Kit plan rate by month (kits a working day)")
+        (rows_table(lambda: kit_rate_rows(s), heading="Kit plan rate by month (kits a working day)")
          if planned else "")
 
 
@@ -116,11 +117,11 @@ def inventory_plot(run) -> Figure:
         for k, (name, kit) in enumerate(kits.items()):
             ax = fig.add_subplot(len(kits), 1, k + 1)
             data = first[first["kit"] == name]
+            weekly = data["day"].nunique() > DAILY_DAYS
             for m, model in enumerate(kit["models"]):
-                rows = data[data["model"] == model].sort_values("day")
+                days, cover = _cover(data[data["model"] == model], weekly)
                 colour = MODEL_COLOURS[m % len(MODEL_COLOURS)]
-                ax.step(time_x(rows["day"].to_numpy() * 24.0, start), rows["days_of_cover"].to_numpy(dtype=float),
-                        where="post", color=colour, linewidth=1.1, label=model)
+                ax.step(time_x(days * 24.0, start), cover, where="post", color=colour, linewidth=1.1, label=model)
             plan = next(iter(kit["models"].values()))  # the safety stock is the same days of cover for every model
             safety = plan["safety_stock"] / plan["plan_rate"] if plan["plan_rate"] else None
             if safety:
@@ -133,7 +134,22 @@ def inventory_plot(run) -> Figure:
             ax.set_ylabel("days of cover")
             time_axis(ax, start, float(data["day"].max() + 1) if len(data) else 1.0)
             where = "at launch" if kit["taken_at"] == "launch" else f"entering {kit['taken_at']}"
-            ax.set_title(f"{name} kits ({kit['route']}, taken {where}): stock at the start of each day",
+            ax.set_title(f"{name} kits ({kit['route']}, taken {where}): "
+                         + ("lowest stock of each week" if weekly else "stock at the start of each day"),
                          loc="left", fontsize=10)
-            ax.legend(loc="upper right", ncol=5, fontsize=8)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)  # beside the lines, not on them
     return fig
+
+
+DAILY_DAYS = 120
+"""Up to this many days a kit's stock is drawn day by day; beyond, a daily delivery's sawtooth fills the panel, so
+each week's lowest stock is drawn (the figure that matters for a stockout)."""
+
+
+def _cover(rows, weekly: bool):
+    """(day, days of cover) of one model's kit: each day's, or each week's lowest at the week's first day."""
+    rows = rows.sort_values("day")
+    if weekly:
+        rows = rows.assign(week=rows["day"] // 7).groupby("week", as_index=False).agg(
+            day=("day", "min"), days_of_cover=("days_of_cover", "min"))
+    return rows["day"].to_numpy(dtype=float), rows["days_of_cover"].to_numpy(dtype=float)

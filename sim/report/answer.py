@@ -1,0 +1,106 @@
+"""The short answer of a run: what a planner reads first, in the console and at the top of report.html.
+
+``answer_rows(summary)`` gives (label, text) pairs built from summary.json only, so a notebook, the console
+(``answer``: a line each) and the page (a box) say the same thing in the same words. A line is added here,
+once, and shows everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .cells import COUNT, DECIMAL1, PERCENT, cell, interval_text
+
+WARNINGS_SHOWN = 2
+"""Warnings quoted in the answer; the rest are counted (all of them: ``--detail`` or ``sim show RUN warnings``)."""
+
+WARNING_CHARACTERS = 110
+"""A quoted warning is cut to this length: the answer stays a screen, the full text is one command away."""
+
+
+def answer(summary: dict, report: str | Path | None = None) -> list[str]:
+    """The answer as lines of text: 'label: text'."""
+    return [f"{label}: {text}" if label else text for label, text in answer_rows(summary, report)]
+
+
+def answer_rows(summary: dict, report: str | Path | None = None) -> list[tuple[str, str]]:
+    """The answer as (label, text) pairs: the run, output against target, what limited it, the bottleneck
+    station, people, warnings and where the report is (``report``: its path, when known)."""
+    rows = [("Run", run_line(summary)), ("Output", output_line(summary)),
+            ("Limited by", limited_line(summary)), ("Bottleneck", bottleneck_line(summary)),
+            ("People", people_line(summary))]
+    warnings = warnings_line(summary)
+    if warnings:
+        rows.append(("Warnings", warnings))
+    if report is not None:
+        rows.append(("Report", str(report)))
+    return [(label, text) for label, text in rows if text]
+
+
+def run_line(s: dict) -> str:
+    n = s.get("replications") or 0
+    return (f"{s.get('scenario')}, {n} replication{'s' if n != 1 else ''} (seed {s.get('seed')}), "
+            f"{s.get('simulated_days', 0):g} days measured after {s.get('warmup_days', 0):g} days warm-up")
+
+
+def output_line(s: dict) -> str:
+    annual = (s.get("throughput") or {}).get("annual_units") or {}
+    target = s.get("target") or {}
+    text = f"{cell(annual.get('mean'), COUNT)} cars/yr (95% CI {interval_text(annual)})"
+    if target.get("annual_units"):
+        met = target.get("met")
+        verdict = "" if met is None else (" — met" if met else " — NOT met")
+        if met and target.get("met_with_95_confidence") is False and annual.get("ci95_low") is not None:
+            verdict += " (not with 95% confidence)"
+        text += (f" against a target of {cell(target['annual_units'], COUNT)}: "
+                 f"{cell(target.get('attainment'), PERCENT)}{verdict}")
+    return text
+
+
+def limited_line(s: dict) -> str:
+    """The largest loss in cars a year with its interval (summary 'losses', when the run has them); else the
+    bottleneck station, the only limit a run without a loss breakdown names."""
+    largest = (s.get("losses") or {}).get("largest")
+    if not largest:
+        return f"{bottleneck_name(s)} (the bottleneck station; this run has no breakdown of losses)" \
+            if s.get("bottleneck") else ""
+    cars = largest.get("cars") or {}
+    where = f" at {largest['where']}" if largest.get("where") else ""
+    return (f"{largest.get('cause')}{where}: −{cell(cars.get('mean'), COUNT)} cars/yr "
+            f"(95% CI {interval_text(cars)})")
+
+
+def bottleneck_name(s: dict) -> str:
+    b = s.get("bottleneck") or {}
+    if b.get("line"):
+        return f"{b.get('shop')} {b['line']} line (slowest station {b.get('station')})"
+    return f"{b.get('shop')} {b.get('station')}"
+
+
+def bottleneck_line(s: dict) -> str:
+    b = s.get("bottleneck") or {}
+    if not b:
+        return ""
+    return (f"{bottleneck_name(s)}, active {cell(b.get('active_share'), PERCENT)} of shift time, "
+            f"top in {cell(b.get('share_of_replications'), PERCENT)} of replications")
+
+
+def people_line(s: dict) -> str:
+    staff = s.get("staffing") or {}
+    if not staff.get("headcount_total"):
+        return ""
+    return (f"{cell(staff['headcount_total'], COUNT)} ({cell(staff.get('direct'), COUNT)} direct), "
+            f"{cell(staff.get('hours_per_vehicle'), DECIMAL1)} paid hours per car")
+
+
+def warnings_line(s: dict) -> str:
+    found = list(s.get("warnings") or [])
+    if not found:
+        return ""
+    quoted = "; ".join(_cut(w) for w in found[:WARNINGS_SHOWN])
+    more = f"; and {len(found) - WARNINGS_SHOWN} more" if len(found) > WARNINGS_SHOWN else ""
+    return f"{len(found)}: {quoted}{more} (see --detail)"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= WARNING_CHARACTERS else text[:WARNING_CHARACTERS - 1].rstrip() + "…"
