@@ -44,7 +44,22 @@ def run_line(s: dict) -> str:
 
 
 def output_line(s: dict) -> str:
+    """Output against its yardstick (summary 'headline'): the plan in a ramp-up (year by year), the ramp's own
+    capacity without a plan, the target otherwise."""
     annual = (s.get("throughput") or {}).get("annual_units") or {}
+    head = s.get("headline") or {}
+    against = head.get("judged_against")
+    if against == "plan":
+        years = "; ".join(f"{year} {cell(y['made'], COUNT)} of {cell(y['planned'], COUNT)}"
+                          for year, y in head.get("by_year", {}).items())
+        below = head.get("months_below_plan") or []
+        return (f"{cell(head['made'], COUNT)} cars made against a plan of {cell(head['planned'], COUNT)}: "
+                f"{cell(head.get('attainment'), PERCENT)} ({years}); "
+                + (f"{len(below)} month{'s' if len(below) != 1 else ''} under 95% of plan, the first {below[0]}"
+                   if below else "no month under 95% of plan"))
+    if against == "ramp capacity":
+        return (f"{cell(head['made'], COUNT)} cars made of the {cell(head['planned'], COUNT)} the ramp-up's shifts "
+                f"and line speeds allow: {cell(head.get('attainment'), PERCENT)}")
     target = s.get("target") or {}
     text = f"{cell(annual.get('mean'), COUNT)} cars/yr (95% CI {interval_text(annual)})"
     if target.get("annual_units"):
@@ -58,16 +73,25 @@ def output_line(s: dict) -> str:
 
 
 def limited_line(s: dict) -> str:
-    """The largest loss in cars a year with its interval (summary 'losses', when the run has them); else the
-    bottleneck station, the only limit a run without a loss breakdown names."""
-    largest = (s.get("losses") or {}).get("largest")
-    if not largest:
+    """The largest loss in cars a year with its interval (the headline's: below the ramp's own capacity in a
+    ramp-up), with the nameplate it is counted from; else the bottleneck station, the only limit a run without a
+    loss breakdown names."""
+    losses = s.get("losses") or {}
+    head = s.get("headline") or {}
+    largest = head.get("limited_by") if "limited_by" in head else losses.get("largest")
+    if not losses:
         return f"{bottleneck_name(s)} (the bottleneck station; this run has no breakdown of losses)" \
             if s.get("bottleneck") else ""
+    if not largest:
+        return "nothing measurable: no loss below the ramp-up's own capacity" if losses.get("ramp") else ""
     cars = largest.get("cars") or {}
     where = f" at {largest['where']}" if largest.get("where") else ""
+    gap = losses["nameplate"]["mean"] - losses["output"]["mean"]
+    ramp = (f"; the ramp-up itself (shifts, line speed, plan) {cell(losses['ramp']['cars'], COUNT)}"
+            if losses.get("ramp") else "")
     return (f"{largest.get('cause')}{where}: −{cell(cars.get('mean'), COUNT)} cars/yr "
-            f"(95% CI {interval_text(cars)})")
+            f"(95% CI {interval_text(cars)}), of {cell(gap, COUNT)} lost from a nameplate of "
+            f"{cell(losses['nameplate']['mean'], COUNT)}{ramp}")
 
 
 def bottleneck_name(s: dict) -> str:
@@ -87,6 +111,11 @@ def bottleneck_line(s: dict) -> str:
 
 def people_line(s: dict) -> str:
     staff = s.get("staffing") or {}
+    head = s.get("headline") or {}
+    if head.get("staffing_of") == "window's months":  # a ramp-up: the people of its months, not the mature plant's
+        return (f"{cell(head.get('headcount'), COUNT)} on average over the window's months, "
+                f"{cell(head.get('hours_per_vehicle'), DECIMAL1)} paid hours per car "
+                f"(the mature plant: {cell(staff.get('headcount_total'), COUNT)})")
     if not staff.get("headcount_total"):
         return ""
     return (f"{cell(staff['headcount_total'], COUNT)} ({cell(staff.get('direct'), COUNT)} direct), "

@@ -12,6 +12,7 @@ from . import rows as R
 from .answer import answer_rows
 from .cells import COUNT, PERCENT, Column, Rows, cell
 from .fit import Fitted, fit
+from .waterfall import loss_rows
 from .sections import component_parts
 
 
@@ -79,7 +80,7 @@ def print_section(result, section: str, console: Console) -> None:
         console.print(f"This run has nothing to show under {section}.")
 
 
-CORE_SECTIONS = ("output", "shops", "stations", "stores", "sequence", "staffing")
+CORE_SECTIONS = ("losses", "output", "shops", "stations", "stores", "sequence", "staffing")
 """The console's core sections, in page order; a component's tables stand under its own section's name."""
 
 
@@ -103,7 +104,7 @@ def sectioned(result) -> list[tuple[str, Rows | None]]:
     the core tables of the page section its first section follows or stands in (at the end when there is
     none), under its own section's name."""
     s = result.summary
-    core = [("output", R.output_rows(s)), ("shops", R.shop_rows(s)), ("shops", R.oee_rows(s)),
+    core = [("losses", loss_rows(s)), ("output", R.output_rows(s)), ("shops", R.shop_rows(s)), ("shops", R.oee_rows(s)),
             ("stations", R.station_rows(result.stations, s, n=8)), ("stations", R.shifting_rows(s)),
             ("stations", R.feeder_rows(s, result.buffers)), ("stores", R.sequencing_rows(s)),
             ("sequence", R.spacing_rows(s)), ("sequence", R.colour_rows(s)),

@@ -14,6 +14,7 @@ from ..results import RunResult
 from . import compare_plots, plots
 from . import rows as R
 from .answer import answer_rows
+from .waterfall import loss_rows, waterfall_plot
 from .cells import interval_text
 from .comparison import change_lines, comparison_rows
 from .figures import run_colour
@@ -175,6 +176,15 @@ def _staffing(run: RunResult) -> str:
         f'<p class="note">{esc(R.workload_line(run.workload, s))}</p>' + pools + workload
 
 
+def _losses(run: RunResult) -> str:
+    """The loss waterfall: the chart by group, then the causes."""
+    return figure(safe_plot(lambda r: waterfall_plot(r.summary), run, "Loss waterfall"), "waterfall",
+                  "Where the cars went: from the nameplate to the cars made, by group of causes",
+                  "Each bar: the cars a year lost to a group of causes, traced from the slowest resource's hours "
+                  "(docs/losses.md); they add up to the nameplate less the cars made.") + \
+        rows_table(lambda: loss_rows(run.summary))
+
+
 def _always(run: RunResult) -> bool:
     return True
 
@@ -188,6 +198,8 @@ def _answer(run: RunResult) -> str:
 CORE = [
     # the answer first; a component placed after "answer" (the loss waterfall) follows it, before the figures
     Section("answer", "Answer", "The answer", _always, _answer, css="answer", open=True),
+    Section("losses", "Losses", "Where the cars went", lambda run: bool(run.summary.get("losses")), _losses,
+            open=True),
     Section("summary", "Key figures", "Key figures", _always, lambda run: _kpi_cards(run.summary), open=True),
     Section("warnings", "Warnings", "Warnings", lambda run: bool(_warning_items(run.summary)),
             lambda run: f'<ul>{"".join(f"<li>{esc(w)}</li>" for w in _warning_items(run.summary))}</ul>',

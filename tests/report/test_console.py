@@ -46,8 +46,10 @@ def test_the_answer_without_a_loss_breakdown_names_the_bottleneck_station():
 
 
 def test_the_answer_with_a_loss_breakdown_names_the_largest_loss_in_cars():
-    summary = {**SUMMARY, "losses": {"rows": [KITS], "largest": KITS}}
-    assert limited_line(summary) == "kit stockouts at body launch: −9,800 cars/yr (95% CI 8,900 – 10,700)"
+    summary = {**SUMMARY, "losses": {"rows": [KITS], "largest": KITS, "nameplate": {"mean": 103_297.0},
+                                     "output": {"mean": 80_200.0}}}
+    assert limited_line(summary) == ("kit stockouts at body launch: −9,800 cars/yr (95% CI 8,900 – 10,700), of 23,097 "
+                                     "lost from a nameplate of 103,297")
     assert "Limited by: kit stockouts at body launch: −9,800 cars/yr" in answer(summary)[2]
     assert any(line.startswith("Bottleneck: assembly chassis line") for line in answer(summary))
 

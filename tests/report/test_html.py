@@ -26,7 +26,7 @@ from sim.report.states import state_columns
 
 SMALL = Path(__file__).parents[1] / "small.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
-RUN_PLOTS = {"output", "flow", "states", "stores", "headcount"}
+RUN_PLOTS = {"waterfall", "output", "flow", "states", "stores", "headcount"}
 COMPARISON_PLOTS = {"annual", "output-weekly", "loaded", "stores", "headcount"}
 
 
@@ -102,7 +102,7 @@ def test_run_page_has_every_plot_and_section(run_page, small_run):
     assert set(found) == RUN_PLOTS
     assert "data-error" not in run_page  # no plot fell back to its placeholder
     assert all(len(svg) > 5000 for svg in found.values())
-    for anchor in ("summary", "output", "flow", "shops", "stations", "stores", "staffing"):
+    for anchor in ("answer", "losses", "summary", "output", "flow", "shops", "stations", "stores", "staffing"):
         assert f'id="{anchor}"' in run_page
     s = small_run.summary
     assert f"{s['throughput']['annual_units']['mean']:,.0f}" in run_page  # thousands separators
