@@ -105,8 +105,10 @@ def bottleneck_line(s: dict) -> str:
     b = s.get("bottleneck") or {}
     if not b:
         return ""
-    return (f"{bottleneck_name(s)}, active {cell(b.get('active_share'), PERCENT)} of shift time, "
-            f"top in {cell(b.get('share_of_replications'), PERCENT)} of replications")
+    text = f"{bottleneck_name(s)}, active {cell(b.get('active_share'), PERCENT)} of shift time"
+    if (s.get("replications") or 0) > 1:  # with one replication 'top in 100%' says nothing
+        text += f", top in {cell(b.get('share_of_replications'), PERCENT)} of replications"
+    return text
 
 
 def people_line(s: dict) -> str:
