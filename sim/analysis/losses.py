@@ -28,6 +28,7 @@ charged to its upstream causes in proportion to their hours.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -108,6 +109,10 @@ class Hours:
     """Share of its visits that are first passes (1 outside a quality loop)."""
     feeder_name: str | None
     over_cycle: float
+    stops: float
+    """Breakdowns a year of its stations (each stops a paced line)."""
+    changes: float
+    """Colour changes a year (its booths')."""
 
     @property
     def busy(self) -> float:
@@ -166,7 +171,7 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
     if res.kind == "section":
         parts = [resource_hours(p, rep, capacity) for p in res.parts]
         mean = {k: float(np.mean([getattr(p, k) for p in parts]))
-                for k in ("on", "down", "blocked", "starved", "feeder", "labour", "colour", "over_cycle")}
+                for k in ("on", "down", "blocked", "starved", "feeder", "labour", "colour", "over_cycle", "stops", "changes")}
         # every node group of a branch counts the cars of the whole section (its completions over its branch's
         # share of the cars): their mean is the section's cars
         return Hours(**mean, cars=float(np.mean([p.cars for p in parts])), first_pass=1.0,
@@ -191,15 +196,19 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
     cars = float(rows["completions"].iloc[top]) * year / visits if visits > 0 else 0.0
     over = float(rows["over_cycle_stop_s"].sum()) / 3600.0 * year
     feeder = next((f for f in rows["starved_by"] if isinstance(f, str)), None)
+    # breakdowns are counted over the whole run: the window's share of them, by its share of the run's days
+    days = rep.scalars["measured_days"]
+    stops = float(rows["downs"].sum()) * days / (days + rep.scalars["warmup_days"]) * year
+    changes = float(rows["colour_changes"].sum()) * year
     if res.kind == "line":
         stopped = float(rows["line_stopped_s"].iloc[0]) / 3600.0 * year
         # a station's blocked time holds its line's stops for another station's breakdowns: the line's own
         # blocked time is what is left of its blocked and down time once the line's stops are taken out
         blocked = max(0.0, hours("share_blocked", 0) + hours("share_down", 0) - stopped)
         return Hours(on, stopped, blocked, hours("share_starved", 0), hours("share_feeder", 0), 0.0,
-                     hours("share_colour_change"), cars, first_pass, feeder, over)
+                     hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes)
     return Hours(on, hours("share_down"), hours("share_blocked"), hours("share_starved"), hours("share_feeder"),
-                 hours("share_labour"), hours("share_colour_change"), cars, first_pass, feeder, over)
+                 hours("share_labour"), hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes)
 
 
 class Tracer:
@@ -263,45 +272,68 @@ class Tracer:
                 self.add(*key, cars)
         return passed
 
-    def _own(self, res: Resource, h: Hours, relative_to: Hours | None) -> list:
-        """A resource's own causes with their hours; for a resource other than the reference also its repair
-        passes, its pace slower than the reference and the shift hours its shop works less."""
+    def _own(self, res: Resource, h: Hours, relative_to: Hours | None, cover: float = 0.0) -> list:
+        """A resource's own causes with their hours. For a resource other than the reference, ``cover`` hours of
+        buffer stand between it and the reference: of its stops (mean length m) the share e^(-cover/m) outlasts
+        the cover and reaches the reference (exponential stop lengths); and its repair passes and pace count
+        only as far as its work exceeds what the reference's ideal rate needs for its cars, with the shift
+        hours its shop works less than the reference's."""
         where = res.where
-        out = self._down(res, h.down)
-        out += [(("sequence", "colour changes and empty carriers", where), h.colour),
+        out = self._down(res, h, cover)
+        out += [(("sequence", "colour changes and empty carriers", where),
+                 h.colour * _outlasting(cover, h.colour, h.changes)),
                 (("feeders", f"parts from feeder {h.feeder_name or 'of ' + where}", where), h.feeder),
                 (("labour", "waiting for operators", where), h.labour)]
         if relative_to is not None:
-            repair = h.busy * (1.0 - h.first_pass)
+            excess = max(0.0, h.busy - h.cars / self.rate)  # worked beyond the reference's pace
+            repair = min(excess, h.busy * (1.0 - h.first_pass))
             out += [(("quality", "repair passes", where), repair),
-                    (("between_shops", "slower than the reference", where),
-                     max(0.0, h.busy - repair - h.cars / self.rate)),
+                    (("between_shops", "slower than the reference", where), excess - repair),
                     (("shifts", "fewer shift hours than the reference", res.shop), max(0.0, relative_to.on - h.on))]
         return out
 
-    def _down(self, res: Resource, hours: float) -> list:
+    def _down(self, res: Resource, h: Hours, cover: float) -> list:
         """Down hours by cause: each outage, run-in and dated stop covering the resource stops it for its whole
         time (the downtime table's hours, scaled down together should they exceed the down hours); the rest
-        is its stations' own breakdowns."""
+        is its stations' own breakdowns. Each weighed by the share of its hours that outlasts ``cover``."""
         year = annualised(self.rep, 1.0)
         rows = [r for r in self.downtime if r["shop"] == res.shop and r["kind"] != "mode" and _covers(r, res)]
-        scheduled: dict[str, float] = defaultdict(float)
+        scheduled: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         for r in rows:
-            scheduled[_down_cause(r)] += r["down_s"] / 3600.0 * year
-        total = sum(scheduled.values())
-        scale = min(1.0, hours / total) if total > 0 else 0.0
-        out = [(("breakdowns", cause, res.where), h * scale) for cause, h in scheduled.items()]
-        return out + [(("breakdowns", "breakdowns", res.where), hours - total * scale)]
+            scheduled[_down_cause(r)][0] += r["down_s"] / 3600.0 * year
+            scheduled[_down_cause(r)][1] += r["stops"] * year
+        total = sum(hours for hours, _ in scheduled.values())
+        scale = min(1.0, h.down / total) if total > 0 else 0.0
+        out = [(("breakdowns", cause, res.where), hours * scale * _outlasting(cover, hours, stops))
+               for cause, (hours, stops) in scheduled.items()]
+        own = h.down - total * scale
+        return out + [(("breakdowns", "breakdowns", res.where), own * _outlasting(cover, own, h.stops))]
+
+    def _cover(self, res: Resource, starving: bool) -> float:
+        """Hours of the reference's ideal rate the buffer (or store) in front of ``res`` covers: its mean level
+        against a stop upstream of it (starving), its mean room against one downstream (blocking); and the car
+        in hand."""
+        buffers = self.rep.buffers
+        mine = buffers[(buffers["shop"] == res.shop) & (buffers["kind"] == "store")] if res.first_of_shop else None
+        if mine is None or mine.empty:
+            mine = buffers[buffers["buffer"] == f"{res.shop}.{res.stations[0]}"]
+        if mine.empty:
+            return 1.0 / self.rate
+        row = mine.iloc[0]
+        cars = row["mean_level"] if starving else max(0.0, float(row["capacity"]) - row["mean_level"])
+        return (float(cars) + 1.0) / self.rate
 
     def _upstream(self, k: int, amount: float, ref: Hours) -> None:
         """Cars the resource after chain[k] lost starved, traced upstream from chain[k]."""
+        cover = 0.0
         while amount > 0:
             if k < 0:
                 self._launch(amount)
                 return
             res = self.chain[k]
+            cover += self._cover(self.chain[k + 1], starving=True)
             h = self.hours(res)
-            weights = self._own(res, h, ref)
+            weights = self._own(res, h, ref, cover)
             starved = h.starved
             if res.first_of_shop and res.shop in self.kits:  # the shop's entry gate held cars for kits
                 short = min(self.kits[res.shop], starved)
@@ -312,11 +344,21 @@ class Tracer:
                 weights.append((("kits", "kit stockouts", "launch"), short))
                 starved -= short
             weights.append((None, starved))
-            if sum(w for _, w in weights) <= 0:
-                self.add("between_shops", "starved with no cause seen upstream", res.where, amount)
-                return
-            amount = self._split(weights, None, amount)
+            amount = self._trace_at(res, weights, amount, "starved")
             k -= 1
+
+    def _trace_at(self, res: Resource, weights: list, amount: float, how: str) -> float:
+        """Share the cars a starved (blocked) reference lost out at ``res``: in proportion to its weights when they
+        hold at least the hours lost; else each weight whole, and the hours none explains (the flow's
+        variability that the buffers on the way did not absorb) to blocking and starving between shops.
+        Returns the cars passed on."""
+        hours = amount / self.rate
+        explained = sum(w for _, w in weights)
+        if explained >= hours:
+            return self._split(weights, None, amount)
+        self.add("between_shops", f"{how} beyond the stops of the resources on the way", res.where,
+                 (hours - explained) * self.rate)
+        return self._split(weights, self.rate)
 
     def _launch(self, amount: float) -> None:
         s = self.scenario
@@ -325,17 +367,16 @@ class Tracer:
 
     def _downstream(self, k: int, amount: float, ref: Hours) -> None:
         """Cars the resource before chain[k] lost blocked, traced downstream from chain[k]."""
+        cover = 0.0
         while amount > 0:
             if k >= len(self.chain):
                 self._end(amount)
                 return
             res = self.chain[k]
+            cover += self._cover(res, starving=False)
             h = self.hours(res)
-            weights = self._own(res, h, ref) + [(None, h.blocked)]
-            if sum(w for _, w in weights) <= 0:
-                self.add("between_shops", "blocked with no cause seen downstream", res.where, amount)
-                return
-            amount = self._split(weights, None, amount)
+            weights = self._own(res, h, ref, cover) + [(None, h.blocked)]
+            amount = self._trace_at(res, weights, amount, "blocked")
             k += 1
 
     def _end(self, amount: float) -> None:
@@ -346,6 +387,14 @@ class Tracer:
             self.add("yard", "end of line blocked", "end of line", amount)
         else:
             self._split(weights, None, amount)
+
+
+def _outlasting(cover: float, hours: float, stops: float) -> float:
+    """The share of stop hours that outlasts ``cover`` hours of buffer: e^(-cover/m) for stops of exponential
+    length with mean m = hours / stops (1 when the stops are not counted)."""
+    if cover <= 0 or stops <= 0 or hours <= 0:
+        return 1.0
+    return math.exp(-cover * stops / hours)
 
 
 def _covers(row: dict, res: Resource) -> bool:

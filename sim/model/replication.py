@@ -97,6 +97,7 @@ def simulate(scenario: Scenario, seed: int, replication: int = 0, measures: dict
         "working_days": days.working_days_in_window(),
         "working_days_per_year": days.working_days_per_year,
         "measured_days": days.measured_days,
+        "warmup_days": days.warmup_days,
         "shop_exits": dict(plant.shop_exits),
         "shop_hours": {name: w.span / 3600.0 for name, w in plant.worked_windows.items()},
         "by_model": {name: sum(1 for c in completed if c[1] == m) for m, name in enumerate(plant.model_names)},

@@ -78,7 +78,7 @@ def waterfall_plot(s: dict) -> Figure:
     # the losses are a few per cent each: the axis starts below the lowest level, as a waterfall's does
     lowest, highest = min(levels + [made]), max(levels)
     left = max(0.0, lowest - 0.35 * (highest - lowest))
-    room = highest - left
+    room = max(highest - left, 1.0)  # a plant that lost nothing still gets an axis
     fig = new_figure(10.5, 0.36 * len(labels) + 1.3)
     ax = fig.add_subplot()
     ax.barh(0, nameplate - left, left=left, color="#4d4d4d")

@@ -107,3 +107,23 @@ def test_causes_that_do_not_add_up_are_refused(monkeypatch):
                         else add(self, group, cause, where, cars))  # a tracing that forgets the outage
     with pytest.raises(LossesDontAddUp, match="miss nameplate - output"):
         replication_losses(scenario, rep, chain, ref, rate, hours, capacity)
+
+
+def test_compare_gives_each_groups_paired_difference():
+    """The reference line without and with its outage, two replications each on the same seed: compare's row of
+    breakdowns and outages is 0 (no loss of that group in the base: every replication 0) against 15,000, a paired
+    difference of exactly 15,000 (a deterministic plant: every replication the same); a group neither run lost
+    a car to is left out."""
+    from sim.analysis.compare import compare
+    outage = {"name": "chain", "time_between": f"{GAP} s", "time_to_repair": f"{T_OUT} s", "covers": ["main"]}
+    stations = [station(f"s{k}", 50, line="main") for k in range(3)] + [station("after", 40)]
+    runs = [sim.run(plant(stations, lines={"main": {"takt": 60}}, outages=extra), replications=2).summary
+            for extra in (None, [outage])]
+    table = {row["kpi"]: row for row in compare(runs, ["base", "outage"])["kpis"]}
+    row = table["loss: " + GROUPS["breakdowns"]]
+    assert row["values"] == [0.0, pytest.approx(15_000, abs=0.05)]
+    diff = row["differences"][0]
+    assert diff["method"].startswith("paired") and diff["significant"]
+    assert diff["ci95_low"] == pytest.approx(15_000, abs=0.05) and diff["ci95_high"] == pytest.approx(15_000, abs=0.05)
+    assert "loss: " + GROUPS["kits"] not in table
+    assert table["nameplate (ideal rate x calendar)"]["values"] == [360_000, 360_000]
