@@ -204,6 +204,7 @@ def undecided(result: SearchResult) -> list[tuple[Candidate, int | None]]:
     """The simulated options whose mean output meets the target but whose lower bound does not: their interval
     is too wide to say whether they meet it. Each with the replications that would decide it: the half-width
     now is mean - lower bound, the one needed mean - target (None: the mean is the target, nothing decides)."""
-    wide = [c for c in result.candidates if c.annual_mean is not None and c.lower_bound < result.target <= c.annual_mean]
+    wide = [c for c in result.candidates
+            if c.annual_mean is not None and c.lower_bound < result.target <= c.annual_mean]
     return [(c, replications_needed(result.replications, c.annual_mean - c.lower_bound, c.annual_mean - result.target))
             for c in sorted(wide, key=search_order)]

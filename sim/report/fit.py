@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import Rows, cell
+from .cells import Rows, cell, explained
 
 ABBREVIATIONS = {
     "assembly": "assy", "marriage": "marr", "powertrain": "ptrain", "compartment": "compt",
@@ -80,7 +80,7 @@ def _fitted(rows: Rows, width: int, roomy: bool, split: bool) -> list[Fitted]:
     headings = [c.short if not roomy and c.short else c.label for c in rows.columns]
     cells = [[cell(v, c.kind) for v, c in zip(values, rows.columns)] for values in rows.rows]
     table = Fitted(rows.title, headings, [c.numeric for c in rows.columns], _without_shop(headings, cells),
-                   list(rows.marks), rows.caption, roomy=roomy)
+                   list(rows.marks), explained(rows.caption, cells), roomy=roomy)
     budget = width - overhead(len(headings), roomy)
     for limit in _limits(table, SHORT_WORD):
         shortened = _shortened(table, limit)

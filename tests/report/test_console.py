@@ -10,7 +10,7 @@ from rich.console import Console
 
 import sim
 from sim.report.answer import answer, limited_line
-from sim.report.cells import Column, Rows
+from sim.report.cells import EMPTY_NOTE, Column, Rows
 from sim.report.console import render, sectioned
 from sim.report.fit import fit, shorten
 
@@ -88,3 +88,17 @@ def test_every_table_of_a_real_run_fits_and_no_word_is_cut(almaty_short, width):
             assert not cut, (table.title, cut[:5])
     splits = [table.title for table in tables if len(fit(table, width)) > 1]
     assert ("Most loaded stations" in " ".join(splits)) == (width == 80)  # split at 80, one table at 120
+
+
+def printed(table: Rows, width: int = 80) -> str:
+    console = Console(record=True, width=width, file=open("/dev/null", "w"))
+    console.print(render(table, console))
+    return " ".join(console.export_text().split())  # the note wraps over lines
+
+
+def test_a_table_with_an_empty_cell_says_why_under_it():
+    table = Rows("Output by model", [Column("model"), Column("target", "count")], caption="cars a year")
+    table.add(["A", 50_000])
+    assert printed(table).endswith("cars a year")
+    table.add(["B", None])
+    assert printed(table).endswith("cars a year " + EMPTY_NOTE)
