@@ -38,7 +38,8 @@ from .experiment.runner import run
 from .experiment.staffing_search import search
 from .report import rendered_files
 from .report.comparison import FORMATS, print_comparison
-from .report.console import print_answer, print_marginal, print_report, print_search, print_section, section_names
+from .report.console import (print_answer, print_marginal, print_report, print_search, print_section, print_too_wide,
+                             section_names)
 from .results import RunFolderError, ensure_writable, read_run, write_run
 from .scenario.topology import all_stations
 from .scenario import ScenarioError, load_scenario
@@ -325,21 +326,13 @@ def _bottleneck(args, console: Console) -> int:
     wall = time.perf_counter() - started
     run_result = result.run()
     print_marginal(run_result.summary, console)
-    _print_too_wide(too_wide(result.changes), console)
+    # one replication has no interval, so no rule to suggest a number of replications by
+    print_too_wide("Too wide to rank", too_wide(result.changes), WIDE_RULE if result.replications > 1 else None,
+                   console)
     rendered = {**rendered_files(run_result), "marginal.csv": result.table().to_csv(index=False)}
     out_dir, kept = write_run(run_result, out, wall, rendered, on_wait=lambda: _waiting(_stderr(), out))
     console.print(f"Results in {out_dir}/ ({wall:.1f} s)" + (f"; the earlier run was kept in {kept}/" if kept else ""))
     return 0
-
-
-def _print_too_wide(lines: list[str], console: Console) -> None:
-    if not lines:
-        return
-    console.print("Too wide to rank:", markup=False)
-    for line in lines:
-        console.print(f"  {line}", markup=False, highlight=False)
-    if len(lines) > 1 or "replications would" in lines[0]:
-        console.print(f"  ({WIDE_RULE})", markup=False, highlight=False)
 
 
 def _stderr() -> Console:

@@ -45,7 +45,7 @@ from ..results import RunResult
 from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from ..scenario.errors import Problem, yaml_path
 from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations, station_paths
-from .precision import replications_needed
+from .precision import replications_needed, rule
 from .runner import run
 
 AVAILABILITY, CYCLE, BUFFER = "availability +1 pt", "cycle -1 s", "buffer +1"
@@ -405,9 +405,8 @@ def marginal_values(scenario: Scenario | str, resources: list[str] | None = None
     return MarginalResult(base, ranked, replications, seed)
 
 
-WIDE_RULE = ("replications suggested: n' = n x (half-width now / half-width needed)^2, i.e. n' = (t s / h)^2 with "
-             "s the observed standard deviation of the per-replication gains and h the half-width needed: the gain "
-             "itself to tell it from zero, half the gap to the next change's gain to rank the two")
+WIDE_RULE = rule("gains", "the gain itself to tell it from zero, half the gap to the next change's gain to rank "
+                 "the two")
 
 
 def too_wide(changes: list[Change]) -> list[str]:

@@ -18,3 +18,10 @@ def replications_needed(n: int, half: float, needed: float) -> int | None:
     if needed <= 0 or n < 2:
         return None
     return max(n + 1, math.ceil(n * (half / needed) ** 2 - 1e-9))
+
+
+def rule(values: str, needed: str) -> str:
+    """The rule behind a suggested number of replications, said once for every list of intervals too wide to
+    decide: ``values`` names the per-replication figures, ``needed`` the half-width that would decide."""
+    return (f"replications suggested: n' = n x (half-width now / half-width needed)^2, i.e. n' = (t s / h)^2 with "
+            f"s the observed standard deviation of the per-replication {values} and h the half-width needed: {needed}")

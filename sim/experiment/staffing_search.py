@@ -33,6 +33,7 @@ from ..scenario.days import DAY, scenario_days
 from ..scenario import Scenario, ScenarioError, with_overrides
 from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
+from .precision import replications_needed, rule
 from .runner import run
 
 
@@ -70,6 +71,10 @@ class SearchResult:
     def skipped(self) -> list[Candidate]:
         """The options whose scenario does not validate, in the order enumerated."""
         return [c for c in self.candidates if c.status == SKIPPED]
+
+
+UNDECIDED_RULE = rule("annual outputs", "the output's margin over the target (the half-width now: the output's "
+                      "margin over its lower bound)")
 
 
 PRUNED = "pruned: static capacity below target"
@@ -143,6 +148,11 @@ def measuring(scenario: Scenario, days: float | None) -> Scenario:
     return shortened(scenario, days=days)[0]
 
 
+def search_order(c: Candidate) -> tuple:
+    """The order options are simulated in: cheapest first, the larger static capacity first among equals."""
+    return c.headcount, -c.static_capacity
+
+
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
            days: float | None = None, on_progress=None, on_start=None) -> SearchResult:
@@ -163,7 +173,7 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
             c.status = PRUNED
         else:
             feasible.append(c)
-    feasible.sort(key=lambda c: (c.headcount, -c.static_capacity))
+    feasible.sort(key=search_order)
     if on_start:
         on_start(min(len(feasible), max_simulated))
     simulated = after_best = 0
@@ -188,3 +198,13 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         if on_progress:
             on_progress(simulated, min(len(feasible), max_simulated))
     return result
+
+
+def undecided(result: SearchResult) -> list[tuple[Candidate, int | None]]:
+    """The simulated options whose mean output meets the target but whose lower bound does not: their interval
+    is too wide to say whether they meet it. Each with the replications that would decide it: the half-width
+    now is mean - lower bound, the one needed mean - target (None: the mean is the target, nothing decides)."""
+    wide = [c for c in result.candidates
+            if c.annual_mean is not None and c.lower_bound < result.target <= c.annual_mean]
+    return [(c, replications_needed(result.replications, c.annual_mean - c.lower_bound, c.annual_mean - result.target))
+            for c in sorted(wide, key=search_order)]

@@ -15,7 +15,8 @@ import pandas as pd
 from ..analysis.kinds import COUNT, DECIMAL1, DECIMAL2, HOURS, INTERVAL, PERCENT, TEXT
 
 __all__ = ["COUNT", "DECIMAL1", "DECIMAL2", "HOURS", "INTERVAL", "PERCENT", "TEXT", "Column", "Rows", "cell",
-           "ci_text", "hours_text", "interval_text", "missing", "share_interval_text"]
+           "EMPTY", "EMPTY_NOTE", "ci_text", "explained", "hours_text", "interval_text", "missing",
+           "share_interval_text"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,21 @@ class Rows:
         self.marks.append(mark)
 
 
+EMPTY = "–"
+"""What a cell shows for a missing value."""
+
+EMPTY_NOTE = (f"{EMPTY}: no figure in this cell: it does not apply to the row (a model has no target of its own, a "
+              "heading row sums the rows under it) or the run did not measure it.")
+
+
+def explained(caption: str, cells: list[list[str]]) -> str:
+    """The table's caption, with what an empty cell means when a cell is empty (``EMPTY_NOTE``), so that every
+    renderer says why; a caption that already says what its empty cells mean ('–: ...') keeps its own words."""
+    if not any(EMPTY in row for row in cells) or f"{EMPTY}:" in caption:
+        return caption
+    return f"{caption} {EMPTY_NOTE}".strip()
+
+
 def missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
@@ -54,7 +70,7 @@ def cell(value, kind: str) -> str:
     if kind == INTERVAL:
         return interval_text(value)
     if missing(value):
-        return "–"
+        return EMPTY
     if kind == TEXT or isinstance(value, str):
         return str(value)
     if kind == PERCENT:

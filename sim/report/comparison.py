@@ -14,7 +14,7 @@ import json
 from rich.console import Console
 
 from ..scenario.paths import describe
-from .cells import COUNT, DECIMAL1, DECIMAL2, HOURS, PERCENT, TEXT, Column, Rows, cell, hours_text
+from .cells import COUNT, DECIMAL1, DECIMAL2, EMPTY, HOURS, PERCENT, TEXT, Column, Rows, cell, hours_text
 from .console import render
 
 
@@ -29,9 +29,9 @@ def kpi_label(row: dict, plain: bool = False) -> str:
     return row["kpi"] if unit is None else f"{row['kpi']} ({unit[plain]})"
 
 
-NOT_COMPARED = "–"
-NOT_COMPARED_NOTE = ("–: no difference drawn: the KPI is a name (the bottleneck), one of the runs has no figure for "
-                     "it, or it is kept without per-replication values, so no paired interval can be drawn.")
+NOT_COMPARED = EMPTY
+NOT_COMPARED_NOTE = (f"{EMPTY}: no difference drawn: the KPI is a name (the bottleneck), one of the runs has no figure "
+                     "for it, or it is kept without per-replication values, so no paired interval can be drawn.")
 
 
 def difference_text(d: dict, kind: str) -> str:

@@ -8,6 +8,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from ..experiment.staffing_search import UNDECIDED_RULE, undecided
 from . import rows as R
 from .answer import answer_rows
 from .cells import COUNT, PERCENT, Column, Rows, cell
@@ -159,8 +160,33 @@ def print_search(result, console: Console | None = None) -> None:
         table.add([option_text(c.settings), c.headcount, c.static_capacity, c.annual_mean, c.lower_bound, c.status],
                   "total" if c is best else "")
     console.print(render(table, console))
+    print_too_wide("Too wide to decide", undecided_notes(result), UNDECIDED_RULE, console)
     for note in skipped_notes(skipped):
         console.print(note, markup=False, highlight=False)
+
+
+def undecided_notes(result) -> list[str]:
+    """A line for each option whose interval is too wide to say whether it meets the target (``undecided``),
+    with the replications that would decide it."""
+    lines = []
+    for c, n in undecided(result):
+        lines.append(f"{option_text(c.settings)}: output {c.annual_mean:,.0f}, lower bound {c.lower_bound:,.0f} "
+                     f"below the target {result.target:,.0f}: "
+                     + (f"about {n:,} replications would decide it (--replications {n})" if n else
+                        "the output is the target itself, so no number of replications decides it"))
+    return lines
+
+
+def print_too_wide(heading: str, lines: list[str], rule: str | None, console: Console) -> None:
+    """Intervals too wide to decide something, under the table they belong to, and the rule behind the
+    replications suggested (None: no number was suggested)."""
+    if not lines:
+        return
+    console.print(f"{heading}:", markup=False)
+    for line in lines:
+        console.print(f"  {line}", markup=False, highlight=False)
+    if rule:
+        console.print(f"  ({rule})", markup=False, highlight=False)
 
 
 def skipped_notes(skipped: list, listed: int = 5) -> list[str]:

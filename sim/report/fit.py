@@ -9,7 +9,7 @@ table's rows into one or more tables of text cells that fit a width, by a fixed 
    ('assembly' -> 'assy'), then cut in the middle with '…' (keeping the end, where 'left' and 'right'
    differ), never making two different names of a column the same;
 4. a table still too wide is split into tables stacked one under the other, each repeating the key columns
-   (the names at the left), with '(1/2)', '(2/2)' in their titles.
+   (the names at the left, shortened alike in every part), with '(1/2)', '(2/2)' in their titles.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import Rows, cell
+from .cells import Rows, cell, explained
 
 ABBREVIATIONS = {
     "assembly": "assy", "marriage": "marr", "powertrain": "ptrain", "compartment": "compt",
@@ -80,7 +80,7 @@ def _fitted(rows: Rows, width: int, roomy: bool, split: bool) -> list[Fitted]:
     headings = [c.short if not roomy and c.short else c.label for c in rows.columns]
     cells = [[cell(v, c.kind) for v, c in zip(values, rows.columns)] for values in rows.rows]
     table = Fitted(rows.title, headings, [c.numeric for c in rows.columns], _without_shop(headings, cells),
-                   list(rows.marks), rows.caption, roomy=roomy)
+                   list(rows.marks), explained(rows.caption, cells), roomy=roomy)
     budget = width - overhead(len(headings), roomy)
     for limit in _limits(table, SHORT_WORD):
         shortened = _shortened(table, limit)
@@ -88,8 +88,7 @@ def _fitted(rows: Rows, width: int, roomy: bool, split: bool) -> list[Fitted]:
             return [_sized(shortened, budget)]
     if not split:
         return []
-    return [_sized(_shortest_fitting(part, width - overhead(len(part.headings), roomy)),
-                   width - overhead(len(part.headings), roomy)) for part in _split(table, width, roomy)]
+    return _split_fitting(table, width, roomy)
 
 
 def _without_shop(headings: list[str], cells: list[list[str]]) -> list[list[str]]:
@@ -179,14 +178,27 @@ def _short_word(word: str, limit: int) -> str:
     return word[:limit - 1 - tail] + "…" + word[len(word) - tail:]
 
 
-def _shortest_fitting(table: Fitted, budget: int) -> Fitted:
-    """The table with its words shortened as little as lets it fit (as short as allowed when none does)."""
-    shortened = table
-    for limit in _limits(table, SHORTEST_WORD):
-        shortened = _shortened(table, limit)
-        if _fits(shortened, budget):
-            break
-    return shortened
+def _fitting_limit(table: Fitted, budget: int) -> int:
+    """The longest word length that lets the table fit (the shortest allowed when none does)."""
+    limits = _limits(table, SHORTEST_WORD)
+    return next((limit for limit in limits if _fits(_shortened(table, limit), budget)), limits[-1])
+
+
+def _split_fitting(table: Fitted, width: int, roomy: bool) -> list[Fitted]:
+    """The table split (``_split``), each part's words shortened as little as lets it fit, but the names at the
+    left the same in every part (shortened as the part that needs it most does), so a reader can match the rows
+    of one part to the next."""
+    parts = _split(table, width, roomy)
+    budgets = [width - overhead(len(part.headings), roomy) for part in parts]
+    limits = [_fitting_limit(part, budget) for part, budget in zip(parts, budgets)]
+    keys = len(_key_columns(table))
+    names = _shortened(_columns(table, list(range(keys))), min(limits)).cells
+    out = []
+    for part, budget, limit in zip(parts, budgets, limits):
+        shortened = _shortened(part, limit)
+        shortened.cells = [name + row[keys:] for name, row in zip(names, shortened.cells)]
+        out.append(_sized(shortened, budget))
+    return out
 
 
 def _split(table: Fitted, width: int, roomy: bool) -> list[Fitted]:

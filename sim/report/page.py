@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from . import figures
-from .cells import COUNT, DECIMAL1, DECIMAL2, PERCENT, Rows, cell
+from .cells import COUNT, DECIMAL1, DECIMAL2, PERCENT, Rows, cell, explained
 
 
 def esc(value) -> str:
@@ -141,10 +141,6 @@ def page(title: str, header: str, nav: Sequence[tuple[str, str]], sections: Sequ
             "nothing is fetched.</footer></body></html>\n")
 
 
-EMPTY_NOTE = ("–: no figure in this cell: it does not apply to the row (a model has no target of its own, a "
-              "heading row sums the rows under it) or the run did not measure it.")
-
-
 def rows_table(make: Callable[[], Rows], heading: str | None = None) -> str:
     """The HTML table of a report table's rows (the console renders the same rows); a table that
     cannot be built (a folder written by another version) leaves a note, the page still renders."""
@@ -154,7 +150,7 @@ def rows_table(make: Callable[[], Rows], heading: str | None = None) -> str:
         return f'<p class="note bad">This table could not be built: {esc(type(exc).__name__)}: {esc(exc)}</p>'
     cells = [[esc(cell(v, c.kind)) for v, c in zip(values, rows.columns)] for values in rows.rows]
     title = f"<h3>{esc(heading)}</h3>" if heading else ""
-    caption = rows.caption + (" " + EMPTY_NOTE if any("–" in values for values in cells) else "")
-    note = f'<p class="note">{esc(caption.strip())}</p>' if caption.strip() else ""
+    caption = explained(rows.caption, cells)
+    note = f'<p class="note">{esc(caption)}</p>' if caption else ""
     return title + table([c.label for c in rows.columns], cells, [c.numeric for c in rows.columns],
                          rows.marks) + note

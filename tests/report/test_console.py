@@ -10,7 +10,7 @@ from rich.console import Console
 
 import sim
 from sim.report.answer import answer, limited_line
-from sim.report.cells import Column, Rows
+from sim.report.cells import EMPTY_NOTE, Column, Rows
 from sim.report.console import render, sectioned
 from sim.report.fit import fit, shorten
 
@@ -88,3 +88,32 @@ def test_every_table_of_a_real_run_fits_and_no_word_is_cut(almaty_short, width):
             assert not cut, (table.title, cut[:5])
     splits = [table.title for table in tables if len(fit(table, width)) > 1]
     assert ("Most loaded stations" in " ".join(splits)) == (width == 80)  # split at 80, one table at 120
+
+
+def printed(table: Rows, width: int = 80) -> str:
+    console = Console(record=True, width=width, file=open("/dev/null", "w"))
+    console.print(render(table, console))
+    return " ".join(console.export_text().split())  # the note wraps over lines
+
+
+def test_a_table_with_an_empty_cell_says_why_under_it():
+    table = Rows("Output by model", [Column("model"), Column("target", "count")], caption="cars a year")
+    table.add(["A", 50_000])
+    assert printed(table).endswith("cars a year")
+    table.add(["B", None])
+    assert printed(table).endswith("cars a year " + EMPTY_NOTE)
+
+
+def test_a_split_table_names_its_rows_alike_in_every_part():
+    table = Rows("Stations", [Column("shop"), Column("station")] + [Column(f"figure {k}", "count") for k in range(8)])
+    table.add(["chassis", "ch_06_marriage_powertrain"] + [123_456] * 8)
+    table.add(["chassis", "ch_07_marriage_rear_axle"] + [123_456] * 8)
+    # at 80 columns the names take 7 + 14 (words cut to 14 before a split) and each figure 7 ('123,456'): six
+    # figures fill 80 - 8 x 2 - 1 = 63 columns, the last two go to a second part. The first part leaves the
+    # station 63 - 7 - 6 x 7 = 14 characters: 'ch_06_marr_ptrain' cut in the middle to 8 + '…' + 5; the second
+    # has room for the whole names but shortens them alike, so its rows read as the first's
+    first, second = fit(table, 80)
+    assert [len(first.headings), len(second.headings)] == [8, 4]
+    assert [row[:2] for row in first.cells] == [row[:2] for row in second.cells] == [
+        ["chassis", "ch_06_ma…train"], ["chassis", "ch_07_ma…_axle"]]
+    assert second.widths[1] == 14

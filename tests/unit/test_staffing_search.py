@@ -6,6 +6,7 @@ from sim import validate_scenario
 from sim.cli import main
 from sim.experiment.staffing_search import measuring, search
 from sim.model.replication import simulate
+from test_precision import searched
 
 
 def two_shops() -> dict:
@@ -124,3 +125,15 @@ def test_days_drops_a_ramp_up_and_plan_that_start_after_them(tmp_path, capsys):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     assert main(["staff", str(path), "--jobs", "1", "-n", "2", "--days", "5"]) == 0
+
+
+def test_staff_suggests_the_replications_that_decide_an_option(tmp_path, capsys, monkeypatch):
+    # the search itself stands in for a made-up one: an option at 101,000 with its lower bound at 97,000 over 3
+    # replications, against 100,000, needs 3 x (4,000 / 1,000)^2 = 48 replications to decide
+    monkeypatch.setattr("sim.cli.search", lambda *args, **kwargs: searched())
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(two_shops(), sort_keys=False))
+    assert main(["staff", str(path), "--jobs", "1"]) == 3
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Too wide to decide: body 2 shifts: output 101,000, lower bound 97,000 below the target 100,000: about 48 " \
+           "replications would decide it (--replications 48)" in out
