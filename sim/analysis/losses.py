@@ -46,7 +46,7 @@ from .stats import mean_ci, rounded
 GROUPS = {
     "calendar": "calendar (shutdowns, overtime)",
     "breakdowns": "breakdowns and outages",
-    "quality": "quality (repair passes, scrap)",
+    "quality": "quality (repair passes)",
     "sequence": "colour changes and empty carriers",
     "over_cycles": "over-cycle stops",
     "pace": "pace (ramp-up speed, learning, drift, mix)",
@@ -57,7 +57,7 @@ GROUPS = {
     "shifts": "shift patterns",
     "between_shops": "blocking and starving between shops",
     "launch": "launch plan and caps",
-    "after": "after the reference (work in process)",
+    "after": "after the reference (work in process, scrap)",
 }
 """Every cause's group, with its label in the reports (the waterfall's bars by group)."""
 

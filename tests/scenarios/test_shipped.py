@@ -30,7 +30,7 @@ def assert_losses_add_up(s: dict) -> None:
     total = sum(row["cars"]["mean"] for row in losses["rows"])
     gap = losses["nameplate"]["mean"] - losses["output"]["mean"]
     assert gap == pytest.approx(total, abs=0.05 * len(losses["rows"]) + 0.1)
-    assert losses["output"]["mean"] == pytest.approx(s["throughput"]["annual_units"]["mean"], abs=0.05)
+    assert losses["output"]["mean"] == pytest.approx(s["throughput"]["annual_units"]["mean"], abs=0.06)  # 0.1 car
 
 
 def test_scenarios_are_shipped():
@@ -124,6 +124,7 @@ def test_the_capability_variant_sets_the_plant_beside_its_plan():
         crews = s["learning"][shop]["crews"]
         assert set(crews) == {"1", "2"} and crews["2"]["car_at_end"] < crews["1"]["car_at_end"]
     assert not s["warnings"]
+    assert_losses_add_up(s)
 
 
 @pytest.mark.parametrize("name", ["almaty", "kostanay"])
