@@ -41,7 +41,7 @@ PARTS = "#444444"
 CALL_OFF = "#8c8c8c"
 TAKE_OFF = "#1b7f79"
 MARGIN = 0.45  # left of the bands: the lines from one shop down into the next run there
-FINISH_W = 0.95  # right of the bands: those lines, and the finished cars leaving the last shop
+FINISH_W = 0.8  # right of the bands: those lines, and the finished cars leaving the last shop
 STORE_W, STORE_H = 1.6, 0.9
 
 
@@ -380,7 +380,7 @@ def _launch_and_finish(ax, first: Band, last: Band) -> None:
         _arrow(ax, (start.left - 0.5, start.y), (start.left, start.y), lw=1.4)
         ax.text(start.left - 0.5, start.y + 0.08, "launch", ha="left", va="bottom", fontsize=8.5, color="#444444")
     if end is not None:
-        x = last.x0 + last.own_w - PAD + 0.45
+        x = last.x0 + last.own_w - PAD + 0.3
         _arrow(ax, (end.right, end.y), (x, end.y), lw=1.4)
         ax.text(x + 0.03, end.y, "finished\ncars", ha="left", va="center", fontsize=8.5, color="#444444")
 
