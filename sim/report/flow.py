@@ -1,9 +1,12 @@
 """A picture of the plant flow drawn from the resolved scenario.
 
-Shops are panels side by side in flow order; inside a shop the flow runs top to
-bottom. A paced line is one box (with its number of stations and takt), a
-conveyor a blue box, a station a white box; the number on an arrow is the
-buffer in front of the next box. Stores (WBS, PBS) sit between the shops.
+Shops are bands one under the other in flow order, their main flows in one
+column down the page, so that the picture is only as wide as its widest shop
+and shows whole on a 1,400 px page with no type under 8 pt; inside a shop the
+flow runs top to bottom. A paced line is one box (with its number of stations
+and takt), a conveyor a blue box, a station a white box; the number on an arrow
+is the buffer in front of the next box. Stores (WBS, PBS) sit in the gap
+between the bands, on the line from one shop's end to the next one's start.
 Off-line repair stations stand to the left of the flow, and quality loops run
 back from the inspection through the repair to the re-entry station.
 
