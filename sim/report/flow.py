@@ -1,9 +1,12 @@
 """A picture of the plant flow drawn from the resolved scenario.
 
-Shops are panels side by side in flow order; inside a shop the flow runs top to
-bottom. A paced line is one box (with its number of stations and takt), a
-conveyor a blue box, a station a white box; the number on an arrow is the
-buffer in front of the next box. Stores (WBS, PBS) sit between the shops.
+Shops are bands one under the other in flow order, their main flows in one
+column down the page, so that the picture is only as wide as its widest shop
+and shows whole on a 1,400 px page with no type under 8 pt; inside a shop the
+flow runs top to bottom. A paced line is one box (with its number of stations
+and takt), a conveyor a blue box, a station a white box; the number on an arrow
+is the buffer in front of the next box. Stores (WBS, PBS) sit in the gap
+between the bands, on the line from one shop's end to the next one's start.
 Off-line repair stations stand to the left of the flow, and quality loops run
 back from the inspection through the repair to the re-entry station.
 
@@ -20,6 +23,8 @@ teal take-off from where the car's own part (doors) comes off.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
@@ -28,8 +33,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from ..scenario.topology import all_stations, failing_share
 from .figures import RC, new_figure, placeholder
-from .flow_layout import (FEED_H, GAP, LABEL_SIZE, NODE_W, OFF_H, OFF_W, PAD, TITLE_H, Node, Picture, Split,
-                          buffer_text, picture, text_width)
+from .flow_layout import (BAND_GAP, FEED_H, LABEL_SIZE, NODE_W, OFF_H, OFF_W, PAD, SMALL, TITLE_H, Node, Picture,
+                          Split, buffer_text, picture, text_width)
 
 FILL = {"line": "#dff0d8", "conveyor": "#dbe8f6", "station": "#ffffff", "repair": "#fde7d3", "store": "#fff5c2"}
 EDGE = {"line": "#3c763d", "conveyor": "#2f5f98", "station": "#555555", "repair": "#b35c00", "store": "#8a6d00"}
@@ -38,6 +43,9 @@ BOTTLENECK = "#c00000"
 PARTS = "#444444"
 CALL_OFF = "#8c8c8c"
 TAKE_OFF = "#1b7f79"
+MARGIN = 0.45  # left of the bands: the lines from one shop down into the next run there
+FINISH_W = 0.8  # right of the bands: those lines, and the finished cars leaving the last shop
+STORE_W, STORE_H = 1.6, 0.9
 
 
 def _buffer_caps(buffers: pd.DataFrame) -> dict[str, float]:
@@ -52,16 +60,14 @@ def _box(ax, node: Node) -> None:
     ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
                                 fc=FILL[kind], ec=BOTTLENECK if node.bottleneck else EDGE[kind],
                                 lw=2.8 if node.bottleneck else 1.0, zorder=3))
-    if small:  # the largest type (down to 6.6 pt) that fits the title in the box
-        size, limit, step = 8.0, len(node.title), 0.145
-        while size > 6.6 and text_width(node.title, size, "bold") > node.w - 0.12:
-            size -= 0.2
-        while limit > 4 and text_width(node.title[:limit] + "…", size, "bold") > node.w - 0.12:
+    if small:  # a feeder's box: the smallest type, the title cut to fit
+        size, limit, step = SMALL, len(node.title), 0.145
+        while limit > 4 and text_width(node.title[:limit] + "…", size, "bold") > node.w - 0.1:
             limit -= 1
     elif kind == "repair":
-        size, limit, step = 8.8, 21, 0.16
+        size, limit, step = 9.3, 21, 0.16
     else:
-        size, limit, step = (9.5, 28, 0.16) if node.w >= NODE_W else (9.0, 23, 0.16)
+        size, limit, step = (9.5, 28, 0.16) if node.w >= NODE_W else (9.3, 23, 0.16)
     title = node.title if len(node.title) <= limit else node.title[:limit - 1] + "…"
     lines = node.detail.split("\n") if node.detail else []
     top = node.y + step * len(lines) / 2
@@ -69,14 +75,14 @@ def _box(ax, node: Node) -> None:
             color=BOTTLENECK if node.bottleneck else "#111111")
     for k, line in enumerate(lines):
         ax.text(node.x, top - step * (k + 1) - 0.02, line, ha="center", va="center",
-                fontsize=6.9 if small else size - 1.3, color="#333333", zorder=4)
+                fontsize=SMALL if small else size - 1.3, color="#333333", zorder=4)
     tags = list(node.tags)
     if node.bottleneck:
         tags.insert(0, "BOTTLENECK")
     if tags:
         # a feeder's box has its row's label above it: its tag goes under it
         ax.text(node.left + 0.06, node.bottom if small else node.top, " · ".join(tags), ha="left", va="center",
-                fontsize=7.4, zorder=5, color=BOTTLENECK if node.bottleneck else LOOP, fontweight="bold",
+                fontsize=SMALL, zorder=5, color=BOTTLENECK if node.bottleneck else LOOP, fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": BOTTLENECK if node.bottleneck else LOOP,
                       "lw": 0.8})
 
@@ -91,7 +97,7 @@ def _line(ax, xs, ys, colour=PARTS, lw=1.2, ls="-", z=1):
 
 
 def _buffer_label(ax, x, y, cap, prefix: str = "") -> None:
-    ax.text(x + 0.08, y, prefix + buffer_text(cap), ha="left", va="center", fontsize=7.6, color="#666666",
+    ax.text(x + 0.08, y, prefix + buffer_text(cap), ha="left", va="center", fontsize=SMALL, color="#666666",
             style="italic", zorder=4)
 
 
@@ -104,7 +110,7 @@ def _main_flow(ax, pic: Picture, caps: dict) -> None:
         if key in caps:
             _buffer_label(ax, x, y, caps[key], prefix)
         elif prefix:
-            ax.text(x + 0.08, y, prefix.rstrip(" ·"), ha="left", va="center", fontsize=7.6, color="#666666",
+            ax.text(x + 0.08, y, prefix.rstrip(" ·"), ha="left", va="center", fontsize=SMALL, color="#666666",
                     style="italic", zorder=4)
 
     def down(a: Node, b: Node) -> None:
@@ -129,7 +135,7 @@ def _main_flow(ax, pic: Picture, caps: dict) -> None:
             _line(ax, [min(el.xs), max(el.xs)], [el.merge_y, el.merge_y], lw=1.6, z=2)
             rule = el.spec.rule.replace("_", " ")
             ax.text(centre + 0.1, el.split_y + 0.04, f"{el.spec.parallel}: parallel, {rule}", ha="left",
-                    va="bottom", fontsize=7.8, color="#1d2b3a", fontweight="bold", zorder=4)
+                    va="bottom", fontsize=SMALL, color="#1d2b3a", fontweight="bold", zorder=4)
             for spec, branch in zip(el.spec.branches, el.branches):
                 first = branch[0]
                 _arrow(ax, (first.x, el.split_y), (first.x, first.top))
@@ -174,7 +180,7 @@ def _feeders(ax, pic: Picture, caps: dict) -> None:
                 if key in caps:
                     cap = caps[key]
                     ax.text((a.left + b.right) / 2, row.y + 0.05, "∞" if pd.isna(cap) else f"{cap:,.0f}",
-                            ha="center", va="bottom", fontsize=6.5, color="#666666", style="italic", zorder=4)
+                            ha="center", va="bottom", fontsize=SMALL, color="#666666", style="italic", zorder=4)
             for node_ in row.nodes:
                 _box(ax, node_)
             ax.text(row.near.left, row.y + FEED_H / 2 + 0.05, row.label, ha="left", va="bottom",
@@ -194,7 +200,7 @@ def _channels(ax, pic: Picture) -> None:
         _line(ax, [node.right, channel.x, channel.x], [y, y, min(ys + [y])], colour=colour, lw=lw, ls=ls)
         if max(ys) > y:
             _line(ax, [channel.x, channel.x], [y, max(ys)], colour=colour, lw=lw, ls=ls)
-        ax.text(node.right + 0.05, y + 0.015, channel.kind, ha="left", va="bottom", fontsize=6.3, color=colour,
+        ax.text(node.right + 0.05, y + 0.015, channel.kind, ha="left", va="bottom", fontsize=SMALL, color=colour,
                 style="italic", zorder=4)
         for row in channel.rows:
             _arrow(ax, (channel.x, row.y), (row.far.right, row.y), colour=colour, lw=lw, ls=ls, style=style,
@@ -241,7 +247,7 @@ def _quality_loops(ax, pic: Picture, off_x: float, bottom: float) -> None:
                 _arrow(ax, c, d, LOOP, rad=0.0 if abs(c[1] - d[1]) < 0.05 else -0.15, ls="--")
                 if len(re.stations) > 1 and re.stations[0] != path.reenter:
                     ax.text(re.left - 0.05, re.y - 0.2, f"re-enter at {path.reenter}", ha="right",
-                            va="top", fontsize=7.2, color=LOOP, zorder=5)
+                            va="top", fontsize=SMALL, color=LOOP, zorder=5)
             else:
                 # straight back (e.g. a full repaint): a curve through the repair column
                 a = (inspect.left, inspect.y + 0.15)
@@ -250,11 +256,11 @@ def _quality_loops(ax, pic: Picture, off_x: float, bottom: float) -> None:
                 _arrow(ax, a, b, LOOP, rad=-bend if a[1] < b[1] else bend, ls="--")
                 apex = min(a[0], b[0]) - bend * abs(a[1] - b[1]) / 2
                 ax.text(apex - 0.08, b[1], f"{100 * share:.1f}% of inspected:\nstraight back",
-                        ha="right", va="center", fontsize=7.4, color=LOOP, zorder=5)
+                        ha="right", va="center", fontsize=SMALL, color=LOOP, zorder=5)
         for title, share in received.items():
             node = by_name[title]
             ax.text(node.x, node.bottom - 0.05, f"gets {100 * share:.1f}% of inspected cars", ha="center",
-                    va="top", fontsize=7.4, color=LOOP, zorder=5)
+                    va="top", fontsize=SMALL, color=LOOP, zorder=5)
     unplaced = [n for n in off if n.y == 0.0]
     for k, node in enumerate(unplaced):  # a repair no loop names
         node.x, node.y = off_x, bottom + 0.5 + k * (OFF_H + 0.2)
@@ -291,32 +297,125 @@ def _legend_columns(handles: list, room: float) -> int:
     return 1
 
 
+@dataclass
+class Band:
+    """A shop's panel as placed: the width of the picture, its top at y_top."""
+    pic: Picture
+    x0: float
+    y_top: float
+    width: float
+    height: float
+    own_w: float  # what its own boxes, feeders and channels need (the panel may be wider)
+
+    @property
+    def bottom(self) -> float:
+        return self.y_top - self.height
+
+
+def _shop_heading(ax, band: Band, summary: dict) -> None:
+    spec = band.pic.spec
+    shifts = spec.shifts.count
+    n_st = len(all_stations(spec))
+    n_feeders = len(spec.feeders)
+    jph = (summary.get("jph") or {}).get(band.pic.shop)
+    sub = ", ".join(x for x in (f"{shifts} shift{'s' if shifts != 1 else ''}" if shifts else "",
+                                f"{n_st} stations",
+                                f"{n_feeders} feeder{'s' if n_feeders != 1 else ''}" if n_feeders else "",
+                                f"{jph:.1f} JPH simulated" if jph else "") if x)
+    ax.text(band.x0 + 0.15, band.y_top - 0.2, band.pic.shop.upper(), ha="left", va="center", fontsize=12,
+            fontweight="bold", color="#1d2b3a")
+    ax.text(band.x0 + 0.15, band.y_top - 0.45, sub, ha="left", va="center", fontsize=SMALL, color="#444444")
+
+
+def _shop(ax, band: Band, summary: dict, caps: dict, left: float) -> None:
+    """A shop's panel and everything in it; its main column stands `left` in from the panel's edge."""
+    pic = band.pic
+    ax.add_patch(FancyBboxPatch((band.x0, band.bottom), band.width, band.height,
+                                boxstyle="round,pad=0,rounding_size=0.15", fc="#f6f7f9", ec="#9aa3ad", lw=1.0,
+                                zorder=0))
+    _shop_heading(ax, band, summary)
+    pic.move(band.x0 + PAD + left + pic.main_w / 2, band.y_top - TITLE_H)
+    _main_flow(ax, pic, caps)
+    _feeders(ax, pic, caps)
+    _channels(ax, pic)
+    _quality_loops(ax, pic, band.x0 + PAD + OFF_W / 2, band.bottom)
+
+
+def _store_box(ax, store, row, x: float, y: float) -> None:
+    """A store between two shops' bands, with its capacity and (simulated) mean level and time full."""
+    detail = f"capacity {store.capacity:,}"
+    if row is not None and pd.notna(row.mean_level):
+        mean = f"{row.mean_level:,.1f}" if row.mean_level < 10 else f"{row.mean_level:,.0f}"
+        detail += f"\nmean {mean} cars\nfull {100 * row.share_full:.0f}% of time"
+    node = Node("store", store.name, detail, [], x=x, y=y, w=STORE_W, h=STORE_H)
+    ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
+                                fc=FILL["store"], ec=EDGE["store"], lw=1.2, zorder=3))
+    ax.text(node.x, node.top - 0.17, store.name, ha="center", va="center", fontsize=9.5, fontweight="bold", zorder=4)
+    ax.text(node.x, node.y - 0.12, detail, ha="center", va="center", fontsize=SMALL, zorder=4)
+    ax.text(node.right + 0.08, node.bottom + 0.12, "store", ha="left", va="center", fontsize=SMALL, zorder=4,
+            color=EDGE["store"], style="italic")
+
+
+def _between(ax, a: Band, b: Band, store, store_row, caps: dict) -> None:
+    """From a shop's end to the next shop's start, in the band under it: out past the right of the upper band,
+    back left through the store in the gap between the bands, down the left of the lower band, into its first
+    box (the lines stay clear of both bands' boxes and headings)."""
+    out, into = a.pic.exit, b.pic.entry
+    if out is None or into is None:
+        return
+    right, left = a.x0 + a.width + 0.2, b.x0 - 0.2
+    gap_y = a.bottom - BAND_GAP / 2
+    ax.add_line(Line2D([out.right, right, right, left, left], [out.y, out.y, gap_y, gap_y, into.y],
+                       color="#444444", lw=1.4, zorder=1))
+    _arrow(ax, (left, into.y), (into.left, into.y), lw=1.4)
+    middle = b.x0 + b.width / 2
+    first = b.pic.main[0] if b.pic.main else None
+    if store is not None:
+        _store_box(ax, store, store_row, middle, gap_y)
+    elif first is not None and f"{b.pic.shop}.{first.stations[0]}" in caps:
+        _buffer_label(ax, middle, gap_y + 0.12, caps[f"{b.pic.shop}.{first.stations[0]}"])
+
+
+def _launch_and_finish(ax, first: Band, last: Band) -> None:
+    """The launch into the first shop and the finished cars out of the last one, past its feeders' band."""
+    start, end = first.pic.entry, last.pic.exit
+    if start is not None:
+        _arrow(ax, (start.left - 0.5, start.y), (start.left, start.y), lw=1.4)
+        ax.text(start.left - 0.5, start.y + 0.08, "launch", ha="left", va="bottom", fontsize=8.5, color="#444444")
+    if end is not None:
+        x = last.x0 + last.own_w - PAD + 0.3
+        _arrow(ax, (end.right, end.y), (x, end.y), lw=1.4)
+        ax.text(x + 0.03, end.y, "finished\ncars", ha="left", va="center", fontsize=8.5, color="#444444")
+
+
 def plant_flow_plot(run) -> Figure:
-    """(e) Plant flow: shops in flow order, paced lines, conveyors, buffers, stores, quality loops,
-    parallel sections and feeders."""
+    """(e) Plant flow: shops in flow order, one band under the other (so that a plant of many shops stays as
+    wide as its widest shop and its type readable on the page), paced lines, conveyors, buffers, stores between
+    the bands, quality loops, parallel sections and feeders."""
     summary = run.summary
     scenario = run.scenario
     if scenario is None:
         return placeholder("Plant flow", "the run's stored scenario could not be read back")
-    shops = scenario.shops
-    models = scenario.product.models
     stations = run.stations if run.stations is not None else pd.DataFrame()
     caps = _buffer_caps(run.buffers)
-    bottleneck = summary.get("bottleneck") or {}
     stores = {s.after: s for s in scenario.stores}
     store_rows = {}
     if run.buffers is not None and not run.buffers.empty:
         store_rows = {row.buffer: row for row in run.buffers.itertuples()}
 
-    pictures = [picture(shop, spec, models, stations, bottleneck, caps) for shop, spec in shops.items()]
-    height = TITLE_H + max(pic.depth for pic in pictures) + 0.35
-    lefts = [OFF_W + 0.55 if (pic.off or pic.loops) else 0.35 for pic in pictures]
-    widths = [left + pic.main_w + pic.band_w + 2 * PAD for left, pic in zip(lefts, pictures)]
-    width = sum(widths) + GAP * (len(pictures) - 1) + 1.45
+    pictures = [picture(shop, spec, scenario.product.models, stations, summary.get("bottleneck") or {}, caps)
+                for shop, spec in scenario.shops.items()]
+    # one column for the main flow of every shop, as far in as the shop with off-line repairs needs: the flow
+    # reads straight down the page from band to band
+    left = OFF_W + 0.55 if any(pic.off or pic.loops for pic in pictures) else 0.35
+    own = [left + pic.main_w + pic.band_w + 2 * PAD for pic in pictures]
+    heights = [TITLE_H + pic.depth + 0.35 for pic in pictures]
+    panel_w = max(own)
+    width = MARGIN + panel_w + FINISH_W
     handles = _legend(any(pic.blocks for pic in pictures), {ch.kind for pic in pictures for ch in pic.channels})
     ncol = _legend_columns(handles, width - 0.6)
     top_margin, bottom_margin = 0.75 + 0.2 * max(0, -(-len(handles) // ncol) - 2), 0.2
-    fig_h = height + top_margin + bottom_margin
+    fig_h = top_margin + sum(heights) + BAND_GAP * (len(pictures) - 1) + bottom_margin
 
     with matplotlib.rc_context(RC):
         fig = new_figure(width, fig_h)
@@ -325,70 +424,16 @@ def plant_flow_plot(run) -> Figure:
         ax.set_xlim(0, width)
         ax.set_ylim(0, fig_h)
         ax.set_axis_off()
-        x0 = 0.45
-        y_top = fig_h - top_margin
-        placed = []
-        for pic, left, w in zip(pictures, lefts, widths):
-            spec = pic.spec
-            panel_h = height
-            ax.add_patch(FancyBboxPatch((x0, y_top - panel_h), w, panel_h, boxstyle="round,pad=0,rounding_size=0.15",
-                                        fc="#f6f7f9", ec="#9aa3ad", lw=1.0, zorder=0))
-            shifts = spec.shifts.count
-            n_st = len(all_stations(spec))
-            n_feeders = len(spec.feeders)
-            jph = (summary.get("jph") or {}).get(pic.shop)
-            sub = ", ".join(x for x in (f"{shifts} shift{'s' if shifts != 1 else ''}" if shifts else "",
-                                        f"{n_st} stations",
-                                        f"{n_feeders} feeder{'s' if n_feeders != 1 else ''}" if n_feeders else "",
-                                        f"{jph:.1f} JPH simulated" if jph else "") if x)
-            ax.text(x0 + 0.15, y_top - 0.2, pic.shop.upper(), ha="left", va="center", fontsize=12,
-                    fontweight="bold", color="#1d2b3a")
-            ax.text(x0 + 0.15, y_top - 0.45, sub, ha="left", va="center", fontsize=8, color="#444444")
-            pic.move(x0 + PAD + left + pic.main_w / 2, y_top - TITLE_H)
-            _main_flow(ax, pic, caps)
-            _feeders(ax, pic, caps)
-            _channels(ax, pic)
-            _quality_loops(ax, pic, x0 + PAD + OFF_W / 2, y_top - panel_h)
-            placed.append((pic, x0, w))
-            x0 += w + GAP
-        # connections between shops, through the stores
-        for (pic_a, xa, wa), (pic_b, xb, wb) in zip(placed, placed[1:]):
-            a, b = pic_a.exit, pic_b.entry
-            if a is None or b is None:
-                continue
-            gx = xa + wa + GAP / 2
-            ax.add_line(Line2D([a.right, gx, gx], [a.y, a.y, b.y], color="#444444", lw=1.4, zorder=1))
-            _arrow(ax, (gx, b.y), (b.left, b.y), lw=1.4)
-            store = stores.get(pic_a.shop)
-            first_b = pic_b.main[0] if pic_b.main else None
-            if store is not None:
-                row = store_rows.get(store.name)
-                detail = f"capacity {store.capacity:,}"
-                if row is not None and pd.notna(row.mean_level):
-                    mean = f"{row.mean_level:,.1f}" if row.mean_level < 10 else f"{row.mean_level:,.0f}"
-                    detail += f"\nmean {mean} cars\nfull {100 * row.share_full:.0f}% of time"
-                node = Node("store", store.name, detail, [], x=gx, y=(a.y + b.y) / 2, w=GAP - 0.1, h=0.9)
-                ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h,
-                                            boxstyle="round,pad=0,rounding_size=0.07", fc=FILL["store"],
-                                            ec=EDGE["store"], lw=1.2, zorder=3))
-                ax.text(node.x, node.top - 0.17, store.name, ha="center", va="center", fontsize=9.5,
-                        fontweight="bold", zorder=4)
-                ax.text(node.x, node.y - 0.12, detail, ha="center", va="center", fontsize=7.8, zorder=4)
-                ax.text(node.x, node.bottom - 0.12, "store", ha="center", va="center", fontsize=8, zorder=4,
-                        color=EDGE["store"], style="italic")
-            elif first_b is not None and f"{pic_b.shop}.{first_b.stations[0]}" in caps:
-                _buffer_label(ax, gx, (a.y + b.y) / 2, caps[f"{pic_b.shop}.{first_b.stations[0]}"])
-        # launch and end of line
-        first, last = placed[0][0].entry, placed[-1][0].exit
-        end = placed[-1][1] + placed[-1][2] - PAD + 0.45  # past the feeders' band, if any
-        if first is not None:
-            _arrow(ax, (first.left - 0.5, first.y), (first.left, first.y), lw=1.4)
-            ax.text(first.left - 0.5, first.y + 0.08, "launch", ha="left", va="bottom", fontsize=8.5,
-                    color="#444444")
-        if last is not None:
-            _arrow(ax, (last.right, last.y), (end, last.y), lw=1.4)
-            ax.text(end + 0.03, last.y, "finished\ncars", ha="left", va="center", fontsize=8.5,
-                    color="#444444")
+        bands, y_top = [], fig_h - top_margin
+        for pic, w, h in zip(pictures, own, heights):
+            band = Band(pic, MARGIN, y_top, panel_w, h, w)
+            _shop(ax, band, summary, caps, left)
+            bands.append(band)
+            y_top = band.bottom - BAND_GAP
+        for a, b in zip(bands, bands[1:]):
+            store = stores.get(a.pic.shop)
+            _between(ax, a, b, store, store_rows.get(store.name) if store is not None else None, caps)
+        _launch_and_finish(ax, bands[0], bands[-1])
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.3 / width, 1 - 0.05 / fig_h), ncol=ncol,
                   fontsize=9, frameon=False, handlelength=1.6, columnspacing=1.4)
     return fig

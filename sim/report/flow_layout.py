@@ -16,15 +16,17 @@ from ..scenario.topology import (Section, all_stations, feeder_of, first_station
 
 NODE_W, NODE_H, ROW = 2.35, 0.7, 0.98
 OFF_W, OFF_H = 1.75, 0.7
-PAD, TITLE_H, GAP = 0.2, 0.7, 1.3
+PAD, TITLE_H = 0.2, 0.7
+BAND_GAP = 1.4  # between a shop's band and the next one's, under it: the store between them stands there
 BRANCH_W, BRANCH_GAP = 1.95, 0.3  # the boxes of a parallel section's branches, side by side
 SPLIT_H, MERGE_H = 0.45, 0.42  # from the split bar to the branches' first boxes; from the merge bar to the next box
-FEED_W, FEED_H, FEED_GAP, FEED_ROW = 1.5, 0.62, 0.38, 1.0  # a feeder's boxes, the gap between them, a row's pitch
+FEED_W, FEED_H, FEED_GAP, FEED_ROW = 1.6, 0.62, 0.38, 1.0  # a feeder's boxes, the gap between them, a row's pitch
 TRUNK = 0.32  # from the main column's edge to the trunk the feeders of a box run into
 INDENT = 0.3  # from the trunk (or the fed box of a feeder) to a feeder's nearest box
 LANE = 0.16  # between the lines leaving a main box to the right (call-off, take-off, exit)
 CHANNEL = 0.15  # between the vertical channels of those lines at the far right
-LABEL_SIZE = 7.6
+SMALL = 8.0  # the smallest type of the picture (pt): on a 1,400 px page, shown whole, it stays readable
+LABEL_SIZE = SMALL
 LABEL_UP = FEED_H / 2 + 0.2  # a row's label stands above its boxes, up to this far above the row's centre
 LABEL_LINE = 0.13  # a second line of a label
 LABEL_WRAP = 3.2  # a label wider than this (and than its row of boxes) goes on two lines

@@ -3,8 +3,11 @@ and a shop with 20 feeders whose labels and boxes do not overlap."""
 
 from __future__ import annotations
 
+import base64
 import itertools
+import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,11 +18,17 @@ from matplotlib.text import Text
 
 import sim
 from sim.report import flow, plots
+from sim.report.figures import svg_data_uri
 from sim.report.flow import plant_flow_plot
 from sim.scenario import validate_scenario
+from sim.scenario.loader import load_scenario
 from sim.scenario.topology import all_stations
 
 HORIZON = {"days": 3, "warmup_days": 1}
+ALMATY = Path(__file__).parents[2] / "scenarios" / "almaty.yaml"
+# where the report puts a figure: at a 1,400 px window, less Chromium's scroll bar (15 px), the page's main column
+# less its padding (2 x 20 px) and a section's padding and border (2 x 21 px), from the CSS of sim/report/page.py
+CONTENT_PX = 1400 - 15 - 2 * 20 - 2 * 21
 
 
 def _st(name: str, cycle: float, **more) -> dict:
@@ -160,6 +169,12 @@ def _overlap(a, b, tolerance: float = 0.5) -> bool:
     return (min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance) and (min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance)
 
 
+def _no_text_overlaps(renderer, texts) -> None:
+    every = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for (a, ea), (b, eb) in itertools.combinations(every, 2):
+        assert not _overlap(ea, eb), f"{a!r} and {b!r} overlap"
+
+
 def _arrows(fig, colour: str) -> list[FancyArrowPatch]:
     return [p for p in fig.axes[0].patches if isinstance(p, FancyArrowPatch) and same_color(p.get_edgecolor(), colour)]
 
@@ -209,9 +224,7 @@ def test_twenty_feeders_labels_and_boxes_do_not_overlap(twenty_run):
     extents = {name: label.get_window_extent(renderer) for name, label in labels.items()}
     for (a, ea), (b, eb) in itertools.combinations(extents.items(), 2):
         assert not _overlap(ea, eb), f"the labels of {a} and {b} overlap"
-    every = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]  # nor any other text
-    for (a, ea), (b, eb) in itertools.combinations(every, 2):
-        assert not _overlap(ea, eb), f"{a!r} and {b!r} overlap"
+    _no_text_overlaps(renderer, texts)  # nor any other text
     boxes = [(p, p.get_window_extent(renderer)) for p in _boxes(fig)]
     for name, extent in extents.items():
         for _, box in boxes:
@@ -246,3 +259,43 @@ def test_station_states_order_the_whole_graph(graph_run):
     fig = plots.station_states_plot(graph_run)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == order["body"]
+
+
+def almaty_short_run():
+    """Almaty over three days (a working day among them): the whole plant's graph, its station and buffer tables,
+    in about 2 s."""
+    return sim.run(load_scenario(ALMATY, ["horizon={days: 3, warmup_days: 0}"]), replications=1)
+
+
+@pytest.fixture(scope="module")
+def almaty_run():
+    return almaty_short_run()
+
+
+def _natural_px(fig) -> float:
+    """The width at which a browser shows the figure's SVG at scale 1: the SVG gives it in pt, 72 to the inch, and
+    a CSS px is 3/4 pt (96 to the inch)."""
+    svg = base64.b64decode(svg_data_uri(fig).split(",", 1)[1]).decode("utf-8")
+    width = ET.fromstring(svg).get("width")
+    assert width.endswith("pt"), width
+    return float(width[:-2]) * 96 / 72
+
+
+def test_almaty_flow_is_shown_whole_on_a_1400_px_page_with_no_type_under_8_pt(almaty_run):
+    """The shops stand one under the other: the picture is as wide as the widest shop (assembly), not the three
+    side by side (28.4 in, 2,726 px: shown at 0.48, its 8-pt type at 4 px)."""
+    fig = plant_flow_plot(almaty_run)
+    assert _natural_px(fig) <= CONTENT_PX
+    renderer, texts, _ = _drawn(fig)
+    small = {t.get_text(): t.get_fontsize() for t in fig.findobj(Text) if t.get_text() and t.get_fontsize() < 8}
+    assert small == {}
+    page = fig.bbox
+    for t in texts:  # nothing cut at the picture's edge
+        box = t.get_window_extent(renderer)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 + 0.5 and page.y0 <= box.y0 and box.y1 <= page.y1, t
+    at = {t.get_text(): t.get_window_extent(renderer) for t in texts}
+    shops = [at[name] for name in ("BODY", "PAINT", "ASSEMBLY")]
+    assert shops[0].y0 > shops[1].y0 > shops[2].y0 and shops[0].x0 == shops[1].x0 == shops[2].x0
+    firsts = [at[name] for name in ("floor line", "pretreatment_ed", "trim1 line")]  # each shop's first box
+    assert max(b.x0 + b.x1 for b in firsts) - min(b.x0 + b.x1 for b in firsts) < 1  # one column down the page
+    _no_text_overlaps(renderer, texts)  # the type larger, the room as it was

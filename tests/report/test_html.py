@@ -317,3 +317,18 @@ def test_report_reads_at_1400_px_with_readable_plots_and_a_short_page(run_page, 
     assert set(shown) == RUN_PLOTS
     assert all(scale >= 0.9 for scale in shown.values()), shown
     assert probe["height"] < 4_000, probe["height"]
+
+
+def test_almaty_flow_opened_at_1400_px_is_shown_whole(tmp_path):
+    """The flow of a plant of Almaty's size (three shops, about 150 stations, feeders and loops), its section
+    opened as a planner would: shown at >= 0.9 of its natural width, so its 8-pt type stays readable. Side by
+    side, the shops made it 2,726 px wide and it showed at 0.48."""
+    from test_flow_graph import almaty_short_run  # the same short run of the shipped scenario
+
+    page = run_report_html(almaty_short_run())
+    opened = page.replace('<section id="flow"><details>', '<section id="flow"><details open>', 1)
+    assert opened != page
+    probe, _ = _render(opened, tmp_path)
+    shown = {p["plot"]: p["scale"] for p in probe["scales"]}
+    assert shown["flow"] >= 0.9, shown
+    assert probe["inner"] == [] and probe["page_width"] <= 1400, probe
