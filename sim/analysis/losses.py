@@ -47,7 +47,7 @@ GROUPS = {
     "calendar": "calendar (shutdowns, overtime)",
     "breakdowns": "breakdowns and outages",
     "quality": "quality (repair passes)",
-    "sequence": "colour changes and empty carriers",
+    "sequence": "sequence (colour changes, empty carriers, stores holding cars)",
     "over_cycles": "over-cycle stops",
     "pace": "pace (ramp-up speed, learning, drift, mix)",
     "feeders": "feeder and part waits",
@@ -113,6 +113,8 @@ class Hours:
     """Breakdowns a year of its stations (each stops a paced line)."""
     changes: float
     """Colour changes a year (its booths')."""
+    feeder_stops: float
+    """Times a year a car found no feeder's part at it."""
 
     @property
     def busy(self) -> float:
@@ -171,7 +173,7 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
     if res.kind == "section":
         parts = [resource_hours(p, rep, capacity) for p in res.parts]
         mean = {k: float(np.mean([getattr(p, k) for p in parts]))
-                for k in ("on", "down", "blocked", "starved", "feeder", "labour", "colour", "over_cycle", "stops", "changes")}
+                for k in ("on", "down", "blocked", "starved", "feeder", "labour", "colour", "over_cycle", "stops", "changes", "feeder_stops")}
         # every node group of a branch counts the cars of the whole section (its completions over its branch's
         # share of the cars): their mean is the section's cars
         return Hours(**mean, cars=float(np.mean([p.cars for p in parts])), first_pass=1.0,
@@ -196,9 +198,12 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
     cars = float(rows["completions"].iloc[top]) * year / visits if visits > 0 else 0.0
     over = float(rows["over_cycle_stop_s"].sum()) / 3600.0 * year
     feeder = next((f for f in rows["starved_by"] if isinstance(f, str)), None)
-    # breakdowns are counted over the whole run: the window's share of them, by its share of the run's days
+    # breakdowns and part waits are counted over the whole run: the window's share of them, by its share of the
+    # run's days
     days = rep.scalars["measured_days"]
-    stops = float(rows["downs"].sum()) * days / (days + rep.scalars["warmup_days"]) * year
+    in_window = days / (days + rep.scalars["warmup_days"]) * year
+    stops = float(rows["downs"].sum()) * in_window
+    feeder_stops = float(rows["feeder_stops"].max()) * in_window  # a line's stations each count its waits
     changes = float(rows["colour_changes"].sum()) * year
     if res.kind == "line":
         stopped = float(rows["line_stopped_s"].iloc[0]) / 3600.0 * year
@@ -206,9 +211,11 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
         # blocked time is what is left of its blocked and down time once the line's stops are taken out
         blocked = max(0.0, hours("share_blocked", 0) + hours("share_down", 0) - stopped)
         return Hours(on, stopped, blocked, hours("share_starved", 0), hours("share_feeder", 0), 0.0,
-                     hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes)
+                     hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes,
+                     feeder_stops)
     return Hours(on, hours("share_down"), hours("share_blocked"), hours("share_starved"), hours("share_feeder"),
-                 hours("share_labour"), hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes)
+                 hours("share_labour"), hours("share_colour_change"), cars, first_pass, feeder, over, stops, changes,
+                 feeder_stops)
 
 
 class Tracer:
@@ -230,6 +237,13 @@ class Tracer:
             self._hours[res.where] = resource_hours(res, self.rep, self.capacity)
         return self._hours[res.where]
 
+    def slack(self, res: Resource, h: Hours) -> float:
+        """Hours a year a resource faster than the reference waits by design: its shift hours x (1 - the
+        reference's ideal rate / its own). Its waits up to that much are its speed, not a cause to trace."""
+        rows = self.capacity[(self.capacity["shop"] == res.shop) & self.capacity["station"].isin(res.stations)]
+        own = float(rows["ideal_cars_per_hour"].min())
+        return h.on * max(0.0, 1.0 - self.rate / own) if own == own and own > 0 else 0.0
+
     def add(self, group: str, cause: str, where: str, cars: float) -> None:
         self.causes[(group, cause, where)] += cars
 
@@ -240,7 +254,7 @@ class Tracer:
         self.add("calendar", "shift hours not worked (shutdowns; overtime a gain)", ref.shop,
                  rate * (nameplate_hours - h.on))
         self._split(self._own(ref, h, None), rate)
-        self._upstream(k - 1, rate * h.starved, h)
+        self._upstream(k - 1, self._split(self._starved(ref, h, k), rate), h)
         self._downstream(k + 1, rate * h.blocked, h)
         first_pass = h.cars / h.first_pass
         pace = rate * h.busy - first_pass
@@ -282,7 +296,8 @@ class Tracer:
         out = self._down(res, h, cover)
         out += [(("sequence", "colour changes and empty carriers", where),
                  h.colour * _outlasting(cover, h.colour, h.changes)),
-                (("feeders", f"parts from feeder {h.feeder_name or 'of ' + where}", where), h.feeder),
+                (("feeders", f"parts from feeder {h.feeder_name or 'of ' + where}", where),
+                 h.feeder * _outlasting(cover, h.feeder, h.feeder_stops)),
                 (("labour", "waiting for operators", where), h.labour)]
         if relative_to is not None:
             excess = max(0.0, h.busy - h.cars / self.rate)  # worked beyond the reference's pace
@@ -309,19 +324,39 @@ class Tracer:
         own = h.down - total * scale
         return out + [(("breakdowns", "breakdowns", res.where), own * _outlasting(cover, own, h.stops))]
 
-    def _cover(self, res: Resource, starving: bool) -> float:
-        """Hours of the reference's ideal rate the buffer (or store) in front of ``res`` covers: its mean level
-        against a stop upstream of it (starving), its mean room against one downstream (blocking); and the car
-        in hand."""
+    def _buffer(self, res: Resource):
+        """The buffer or store in front of ``res`` (its row of the replication's buffer table), or None."""
         buffers = self.rep.buffers
         mine = buffers[(buffers["shop"] == res.shop) & (buffers["kind"] == "store")] if res.first_of_shop else None
         if mine is None or mine.empty:
             mine = buffers[buffers["buffer"] == f"{res.shop}.{res.stations[0]}"]
-        if mine.empty:
+        return None if mine.empty else mine.iloc[0]
+
+    def _cover(self, res: Resource, starving: bool) -> float:
+        """Hours of the reference's ideal rate the buffer (or store) in front of ``res`` covers: its mean level
+        against a stop upstream of it (starving), its mean room against one downstream (blocking); and the car
+        in hand."""
+        row = self._buffer(res)
+        if row is None:
             return 1.0 / self.rate
-        row = mine.iloc[0]
         cars = row["mean_level"] if starving else max(0.0, float(row["capacity"]) - row["mean_level"])
         return (float(cars) + 1.0) / self.rate
+
+    def _through_buffer(self, res: Resource, amount: float) -> float:
+        """Of the cars ``res`` lost starved, those that can be traced past the buffer in front of it: at most its
+        hours empty at the reference's rate. A store that held cars while ``res`` starved (sorting into blocks,
+        restoring the sequence) keeps the rest."""
+        row = self._buffer(res)
+        if row is None:
+            return amount
+        empty = float(row["share_empty"]) * self.rep.scalars["window_hours"] * annualised(self.rep, 1.0) * self.rate
+        if amount <= empty:
+            return amount
+        if row["kind"] == "store":
+            self.add("sequence", "cars held in the store (sorting, sequence)", str(row["buffer"]), amount - empty)
+        else:
+            self.add("between_shops", "starved while its buffer held cars", res.where, amount - empty)
+        return empty
 
     def _upstream(self, k: int, amount: float, ref: Hours) -> None:
         """Cars the resource after chain[k] lost starved, traced upstream from chain[k]."""
@@ -331,21 +366,26 @@ class Tracer:
                 self._launch(amount)
                 return
             res = self.chain[k]
+            amount = self._through_buffer(self.chain[k + 1], amount)
             cover += self._cover(self.chain[k + 1], starving=True)
             h = self.hours(res)
-            weights = self._own(res, h, ref, cover)
-            starved = h.starved
-            if res.first_of_shop and res.shop in self.kits:  # the shop's entry gate held cars for kits
-                short = min(self.kits[res.shop], starved)
-                weights.append((("kits", "kit stockouts", f"{res.shop} entry"), short))
-                starved -= short
-            if res.first_of_shop and k == 0 and "launch" in self.kits:
-                short = min(self.kits["launch"], starved)
-                weights.append((("kits", "kit stockouts", "launch"), short))
-                starved -= short
-            weights.append((None, starved))
+            weights = self._own(res, h, ref, cover) + self._starved(res, h, k, self.slack(res, h))
             amount = self._trace_at(res, weights, amount, "starved")
             k -= 1
+
+    def _starved(self, res: Resource, h: Hours, k: int, slack: float = 0.0) -> list:
+        """A resource's starved hours: the kits missing at its shop's entry gate (or at the launch, for the first
+        resource) as far as they go, the rest passed on upstream (keyed None). ``slack``: its waits by design
+        (``slack``), taken first from its blocked hours, then from these."""
+        starved, out = max(0.0, h.starved - max(0.0, slack - h.blocked)), []
+        points = [(res.shop, f"{res.shop} entry")] if res.first_of_shop else []
+        points += [("launch", "launch")] if k == 0 else []
+        for point, where in points:
+            if point in self.kits:
+                short = min(self.kits[point], starved)
+                out.append((("kits", "kit stockouts", where), short))
+                starved -= short
+        return out + [(None, starved)]
 
     def _trace_at(self, res: Resource, weights: list, amount: float, how: str) -> float:
         """Share the cars a starved (blocked) reference lost out at ``res``: in proportion to its weights when they
@@ -356,8 +396,8 @@ class Tracer:
         explained = sum(w for _, w in weights)
         if explained >= hours:
             return self._split(weights, None, amount)
-        self.add("between_shops", f"{how} beyond the stops of the resources on the way", res.where,
-                 (hours - explained) * self.rate)
+        self.add("between_shops", f"{how}: variability {'upstream' if how == 'starved' else 'downstream'}, no single "
+                 "stop explains it", res.where, (hours - explained) * self.rate)
         return self._split(weights, self.rate)
 
     def _launch(self, amount: float) -> None:
@@ -375,7 +415,9 @@ class Tracer:
             res = self.chain[k]
             cover += self._cover(res, starving=False)
             h = self.hours(res)
-            weights = self._own(res, h, ref, cover) + [(None, h.blocked)]
+            # its waits by design (slack) taken first from its starved hours, then from these
+            blocked = max(0.0, h.blocked - max(0.0, self.slack(res, h) - h.starved))
+            weights = self._own(res, h, ref, cover) + [(None, blocked)]
             amount = self._trace_at(res, weights, amount, "blocked")
             k += 1
 

@@ -139,7 +139,8 @@ def _station_table(plant: Plant) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     columns = ["shop", "station", "kind", "line", "servers", "completions"] + \
         [f"share_{s}" for s in STATE_NAMES] + ["share_off_shift", "share_line_active", "downs",
-                                                 "starved_by", "starved_by_share", "measured_s", "on_shift_s", "line_stopped_s"] + \
+                                                 "starved_by", "starved_by_share", "measured_s", "on_shift_s",
+                                                 "line_stopped_s", "feeder_stops"] + \
         SEQUENCE_COLUMNS
     return table[columns]
 

@@ -43,7 +43,9 @@ def loss_rows(s: dict) -> Rows | None:
     rest = rows[SHOWN:]
     if rest:
         table.add([f"{len(rest)} smaller causes", "", "", -sum(r["cars"]["mean"] for r in rest), None])
-    table.add(["cars made", "", "", losses["output"]["mean"], losses["output"]], "total")
+    # the output's own interval (a batch-means one for a single replication), as the output table gives it
+    made = (s.get("throughput") or {}).get("annual_units") or losses["output"]
+    table.add(["cars made", "", "", losses["output"]["mean"], made], "total")
     reference = losses["reference"]
     table.caption = (f"Nameplate: {reference['where']} at its ideal {reference['ideal_cars_per_hour']:.2f} cars an "
                      f"hour x {reference['net_hours_per_year']:,.0f} net shift hours a year. The causes add up "

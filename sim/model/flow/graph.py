@@ -32,7 +32,8 @@ def takes_part(visits, unit) -> bool:
 class Join:
     """One feeder's parts fitted at a station (at ``position`` of a paced line)."""
 
-    __slots__ = ("feeder", "buffer", "position", "matched", "own", "visits", "waited", "fitted", "where", "carriers")
+    __slots__ = ("feeder", "buffer", "position", "matched", "own", "visits", "waited", "waits", "fitted", "where",
+                 "carriers")
 
     def __init__(self, *, feeder: str, buffer, position: int, matched: bool, own: bool, visits, where: str):
         """``matched``: each part belongs to a car and must meet it; ``own``: the car's own part coming back;
@@ -45,6 +46,8 @@ class Join:
         self.visits = visits
         self.waited = 0.0
         """Worked seconds (in the measured window) the station waited for this feeder's parts."""
+        self.waits = 0
+        """Times a car found no part of this feeder (the whole run): the loss waterfall's mean wait."""
         self.fitted = 0
         self.where = where
         self.carriers = None

@@ -218,6 +218,7 @@ class PacedLine(PaintBooths, OverCycles):
                 continue
             part = join.buffer.try_get()
             if part is None:
+                join.waits += 1
                 w0 = clock.worked(env.now)
                 self.waiting = (FEEDER, w0)
                 self.awaited = join
@@ -456,6 +457,7 @@ class PacedLine(PaintBooths, OverCycles):
                 "line_stopped_s": stops_in_window + idle[DOWN],
                 # the whole line stands for a missing part: each of its stations was held by that feeder
                 "feeder_waits": {join.feeder: join.waited for join in self.joins},
+                "feeder_stops": sum(join.waits for join in self.joins),
                 **self._sequence_counts(s),
             })
         return rows

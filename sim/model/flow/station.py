@@ -103,6 +103,7 @@ class Station:
                 continue
             part = join.buffer.try_get()
             if part is None:
+                join.waits += 1
                 before = account.times[FEEDER]
                 self.awaited[k] = join
                 part = yield from self._wait(k, FEEDER, join.buffer.get())
@@ -177,6 +178,7 @@ class Station:
             "completions": self.completions, "times": times,
             "downs": sum(f.downs for f in self.failures), "line": None, "line_active_s": None, "line_stopped_s": None,
             "feeder_waits": {join.feeder: join.waited for join in self.joins},
+            "feeder_stops": sum(join.waits for join in self.joins),
             **self.colour_tally.columns(),
         }]
 
