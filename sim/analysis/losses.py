@@ -290,7 +290,7 @@ class Tracer:
         """A resource's own causes with their hours. For a resource other than the reference, ``cover`` hours of
         buffer stand between it and the reference: of its stops (mean length m) the share e^(-cover/m) outlasts
         the cover and reaches the reference (exponential stop lengths); and its repair passes and pace count
-        only as far as its work exceeds what the reference's ideal rate needs for its cars, with the shift
+        only as far as its work exceeds the hours per car the reference kept (at least its ideal), with the shift
         hours its shop works less than the reference's."""
         where = res.where
         out = self._down(res, h, cover)
@@ -300,7 +300,11 @@ class Tracer:
                  h.feeder * _outlasting(cover, h.feeder, h.feeder_stops)),
                 (("labour", "waiting for operators", where), h.labour)]
         if relative_to is not None:
-            excess = max(0.0, h.busy - h.cars / self.rate)  # worked beyond the reference's pace
+            # worked beyond the pace the reference kept (its hours per first-pass car: a ramp-up's line speed
+            # and learning slow every line alike, and are the reference's pace loss, not this resource's)
+            made = relative_to.cars / relative_to.first_pass
+            per_car = relative_to.busy / made if made > 0 else 1.0 / self.rate
+            excess = max(0.0, h.busy - h.cars * max(per_car, 1.0 / self.rate))
             repair = min(excess, h.busy * (1.0 - h.first_pass))
             out += [(("quality", "repair passes", where), repair),
                     (("between_shops", "slower than the reference", where), excess - repair),
@@ -369,7 +373,9 @@ class Tracer:
             amount = self._through_buffer(self.chain[k + 1], amount)
             cover += self._cover(self.chain[k + 1], starving=True)
             h = self.hours(res)
-            weights = self._own(res, h, ref, cover) + self._starved(res, h, k, self.slack(res, h))
+            # the first resource starves only when the launch holds a car (kits, the plan): no wait of its is by design
+            slack = self.slack(res, h) if k > 0 else 0.0
+            weights = self._own(res, h, ref, cover) + self._starved(res, h, k, slack)
             amount = self._trace_at(res, weights, amount, "starved")
             k -= 1
 
@@ -416,7 +422,9 @@ class Tracer:
             cover += self._cover(res, starving=False)
             h = self.hours(res)
             # its waits by design (slack) taken first from its starved hours, then from these
-            blocked = max(0.0, h.blocked - max(0.0, self.slack(res, h) - h.starved))
+            # (the last resource is blocked only by the yard or the retrofit area: none of its waits is by design)
+            slack = self.slack(res, h) if k < len(self.chain) - 1 else 0.0
+            blocked = max(0.0, h.blocked - max(0.0, slack - h.starved))
             weights = self._own(res, h, ref, cover) + [(None, blocked)]
             amount = self._trace_at(res, weights, amount, "blocked")
             k += 1

@@ -68,7 +68,7 @@ def missing(x) -> bool:
 def cell(value, kind: str) -> str:
     """A value as text, the same in every renderer."""
     if kind == INTERVAL:
-        return interval_text(value)
+        return value if isinstance(value, str) else interval_text(value)  # a word: 'exact', a figure drawn by hand
     if missing(value):
         return EMPTY
     if kind == TEXT or isinstance(value, str):

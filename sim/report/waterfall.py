@@ -36,7 +36,7 @@ def loss_rows(s: dict) -> Rows | None:
         Column("cause"), Column("where"), Column("group"), Column("cars / yr", COUNT, "cars"),
         Column("95% CI", INTERVAL, "CI")])
     table.add(["nameplate", losses["reference"]["where"], "ideal rate x calendar", losses["nameplate"]["mean"],
-               None], "total")
+               "exact"], "total")
     rows = losses["rows"]
     for row in rows[:SHOWN]:
         table.add([row["cause"], row["where"], GROUPS[row["group"]], -row["cars"]["mean"], _negated(row["cars"])])
