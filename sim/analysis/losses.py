@@ -9,21 +9,23 @@ that did not make a car is a loss of ``ideal rate x hours`` cars, by the state t
   overtime, a gain);
 * its own stops: breakdowns by failure mode, outages, run-in and dated stops (split by the downtime table's
   hours), colour changes and empty carriers, waits for a feeder's part, for operators;
-* starved: traced upstream, resource by resource in flow order. A resource upstream passes the loss on in
-  the proportion of its own time it was itself starved, and keeps the rest for its own causes in proportion
-  to their hours: its stops as above, its repair passes, its pace where it is slower than the reference,
-  the shift hours its shop works less, the kits missing at its entry. What reaches the launch is the kits
-  missing there, or the plan (or ramp-up) holding launches;
-* blocked: traced downstream the same way, ending at the finished-car yard (or the retrofit area) full;
+* starved: traced upstream, resource by resource in flow order. Each resource on the way keeps the hours for
+  its own causes and passes the rest on, in proportion to its hours: its stops, each weighed by the share of its
+  hours that outlasts the buffers' cover between it and the reference (e^(-cover/m), m its mean length); its
+  repair passes and pace beyond the hours per car the reference kept; the shift hours its shop works less; the
+  kits missing at its shop's entry; and its own starved hours beyond its waits by design (a faster resource's
+  slack), passed on. Past a buffer only as long as it was empty: a store that held cars keeps the rest. What no
+  cause on the way explains is the flow's variability; what reaches the launch is the kits missing there, or
+  the plan (or ramp-up) holding launches (docs/losses.md);
 * pace: hours the reference indexed or worked with cars but made fewer than its ideal rate (a ramp-up line
   speed, learning, drift, the mix), over-cycle stops apart; repair passes through it;
 * after the reference: cars it made that had not come off the end of line when the window closed, less those
   inside at its start, and cars scrapped after it.
 
 The causes add up to nameplate minus output exactly, per replication, by construction: every hour is split,
-never estimated twice. That is checked (``LossesDontAddUp``). The proportional tracing is an attribution, not
-a counterfactual: a loss upstream that a store absorbed is not charged, but what reached the reference is
-charged to its upstream causes in proportion to their hours.
+never estimated twice. That is checked (``LossesDontAddUp``). The tracing is an attribution, not a
+counterfactual: what reached the reference is shared among the causes on the way in proportion to their
+(discounted) hours, not found by re-running the plant without each one.
 """
 
 from __future__ import annotations
