@@ -32,6 +32,9 @@ class DownSchedule:
         self.free_at: list[float] = []
         """Per interval, the outage-free time before its start."""
         self.done = False
+        # the gap between two outages read last (most readings fall in it): its index (-1: before the first)
+        # and its bounds in worked time [lo, hi] and in outage-free time (flo, fhi]
+        self._gap, self._lo, self._hi, self._flo, self._fhi = -1, 1.0, 0.0, 1.0, 0.0
 
     def _next_interval(self) -> tuple[float, float] | None:
         """The next interval after the last one (None: there are no more)."""
@@ -67,21 +70,55 @@ class DownSchedule:
 
     def free(self, w: float) -> float:
         """Outage-free time before worked time ``w`` (constant during an outage)."""
+        if self._lo <= w < self._hi:  # in the gap read last: the same sums as below, without the search
+            i = self._gap
+            return w if i < 0 else self.free_at[i] + (w - self.ends[i])
         self._known_past(w)
         i = bisect_right(self.starts, w) - 1
         if i < 0:
+            self._remember(i)
             return w
-        return self.free_at[i] if w < self.ends[i] else self.free_at[i] + (w - self.ends[i])
+        if w < self.ends[i]:
+            return self.free_at[i]
+        self._remember(i)
+        return self.free_at[i] + (w - self.ends[i])
 
     def back(self, u: float) -> float:
         """The earliest worked time with ``u`` of outage-free time before it (before an outage starting there)."""
+        if self._flo < u <= self._fhi:  # in the gap read last
+            i = self._gap
+            return u if i < 0 else self.ends[i] + (u - self.free_at[i])
         while (not self.free_at or self.free_at[-1] < u) and self._grow():
             pass
         i = bisect_left(self.free_at, u) - 1
         return u if i < 0 else self.ends[i] + (u - self.free_at[i])
 
+    def _remember(self, i: int) -> None:
+        """Keep gap i (after interval i, before interval i + 1) for the next readings: worked times in [its end,
+        the next start) read free time without a search, outage-free times in (its free time, the next's] read
+        back. The next interval is known: ``free`` grew the schedule past the time read."""
+        nxt = i + 1
+        last = nxt >= len(self.starts)
+        if last and not self.done:
+            self._lo, self._hi, self._flo, self._fhi = 1.0, 0.0, 1.0, 0.0  # no bound yet: keep searching
+            return
+        self._gap = i
+        self._lo = -float("inf") if i < 0 else self.ends[i]
+        self._hi = float("inf") if last else self.starts[nxt]
+        self._flo = -float("inf") if i < 0 else self.free_at[i]
+        self._fhi = float("inf") if last else self.free_at[nxt]
+
+    def within_gap(self, a: float, b: float) -> bool:
+        """Whether worked times a <= b lie in the gap read last (no outage between them: ``pieces`` would give
+        the one piece (a, b, up))."""
+        return self._lo <= a and b <= self._hi
+
     def pieces(self, a: float, b: float):
         """[a, b] cut at the outages: (from, to, down) in order."""
+        if self._lo <= a and b < self._hi:  # in the gap read last: one piece up
+            if a < b:
+                yield a, b, False
+            return
         self._known_past(b)
         i = bisect_right(self.ends, a)
         cursor = a
@@ -216,6 +253,9 @@ class OnFreeTime:
         if b <= a:
             return
         outages = self.outages
+        if outages._flo < a and b <= outages._fhi:  # both in the gap read last: one piece up, no search
+            self.account.add(state, outages.back(a), outages.back(b))
+            return
         for lo, hi, down in outages.pieces(outages.back(a), outages.back(b)):
             if not down:
                 self.account.add(state, lo, hi)
@@ -258,6 +298,8 @@ class WithOutages:
         outages = self.outages
         u_end = self.inner.work(outages.free(w), work, OnFreeTime(account, outages))
         w_end = max(w, outages.back(u_end))
+        if outages.within_gap(w, w_end):  # no outage on the way: nothing down to add
+            return w_end
         for lo, hi, down in outages.pieces(w, w_end):
             if down:
                 account.add(DOWN, lo, hi)
