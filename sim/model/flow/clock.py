@@ -81,7 +81,7 @@ def _shift_pieces(shifts: Shifts, count: int | None = None) -> list[tuple[float,
 class ShiftClock:
     """Maps wall time to worked (shift) time and back for one shop."""
 
-    __slots__ = ("starts", "ends", "cum", "cum_end")
+    __slots__ = ("starts", "ends", "cum", "cum_end", "_i", "_lo", "_hi", "_j", "_wlo", "_whi")
 
     def __init__(self, windows: list[tuple[float, float]]):
         if not windows:
@@ -95,19 +95,38 @@ class ShiftClock:
             self.cum.append(total)
             total += end - start
             self.cum_end.append(total)
+        self._forget()
+
+    def _forget(self) -> None:
+        """No shift window kept from the last readings (the clock changed, or none was read yet). The clock is
+        read hundreds of thousands of times a month, nearly always in the window read last: ``worked`` keeps
+        the window of wall times [its start, the next start) and ``at_work`` that of worked times (the last
+        one's end, its end], so that a reading inside them needs no search (the same sums either way)."""
+        self._i, self._lo, self._hi = 0, 1.0, 0.0
+        self._j, self._wlo, self._whi = 0, 1.0, 0.0
 
     def worked(self, t: float) -> float:
         """Shift seconds elapsed from time 0 to wall time t."""
+        if self._lo <= t < self._hi:
+            i = self._i
+            return self.cum[i] + min(t, self.ends[i]) - self.starts[i]
         i = bisect_right(self.starts, t) - 1
         if i < 0:
             return 0.0
+        self._i, self._lo = i, self.starts[i]
+        self._hi = self.starts[i + 1] if i + 1 < len(self.starts) else math.inf
         return self.cum[i] + min(t, self.ends[i]) - self.starts[i]
 
     def at_work(self, w: float) -> float:
         """Earliest wall time at which ``w`` shift seconds have elapsed (inf past the calendar)."""
+        if self._wlo < w <= self._whi:
+            i = self._j
+            return self.starts[i] + (w - self.cum[i])
         i = bisect_left(self.cum_end, w)
         if i == len(self.cum_end):
             return math.inf
+        self._j, self._whi = i, self.cum_end[i]
+        self._wlo = self.cum_end[i - 1] if i > 0 else -math.inf
         return self.starts[i] + (w - self.cum[i])
 
     def worked_window(self, wall: Window) -> Window:
@@ -125,6 +144,7 @@ class ShiftClock:
         if changed:
             raise InvariantError(f"overtime decided at {since:.0f} s would change working time before then")
         self.starts, self.ends, self.cum, self.cum_end = new.starts, new.ends, new.cum, new.cum_end
+        self._forget()
 
 
 class MaintenanceWindows:
