@@ -319,6 +319,8 @@ class PacedLine(PaintBooths, OverCycles):
         first = len(self.tick_start)
         w_end = max(w, outages.back(self._run_phase(outages.free(w), work, self._free_down, self._free_clip,
                                                     self._free_maintenance)))
+        if outages.within_gap(w, w_end):  # no outage during the phase (most phases): no stop to count
+            return w_end
         stopped = 0.0
         for lo, hi, down in outages.pieces(w, w_end):
             if down:
