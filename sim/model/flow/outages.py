@@ -283,12 +283,20 @@ class WithOutages:
     """A server's breakdown process (``states``) under a shared outage schedule: the server is down for every
     outage, and its own process runs on its outage-free time (its failure clock and any repair stand meanwhile)."""
 
-    __slots__ = ("inner", "outages")
+    __slots__ = ("inner", "outages", "_on_free")
     down_while_idle = True
     """An outage during a wait is down."""
 
     def __init__(self, inner, outages: DownSchedule):
         self.inner, self.outages = inner, outages
+        self._on_free: OnFreeTime | None = None
+
+    def _free_account(self, account: StateAccount) -> OnFreeTime:
+        """The server's account read in outage-free time (one server, one account: made once)."""
+        on_free = self._on_free
+        if on_free is None or on_free.account is not account:
+            on_free = self._on_free = OnFreeTime(account, self.outages)
+        return on_free
 
     @property
     def downs(self) -> int:
@@ -296,7 +304,7 @@ class WithOutages:
 
     def work(self, w: float, work: float, account: StateAccount) -> float:
         outages = self.outages
-        u_end = self.inner.work(outages.free(w), work, OnFreeTime(account, outages))
+        u_end = self.inner.work(outages.free(w), work, self._free_account(account))
         w_end = max(w, outages.back(u_end))
         if outages.within_gap(w, w_end):  # no outage on the way: nothing down to add
             return w_end
@@ -307,7 +315,11 @@ class WithOutages:
 
     def idle(self, state: int, a: float, b: float, account: StateAccount) -> None:
         outages = self.outages
-        on_free = OnFreeTime(account, outages)
+        on_free = self._free_account(account)
+        if a <= b and outages.within_gap(a, b):  # no outage during the wait: one piece up
+            if a < b:
+                self.inner.idle(state, outages.free(a), outages.free(b), on_free)
+            return
         for lo, hi, down in outages.pieces(a, b):
             if down:
                 account.add(DOWN, lo, hi)
