@@ -109,7 +109,8 @@ class ShiftClock:
         """Shift seconds elapsed from time 0 to wall time t."""
         if self._lo <= t < self._hi:
             i = self._i
-            return self.cum[i] + min(t, self.ends[i]) - self.starts[i]
+            end = self.ends[i]
+            return self.cum[i] + (t if t < end else end) - self.starts[i]  # min() without the call
         i = bisect_right(self.starts, t) - 1
         if i < 0:
             return 0.0
