@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
-from ..scenario.days import plant_days
+from ..scenario.days import scenario_days
 from ..scenario.schema import Scenario, Station
 from ..scenario.topology import all_stations, main_stations, model_cycle, route_shares, stock_cycle
 from ..scenario.units import format_duration
@@ -161,7 +161,7 @@ def _workload(role, eq: Equipment, drivers: Drivers) -> tuple[float, str]:
 def headcount(scenario: Scenario) -> pd.DataFrame:
     """Long table: shop, shift (1-based), role, group, headcount, driver."""
     staffing = scenario.staffing
-    per_year = plant_days(scenario.calendar, scenario.horizon).working_days_per_year
+    per_year = scenario_days(scenario).working_days_per_year  # a dated shutdown takes its days off the year
     rows: list[dict] = []
     plant_shifts: dict[int, dict] = {}
     loads = logistics_loads(scenario)

@@ -161,3 +161,15 @@ def test_rework_load_needs_a_quality_gate_and_feed_needs_parts_per_delivery():
     with pytest.raises(ScenarioError) as err:
         validate_scenario(raw)
     assert "supply.kits.trim.handling" in str(err.value) and "parts_per_delivery" in str(err.value)
+
+
+def test_a_dated_shutdown_raises_the_daily_rework_load():
+    """The rework load is cars a day x (1 - FPY) x time: cars a day = 90,000 over the year's working days. On a
+    calendar from Monday 6 January 2025 a year has 261 weekdays, 256 with a shutdown of Wed 15 to Tue 21 January
+    (the same days the headcount's year has as the run's): 344.8 or 351.6 cars a day, x 0.1 x 24.8 min = 14.25 or
+    14.53 h a day over 2 shifts of 7.2 h: 0.990 -> 1 rework inspector a shift, or 1.009 -> 2."""
+    role = [{"role": "quality", "shop": "assembly", "rework": {"time": "24.8 min"}}]
+    shutdown = {"kind": "shutdown", "first_day": "2025-01-15", "last_day": "2025-01-21"}
+    dated = {"calendar": {"start_date": "2025-01-06"}, "horizon": {"days": 21}}
+    assert heads({**plant(role), **dated}, "quality") == 1
+    assert heads({**plant(role), **dated, "events": [shutdown]}, "quality") == 2
