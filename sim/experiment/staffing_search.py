@@ -78,6 +78,7 @@ UNDECIDED_RULE = rule("annual outputs", "the output's margin over the target (th
 
 
 PRUNED = "pruned: static capacity below target"
+UNDECIDED = "undecided: mean meets target, lower bound does not"
 SKIPPED = "skipped: scenario invalid"
 
 
@@ -192,7 +193,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
             else:
                 after_best += 1
         else:
-            c.status = "below target"
+            # a mean at the target with a lower bound under it is not a miss: its interval is too wide to say
+            c.status = UNDECIDED if c.annual_mean >= target else "below target"
             if result.best is not None:
                 after_best += 1
         if on_progress:

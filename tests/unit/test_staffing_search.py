@@ -137,3 +137,20 @@ def test_staff_suggests_the_replications_that_decide_an_option(tmp_path, capsys,
     out = " ".join(capsys.readouterr().out.split())
     assert "Too wide to decide: body 2 shifts: output 101,000, lower bound 97,000 below the target 100,000: about 48 " \
            "replications would decide it (--replications 48)" in out
+
+
+def test_an_option_whose_interval_spans_the_target_is_undecided(monkeypatch):
+    """The cheapest option makes 104,000 and 98,000 in its two replications: a mean of 101,000 above the target
+    of 100,000, but a one-sided 95% lower bound of 101,000 - 6.314 x 4,243 / sqrt(2) = 82,056 below it:
+    undecided, not below target. The next makes 120,000 twice: it meets the target."""
+    from types import SimpleNamespace
+    import sim.experiment.staffing_search as staffing_search
+    outputs = iter([[104_000.0, 98_000.0], [120_000.0, 120_000.0]])
+    monkeypatch.setattr(staffing_search, "run", lambda *a, **k: SimpleNamespace(replications=next(outputs)))
+    monkeypatch.setattr(staffing_search, "annual_units", lambda value: value)
+    result = search(validate_scenario(two_shops()), replications=2)
+    statuses = {tuple(c.settings.values()): c for c in result.candidates}
+    cheapest = statuses[(1, 2)]
+    assert cheapest.status == staffing_search.UNDECIDED
+    assert cheapest.lower_bound == pytest.approx(101_000 - 6.314 * 4242.64 / 2 ** 0.5, abs=5)
+    assert statuses[(2, 2)].status == "meets target" and result.best is statuses[(2, 2)]
