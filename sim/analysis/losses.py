@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..model.replication import ReplicationResult
 from ..scenario.schema import Scenario
-from ..scenario.topology import Section, main_elements
+from ..scenario.topology import Section, main_elements, node_groups
 from .bottleneck import active_shares
 from .capacity import shop_capacity, station_capacity
 from .components import annualised
@@ -266,7 +266,39 @@ class Tracer:
         self.add("quality", "repair passes", ref.where, first_pass - h.cars)
         self.add("after", "made by the reference, not yet off the end of line (net), or scrapped after it",
                  "end of line", h.cars - output)
+        self._into_feeders()
         return dict(self.causes)
+
+    def _into_feeders(self) -> None:
+        """Cars charged to a feeder's parts, traced into the feeder's own lines and stations: their stops past
+        the parts buffer's cover, their repair passes and pace, as a resource on the main flow; what none of
+        them explains stays with the feeder's parts (its variability)."""
+        for key in [k for k in self.causes if k[0] == "feeders"]:
+            _, cause, where = key
+            shop, name = where.split(".", 1)[0], cause.removeprefix("parts from feeder ")
+            feeder = self.scenario.shops[shop].feeders.get(name) if shop in self.scenario.shops else None
+            if feeder is None or self.causes[key] <= 0:
+                continue
+            cars = self.causes.pop(key)
+            cover = self._parts_cover(shop, name)
+            ref = self.hours(self.ref)
+            weights = [w for group in node_groups(feeder.stations)
+                       for res in [_group(shop, group, False)]
+                       for w in self._own(res, self.hours(res), ref, cover)]
+            if sum(w for _, w in weights) * self.rate >= cars:
+                self._split(weights, None, cars)
+            else:
+                self._split(weights, self.rate)
+                self.add("feeders", cause + ": its variability, no single stop", where,
+                         cars - sum(w for _, w in weights) * self.rate)
+
+    def _parts_cover(self, shop: str, feeder: str) -> float:
+        """Hours at the reference's ideal rate the feeder's parts buffer covers: its mean level and the part in
+        hand."""
+        buffers = self.rep.buffers
+        parts = buffers[(buffers["kind"] == "parts") & buffers["buffer"].str.startswith(f"{shop}.{feeder}->")]
+        level = float(parts["mean_level"].mean()) if not parts.empty else 0.0
+        return (level + 1.0) / self.rate
 
     def _pace_cause(self) -> str:
         s = self.scenario

@@ -127,3 +127,28 @@ def test_compare_gives_each_groups_paired_difference():
     assert diff["ci95_low"] == pytest.approx(15_000, abs=0.05) and diff["ci95_high"] == pytest.approx(15_000, abs=0.05)
     assert "loss: " + GROUPS["kits"] not in table
     assert table["nameplate (ideal rate x calendar)"]["values"] == [360_000, 360_000]
+
+
+def test_a_feeders_outage_is_charged_for_the_parts_the_join_waited_for():
+    """a (30 s) -> join (60 s, the reference) fitting a part of feeder f (station fs, 30 s, built to stock, one
+    part buffered) that an outage of 30 min every 10 h stops. The join waits for parts through most of each
+    outage: those hours x 60 cars an hour go to the feeder, and from the feeder to its outage (a stop of 30 min
+    outlasts the one part's cover almost whole: e^(-2 min / 30 min) = 93.5% of its hours weigh, about what the
+    join waited); whatever no stop of the feeder explains stays with its parts. Nothing else is charged."""
+    feeder = {"joins": "join", "built": "to_stock", "buffer": 1, "stations": [station("fs", 30)]}
+    outage = {"name": "power", "time_between": f"{GAP} s", "time_to_repair": f"{T_OUT} s", "covers": ["fs"]}
+    shop = {"shifts": CONTINUOUS, "buffer_capacity": 1, "stations": [station("a", 30), station("join", 60)],
+            "feeders": {"f": feeder}, "outages": [outage]}
+    raw = {"name": "losses", "horizon": {"days": DAYS, "warmup_days": 1},
+           "calendar": {"working_days_per_year": PER_YEAR}, "product": {"models": ONE_MODEL},
+           "shops": {"shop": shop}, "target": {"annual_units": 100000}}
+    result = sim.run(validate_scenario(raw))
+    summary = result.summary
+    join = row(result, "join")
+    waited = join.share_feeder * DAYS * 24 * 60 * PER_YEAR / DAYS  # hours a year x 60 cars an hour
+    assert summary["losses"]["reference"]["where"] == "shop.join" and waited > 0
+    found = causes(summary)
+    feeder_causes = {key: cars for key, cars in found.items() if key[1] == "shop.fs" or "feeder f" in key[0]}
+    assert sum(feeder_causes.values()) == pytest.approx(waited, abs=0.2)
+    assert found[("outage: power", "shop.fs")] >= 0.9 * waited
+    assert_adds_up(summary)
