@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analysis.losses import GROUPS
 from .cells import COUNT, DECIMAL1, PERCENT, cell, interval_text
 
 WARNINGS_SHOWN = 2
@@ -89,8 +90,12 @@ def limited_line(s: dict) -> str:
     gap = losses["nameplate"]["mean"] - losses["output"]["mean"]
     ramp = (f"; the ramp-up itself (shifts, line speed, plan) {cell(losses['ramp']['cars'], COUNT)}"
             if losses.get("ramp") else "")
+    group = (losses.get("by_group") or {}).get(largest.get("group"), {}).get("mean")
+    # the cause's whole group when it is more than the one place (kits at the launch and at assembly's entry)
+    whole = (f", {GROUPS.get(largest['group'], largest['group'])} in all −{cell(group, COUNT)}"
+             if group is not None and group > 1.05 * (cars.get("mean") or 0) else "")
     return (f"{largest.get('cause')}{where}: −{cell(cars.get('mean'), COUNT)} cars/yr "
-            f"(95% CI {interval_text(cars)}), of {cell(gap, COUNT)} lost from a nameplate of "
+            f"(95% CI {interval_text(cars)}){whole}, of {cell(gap, COUNT)} lost from a nameplate of "
             f"{cell(losses['nameplate']['mean'], COUNT)}{ramp}")
 
 

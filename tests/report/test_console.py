@@ -25,7 +25,7 @@ SUMMARY = {
     "staffing": {"headcount_total": 1421, "direct": 642, "hours_per_vehicle": 30.75},
     "warnings": ["the first warning " * 12, "a second one", "a third"],
 }
-KITS = {"cause": "kit stockouts", "where": "body launch", "group": "supply",
+KITS = {"cause": "kit stockouts", "where": "body launch", "group": "kits",
         "cars": {"mean": 9800.0, "ci95_low": 8900.0, "ci95_high": 10700.0, "n": 5}}
 
 
@@ -51,6 +51,10 @@ def test_the_answer_with_a_loss_breakdown_names_the_largest_loss_in_cars():
     assert limited_line(summary) == ("kit stockouts at body launch: −9,800 cars/yr (95% CI 8,900 – 10,700), of 23,097 "
                                      "lost from a nameplate of 103,297")
     assert "Limited by: kit stockouts at body launch: −9,800 cars/yr" in answer(summary)[2]
+    # kits short at two places: the group's whole loss beside the largest one (not when it is the same)
+    summary["losses"]["by_group"] = {"kits": {"mean": 12_300.0}}
+    assert limited_line(summary) == ("kit stockouts at body launch: −9,800 cars/yr (95% CI 8,900 – 10,700), kit "
+                                     "stockouts in all −12,300, of 23,097 lost from a nameplate of 103,297")
     assert any(line.startswith("Bottleneck: assembly chassis line") for line in answer(summary))
 
 
