@@ -16,7 +16,7 @@ BELOW_PLAN = 0.95
 
 
 def headline(scenario, summary: dict) -> dict:
-    ramping = scenario.ramp_up is not None or scenario.plan is not None
+    ramping = scenario.ramping
     losses = summary.get("losses") or {}
     out = {"output": summary["throughput"]["annual_units"], **_yardstick(summary, ramping),
            "limited_by": (losses.get("ramp") or {}).get("largest") if ramping else losses.get("largest"),

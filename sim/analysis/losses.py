@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,9 @@ GROUPS = {
 METHOD = ("nameplate = the slowest resource's ideal rate x the calendar's net shift hours; each hour of that "
           "resource not making a car is a loss of ideal rate x hours, starved and blocked hours traced up and "
           "down the flow in proportion to each resource's own hours; the causes add up to nameplate - output")
+
+FEEDER_CAUSE = "parts from feeder "
+"""A wait for a feeder's part is charged as this and the feeder's name (and traced into that feeder by it)."""
 
 RAMP_GROUPS = ("calendar", "pace", "launch")
 """With a ramp-up or a plan, the groups that hold the ramp's own capacity below the nameplate by design: the
@@ -124,6 +127,10 @@ class Hours:
         return self.on - self.down - self.blocked - self.starved - self.feeder - self.labour - self.colour
 
 
+_AVERAGED = tuple(f.name for f in fields(Hours) if f.name not in ("cars", "first_pass", "feeder_name"))
+"""The hours and counts a parallel section has as the mean of its node groups'."""
+
+
 def flow_chain(scenario: Scenario) -> list[Resource]:
     """The main flow's resources in flow order, shop after shop (feeders and off-line repairs are not on it)."""
     chain: list[Resource] = []
@@ -154,8 +161,7 @@ def reference(scenario: Scenario, stations: pd.DataFrame, chain: list[Resource],
     static = shop_capacity(scenario, per_year, capacity)
     ideal = {}
     for res in chain:
-        rows = capacity[(capacity["shop"] == res.shop) & capacity["station"].isin(res.stations)]
-        rate = float(rows["ideal_cars_per_hour"].min())
+        rate = ideal_rate(res, capacity)
         if rate == rate:  # a resource no car visits limits nothing
             ideal[res.where] = (rate, rate * static[res.shop]["net_hours_per_year"])
     low = min(v[1] for v in ideal.values())
@@ -170,12 +176,17 @@ def reference(scenario: Scenario, stations: pd.DataFrame, chain: list[Resource],
     return best, ideal[best.where][0], static[best.shop]["net_hours_per_year"]
 
 
+def ideal_rate(res: Resource, capacity: pd.DataFrame) -> float:
+    """A resource's ideal cars per hour: its slowest station's (NaN when no car visits it)."""
+    rows = capacity[(capacity["shop"] == res.shop) & capacity["station"].isin(res.stations)]
+    return float(rows["ideal_cars_per_hour"].min())
+
+
 def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame) -> Hours:
     """The resource's hours a year in one replication, from its station rows."""
     if res.kind == "section":
         parts = [resource_hours(p, rep, capacity) for p in res.parts]
-        mean = {k: float(np.mean([getattr(p, k) for p in parts]))
-                for k in ("on", "down", "blocked", "starved", "feeder", "labour", "colour", "over_cycle", "stops", "changes", "feeder_stops")}
+        mean = {k: float(np.mean([getattr(p, k) for p in parts])) for k in _AVERAGED}
         # every node group of a branch counts the cars of the whole section (its completions over its branch's
         # share of the cars): their mean is the section's cars
         return Hours(**mean, cars=float(np.mean([p.cars for p in parts])), first_pass=1.0,
@@ -193,9 +204,8 @@ def resource_hours(res: Resource, rep: ReplicationResult, capacity: pd.DataFrame
     static = capacity[(capacity["shop"] == res.shop)].set_index("station").loc[list(res.stations)]
     top = int(np.argmax(rows["completions"].to_numpy()))
     visits = float(static["visits_per_car"].iloc[top])
-    ratio = float(static["static_cars_per_hour"].iloc[top] if "static_cars_per_hour" in static else
-                  static["cars_per_hour"].iloc[top])
-    first_pass = ratio / (float(static["availability"].iloc[top]) * float(static["ideal_cars_per_hour"].iloc[top]))
+    first_pass = float(static["cars_per_hour"].iloc[top]) / (float(static["availability"].iloc[top]) *
+                                                            float(static["ideal_cars_per_hour"].iloc[top]))
     first_pass = min(1.0, first_pass) if first_pass == first_pass and first_pass > 0 else 1.0
     cars = float(rows["completions"].iloc[top]) * year / visits if visits > 0 else 0.0
     over = float(rows["over_cycle_stop_s"].sum()) / 3600.0 * year
@@ -242,8 +252,7 @@ class Tracer:
     def slack(self, res: Resource, h: Hours) -> float:
         """Hours a year a resource faster than the reference waits by design: its shift hours x (1 - the
         reference's ideal rate / its own). Its waits up to that much are its speed, not a cause to trace."""
-        rows = self.capacity[(self.capacity["shop"] == res.shop) & self.capacity["station"].isin(res.stations)]
-        own = float(rows["ideal_cars_per_hour"].min())
+        own = ideal_rate(res, self.capacity)
         return h.on * max(0.0, 1.0 - self.rate / own) if own == own and own > 0 else 0.0
 
     def add(self, group: str, cause: str, where: str, cars: float) -> None:
@@ -275,7 +284,7 @@ class Tracer:
         them explains stays with the feeder's parts (its variability)."""
         for key in [k for k in self.causes if k[0] == "feeders"]:
             _, cause, where = key
-            shop, name = where.split(".", 1)[0], cause.removeprefix("parts from feeder ")
+            shop, name = where.split(".", 1)[0], cause.removeprefix(FEEDER_CAUSE)
             feeder = self.scenario.shops[shop].feeders.get(name) if shop in self.scenario.shops else None
             if feeder is None or self.causes[key] <= 0:
                 continue
@@ -285,12 +294,7 @@ class Tracer:
             weights = [w for group in node_groups(feeder.stations)
                        for res in [_group(shop, group, False)]
                        for w in self._own(res, self.hours(res), ref, cover)]
-            if sum(w for _, w in weights) * self.rate >= cars:
-                self._split(weights, None, cars)
-            else:
-                self._split(weights, self.rate)
-                self.add("feeders", cause + ": its variability, no single stop", where,
-                         cars - sum(w for _, w in weights) * self.rate)
+            self._share(weights, cars, ("feeders", cause + ": its variability, no single stop", where))
 
     def _parts_cover(self, shop: str, feeder: str) -> float:
         """Hours at the reference's ideal rate the feeder's parts buffer covers: its mean level and the part in
@@ -330,7 +334,7 @@ class Tracer:
         out = self._down(res, h, cover)
         out += [(("sequence", "colour changes and empty carriers", where),
                  h.colour * _outlasting(cover, h.colour, h.changes)),
-                (("feeders", f"parts from feeder {h.feeder_name or 'of ' + where}", where),
+                (("feeders", f"{FEEDER_CAUSE}{h.feeder_name or 'of ' + where}", where),
                  h.feeder * _outlasting(cover, h.feeder, h.feeder_stops)),
                 (("labour", "waiting for operators", where), h.labour)]
         if relative_to is not None:
@@ -432,17 +436,21 @@ class Tracer:
         hold at least the hours lost; else each weight whole, and the hours none explains (the flow's
         variability that the buffers on the way did not absorb) to blocking and starving between shops.
         Returns the cars passed on."""
-        hours = amount / self.rate
-        explained = sum(w for _, w in weights)
-        if explained >= hours:
+        return self._share(weights, amount, ("between_shops", f"{how}: variability "
+                           f"{'upstream' if how == 'starved' else 'downstream'}, no single stop explains it", res.where))
+
+    def _share(self, weights: list, amount: float, remainder: tuple[str, str, str]) -> float:
+        """Share ``amount`` cars out by the weights' hours: in proportion when they hold at least the hours lost,
+        else each weight whole and the hours none explains to ``remainder``. Returns the cars passed on."""
+        explained = sum(w for _, w in weights) * self.rate
+        if explained >= amount:
             return self._split(weights, None, amount)
-        self.add("between_shops", f"{how}: variability {'upstream' if how == 'starved' else 'downstream'}, no single "
-                 "stop explains it", res.where, (hours - explained) * self.rate)
+        self.add(*remainder, amount - explained)
         return self._split(weights, self.rate)
 
     def _launch(self, amount: float) -> None:
         s = self.scenario
-        cause = "launches held to the plan" if (s.plan is not None or s.ramp_up is not None) else "launch rate"
+        cause = "launches held to the plan" if s.ramping else "launch rate"
         self.add("launch", cause, "launch", amount)
 
     def _downstream(self, k: int, amount: float, ref: Hours) -> None:
@@ -568,7 +576,7 @@ def losses_summary(scenario: Scenario, reps: list[ReplicationResult], stations: 
         "rows": rows,
         "by_group": {g: rounded(mean_ci(v), 1) for g, v in by_group.items()},
         "largest": rows[0] if rows else None,
-        **({"ramp": _ramp(rows)} if scenario.ramp_up is not None or scenario.plan is not None else {}),
+        **({"ramp": _ramp(rows)} if scenario.ramping else {}),
         "method": METHOD,
         "values": {f"losses.{g}": [round(x, 3) for x in v] for g, v in by_group.items()},
     }

@@ -21,7 +21,7 @@ from .staffing import headcount
 def summary(run) -> dict | None:
     """The run's ``plan`` section (None without a ramp-up or a plan, or on a calendar without dates)."""
     scenario = run.scenario
-    if scenario.ramp_up is None and scenario.plan is None:
+    if not scenario.ramping:
         return None
     months = monthly_table(run.throughput)
     if months.empty:

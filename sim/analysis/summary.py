@@ -112,7 +112,7 @@ def summarise(scenario: Scenario, reps: list[ReplicationResult], seed: int,
     throughput = throughput_table(reps) if throughput is None and scenario.calendar.dated else throughput
     first = reps[0].scalars
     per_year = first["working_days_per_year"]
-    mature = scenario.ramp_up is None and scenario.plan is None  # a ramp's output is not a loss of the mature plant
+    mature = not scenario.ramping  # a ramp's output is not a loss of the mature plant
     annual = _annual_units(reps, stationary=mature)
     target = scenario.target
     capacity = station_capacity(scenario)

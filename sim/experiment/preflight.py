@@ -56,7 +56,7 @@ def estimate(scenario: Scenario) -> Estimate:
     day by day, ``_ramped``)."""
     days = scenario_days(scenario)
     static = shop_capacity(scenario, days.working_days_per_year)
-    if scenario.ramp_up is not None or scenario.plan is not None:
+    if scenario.ramping:
         return _ramped(scenario, days, static)
     total_days = scenario.horizon.warmup_days + days.measured_days
     plant_per_year = min(s["annual_units"] for s in static.values())

@@ -61,8 +61,7 @@ class Builder:
         self.plant = plant = Plant(scenario, days, seed, replication)
         self.scenario, self.days, self.env, self.streams = scenario, days, plant.env, plant.streams
         self.window = plant.window
-        self.ramp = plant.ramp = Ramp(scenario, days) if scenario.ramp_up is not None or scenario.plan is not None \
-            else None
+        self.ramp = plant.ramp = Ramp(scenario, days) if scenario.ramping else None
         self.clocks, self.worked_windows = plant.clocks, plant.worked_windows
         self.maintenance, self.feeder_clocks = plant.maintenance, plant.feeder_clocks
         self.launch: Launch | None = None

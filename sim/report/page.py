@@ -66,7 +66,6 @@ th, td { padding: 4px 8px; border-bottom: 1px solid #e8ecf0; text-align: left; o
 th { background: #eef2f6; font-weight: 600; vertical-align: bottom; }
 td.n { white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-sup.why { color: var(--muted); }
 .answer { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 15px; }
 .answer dt { font-weight: 700; } .answer dd { margin: 0; }
 section.answer { border-left: 5px solid var(--accent); }

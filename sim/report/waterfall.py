@@ -20,13 +20,6 @@ GROUP_COLOURS = {
 """One colour per group (``losses.GROUPS``), the same in every chart."""
 
 
-def limited_by_text(row: dict | None) -> str | None:
-    """'kit stockouts at assembly entry: -6,981 cars/yr' (None without a loss)."""
-    if row is None:
-        return None
-    return f"{row['cause']} at {row['where']}: -{row['cars']['mean']:,.0f} cars/yr"
-
-
 def loss_rows(s: dict) -> Rows | None:
     """The causes, largest first: cars a year with their interval, and each one's group."""
     losses = s.get("losses")

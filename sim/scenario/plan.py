@@ -61,7 +61,7 @@ def cut_to_horizon(scenario: Scenario, horizon: Horizon) -> dict[str, dict | Non
     entry or planned month after the horizon's last month is left out (it would start after the run ends), a
     planned year with no month in the horizon too (a year still planned keeps its whole volume, spread as
     before); a part left with nothing is None. Empty without a ramp-up or plan, or a calendar without dates."""
-    if not scenario.calendar.dated or (scenario.ramp_up is None and scenario.plan is None):
+    if not scenario.calendar.dated or not scenario.ramping:
         return {}
     last = horizon_months(scenario, horizon)[-1]
     out: dict[str, dict | None] = {}
@@ -131,7 +131,7 @@ def planned_volume(scenario: Scenario) -> dict[str, int] | None:
 
 def check_plan(scenario: Scenario) -> Iterator[Problem]:
     """Problems of ``ramp_up`` and ``plan`` that need the rest of the scenario (calendar, horizon, shops, models)."""
-    if scenario.ramp_up is None and scenario.plan is None:
+    if not scenario.ramping:
         return
     given = " and ".join(k for k in ("ramp_up", "plan") if getattr(scenario, k) is not None)
     if not scenario.calendar.dated:

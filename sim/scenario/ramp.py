@@ -200,7 +200,7 @@ def rate_schedule(scenario: Scenario) -> pd.DataFrame:
     launches a working day may have (None: no cap). Empty without a ramp-up or a plan."""
     columns = ["month", "working_days"] + [f"shifts {shop}" for shop in scenario.shops] + \
         ["line_speed", "launches_per_day", "planned", "most_per_day", "fewest_per_day"]
-    if scenario.ramp_up is None and scenario.plan is None:
+    if not scenario.ramping:
         return pd.DataFrame(columns=columns)
     ramp = Ramp(scenario, scenario_days(scenario))
     working, caps = ramp.working_days(), iter(ramp.daily_caps())

@@ -43,7 +43,7 @@ class PlanComponent(Component):
 
     @classmethod
     def wanted(cls, scenario: Scenario) -> bool:
-        return scenario.ramp_up is not None or scenario.plan is not None
+        return scenario.ramping
 
     def __init__(self, build):
         self.ramp: Ramp = build.ramp

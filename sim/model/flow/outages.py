@@ -115,7 +115,7 @@ class DownSchedule:
 
     def pieces(self, a: float, b: float):
         """[a, b] cut at the outages: (from, to, down) in order."""
-        if self._lo <= a and b < self._hi:  # in the gap read last: one piece up
+        if self.within_gap(a, b):  # in the gap read last: one piece up
             if a < b:
                 yield a, b, False
             return

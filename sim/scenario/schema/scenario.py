@@ -163,3 +163,8 @@ class Scenario(Model):
     @property
     def model_names(self) -> list[str]:
         return [m.name for m in self.product.models]
+
+    @property
+    def ramping(self) -> bool:
+        """A ramp-up or a monthly plan sets the pace: output changes by design from month to month."""
+        return self.ramp_up is not None or self.plan is not None
