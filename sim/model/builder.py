@@ -179,7 +179,7 @@ class Builder:
             buffer = LoggedBuffer(self.env, name, shop=shop, kind=kind, capacity=capacity, window=self.window,
                                   log=log)
         if trace:
-            buffer.monitor.trace = []
+            buffer.monitor.keep_trace()
         return self._measured(buffer)
 
     def _flow(self) -> None:
@@ -222,7 +222,7 @@ class Builder:
         """A store with lanes that releases by its ``sort`` rule; its waits count on ``shop``'s shift clock."""
         entry = SortingStore(self.env, store.name, shop=shop, sort=store.sort, window=self.window,
                              log=self.plant.entries[shop], clock=self.clocks[shop], product=self.scenario.product)
-        entry.monitor.trace = []
+        entry.monitor.keep_trace()
         return self._measured(entry)
 
     def _measured(self, store):

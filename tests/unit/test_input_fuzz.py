@@ -275,13 +275,17 @@ def outcomes(directory: Path) -> tuple:
     return tuple(out)
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory):
-    return outcomes(tmp_path_factory.mktemp("fuzz"))
-
-
 @pytest.mark.slow
-def test_every_mutant_loads_or_gives_a_clean_error(fuzzed):
+def test_the_fuzz(tmp_path_factory):
+    """One test, so that the 1,200 loads (about 50 s) are made once: pytest-xdist gives each worker its own
+    module fixture, and three tests on two workers loaded every mutant twice."""
+    fuzzed = outcomes(tmp_path_factory.mktemp("fuzz"))
+    every_mutant_loads_or_gives_a_clean_error(fuzzed)
+    the_fuzz_reaches_both_outcomes(fuzzed)
+    valid_mutants_run_a_few_days(fuzzed)
+
+
+def every_mutant_loads_or_gives_a_clean_error(fuzzed):
     assert len(fuzzed) >= 1000
     bad = []
     for label, result, seconds in fuzzed:
@@ -302,16 +306,14 @@ def test_every_mutant_loads_or_gives_a_clean_error(fuzzed):
     assert not bad, f"{len(bad)} mutants failed:\n" + "\n".join(bad[:40])
 
 
-@pytest.mark.slow
-def test_the_fuzz_reaches_both_outcomes(fuzzed):
+def the_fuzz_reaches_both_outcomes(fuzzed):
     kinds = {label.split(":")[2] for label, _, _ in fuzzed}
     valid = sum(isinstance(r, Scenario) for _, r, _ in fuzzed)
     assert {"bomb", "deep", "tag", "set", "swap", "garbage"} <= kinds
     assert 20 <= valid < len(fuzzed) - 500, valid
 
 
-@pytest.mark.slow
-def test_valid_mutants_run_a_few_days(fuzzed):
+def valid_mutants_run_a_few_days(fuzzed):
     rng = random.Random(SEED)
     valid = [(label, r) for label, r, _ in fuzzed if isinstance(r, Scenario)]
     rng.shuffle(valid)

@@ -139,7 +139,7 @@ class Yard(Store):
         """Per queue: (car, time it reached the yard), the longest waiting first."""
         self.level = 0
         self.monitor = LevelMonitor(window, capacity)
-        self.monitor.trace = []
+        self.monitor.keep_trace()
         self.waiting = [LevelMonitor(window, math.inf) for _ in queues]
         """Per queue: its level over time (cars waiting for their truck or train)."""
         self.entered = 0

@@ -14,6 +14,7 @@ Every buffer carries its kind as data (``BUFFER_KINDS``), shown in the buffer ta
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 
 import numpy as np
@@ -55,8 +56,13 @@ class LevelMonitor:
         self.empty = 0.0
         self.max_level = 0
         self.max_ever = 0
-        self.trace: list[tuple[float, int]] | None = None
-        """(time, level) after every change, kept for the buffers between shops only (level plots)."""
+        self.trace: array | None = None
+        """Flat pairs (time, level after the change) of every change, kept for the stores between shops only
+        (``keep_trace``; level plots): doubles, 16 bytes a change, not a tuple of two objects each."""
+
+    def keep_trace(self) -> None:
+        """From now on, log every change of level (``trace``)."""
+        self.trace = array("d")
 
     def change(self, now: float, delta: int) -> None:
         # runs at every put and get: the window's bounds as locals, no method call per car
@@ -76,7 +82,8 @@ class LevelMonitor:
         self.last_t = now
         self.level += delta
         if self.trace is not None and delta:
-            self.trace.append((now, self.level))
+            self.trace.append(now)
+            self.trace.append(self.level)
         if self.level > self.max_ever:
             self.max_ever = self.level
         if lo <= now < hi and self.level > self.max_level:
@@ -89,8 +96,9 @@ class LevelMonitor:
         """(seconds, level) on every whole hour from time 0 to ``until`` (s), read off the trace (kept by the
         caller): the level after the last change at or before each hour. No sampling events in the run."""
         hours = np.arange(0.0, until / 3600.0 + 1e-9, 1.0) * 3600.0
-        times = np.array([0.0] + [t for t, _ in self.trace])
-        levels = np.array([0] + [level for _, level in self.trace])
+        pairs = np.frombuffer(self.trace, dtype=float).reshape(-1, 2)
+        times = np.concatenate(([0.0], pairs[:, 0]))
+        levels = np.concatenate(([0], pairs[:, 1].astype(np.int64)))
         return hours, levels[np.searchsorted(times, hours, side="right") - 1]
 
 
