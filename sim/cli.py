@@ -3,9 +3,10 @@
     python -m sim run SCENARIO [--replications N] [--seed S] [--jobs J] [--set PATH=VALUE] [--name NAME] [--detail]
     python -m sim show RUN_FOLDER [SECTION]
     python -m sim validate SCENARIO
-    python -m sim staff SCENARIO --target N [--confidence 0.95]
+    python -m sim staff SCENARIO --target N [--confidence 0.95] [--screen-days N]
     python -m sim compare RESULTS_OR_SCENARIO RESULTS_OR_SCENARIO ... [--format table|markdown|csv|json]
     python -m sim bottleneck SCENARIO [--top N] [--resource NAME] [--replications R] [--jobs J] [--set PATH=VALUE]
+                             [--screen-days N] [--confirm N]
 
 run, bottleneck, staff and compare (its scenario files) take [--days N | --years N] [--warmup DAYS]: a
 shorter (or longer) run than the scenario's horizon.
@@ -33,7 +34,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .version import __version__
 from .experiment import preflight
 from .experiment.comparing import compare
-from .experiment.marginal import CHANGES, WIDE_RULE, find_resource, marginal_values, too_wide
+from .experiment.marginal import CHANGES, CONFIRMED, WIDE_RULE, find_resource, marginal_values, too_wide
+from .experiment.screening import SCREEN_DAYS, screening
 from .experiment.runner import run
 from .experiment.staffing_search import search
 from .report import rendered_files
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     staff_cmd.add_argument("--confidence", type=float, default=0.95,
                            help="one-sided confidence that output meets the target")
     _replications(staff_cmd, 3)
+    _screen_days(staff_cmd, "every option the static bound leaves")
     _window(staff_cmd)
     _seed_and_jobs(staff_cmd)
     _force(staff_cmd)
@@ -143,6 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     bneck_cmd.add_argument("--resource", action="append", default=[], metavar="NAME",
                            help="also try them at this resource: shop.station or shop.line (repeatable)")
     _replications(bneck_cmd, 5, "replications of the base run and of every change (paired: 2 or more for intervals)")
+    _screen_days(bneck_cmd, "every change")
+    bneck_cmd.add_argument("--confirm", type=_positive, default=CONFIRMED, metavar="N",
+                           help="after the screening, run the N best changes again over the whole horizon "
+                                f"(default {CONFIRMED})")
     _seed_and_jobs(bneck_cmd)
     _results_root(bneck_cmd)
     _overrides(bneck_cmd)
@@ -168,6 +175,12 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
 
 def _replications(parser, default: int, text: str = "independent replications (95%% intervals need 2 or more)"):
     parser.add_argument("--replications", "-n", type=_positive, default=default, metavar="N", help=text)
+
+
+def _screen_days(parser, what: str) -> None:
+    parser.add_argument("--screen-days", type=_at_least_zero, default=SCREEN_DAYS, metavar="N",
+                        help=f"first run {what} over N measured days after the warm-up, and over the whole horizon "
+                             f"only what is still in the running (default {SCREEN_DAYS:g}; 0: no screening)")
 
 
 def _seed_and_jobs(parser) -> None:
@@ -310,9 +323,12 @@ def _bottleneck(args, console: Console) -> int:
     found = preflight.check(scenario, force=args.force)
     for name in args.resource:
         find_resource(scenario, name)  # a bad name fails now, before the runs
-    # the base run and three changes at each resource, some of which may not apply
+    # the base run and three changes at each resource, some of which may not apply; after a screening, the
+    # base and the best changes again over the whole horizon
     runs = 1 + len(CHANGES) * (args.top + len(args.resource))
-    console.print("Estimate: at most " + preflight.workload(scenario, found, runs, args.replications, args.jobs),
+    screen = screening(scenario, args.screen_days)
+    stages = [(screen, runs), (scenario, 1 + min(args.confirm, runs - 1))] if screen else [(scenario, runs)]
+    console.print("Estimate: at most " + preflight.workload(stages, found, args.replications, args.jobs),
                   markup=False, highlight=False)
     ensure_writable(out)
     started = time.perf_counter()
@@ -320,7 +336,7 @@ def _bottleneck(args, console: Console) -> int:
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"{scenario.name}: base run", total=None)
         result = marginal_values(scenario, resources=args.resource, top=args.top, replications=args.replications,
-                                 jobs=args.jobs, seed=args.seed,
+                                 jobs=args.jobs, seed=args.seed, screen_days=args.screen_days, confirm=args.confirm,
                                  on_progress=lambda done, total, label: progress.update(
                                      task, completed=done, total=total, description=f"{scenario.name}: {label}"))
     wall = time.perf_counter() - started
@@ -353,10 +369,11 @@ def _staff(args, console: Console) -> int:
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task(f"searching staffing options of {scenario.name}", total=None)
         result = search(scenario, target=args.target, confidence=args.confidence,
-                        replications=replications, seed=args.seed, jobs=args.jobs,
-                        on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-                        on_start=lambda runs: console.print(
-                            "Estimate: at most " + preflight.workload(scenario, found, runs, replications, args.jobs)
+                        replications=replications, seed=args.seed, jobs=args.jobs, screen_days=args.screen_days,
+                        on_progress=lambda done, total, label: progress.update(
+                            task, completed=done, total=total, description=f"{scenario.name}: {label}"),
+                        on_start=lambda stages: console.print(
+                            "Estimate: at most " + preflight.workload(stages, found, replications, args.jobs)
                             + " (options the static bound does not prune)", markup=False, highlight=False))
     print_search(result, console)
     return 0 if result.best is not None else 3

@@ -79,6 +79,11 @@ def welch_difference(a, b, confidence: float = 0.95) -> tuple[float, float]:
     return float(np.mean(b) - np.mean(a)), t_quantile(0.5 + confidence / 2, dof) * se
 
 
+def upper_bound(values, confidence: float) -> float:
+    """One-sided upper t bound of the mean (inf with fewer than two values)."""
+    return -lower_bound(-np.asarray(values, dtype=float), confidence)
+
+
 def lower_bound(values, confidence: float) -> float:
     """One-sided lower t bound of the mean (-inf with fewer than two values)."""
     x = np.asarray(values, dtype=float)

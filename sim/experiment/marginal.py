@@ -28,6 +28,13 @@ Every variant runs with the base run's seed and replication indices, so replicat
 a variant draws the same random numbers as replication r of the base (common random
 numbers); its gain is the mean of the per-replication differences in annual output with a
 95% paired t interval (``stats.paired_difference``). The list is ranked by gain.
+
+Screen, then confirm: over a long horizon every change is first run over a shorter stretch
+(``screening.SCREEN_DAYS`` measured days after the same warm-up; the base too, which also picks the
+resources), and only the best few (``CONFIRMED``) are run again, with the base, over the whole
+horizon. Most of a long list's time went into changes that buy little; their screened gains
+stay in the list, marked with the days they were measured on. Every replication of every
+change of a stage goes to one process pool (``runner.run_all``).
 """
 
 from __future__ import annotations
@@ -46,7 +53,8 @@ from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
 from ..scenario.errors import Problem, yaml_path
 from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations, station_paths
 from .precision import replications_needed, rule
-from .runner import run
+from .runner import run, run_all
+from .screening import SCREEN_DAYS, screening
 
 AVAILABILITY, CYCLE, BUFFER = "availability +1 pt", "cycle -1 s", "buffer +1"
 CHANGES = (AVAILABILITY, CYCLE, BUFFER)
@@ -85,25 +93,32 @@ class Change:
     active_share: float | None = None
     gain: dict | None = None
     """{mean, ci95_low, ci95_high, n}: annual cars gained against the base run (paired over replications)."""
+    screened: float | None = None
+    """The measured days its gain comes from when it was screened out (not among the best run over the whole
+    horizon); None: its gain is over the whole horizon."""
 
     def record(self) -> dict:
         return {"resource": self.resource.label, "shop": self.resource.shop, "kind": self.resource.kind,
                 "active_share": None if self.active_share is None else round(self.active_share, 4),
                 "change": self.change, "what": self.what, "set": self.assignments, "skipped": self.skipped,
-                "gain": self.gain}
+                "gain": self.gain, "screened_days": self.screened}
 
 
 @dataclass
 class MarginalResult:
     base: RunResult
     changes: list[Change]
-    """Ranked: simulated changes by gain (largest first), then the skipped ones."""
+    """Ranked: simulated changes by gain (largest first; after a screening, those run over the whole horizon
+    first, then the screened-out by their screened gain), then the skipped ones."""
     replications: int
     seed: int
+    screen_days: float | None = None
+    """The days every change was screened on before the best were run over the whole horizon (None: none)."""
 
     def summary(self) -> dict:
         """summary.json's ``marginal_values``."""
         return {"method": METHOD, "replications": self.replications, "seed": self.seed,
+                "screen_days": self.screen_days,
                 "base_annual_units": self.base.summary["throughput"]["annual_units"],
                 "changes": [c.record() for c in self.changes]}
 
@@ -119,7 +134,8 @@ class MarginalResult:
             rows.append({"resource": c.resource.label, "shop": c.resource.shop, "kind": c.resource.kind,
                          "active_share": c.active_share, "change": c.change, "what": c.what,
                          "gain_per_year": gain.get("mean"), "ci95_low": gain.get("ci95_low"),
-                         "ci95_high": gain.get("ci95_high"), "set": " ".join(c.assignments), "skipped": c.skipped})
+                         "ci95_high": gain.get("ci95_high"), "screened_days": c.screened,
+                         "set": " ".join(c.assignments), "skipped": c.skipped})
         return pd.DataFrame(rows)
 
 
@@ -366,25 +382,41 @@ def changes_for(scenario: Scenario, resource: Resource, paths: dict | None = Non
 
 # ---------------------------------------------------------------- the runs
 
+CONFIRMED = 5
+"""Changes confirmed over the whole horizon after the screening (the best by screened gain)."""
+
+
 def marginal_values(scenario: Scenario | str, resources: list[str] | None = None, top: int = 5,
                     replications: int = 5, jobs: int = 1, seed: int | None = None,
-                    on_progress=None) -> MarginalResult:
+                    on_progress=None, screen_days: float | None = SCREEN_DAYS,
+                    confirm: int = CONFIRMED) -> MarginalResult:
     """Marginal value of availability, cycle time and buffer at the ``top`` most active resources and the
     named ``resources``: annual cars gained per change, paired against the base run.
 
-    ``on_progress(done, total, label)`` is called before each run (labels: 'base run', then
-    '<resource>: <change>') and once at the end with done == total.
+    Screen, then confirm: when the scenario measures more than ``screen_days`` days, every change is first run
+    over its first ``screen_days`` days after the warm-up (``screening``), and only the ``confirm`` best by
+    that gain are run over the whole horizon with the base; the others keep their screened gain, marked with
+    the days it was measured on (``Change.screened``). ``screen_days`` None or 0: every change over the whole
+    horizon. Both stages use the base run's seed and replications (common random numbers) and deal every
+    replication of every change to one pool of ``jobs`` processes (``runner.run_all``).
+
+    ``on_progress(done, total, label)`` is called as replications finish (labels: 'base run', 'screening
+    N changes on D days', 'N changes over the whole horizon') and once at the end with done == total.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    if confirm < 1:
+        raise ValueError("confirm must be at least 1")
     for name in resources or []:
         find_resource(scenario, name)  # a bad name fails before any simulation
     seed = scenario.seed if seed is None else seed
-    if on_progress:
-        on_progress(0, None, "base run")
-    base = run(scenario, replications=replications, seed=seed, jobs=jobs)
+    screen = screening(scenario, screen_days)
+    first = screen or scenario
+    progress = _Progress(on_progress)
+    base = run(first, replications=replications, seed=seed, jobs=jobs,
+               on_replication=progress.stage("base run" + (f" on {screen_days:g} days" if screen else "")))
     paths = _station_paths(scenario)
     changes = []
     for resource, share in chosen_resources(base, list(resources or []), top):
@@ -392,17 +424,56 @@ def marginal_values(scenario: Scenario | str, resources: list[str] | None = None
             change.active_share = share
             changes.append(change)
     todo = [c for c in changes if not c.skipped]
+    label = f"screening {len(todo)} changes on {screen_days:g} days" if screen else \
+        f"{len(todo)} changes over the whole horizon"
+    _measure(first, base, todo, replications, seed, jobs, progress.stage(label))
+    if screen:
+        for c in todo:
+            c.screened = screen_days
+        best = sorted(todo, key=lambda c: -c.gain["mean"])[:confirm]
+        base = _measure(scenario, None, best, replications, seed, jobs,
+                        progress.stage(f"the {len(best)} best changes over the whole horizon"))
+        for c in best:
+            c.screened = None
+    progress.end()
+    ranked = sorted(todo, key=lambda c: (c.screened is not None, -c.gain["mean"])) + [c for c in changes if c.skipped]
+    return MarginalResult(base, ranked, replications, seed, screen_days if screen else None)
+
+
+def _measure(scenario: Scenario, base: RunResult | None, changes: list[Change], replications: int, seed: int,
+             jobs: int, on_replication) -> RunResult:
+    """Each change's gain over ``scenario`` (the base and every variant in one pool; ``base`` given: that run
+    is the base, not rerun). Returns the base run."""
+    variants = [with_overrides(scenario, c.assignments) for c in changes]
+    results = run_all(([] if base else [scenario]) + variants, replications=replications, seed=seed, jobs=jobs,
+                      on_replication=on_replication)
+    if base is None:
+        base, results = results[0], results[1:]
     base_values = [annual_units(r) for r in base.replications]
-    for k, change in enumerate(todo):
-        if on_progress:
-            on_progress(k + 1, len(todo) + 1, f"{change.resource.label}: {change.change}")
-        variant = with_overrides(scenario, change.assignments)
-        result = run(variant, replications=replications, seed=seed, jobs=jobs)
+    for change, result in zip(changes, results):
         change.gain = _gain(base_values, [annual_units(r) for r in result.replications])
-    if on_progress:
-        on_progress(len(todo) + 1, len(todo) + 1, "done")
-    ranked = sorted(todo, key=lambda c: -c.gain["mean"]) + [c for c in changes if c.skipped]
-    return MarginalResult(base, ranked, replications, seed)
+    return base
+
+
+class _Progress:
+    """``on_progress(done, total, label)`` over the stages of the list (each stage counts its replications)."""
+
+    def __init__(self, on_progress):
+        self.on_progress = on_progress
+        self.last = (0, 1)
+
+    def stage(self, label: str):
+        def report(done: int, total: int) -> None:
+            self.last = (done, total)
+            if self.on_progress:
+                self.on_progress(done, total, label)
+        if self.on_progress:
+            self.on_progress(0, None, label)
+        return report
+
+    def end(self) -> None:
+        if self.on_progress:
+            self.on_progress(self.last[1], self.last[1], "done")
 
 
 WIDE_RULE = rule("gains", "the gain itself to tell it from zero, half the gap to the next change's gain to rank "
@@ -413,7 +484,7 @@ def too_wide(changes: list[Change]) -> list[str]:
     """A line for each simulated change (ranked by gain) whose interval cannot rank it: it spans zero, or it
     overlaps the next change's; each with the replications that would resolve it (``precision``). Empty when
     every interval ranks; with one replication, one line saying intervals need two."""
-    run = [c for c in changes if c.gain is not None]
+    run = [c for c in changes if c.gain is not None and c.screened is None]  # screened-out: another horizon
     if run and run[0].gain["ci95_low"] is None:
         return ["one replication gives no interval: the gains cannot be ranked; run --replications 2 or more"]
     lines = []

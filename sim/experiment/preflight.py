@@ -164,18 +164,30 @@ def check(scenario: Scenario, force: bool = False) -> Estimate:
     return found
 
 
-def workload(scenario: Scenario, found: Estimate, runs: int, replications: int, jobs: int) -> str:
-    """The work of several runs (a bottleneck list, a staffing search) in a planner's words: runs, plant-years
-    simulated (warm-up included; a year is 365 days on a dated calendar, working_days_per_year on a count) and
-    the time, each run's replications spread over ``jobs`` processes."""
-    days = scenario_days(scenario)
-    simulated = days.warmup_days + days.measured_days
-    year = 365.0 if scenario.calendar.dated else days.working_days_per_year
-    parallel = min(jobs, replications)
-    seconds = found.seconds * runs * math.ceil(replications / parallel)
-    return (f"{runs:,} run(s) x {replications} replication(s) of {simulated:,.0f} days: about "
-            f"{runs * replications * simulated / year:,.1f} plant-years, about {_duration(seconds)} on "
+def workload(stages: list[tuple[Scenario, int]], found: Estimate, replications: int, jobs: int) -> str:
+    """The work of several runs (a bottleneck list, a staffing search) in a planner's words: for each stage
+    (a scenario, its number of runs: a screening on a shorter horizon, then the runs over the whole one) the runs
+    and days simulated (warm-up included), then the plant-years in all (a year is 365 days on a dated calendar,
+    working_days_per_year on a count) and the time, every replication of a stage dealt to ``jobs`` processes.
+    ``found``: the estimate of one replication of the last stage's scenario (the whole horizon); a replication of
+    another stage takes its share of that by the days it simulates."""
+    full = _simulated(stages[-1][0])
+    year = 365.0 if stages[-1][0].calendar.dated else scenario_days(stages[-1][0]).working_days_per_year
+    parallel = max(1, min(jobs, max(runs for _, runs in stages) * replications))
+    parts, seconds, years = [], 0.0, 0.0
+    for scenario, runs in stages:
+        days = _simulated(scenario)
+        parts.append(f"{runs:,} run(s) x {replications} replication(s) of {days:,.0f} days")
+        seconds += found.seconds * days / full * math.ceil(runs * replications / parallel)
+        years += runs * replications * days / year
+    return (", then ".join(parts) + f": about {years:,.1f} plant-years, about {_duration(seconds)} on "
             f"{parallel} process(es)")
+
+
+def _simulated(scenario: Scenario) -> float:
+    """Days one replication simulates: warm-up and measured window."""
+    days = scenario_days(scenario)
+    return days.warmup_days + days.measured_days
 
 
 def _duration(seconds: float) -> str:

@@ -57,27 +57,71 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     On KeyboardInterrupt the replications finished so far are summarised and the result has
     ``interrupted`` set (and says so in its summary); with none finished the interrupt propagates.
     """
+    scenario, seed = _prepared(scenario, replications, seed)
+    results: list[ReplicationResult] = []
+    interrupted = False
+    try:
+        _replicate([(scenario, seed, r) for r in range(replications)], jobs,
+                   lambda _, result: _collected(results, result, replications, on_replication))
+    except KeyboardInterrupt:
+        if not results:
+            raise
+        interrupted = True
+    return _summarised(scenario, seed, results, replications, interrupted)
+
+
+def run_all(scenarios: list[Scenario], replications: int = 1, seed: int | None = None, jobs: int = 1,
+            on_replication=None) -> list[RunResult]:
+    """``run`` of each scenario, every replication of every scenario dealt to one process pool: a search's
+    candidates keep the cores busy where a run of each in turn would leave a core idle at its last replications
+    (five replications on two cores: three rounds, the last half empty). The results are those of ``run`` of
+    each, byte for byte. ``on_replication(done, total)`` counts every replication of every scenario; Ctrl-C
+    stops the lot (a search cut short has no answer)."""
+    prepared = [_prepared(scenario, replications, seed) for scenario in scenarios]
+    work = [(scenario, used, r) for scenario, used in prepared for r in range(replications)]
+    results: list[list[ReplicationResult]] = [[] for _ in scenarios]
+    done = [0]
+
+    def collected(item: int, result: ReplicationResult) -> None:
+        results[item // replications].append(result)
+        done[0] += 1
+        if on_replication:
+            on_replication(done[0], len(work))
+
+    _replicate(work, jobs, collected)
+    return [_summarised(scenario, used, mine, replications, False)
+            for (scenario, used), mine in zip(prepared, results)]
+
+
+def _prepared(scenario: Scenario | str | Path, replications: int, seed: int | None) -> tuple[Scenario, int]:
+    """The scenario loaded and checked, and the seed to use (the scenario's unless given)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if replications < 1:
         raise ValueError("replications must be at least 1")
     check_window(scenario)  # the API's run, like the CLI's, needs a working day to annualise
-    seed = scenario.seed if seed is None else seed
-    work = [(scenario, seed, r) for r in range(replications)]
-    results: list[ReplicationResult] = []
-    interrupted = False
-    try:
-        if jobs > 1 and replications > 1:
-            _in_pool(work, min(jobs, replications), results, on_replication)
-        else:
-            for item in work:
-                results.append(_one(item))
-                if on_replication:
-                    on_replication(len(results), replications)
-    except KeyboardInterrupt:
-        if not results:
-            raise
-        interrupted = True
+    return scenario, scenario.seed if seed is None else seed
+
+
+def _collected(results: list, result: ReplicationResult, total: int, on_replication) -> None:
+    results.append(result)
+    if on_replication:
+        on_replication(len(results), total)
+
+
+def _replicate(work: list, jobs: int, on_result) -> None:
+    """Each (scenario, seed, replication) of ``work`` replicated, sequentially or in a pool of ``jobs``;
+    ``on_result(index in work, result)`` as each finishes."""
+    if jobs > 1 and len(work) > 1:
+        _in_pool(work, min(jobs, len(work)), on_result)
+        return
+    for k, item in enumerate(work):
+        on_result(k, _one(item))
+
+
+def _summarised(scenario: Scenario, seed: int, results: list[ReplicationResult], replications: int,
+                interrupted: bool) -> RunResult:
+    """A run's result from its replications (in any order): its tables and summary."""
     results.sort(key=lambda r: r.replication)
     stations = station_table(scenario, results)
     per_year = results[0].scalars["working_days_per_year"]
@@ -95,19 +139,19 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
                      replications=results, interrupted=interrupted, provenance=provenance(scenario))
 
 
-def _in_pool(work: list, workers: int, results: list, on_replication) -> None:
-    """Replications in a process pool, appended to ``results`` as they finish; on KeyboardInterrupt the
-    pending ones are cancelled and the running ones stopped before the interrupt goes on."""
+def _in_pool(work: list, workers: int, on_result) -> None:
+    """``work`` in a process pool, ``on_result(index, result)`` as each finishes (those finishing together in
+    the order of ``work``); on KeyboardInterrupt the pending ones are cancelled and the running ones stopped
+    before the interrupt goes on."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
     pending: set = set()
     try:
-        pending = {pool.submit(_one, item) for item in work}
+        index = {pool.submit(_one, item): k for k, item in enumerate(work)}
+        pending = set(index)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: f.result().replication):
-                results.append(future.result())
-                if on_replication:
-                    on_replication(len(results), len(work))
+            for future in sorted(done, key=index.get):
+                on_result(index[future], future.result())
     except BaseException:
         for future in pending:
             future.cancel()

@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 
 from ..analysis.capacity import shop_capacity
 from ..analysis.staffing import headcount
-from ..analysis.stats import lower_bound
+from ..analysis.stats import lower_bound, upper_bound
 from ..analysis.summary import annual_units
 from ..scenario.days import DAY, scenario_days
 from ..scenario import Scenario, ScenarioError, with_overrides
 from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
 from .precision import replications_needed, rule
-from .runner import run
+from .runner import run, run_all
+from .screening import SCREEN_DAYS, screening
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Candidate:
     status: str = "not simulated"
     annual_mean: float | None = None
     lower_bound: float | None = None
+    screened: float | None = None
+    """The measured days its output and bound come from when it was screened out (None: the whole horizon)."""
     problems: list[str] = field(default_factory=list)
     """Why the option's scenario does not validate ('YAML path: message'); empty for a valid one."""
 
@@ -62,6 +65,8 @@ class SearchResult:
     replications: int
     candidates: list[Candidate] = field(default_factory=list)
     best: Candidate | None = None
+    screen_days: float | None = None
+    """The days the options were screened on (None: no screening)."""
 
     @property
     def pruned(self) -> int:
@@ -80,6 +85,7 @@ UNDECIDED_RULE = rule("annual outputs", "the output's margin over the target (th
 PRUNED = "pruned: static capacity below target"
 UNDECIDED = "undecided: mean meets target, lower bound does not"
 SKIPPED = "skipped: scenario invalid"
+SCREENED_OUT = "below target (screened)"
 
 
 def option_axes(scenario: Scenario) -> list[tuple[str, list]]:
@@ -156,11 +162,19 @@ def search_order(c: Candidate) -> tuple:
 
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
-           days: float | None = None, on_progress=None, on_start=None) -> SearchResult:
+           days: float | None = None, screen_days: float | None = SCREEN_DAYS, on_progress=None,
+           on_start=None) -> SearchResult:
     """Search the options for the smallest headcount meeting ``target`` (default: the scenario's).
 
-    ``on_start(runs)`` is called before the first simulation with the most options it will simulate (those the
-    static bound does not prune, at most ``max_simulated``)."""
+    Screen, then confirm (``screening``): when the scenario measures more than ``screen_days`` days, the options
+    the static bound leaves (at most ``max_simulated``) first run over that many days, all in one pool; an
+    option whose upper bound of screened output (one-sided, at ``confidence``) is under the target is 'below
+    target' without running over the whole horizon. The rest are simulated over the whole horizon in order of
+    headcount, as without a screening.
+
+    ``on_start(stages)`` is called before the first simulation with the most runs it will make: a list of
+    (scenario, runs), the screening's then the whole horizon's. ``on_progress(done, total, label)`` as
+    replications of the screening, then options over the whole horizon, finish."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
     scenario = measuring(scenario, days)
@@ -175,16 +189,23 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         else:
             feasible.append(c)
     feasible.sort(key=search_order)
+    feasible = feasible[:max_simulated]
+    screens = [screening(c.scenario, screen_days) for c in feasible] if screening(scenario, screen_days) else []
     if on_start:
-        on_start(min(len(feasible), max_simulated))
+        on_start(([(screens[0], len(feasible))] if screens else []) + [(scenario, len(feasible))])
+    if screens:
+        result.screen_days = screen_days
+        _screen(result, feasible, screens, seed, jobs, on_progress)
     simulated = after_best = 0
-    for c in feasible:
-        if simulated >= max_simulated or (result.best is not None and after_best >= runners_up):
+    left = [c for c in feasible if c.status != SCREENED_OUT]
+    for c in left:
+        if result.best is not None and after_best >= runners_up:
             break
         reps = run(c.scenario, replications=replications, seed=seed, jobs=jobs).replications
         values = [annual_units(r) for r in reps]
         c.annual_mean = sum(values) / len(values)
         c.lower_bound = lower_bound(values, confidence)
+        c.screened = None
         simulated += 1
         if c.lower_bound >= target:
             c.status = "meets target"
@@ -198,15 +219,31 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
             if result.best is not None:
                 after_best += 1
         if on_progress:
-            on_progress(simulated, min(len(feasible), max_simulated))
+            on_progress(simulated, len(left), "options over the whole horizon")
     return result
+
+
+def _screen(result: SearchResult, options: list[Candidate], screens: list[Scenario], seed, jobs: int,
+            on_progress) -> None:
+    """Every option over the screening's days in one pool; an option whose screened output's upper bound is
+    under the target is screened out (its screened mean and bounds kept)."""
+    label = f"screening {len(options)} options on {result.screen_days:g} days"
+    runs = run_all(screens, replications=result.replications, seed=seed, jobs=jobs,
+                   on_replication=(lambda done, total: on_progress(done, total, label)) if on_progress else None)
+    for c, screened in zip(options, runs):
+        values = [annual_units(r) for r in screened.replications]
+        c.annual_mean = sum(values) / len(values)
+        c.lower_bound = lower_bound(values, result.confidence)
+        c.screened = result.screen_days
+        c.status = SCREENED_OUT if upper_bound(values, result.confidence) < result.target else \
+            "screened, not run over the whole horizon"
 
 
 def undecided(result: SearchResult) -> list[tuple[Candidate, int | None]]:
     """The simulated options whose mean output meets the target but whose lower bound does not: their interval
     is too wide to say whether they meet it. Each with the replications that would decide it: the half-width
     now is mean - lower bound, the one needed mean - target (None: the mean is the target, nothing decides)."""
-    wide = [c for c in result.candidates
-            if c.annual_mean is not None and c.lower_bound < result.target <= c.annual_mean]
+    wide = [c for c in result.candidates if c.annual_mean is not None and not c.screened
+            and c.lower_bound < result.target <= c.annual_mean]
     return [(c, replications_needed(result.replications, c.annual_mean - c.lower_bound, c.annual_mean - result.target))
             for c in sorted(wide, key=search_order)]

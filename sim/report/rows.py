@@ -393,15 +393,28 @@ def marginal_rows(m: dict) -> Rows:
         else:
             gain = c["gain"]
             significant = gain.get("ci95_low") is not None and (gain["ci95_low"] > 0 or gain["ci95_high"] < 0)
-            rows.add([c["resource"], c["active_share"], c["change"], gain["mean"], interval_text(gain), c["what"]],
-                     "hot" if significant and gain["mean"] > 0 else "")
+            screened = c.get("screened_days")
+            what = c["what"] + (f" (screened on {screened:g} days, not among the best)" if screened else "")
+            rows.add([c["resource"], c["active_share"], c["change"], gain["mean"], interval_text(gain), what],
+                     "hot" if significant and gain["mean"] > 0 and not screened else "")
     base = m["base_annual_units"]
     rows.caption = (f"Base run {base['mean']:,.0f} cars a year. Each change is rerun with the same seed and "
                     "replications (common random numbers); the interval is the paired t interval of the "
                     "per-replication differences. availability +1 pt: MTBF raised; cycle -1 s: every model's time, "
                     "a paced line indexing 1 s faster; buffer +1: one more place in front. Highlighted: a gain "
-                    "whose interval excludes zero.")
+                    "whose interval excludes zero." + _screening_text(m))
     return rows
+
+
+def _screening_text(m: dict) -> str:
+    """How the list was screened (nothing when every change ran over the whole horizon)."""
+    days = m.get("screen_days")
+    if not days:
+        return ""
+    confirmed = sum(1 for c in m["changes"] if not c["skipped"] and not c.get("screened_days"))
+    return (f" Screened: every change first ran over {days:g} days after the warm-up; the {confirmed} best ran "
+            "again over the whole horizon and are ranked first by that gain; the rest keep their screened gain "
+            "(marked), below them.")
 
 
 def figure_rows(title: str, figures) -> Rows:

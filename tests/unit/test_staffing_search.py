@@ -4,7 +4,7 @@ import yaml
 
 from sim import validate_scenario
 from sim.cli import main
-from sim.experiment.staffing_search import measuring, search
+from sim.experiment.staffing_search import SCREENED_OUT, measuring, search
 from sim.model.replication import simulate
 from test_precision import searched
 
@@ -154,3 +154,29 @@ def test_an_option_whose_interval_spans_the_target_is_undecided(monkeypatch):
     assert cheapest.status == staffing_search.UNDECIDED
     assert cheapest.lower_bound == pytest.approx(101_000 - 6.314 * 4242.64 / 2 ** 0.5, abs=5)
     assert statuses[(2, 2)].status == "meets target" and result.best is statuses[(2, 2)]
+
+
+def starved_shops() -> dict:
+    """``two_shops`` with a store of 10: the static bound of body on one shift and assembly on two is still 480 a
+    day (body's 8 h at 60 s), 120,000 a year, above the target of 100,000; but the store of 10 cannot carry body's
+    first-shift surplus into assembly's second shift, which makes only the ~10 it holds: ~330 a day, ~82,500 a
+    year."""
+    raw = two_shops()
+    raw["stores"][0]["capacity"] = 10
+    return raw
+
+
+def test_staff_search_screens_out_an_option_the_static_bound_lets_through():
+    sc = validate_scenario(starved_shops())
+    plain = search(sc, replications=2, screen_days=None)
+    screened = search(sc, replications=2, screen_days=3)
+    status = {tuple(c.settings.values()): c for c in screened.candidates}
+    cheap = status[(1, 2)]
+    # deterministic: every replication makes the same cars, so the upper bound is the mean, under the target
+    assert cheap.status == SCREENED_OUT and cheap.screened == 3
+    assert cheap.annual_mean == pytest.approx(330 * 250, rel=0.02) and cheap.annual_mean < 100000
+    # the answer is the unscreened search's, with the same figures (the whole horizon, the same seed)
+    assert screened.best.settings == plain.best.settings == {"shops.body.shifts.count": 2,
+                                                             "shops.assembly.shifts.count": 2}
+    assert screened.best.annual_mean == plain.best.annual_mean and screened.best.screened is None
+    assert {tuple(c.settings.values()): c.status for c in plain.candidates}[(1, 2)] == "below target"
