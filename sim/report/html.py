@@ -17,7 +17,7 @@ from .answer import answer_rows
 from .waterfall import loss_rows, waterfall_plot
 from .cells import interval_text
 from .comparison import change_lines, comparison_rows
-from .figures import run_colour
+from .figures import drawn_together, run_colour
 from .flow import plant_flow_plot
 from .page import card, esc, figure, num, page, pct, rows_table, safe_plot, table
 from .sections import Section, arranged, component_sections, rendered
@@ -220,8 +220,10 @@ CORE = [
 
 def run_report_html(run: RunResult) -> str:
     """The report of one run as a self-contained HTML page."""
-    nav, sections = rendered(run, arranged(CORE, component_sections()))
-    return page(f"sim report: {run.name}", _header(run), nav, sections)
+    def assemble() -> str:
+        nav, sections = rendered(run, arranged(CORE, component_sections()))
+        return page(f"sim report: {run.name}", _header(run), nav, sections)
+    return drawn_together(assemble)
 
 
 # ---------------------------------------------------------------- several runs
@@ -251,6 +253,10 @@ def _comparison_table(comparison: dict) -> str:
 def comparison_report_html(runs: Sequence[RunResult], comparison: dict | None = None) -> str:
     """Two or more runs side by side as a self-contained HTML page (``comparison``: from
     ``analysis.compare.compare``; computed here when not given)."""
+    return drawn_together(lambda: _comparison_page(runs, comparison))
+
+
+def _comparison_page(runs: Sequence[RunResult], comparison: dict | None) -> str:
     runs = list(runs)
     if len(runs) < 2:
         raise ValueError("a comparison needs at least two runs")

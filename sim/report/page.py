@@ -103,7 +103,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence], numeric: Sequence[bo
 
 
 def figure(fig, plot_id: str, alt: str, caption: str = "") -> str:
-    src = figures.svg_data_uri(fig)
+    src = figures.image_source(fig)
     error = getattr(fig, "report_error", None)
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     if error:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 
@@ -319,11 +320,11 @@ def _destinations(spec: OutboundSpec, model_names: list[str], streams):
     if not spec.trains:
         return lambda model: 1
     draw = streams.uniform("outbound.destination")
-    cumulative = [np.cumsum([t.share_for(name) for t in spec.trains]) for name in model_names]
+    cumulative = [np.cumsum([t.share_for(name) for t in spec.trains]).tolist() for name in model_names]  # bisect
     last = len(spec.trains) - 1
 
     def destination(model: int) -> int:
-        return 1 + min(int(np.searchsorted(cumulative[model], draw(), side="right")), last)
+        return 1 + min(bisect_right(cumulative[model], draw()), last)
     return destination
 
 

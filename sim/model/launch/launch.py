@@ -27,6 +27,7 @@ The first station's input (``first_input``):
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -70,7 +71,8 @@ class Launch(Store):
         self._market = streams.uniform("launch.market")
         self._export_share = [m.export_share for m in product.models]
         self._colour_draw = streams.uniform("launch.colour") if product.colours else None
-        self._colour_cumulative = {(m, export): np.cumsum(product.colour_shares(model.name, export))
+        # python lists for bisect: a numpy searchsorted on a handful of shares costs a few microseconds a car
+        self._colour_cumulative = {(m, export): np.cumsum(product.colour_shares(model.name, export)).tolist()
                                    for m, model in enumerate(product.models) for export in (False, True)}
         self.wip = wip
         self.log = log
@@ -139,7 +141,7 @@ class Launch(Store):
     def _colour(self, model: int, export: bool) -> int:
         """The car's paint colour, drawn by the shares of its model and market."""
         cumulative = self._colour_cumulative[model, export]
-        return min(int(np.searchsorted(cumulative, self._colour_draw(), side="right")), len(cumulative) - 1)
+        return min(bisect_right(cumulative, self._colour_draw()), len(cumulative) - 1)
 
     # ------------------------------------------------------------ the first station's input
 
