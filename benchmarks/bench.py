@@ -4,6 +4,7 @@
     python benchmarks/bench.py --quick            # the serial lines only
     python benchmarks/bench.py --years 1 2 5      # the Almaty scenario over 1, 2 and 5 years (is the cost linear?)
     python benchmarks/bench.py --markdown         # the table as the README shows it
+    python benchmarks/bench.py --scenario scenarios/kostanay.yaml --set "horizon={days: 90, warmup_days: 7}"
 
 Every case runs in a fresh process (one core), so its peak memory is its own: the resident set of that process at
 its largest (the interpreter and the libraries included, about 150 MB of it). The cases:
@@ -95,7 +96,8 @@ def plain_simpy(stations: int) -> dict:
 
 
 def case(name: str) -> dict:
-    """Run one case in this process: ``plain:N``, ``free:N``, ``paced:N``, ``almaty:YEARS`` or ``rampup``."""
+    """Run one case in this process: ``plain:N``, ``free:N``, ``paced:N``, ``rampup`` or ``scenario:{json}``
+    (path, overrides, years: null for the scenario's own horizon)."""
     kind, _, arg = name.partition(":")
     if kind == "plain":
         result = plain_simpy(int(arg))
@@ -105,8 +107,9 @@ def case(name: str) -> dict:
     else:
         from sim import load_scenario
         from sim.scenario.shorten import shortened
-        if kind == "almaty":
-            scenario, _ = shortened(load_scenario(ROOT / "scenarios" / "almaty.yaml"), years=float(arg))
+        if kind == "scenario":
+            given = json.loads(arg)
+            scenario, _ = shortened(load_scenario(given["path"], given["set"]), years=given["years"])
         else:
             scenario = load_scenario(ROOT / "scenarios" / "almaty-rampup.yaml")
         result = engine(scenario)
@@ -154,8 +157,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="the serial lines only")
-    parser.add_argument("--years", type=float, nargs="+", default=[1.0], metavar="Y",
-                        help="Almaty over each of these lengths in years (default: 1)")
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "almaty.yaml"),
+                        help="the scenario timed (default: scenarios/almaty.yaml)")
+    parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a value of that scenario, as `sim run --set` does (repeatable)")
+    parser.add_argument("--years", type=float, nargs="+", default=None, metavar="Y",
+                        help="the scenario over each of these lengths in years (default: its own horizon)")
     parser.add_argument("--no-rampup", action="store_true", help="leave out the three-year ramp-up")
     parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     args = parser.parse_args()
@@ -172,10 +179,12 @@ def main() -> None:
         rows.append(row(f"paced line, {n} stations", measured(f"paced:{n}"), n, plain))
         print(f"  {n} stations done", file=sys.stderr)
     if not args.quick:
-        for years in args.years:
-            rows.append(row(f"almaty.yaml, {years:g} year{'s' if years != 1 else ''} + warm-up",
-                            measured(f"almaty:{years:g}")))
-            print(f"  almaty {years:g} done", file=sys.stderr)
+        name = Path(args.scenario).name + "".join(f" --set {a}" for a in args.set)
+        for years in args.years or [None]:
+            length = "its horizon" if years is None else f"{years:g} year{'s' if years != 1 else ''} + warm-up"
+            spec = json.dumps({"path": args.scenario, "set": args.set, "years": years})
+            rows.append(row(f"{name}, {length}", measured(f"scenario:{spec}")))
+            print(f"  {name} over {length} done", file=sys.stderr)
         if not args.no_rampup:
             rows.append(row("almaty-rampup.yaml, 3 years", measured("rampup")))
     show(rows, args.markdown)
