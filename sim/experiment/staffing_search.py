@@ -85,7 +85,10 @@ UNDECIDED_RULE = rule("annual outputs", "the output's margin over the target (th
 PRUNED = "pruned: static capacity below target"
 UNDECIDED = "undecided: mean meets target, lower bound does not"
 SKIPPED = "skipped: scenario invalid"
-SCREENED_OUT = "below target (screened)"
+SCREENED_OUT = "below target"
+"""The status of an option screened out (``Candidate.screened`` says on how many days)."""
+NOT_CONFIRMED = "not run over the whole horizon"
+"""The status of a screened option the search did not need over the whole horizon."""
 
 
 def option_axes(scenario: Scenario) -> list[tuple[str, list]]:
@@ -197,7 +200,7 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         result.screen_days = screen_days
         _screen(result, feasible, screens, seed, jobs, on_progress)
     simulated = after_best = 0
-    left = [c for c in feasible if c.status != SCREENED_OUT]
+    left = [c for c in feasible if c.status != SCREENED_OUT]  # only screened options have a status by now
     for c in left:
         if result.best is not None and after_best >= runners_up:
             break
@@ -235,8 +238,7 @@ def _screen(result: SearchResult, options: list[Candidate], screens: list[Scenar
         c.annual_mean = sum(values) / len(values)
         c.lower_bound = lower_bound(values, result.confidence)
         c.screened = result.screen_days
-        c.status = SCREENED_OUT if upper_bound(values, result.confidence) < result.target else \
-            "screened, not run over the whole horizon"
+        c.status = SCREENED_OUT if upper_bound(values, result.confidence) < result.target else NOT_CONFIRMED
 
 
 def undecided(result: SearchResult) -> list[tuple[Candidate, int | None]]:

@@ -157,14 +157,14 @@ def print_search(result, console: Console | None = None) -> None:
     shown = sorted(result.candidates, key=lambda c: (c.annual_mean is None, c.scenario is None,
                                                      c.headcount or 0, -(c.static_capacity or 0)))
     for c in shown[:15]:
-        status = c.status + (f" on {c.screened:g} days" if c.screened else "")
+        status = c.status + (f" (screened on {c.screened:g} days)" if c.screened else "")
         table.add([option_text(c.settings), c.headcount, c.static_capacity, c.annual_mean, c.lower_bound, status],
                   "total" if c is best else "")
     console.print(render(table, console))
     if result.screen_days:
         console.print(f"Screened: every option first ran over {result.screen_days:g} days after the warm-up; one whose "
                       "upper bound of output there was under the target is below target without a run over the "
-                      "whole horizon; the figures of an option marked 'on N days' come from those days.",
+                      "whole horizon; the figures of an option marked 'screened' come from those days.",
                       markup=False, highlight=False)
     print_too_wide("Too wide to decide", undecided_notes(result), UNDECIDED_RULE, console)
     for note in skipped_notes(skipped):
