@@ -21,8 +21,8 @@ SCREEN_DAYS = 60.0
 
 def screening(scenario: Scenario, days: float | None) -> Scenario | None:
     """The scenario measured over its first ``days`` days after the warm-up, to screen on (None: no screening,
-    as ``days`` is None or 0 or the scenario measures no more than that anyway). A ramp-up or plan past those
-    days is cut as ``--days`` cuts it (``shortened``)."""
-    if not days or scenario_days(scenario).measured_days <= days:
+    as ``days`` is None or 0, the scenario measures no more than that anyway, or a ramp-up or plan sets its pace:
+    its first days are the pilot's, nothing like the rest, and would put out every option)."""
+    if not days or scenario.ramping or scenario_days(scenario).measured_days <= days:
         return None
     return shortened(scenario, days=days)[0]

@@ -7,6 +7,7 @@ over the screening's days gives it, and ``run_all`` gives each scenario exactly 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import expo, scenario, station
 
@@ -69,6 +70,13 @@ def test_no_screening_when_the_horizon_is_no_longer_than_the_screening():
     assert screening(sc, 1.5) is not None
     result = marginal_values(sc, replications=2, top=1, screen_days=2)
     assert result.screen_days is None and all(c.screened is None for c in result.changes)
+
+
+def test_no_screening_of_a_ramp_up():
+    """A ramp-up's first days are its pilot's: a screening on them would put out every staffing option."""
+    from sim import load_scenario
+    ramp = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "almaty-rampup.yaml")
+    assert ramp.ramping and screening(ramp, 60) is None
 
 
 def test_workload_of_a_screening_then_the_whole_horizon():
