@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 
 from ..analysis.capacity import shop_capacity
@@ -34,7 +35,7 @@ from ..scenario import Scenario, ScenarioError, with_overrides
 from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
 from .precision import replications_needed, rule
-from .runner import run, run_all
+from .runner import run_all
 from .screening import SCREEN_DAYS, screening
 
 
@@ -199,31 +200,47 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
     if screens:
         result.screen_days = screen_days
         _screen(result, feasible, screens, seed, jobs, on_progress)
-    simulated = after_best = 0
     left = [c for c in feasible if c.status != SCREENED_OUT]  # only screened options have a status by now
-    for c in left:
-        if result.best is not None and after_best >= runners_up:
-            break
-        reps = run(c.scenario, replications=replications, seed=seed, jobs=jobs).replications
-        values = [annual_units(r) for r in reps]
-        c.annual_mean = sum(values) / len(values)
-        c.lower_bound = lower_bound(values, confidence)
-        c.screened = None
-        simulated += 1
-        if c.lower_bound >= target:
-            c.status = "meets target"
-            if result.best is None:
-                result.best = c
-            else:
-                after_best += 1
-        else:
-            # a mean at the target with a lower bound under it is not a miss: its interval is too wide to say
-            c.status = UNDECIDED if c.annual_mean >= target else "below target"
-            if result.best is not None:
-                after_best += 1
-        if on_progress:
-            on_progress(simulated, len(left), "options over the whole horizon")
+    batch = _batch(jobs, replications, runners_up)
+    simulated = after_best = k = 0
+    while k < len(left) and not (result.best is not None and after_best >= runners_up):
+        group = left[k:k + batch]
+        k += len(group)
+        for c, out in zip(group, run_all([c.scenario for c in group], replications=replications, seed=seed,
+                                         jobs=jobs)):
+            if result.best is not None and after_best >= runners_up:
+                break  # run ahead in the batch but not needed: left as a one-by-one search leaves it
+            found_before = result.best is not None
+            _judge(result, c, [annual_units(r) for r in out.replications])
+            after_best += found_before  # every option judged after the answer is a runner-up
+            simulated += 1
+            if on_progress:
+                on_progress(simulated, len(left), "options over the whole horizon")
     return result
+
+
+def _batch(jobs: int, replications: int, runners_up: int) -> int:
+    """Options run over the whole horizon at a time: as many as fill every process in whole rounds (two options of
+    three replications on two cores: three full rounds where one at a time took two rounds each, the second half
+    idle), at most the runners-up and one more, so that at most that many are run and not needed. Each option's
+    figures are its own run's, and the options judged are those of a search one by one: only the time depends on
+    ``jobs``."""
+    return max(1, min(jobs // math.gcd(jobs, replications), runners_up + 1))
+
+
+def _judge(result: SearchResult, c: Candidate, values: list[float]) -> None:
+    """An option's status from its output over the whole horizon, and the answer if it is the first to meet the
+    target."""
+    c.annual_mean = sum(values) / len(values)
+    c.lower_bound = lower_bound(values, result.confidence)
+    c.screened = None
+    if c.lower_bound >= result.target:
+        c.status = "meets target"
+        if result.best is None:
+            result.best = c
+    else:
+        # a mean at the target with a lower bound under it is not a miss: its interval is too wide to say
+        c.status = UNDECIDED if c.annual_mean >= result.target else "below target"
 
 
 def _screen(result: SearchResult, options: list[Candidate], screens: list[Scenario], seed, jobs: int,

@@ -146,7 +146,8 @@ def test_an_option_whose_interval_spans_the_target_is_undecided(monkeypatch):
     from types import SimpleNamespace
     import sim.experiment.staffing_search as staffing_search
     outputs = iter([[104_000.0, 98_000.0], [120_000.0, 120_000.0]])
-    monkeypatch.setattr(staffing_search, "run", lambda *a, **k: SimpleNamespace(replications=next(outputs)))
+    monkeypatch.setattr(staffing_search, "run_all",
+                        lambda scenarios, **k: [SimpleNamespace(replications=next(outputs)) for _ in scenarios])
     monkeypatch.setattr(staffing_search, "annual_units", lambda value: value)
     result = search(validate_scenario(two_shops()), replications=2)
     statuses = {tuple(c.settings.values()): c for c in result.candidates}
@@ -180,3 +181,24 @@ def test_staff_search_screens_out_an_option_the_static_bound_lets_through():
                                                              "shops.assembly.shifts.count": 2}
     assert screened.best.annual_mean == plain.best.annual_mean and screened.best.screened is None
     assert {tuple(c.settings.values()): c.status for c in plain.candidates}[(1, 2)] == "below target"
+
+
+def test_options_run_two_at_a_time_give_the_one_by_one_search():
+    """Body and assembly on 1-3 shifts with the store of 10: in order of headcount (1,2) and (1,3) fall short
+    (assembly's later shifts starve), (2,2) is the answer, (2,3) and (3,2) the runners-up. On two processes with
+    three replications the options run two at a time (three full rounds, not two half-idle ones each): the third
+    pair's (3,3) is run but not needed, and is left not simulated, as the search one by one leaves it."""
+    raw = starved_shops()
+    raw["staffing"]["options"]["shifts"] = {"body": [1, 2, 3], "assembly": [1, 2, 3]}
+    sc = validate_scenario(raw)
+    one = search(sc, replications=3, jobs=1)
+    two = search(sc, replications=3, jobs=2)
+    table = [(tuple(c.settings.values()), c.status, c.annual_mean, c.lower_bound) for c in one.candidates]
+    assert [(tuple(c.settings.values()), c.status, c.annual_mean, c.lower_bound) for c in two.candidates] == table
+    status = {settings: s for settings, s, _, _ in table}
+    assert status[(1, 2)] == status[(1, 3)] == "below target"
+    assert status[(2, 2)] == status[(2, 3)] == status[(3, 2)] == "meets target"
+    assert status[(3, 3)] == "not simulated" and two.best.settings == one.best.settings
+    # options at a time: whole rounds on the processes, at most the runners-up and one more
+    from sim.experiment.staffing_search import _batch
+    assert [_batch(1, 3, 2), _batch(2, 3, 2), _batch(2, 2, 2), _batch(8, 3, 2), _batch(4, 3, 5)] == [1, 2, 1, 3, 4]
