@@ -374,7 +374,11 @@ def _staff(args, console: Console) -> int:
                             task, completed=done, total=total, description=f"{scenario.name}: {label}"),
                         on_start=lambda stages: console.print(
                             "Estimate: at most " + preflight.workload(stages, found, replications, args.jobs)
-                            + " (options the static bound does not prune)", markup=False, highlight=False))
+                            + " (options the static bound does not prune)", markup=False, highlight=False),
+                        on_screened=lambda stages: console.print(
+                            "After the screening: at most " + preflight.workload(stages, found, replications,
+                                                                                 args.jobs),
+                            markup=False, highlight=False))
     print_search(result, console)
     return 0 if result.best is not None else 3
 

@@ -167,7 +167,7 @@ def search_order(c: Candidate) -> tuple:
 def search(scenario: Scenario, target: float | None = None, confidence: float = 0.95, replications: int = 3,
            seed: int | None = None, jobs: int = 1, runners_up: int = 2, max_simulated: int = 20,
            days: float | None = None, screen_days: float | None = SCREEN_DAYS, on_progress=None,
-           on_start=None) -> SearchResult:
+           on_start=None, on_screened=None) -> SearchResult:
     """Search the options for the smallest headcount meeting ``target`` (default: the scenario's).
 
     Screen, then confirm (``screening``): when the scenario measures more than ``screen_days`` days, the options
@@ -177,7 +177,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
     headcount, as without a screening.
 
     ``on_start(stages)`` is called before the first simulation with the most runs it will make: a list of
-    (scenario, runs), the screening's then the whole horizon's. ``on_progress(done, total, label)`` as
+    (scenario, runs), the screening's then the whole horizon's; ``on_screened(stages)`` after a screening, with the
+    runs left over the whole horizon. ``on_progress(done, total, label)`` as
     replications of the screening, then options over the whole horizon, finish."""
     if replications < 2:
         raise ValueError("the search needs at least 2 replications to judge confidence")
@@ -201,6 +202,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         result.screen_days = screen_days
         _screen(result, feasible, screens, seed, jobs, on_progress)
     left = [c for c in feasible if c.status != SCREENED_OUT]  # only screened options have a status by now
+    if screens and on_screened:
+        on_screened([(scenario, len(left))])
     batch = _batch(jobs, replications, runners_up)
     simulated = after_best = k = 0
     while k < len(left) and not (result.best is not None and after_best >= runners_up):

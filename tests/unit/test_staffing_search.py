@@ -202,3 +202,14 @@ def test_options_run_two_at_a_time_give_the_one_by_one_search():
     # options at a time: whole rounds on the processes, at most the runners-up and one more
     from sim.experiment.staffing_search import _batch
     assert [_batch(1, 3, 2), _batch(2, 3, 2), _batch(2, 2, 2), _batch(8, 3, 2), _batch(4, 3, 5)] == [1, 2, 1, 3, 4]
+
+
+def test_the_command_says_what_is_left_after_the_screening(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(starved_shops(), sort_keys=False))
+    assert main(["staff", str(path), "--jobs", "1", "--screen-days", "3"]) == 0
+    out = capsys.readouterr().out
+    # two options left by the static bound, screened on 3 days; (1,2) put out, (2,2) left for the whole horizon
+    assert "Estimate: at most 2 run(s) x 3 replication(s) of 4 days, then 2 run(s) x 3 replication(s) of 11 days" in out
+    assert "After the screening: at most 1 run(s) x 3 replication(s) of 11 days" in out
+    assert "below target (screened on 3" in out  # the table wraps the rest of the status
