@@ -89,14 +89,17 @@ def drawn_together(assemble: Callable[[], str]) -> str:
     """The page ``assemble()`` makes, its figures drawn together at the end: turning figures into SVG is most of a
     report's time (about 3 of its 4 s on a year of Almaty), and on a machine with more than one core the figures
     are drawn in forked processes that share them with this one (nothing to pickle but the SVG coming back),
-    the same bytes as drawn here. One at a time where there is no fork (Windows, macOS) or one core."""
+    the same bytes as drawn here. One at a time where there is no fork (Windows, macOS), on one core, or inside a
+    pool's worker."""
     global _pending
     _pending = []
     try:
         page = assemble()
         figures, _pending = _pending, None
         workers = min(len(figures), os.cpu_count() or 1)
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+        forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+        # a pool's worker process is daemonic and may not start processes of its own: it draws one at a time
+        if workers > 1 and forks and not multiprocessing.current_process().daemon:
             _pending = figures  # what the forked workers read
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 sources = list(pool.map(_drawn, range(len(figures))))

@@ -332,3 +332,21 @@ def test_almaty_flow_opened_at_1400_px_is_shown_whole(tmp_path):
     shown = {p["plot"]: p["scale"] for p in probe["scales"]}
     assert shown["flow"] >= 0.9, shown
     assert probe["inner"] == [] and probe["page_width"] <= 1400, probe
+
+
+def _page_in_a_worker(run) -> str:
+    return run_report_html(run)
+
+
+def test_figures_drawn_together_give_the_page_drawn_one_at_a_time(small_run, run_page, monkeypatch):
+    """The page's figures are drawn in forked processes on a machine with more cores (figures.drawn_together):
+    the same bytes as drawn one at a time in this process, or inside a pool's worker (which may not fork)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.report import figures
+    with ProcessPoolExecutor(1) as pool:
+        in_worker = pool.submit(_page_in_a_worker, small_run).result()
+    monkeypatch.setattr(figures.os, "cpu_count", lambda: 1)
+    one_at_a_time = run_report_html(small_run)
+    assert run_page == one_at_a_time == in_worker
+    assert "\ufdd0" not in run_page and figures._pending is None  # every mark replaced, nothing left pending
