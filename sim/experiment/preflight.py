@@ -171,14 +171,14 @@ def workload(stages: list[tuple[Scenario, int]], found: Estimate, replications: 
     working_days_per_year on a count) and the time, every replication of a stage dealt to ``jobs`` processes.
     ``found``: the estimate of one replication of the last stage's scenario (the whole horizon); a replication of
     another stage takes its share of that by the days it simulates."""
-    full = _simulated(stages[-1][0])
-    year = 365.0 if stages[-1][0].calendar.dated else scenario_days(stages[-1][0]).working_days_per_year
+    simulated = [_simulated(scenario) for scenario, _ in stages]
+    whole = stages[-1][0]
+    year = 365.0 if whole.calendar.dated else scenario_days(whole).working_days_per_year
     parallel = max(1, min(jobs, max(runs for _, runs in stages) * replications))
     parts, seconds, years = [], 0.0, 0.0
-    for scenario, runs in stages:
-        days = _simulated(scenario)
+    for (scenario, runs), days in zip(stages, simulated):
         parts.append(f"{runs:,} run(s) x {replications} replication(s) of {days:,.0f} days")
-        seconds += found.seconds * days / full * math.ceil(runs * replications / parallel)
+        seconds += found.seconds * days / simulated[-1] * math.ceil(runs * replications / parallel)
         years += runs * replications * days / year
     return (", then ".join(parts) + f": about {years:,.1f} plant-years, about {_duration(seconds)} on "
             f"{parallel} process(es)")

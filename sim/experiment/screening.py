@@ -19,10 +19,14 @@ SCREEN_DAYS = 60.0
 """Measured days a candidate is screened on (after the scenario's own warm-up)."""
 
 
+def screens(scenario: Scenario, days: float | None) -> bool:
+    """Whether a search of this scenario screens on ``days`` days: not when ``days`` is None or 0, the scenario
+    measures no more than that anyway, or a ramp-up or plan sets its pace (its first days are the pilot's, nothing
+    like the rest, and would put out every option)."""
+    return bool(days) and not scenario.ramping and scenario_days(scenario).measured_days > days
+
+
 def screening(scenario: Scenario, days: float | None) -> Scenario | None:
     """The scenario measured over its first ``days`` days after the warm-up, to screen on (None: no screening,
-    as ``days`` is None or 0, the scenario measures no more than that anyway, or a ramp-up or plan sets its pace:
-    its first days are the pilot's, nothing like the rest, and would put out every option)."""
-    if not days or scenario.ramping or scenario_days(scenario).measured_days <= days:
-        return None
-    return shortened(scenario, days=days)[0]
+    ``screens``)."""
+    return shortened(scenario, days=days)[0] if screens(scenario, days) else None

@@ -36,7 +36,7 @@ from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
 from .precision import replications_needed, rule
 from .runner import run_all
-from .screening import SCREEN_DAYS, screening
+from .screening import SCREEN_DAYS, screening, screens
 
 
 @dataclass
@@ -195,14 +195,14 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
             feasible.append(c)
     feasible.sort(key=search_order)
     feasible = feasible[:max_simulated]
-    screens = [screening(c.scenario, screen_days) for c in feasible] if screening(scenario, screen_days) else []
+    short = [screening(c.scenario, screen_days) for c in feasible] if screens(scenario, screen_days) else []
     if on_start:
-        on_start(([(screens[0], len(feasible))] if screens else []) + [(scenario, len(feasible))])
-    if screens:
+        on_start(([(short[0], len(feasible))] if short else []) + [(scenario, len(feasible))])
+    if short:
         result.screen_days = screen_days
-        _screen(result, feasible, screens, seed, jobs, on_progress)
+        _screen(result, feasible, short, seed, jobs, on_progress)
     left = [c for c in feasible if c.status != SCREENED_OUT]  # only screened options have a status by now
-    if screens and on_screened:
+    if short and on_screened:
         on_screened([(scenario, len(left))])
     batch = _batch(jobs, replications, runners_up)
     simulated = after_best = k = 0
