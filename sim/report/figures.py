@@ -68,47 +68,57 @@ def svg_data_uri(fig: Figure) -> str:
 
 _MARK = "\ufdd0figure-{}\ufdd0"
 """Where a figure's data URI goes until it is drawn (a noncharacter: never in a page's own text)."""
-_pending: list[Figure] | None = None
-"""The figures of the page being assembled inside ``drawn_together`` (None: draw each when asked)."""
+_ERROR_MARK = "\ufdd0error-{}\ufdd0"
+"""Where the note of a plot that could not be drawn goes until it is drawn."""
+_pending: list | None = None
+"""The plots of the page being assembled inside ``drawn_together`` (None: make and draw each when asked)."""
 
 
-def image_source(fig: Figure) -> str:
-    """The ``<img src>`` of a figure: its data URI now, or inside ``drawn_together`` a mark that the figure's
-    data URI replaces once every figure of the page is drawn."""
+def image_source(plot, error_caption: Callable[[str | None], str]) -> tuple[str, str]:
+    """The ``<img src>`` of a plot (``page.Plot``) and the note saying why it could not be drawn (``error_caption``
+    of the error; "" for a plot drawn): now, or inside ``drawn_together`` marks that they replace once every plot
+    of the page is made and drawn."""
     if _pending is None:
-        return svg_data_uri(fig)
-    _pending.append(fig)
-    return _MARK.format(len(_pending) - 1)
+        source, error = _made_and_drawn(plot)
+        return source, error_caption(error)
+    _pending.append((plot, error_caption))
+    k = len(_pending) - 1
+    return _MARK.format(k), _ERROR_MARK.format(k)
 
 
-def _drawn(k: int) -> str:
-    return svg_data_uri(_pending[k])
+def _made_and_drawn(plot) -> tuple[str, str | None]:
+    fig, error = plot.made()
+    return svg_data_uri(fig), error
+
+
+def _drawn(k: int) -> tuple[str, str | None]:
+    return _made_and_drawn(_pending[k][0])
 
 
 def drawn_together(assemble: Callable[[], str]) -> str:
-    """The page ``assemble()`` makes, its figures drawn together at the end: turning figures into SVG is most of a
-    report's time (about 3 of its 4 s on a year of Almaty), and on a machine with more than one core the figures
-    are drawn in forked processes that share them with this one (nothing to pickle but the SVG coming back),
-    the same bytes as drawn here. One at a time where there is no fork (Windows, macOS), on one core, or inside a
-    pool's worker."""
+    """The page ``assemble()`` makes, its plots made and drawn together at the end: making figures and turning them
+    into SVG is most of a report's time (about 4 of its 5 s on a year of Almaty, one process), and on a machine
+    with more than one core the plots are made and drawn in forked processes that share the run with this one
+    (nothing to pickle but the SVG coming back), the same bytes as here. One at a time where there is no fork
+    (Windows, macOS), on one core, or inside a pool's worker."""
     global _pending
     _pending = []
     try:
         page = assemble()
-        figures, _pending = _pending, None
-        workers = min(len(figures), os.cpu_count() or 1)
+        plots, _pending = _pending, None
+        workers = min(len(plots), os.cpu_count() or 1)
         forks = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
         # a pool's worker process is daemonic and may not start processes of its own: it draws one at a time
         if workers > 1 and forks and not multiprocessing.current_process().daemon:
-            _pending = figures  # what the forked workers read
+            _pending = plots  # what the forked workers read
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                sources = list(pool.map(_drawn, range(len(figures))))
+                drawn = list(pool.map(_drawn, range(len(plots))))
         else:
-            sources = [svg_data_uri(fig) for fig in figures]
+            drawn = [_made_and_drawn(plot) for plot, _ in plots]
     finally:
         _pending = None
-    for k, source in enumerate(sources):
-        page = page.replace(_MARK.format(k), source, 1)
+    for k, ((source, error), (_, error_caption)) in enumerate(zip(drawn, plots)):
+        page = page.replace(_MARK.format(k), source, 1).replace(_ERROR_MARK.format(k), error_caption(error), 1)
     return page
 
 

@@ -102,26 +102,41 @@ def table(columns: Sequence[str], rows: Sequence[Sequence], numeric: Sequence[bo
     return out
 
 
-def figure(fig, plot_id: str, alt: str, caption: str = "") -> str:
-    src = figures.image_source(fig)
-    error = getattr(fig, "report_error", None)
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    if error:
-        cap += f'<figcaption class="bad" data-error="{esc(plot_id)}">This plot could not be drawn: {esc(error)}' \
-               "</figcaption>"
+def figure(plot: "Plot", plot_id: str, alt: str, caption: str = "") -> str:
+    src, error = figures.image_source(plot, lambda message: error_caption(plot_id, message))
+    cap = (f"<figcaption>{esc(caption)}</figcaption>" if caption else "") + error
     return (f'<figure class="plot" id="plot-{esc(plot_id)}"><img src="{src}" alt="{esc(alt)}" '
             f'data-plot="{esc(plot_id)}">{cap}</figure>')
 
 
-def safe_plot(make: Callable, run_or_runs, title: str):
-    """A plot, or a placeholder saying it could not be drawn (a report never fails on one plot)."""
-    try:
-        return make(run_or_runs)
-    except Exception as exc:  # noqa: BLE001 - the rest of the report is still worth having
-        message = f"{type(exc).__name__}: {exc}"[:200]
-        fig = figures.placeholder(title, "could not draw this plot (see the note below)")
-        fig.report_error = message
-        return fig
+def error_caption(plot_id: str, error: str | None) -> str:
+    """The note under a plot that could not be drawn ("" for one drawn)."""
+    if not error:
+        return ""
+    return f'<figcaption class="bad" data-error="{esc(plot_id)}">This plot could not be drawn: {esc(error)}' \
+        "</figcaption>"
+
+
+class Plot:
+    """A plot of the page, made when it is drawn (``figures.drawn_together`` makes and draws a page's plots
+    together, in forked processes where it can): ``make(run_or_runs)``, or a placeholder saying it could not be
+    drawn (a report never fails on one plot)."""
+
+    def __init__(self, make: Callable, run_or_runs, title: str):
+        self.make, self.data, self.title = make, run_or_runs, title
+
+    def made(self):
+        """The figure, and the error that kept it from being drawn (None: drawn)."""
+        try:
+            return self.make(self.data), None
+        except Exception as exc:  # noqa: BLE001 - the rest of the report is still worth having
+            return figures.placeholder(self.title, "could not draw this plot (see the note below)"), \
+                f"{type(exc).__name__}: {exc}"[:200]
+
+
+def safe_plot(make: Callable, run_or_runs, title: str) -> Plot:
+    """A plot of ``make(run_or_runs)`` for ``figure``, made when the page's plots are drawn."""
+    return Plot(make, run_or_runs, title)
 
 
 def card(label: str, value: str, sub: str = "", cls: str = "") -> str:
