@@ -78,6 +78,12 @@ class Sequencer:
         self.rules = list(product.spacing)
         self._rule_feature = [self.feature_names.index(r.feature, n_models if r.option is not None else 0)
                               for r in self.rules]
+        self._rule_bits = [sum(1 << r for r, f in enumerate(self._rule_feature) if f in carried)
+                           for carried in self.carries]
+        """Per variant, a bit per rule whose feature it carries: the rules a blocked set of them would break are
+        counted with one AND (choose runs once per car over every launchable variant)."""
+        self._feature_bits = [sum(1 << f for f in carried) for carried in self.carries]
+        """Per variant, a bit per feature it carries (its features are distinct)."""
         self._windows = [deque() for _ in self.rules]
         """Per rule: slot numbers of the cars carrying its feature among the last n - 1 placed."""
         self._tight = {f for f, r in zip(self._rule_feature, self.rules)
@@ -97,10 +103,14 @@ class Sequencer:
         slot = self.placed + 1
         deficit = [slot * p - c for p, c in zip(self.share, self.counts)]
         blocked, due = self._blocked_and_due(slot, deficit)
-        breaks = [sum(1 for r in blocked if self._rule_feature[r] in self.carries[v]) for v in candidates]
+        blocked_bits = sum(1 << r for r in blocked)
+        rule_bits = self._rule_bits
+        breaks = [(rule_bits[v] & blocked_bits).bit_count() for v in candidates]
         pool = range(len(candidates))
         if due:
-            carrying = [sum(1 for f in due if f in self.carries[v]) for v in candidates]
+            due_bits = sum(1 << f for f in due)
+            feature_bits = self._feature_bits
+            carrying = [(feature_bits[v] & due_bits).bit_count() for v in candidates]
             most = max(carrying)
             if most > 0:
                 pool = [i for i in pool if carrying[i] == most]
