@@ -36,7 +36,7 @@ from ..scenario.shorten import shortened
 from ..scenario.units import fits_in_a_day
 from .precision import replications_needed, rule
 from .runner import run_all
-from .screening import SCREEN_DAYS, screening, screens
+from .screening import SCREEN_DAYS, screens
 
 
 @dataclass
@@ -195,7 +195,8 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
             feasible.append(c)
     feasible.sort(key=search_order)
     feasible = feasible[:max_simulated]
-    short = [screening(c.scenario, screen_days) for c in feasible] if screens(scenario, screen_days) else []
+    # the options share the scenario's horizon and ramp-up: they screen when it does, each shortened as it is
+    short = [shortened(c.scenario, days=screen_days)[0] for c in feasible] if screens(scenario, screen_days) else []
     if on_start:
         on_start(([(short[0], len(feasible))] if short else []) + [(scenario, len(feasible))])
     if short:
@@ -206,12 +207,16 @@ def search(scenario: Scenario, target: float | None = None, confidence: float = 
         on_screened([(scenario, len(left))])
     batch = _batch(jobs, replications, runners_up)
     simulated = after_best = k = 0
-    while k < len(left) and not (result.best is not None and after_best >= runners_up):
+
+    def answered() -> bool:  # the answer and its runners-up are judged: nothing more to run
+        return result.best is not None and after_best >= runners_up
+
+    while k < len(left) and not answered():
         group = left[k:k + batch]
         k += len(group)
         for c, out in zip(group, run_all([c.scenario for c in group], replications=replications, seed=seed,
                                          jobs=jobs)):
-            if result.best is not None and after_best >= runners_up:
+            if answered():
                 break  # run ahead in the batch but not needed: left as a one-by-one search leaves it
             found_before = result.best is not None
             _judge(result, c, [annual_units(r) for r in out.replications])

@@ -97,10 +97,9 @@ def _drawn(k: int) -> tuple[str, str | None]:
 
 def drawn_together(assemble: Callable[[], str]) -> str:
     """The page ``assemble()`` makes, its plots made and drawn together at the end: making figures and turning them
-    into SVG is most of a report's time (about 4 of its 5 s on a year of Almaty, one process), and on a machine
-    with more than one core the plots are made and drawn in forked processes that share the run with this one
-    (nothing to pickle but the SVG coming back), the same bytes as here. One at a time where there is no fork
-    (Windows, macOS), on one core, or inside a pool's worker."""
+    into SVG is most of a report's time, and on a machine with more than one core the plots are made and drawn in
+    forked processes that share the run with this one (nothing to pickle but the SVG coming back), the same bytes
+    as here. One at a time where there is no fork (Windows, macOS), on one core, or inside a pool's worker."""
     global _pending
     _pending = []
     try:

@@ -134,9 +134,8 @@ class Plot:
                 f"{type(exc).__name__}: {exc}"[:200]
 
 
-def safe_plot(make: Callable, run_or_runs, title: str) -> Plot:
-    """A plot of ``make(run_or_runs)`` for ``figure``, made when the page's plots are drawn."""
-    return Plot(make, run_or_runs, title)
+safe_plot = Plot
+"""``safe_plot(make, run_or_runs, title)``: the name the report's sections make their plots by."""
 
 
 def card(label: str, value: str, sub: str = "", cls: str = "") -> str:
