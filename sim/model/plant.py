@@ -15,6 +15,7 @@ horizon and ``Plant.check_invariants`` checks, after every run, what must hold w
 from __future__ import annotations
 
 import math
+import os
 
 import simpy
 
@@ -111,6 +112,14 @@ class Plant:
         components = list(self.components.values())
         for component in components:
             component.start()
+        self.chains = []
+        if os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
+            from .flow.chain import Chain, chains
+            for nodes in self.nodes.values():
+                for run in chains(nodes):
+                    chain = Chain(self.env, run, self.window.hi)
+                    chain.start()
+                    self.chains.append(chain)
         for node in self.all_nodes():
             node.start()
         for pool in self.pools.values():
@@ -122,6 +131,8 @@ class Plant:
         self.deadlocked = _nothing_left(self.env) and self.cars_inside() > 0 and \
             not any(pool.queue and not pool.stuck() for pool in self.pools.values()) and \
             not any(component.explains_standstill() for component in components)
+        for chain in self.chains:
+            chain.finish()
         for node in self.all_nodes():
             node.finish()
         for pool in self.pools.values():
