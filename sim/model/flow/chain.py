@@ -15,8 +15,8 @@ The chain meets the rest of the plant only at its two ends: it waits (a timeout)
 its input and each hand-over at its output, and a full or empty store there is an ordinary SimPy wait. Inside it
 costs no event: a chain of ten nodes costs about two events a car instead of ten to twenty.
 
-Eligible nodes (``chainable``): paced lines without booths, drift zones or floaters, joins or sends, learning,
-outages or a line speed, and not conveyors (their gaps come later); free-flow stations with one server, no labour
+Eligible nodes (``chainable``): paced lines without booths, drift zones or floaters, joins or sends, learning or
+a line speed (outages and the run-in are the node's own ``_phase`` and ``_idle``), and not conveyors (their gaps come later); free-flow stations with one server, no labour
 pool, joins, purge or take-offs.
 """
 
@@ -41,7 +41,7 @@ def chainable(node) -> bool:
     """Whether a node can run inside a chain (the module's list)."""
     if node.kind == "line":
         return (not node.gaps and not node.booths and not node.drift and not node.joins and not node.sends
-                and node.learning is None and node.outages is None and not node.ramped
+                and node.learning is None and not node.ramped
                 and node.empty_carriers == 0 and node._takt_given is not None)
     if node.kind == "station":
         return node.servers == 1 and not node.joins and not node.purge and not node.takeoffs
