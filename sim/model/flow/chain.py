@@ -29,14 +29,6 @@ from .routing import Onward
 from .states import BLOCKED, STARVED
 
 
-class External(Exception):
-    """The recursion needs the plant: (wall time, 'take' or 'put', car index)."""
-
-
-class Beyond(Exception):
-    """The recursion reached the end of the run."""
-
-
 def chainable(node) -> bool:
     """Whether a node can run inside a chain (the module's list)."""
     if node.kind == "line":
@@ -100,53 +92,62 @@ class Chain:
         in, its level replayed from them at the end (``_levels``)."""
         self.state = [None] * count
         """Per node: (state, worked time since) when its last computed step is a wait past the end."""
+        self.cursor = [0] * count
+        """Per node: its next index (car, on a station)."""
+        self.phase = [0] * count
+        """Per node: 0 to take its next car, 1 to work it, 2 to hand its leaving car on."""
+        self.stopped = [False] * count
+        """Per node: nothing more before the end."""
+        self.pending = [None, None]
 
-    # ------------------------------------------------------------ the recursion
+    # ------------------------------------------------------------ the recursion, node by node
 
-    def ready(self, i: int, k: int) -> float:
-        return self.PUT(i, k - 1) if k > 0 else 0.0
+    def _step(self, i: int) -> bool:
+        """Take node i one phase further (its next take, its work, its hand-over) if what it needs is known;
+        whether it went further. A node that can go no further before the end stops, its wait at the end kept."""
+        if self.stopped[i]:
+            return False
+        k, phase = self.cursor[i], self.phase[i]
+        if phase == 0:
+            return self._take(i, k)
+        if phase == 1:
+            self._work(i, k)
+            self.phase[i] = 2
+            return True
+        return self._hand_on(i, k)
 
-    def S(self, i: int, k: int) -> float:
-        s = self.s[i]
-        if k in s:
-            return s[k]
-        ready = self.ready(i, k)
-        if ready >= self.end:
-            raise Beyond
+    def _take(self, i: int, k: int) -> bool:
+        ready = self.put[i][k - 1] if k > 0 else 0.0
         if i == 0:
             if k not in self.taken:
-                raise External(ready, "take", k)
+                self.pending[0] = (ready, "take", k)
+                return False
             start = self.taken[k]
         else:
-            try:
-                start = max(ready, self.handed_to(i, k))
-            except Beyond:  # its car comes after the end: it waits for it at the end
-                self.state[i] = (STARVED, self.clock.worked(ready))
-                raise
+            handed = self.put[i - 1].get(k + self.places[i - 1] - 1)
+            if handed is None:
+                if self.stopped[i - 1]:  # its car comes after the end: it waits for it at the end
+                    self._stop(i, STARVED, ready)
+                return False
+            start = handed if handed > ready else ready
         if start >= self.end:
-            self.state[i] = (STARVED, self.clock.worked(ready))
-            raise Beyond
+            self._stop(i, STARVED, ready)
+            return False
         if start > ready:
             self._wait(i, STARVED, ready, start)
-        s[k] = start
-        return start
+        self.s[i][k] = start
+        self.phase[i] = 1
+        return True
 
-    def handed_to(self, i: int, k: int) -> float:
-        """When node i - 1 hands car k on."""
-        return self.PUT(i - 1, k + self.places[i - 1] - 1)
-
-    def E(self, i: int, k: int) -> float:
-        e = self.e[i]
-        if k in e:
-            return e[k]
-        start = self.S(i, k)
+    def _work(self, i: int, k: int) -> None:
+        start = self.s[i][k]
         node, clock = self.nodes[i], self.clock
         w0 = clock.worked(start)
         car = self.cars[k]
         if node.kind == "line":
-            positions = node.positions
+            positions, cars = node.positions, self.cars
             for p in range(len(positions)):
-                positions[p] = self.cars.get(k - p) if k - p >= 0 else None
+                positions[p] = cars.get(k - p)
             work = node._index_time(w0)
             w_end = node._phase(w0, work)
             node.tick_start.append(w0)
@@ -156,49 +157,50 @@ class Chain:
         else:
             node.holding[0] = car
             w_end = node.failures[0].work(w0, node.cycle[car.model](), node.accounts[0])
-        end = max(start, clock.at_work(w_end))
-        e[k] = end
-        return end
+        self.e[i][k] = max(start, clock.at_work(w_end))
 
-    def PUT(self, i: int, k: int) -> float:
-        put = self.put[i]
-        if k in put:
-            return put[k]
-        end = self.E(i, k)
+    def _hand_on(self, i: int, k: int) -> bool:
+        end = self.e[i][k]
         m = k - self.places[i] + 1
-        if m < 0:
-            put[k] = end
-            return end
         last = i == len(self.nodes) - 1
-        if last:
+        if m < 0:
+            at = end
+        elif end >= self.end:  # still working at the end
+            self.stopped[i] = True
+            return False
+        elif last:
             if m not in self.handed:
-                if end >= self.end:
-                    raise Beyond
-                raise External(end, "put", m)
+                self.pending[1] = (end, "put", m)
+                return False
             at = self.handed[m]
         else:
-            if end >= self.end:
-                raise Beyond  # still working at the end
             places = self.buffers[i].capacity
-            try:
-                if places == 0:
-                    room = self.ready(i + 1, m)
-                else:
-                    room = self.S(i + 1, m - places) if m - places >= 0 else 0.0
-            except Beyond:  # room comes after the end: it stands blocked at the end
-                self.state[i] = (BLOCKED, self.clock.worked(end))
-                raise
-            at = max(end, room)
+            if places == 0:  # the next node takes car m as soon as it is ready for it
+                room = (self.put[i + 1].get(m - 1) if m > 0 else 0.0)
+            else:  # a place is free once the next node took car m - places
+                room = self.s[i + 1].get(m - places) if m >= places else 0.0
+            if room is None:
+                if self.stopped[i + 1]:  # room comes after the end: it stands blocked at the end
+                    self._stop(i, BLOCKED, end)
+                return False
+            at = room if room > end else end
             if at >= self.end:
-                self.state[i] = (BLOCKED, self.clock.worked(end))
-                raise Beyond
+                self._stop(i, BLOCKED, end)
+                return False
         if at > end:
             self._wait(i, BLOCKED, end, at)
-        if not last:
-            self.changes[i].append((m, at, at > end))
-        self._handed_on(i, at)
-        put[k] = at
-        return at
+        if m >= 0:
+            if not last:
+                self.changes[i].append((m, at, at > end))
+            self._handed_on(i, at)
+        self.put[i][k] = at
+        self.cursor[i] = k + 1
+        self.phase[i] = 0
+        return True
+
+    def _stop(self, i: int, state: int, since: float) -> None:
+        self.stopped[i] = True
+        self.state[i] = (state, self.clock.worked(since))
 
     def _handed_on(self, i: int, at: float) -> None:
         node = self.nodes[i]
@@ -227,26 +229,29 @@ class Chain:
         self.env.process(self._run())
 
     def _advance(self) -> list:
-        """Compute every node as far as it goes; the plant's answers it waits for: (time, kind, car) each."""
-        pending = []
-        for i in range(len(self.nodes)):
-            k = self.next[i]
-            while True:
-                try:
-                    self.PUT(i, k)
-                except External as need:
-                    pending.append(need.args)
-                    break
-                except Beyond:
-                    break
-                k += 1
-            self.next[i] = k
-        return pending
+        """Every node as far as it goes (a node that went further may let its neighbours go); the plant's answers
+        the chain waits for: (wall time, kind, car) each."""
+        count = len(self.nodes)
+        self.pending = [None, None]
+        queued = [True] * count
+        work = deque(range(count))
+        step = self._step
+        while work:
+            i = work.popleft()
+            queued[i] = False
+            if not step(i):
+                continue
+            while step(i):
+                pass
+            for j in (i - 1, i + 1):
+                if 0 <= j < count and not queued[j]:
+                    queued[j] = True
+                    work.append(j)
+        return [need for need in self.pending if need is not None]
 
     def _run(self):
         env = self.env
         first, final, last = self.nodes[0], self.nodes[-1], len(self.nodes) - 1
-        self.next = [0] * len(self.nodes)
         while True:
             pending = self._advance()
             if not pending:  # every node reached the end: wait there, as v1's nodes do, not a standstill
@@ -298,7 +303,8 @@ class Chain:
         freed = set()  # cars whose take let a blocked hand-over in: their take changes nothing
         changes = []
         for m, at, blocked in handed:
-            if m in taken and taken[m] == at and self.ready(i + 1, m) < at:
+            ready = self.put[i + 1].get(m - 1) if m > 0 else 0.0  # the next node ready for car m
+            if m in taken and taken[m] == at and ready is not None and ready < at:
                 continue  # handed straight to the next node, waiting for it
             if blocked and m - places >= 0 and taken.get(m - places) == at:
                 freed.add(m - places)
