@@ -145,9 +145,9 @@ class Chain:
         w0 = clock.worked(start)
         car = self.cars[k]
         if node.kind == "line":
-            positions, cars = node.positions, self.cars
-            for p in range(len(positions)):
-                positions[p] = cars.get(k - p)
+            positions = node.positions  # indexes come in order: the deque turns one place, as v1's does
+            positions.rotate(1)
+            positions[0] = car
             work = node._index_time(w0)
             w_end = node._phase(w0, work)
             node.tick_start.append(w0)
