@@ -99,6 +99,11 @@ class Chain:
         self.stopped = [False] * count
         """Per node: nothing more before the end."""
         self.pending = [None, None]
+        self.queued = [True] * count
+        self.work = deque(range(count))
+        """The nodes that may go further (the worklist of ``_advance``): all at first, then those woken."""
+        self.direct = [i > 0 and self.buffers[i - 1].capacity == 0 for i in range(count)]
+        """Per node: no place between it and the node before (that node hands it its car directly)."""
 
     # ------------------------------------------------------------ the recursion, node by node
 
@@ -232,21 +237,27 @@ class Chain:
         """Every node as far as it goes (a node that went further may let its neighbours go); the plant's answers
         the chain waits for: (wall time, kind, car) each."""
         count = len(self.nodes)
-        self.pending = [None, None]
-        queued = [True] * count
-        work = deque(range(count))
-        step = self._step
+        queued, work = self.queued, self.work
+        step, phase, direct = self._step, self.phase, self.direct
+
+        def wake(j: int) -> None:
+            if 0 <= j < count and not queued[j]:
+                queued[j] = True
+                work.append(j)
+
         while work:
             i = work.popleft()
             queued[i] = False
-            if not step(i):
-                continue
-            while step(i):
-                pass
-            for j in (i - 1, i + 1):
-                if 0 <= j < count and not queued[j]:
-                    queued[j] = True
-                    work.append(j)
+            while True:
+                was = phase[i]
+                if not step(i):
+                    break
+                if was == 0:  # it took a car: a place is free for the node before it
+                    wake(i - 1)
+                elif was == 2:  # it handed a car on: the next node may take it; with no place between, the
+                    wake(i + 1)  # node before may hand it its car now that it is ready
+                    if direct[i]:
+                        wake(i - 1)
         return [need for need in self.pending if need is not None]
 
     def _run(self):
@@ -268,6 +279,8 @@ class Chain:
                     self.state[0] = None  # the wait is booked when the recursion takes the car (S)
                 self.cars[j] = car
                 self.taken[j] = env.now
+                self.pending[0] = None
+                self._wake(0)
             else:
                 car = self.cars[j]
                 target, priority = final.output.route(car)
@@ -276,6 +289,13 @@ class Chain:
                     yield target.put(car, priority)
                     self.state[last] = None
                 self.handed[j] = env.now
+                self.pending[1] = None
+                self._wake(last)
+
+    def _wake(self, i: int) -> None:
+        if not self.queued[i]:
+            self.queued[i] = True
+            self.work.append(i)
 
     def finish(self) -> None:
         """At the end of the run: every step of every node before the end computed, the cars where they are, the
