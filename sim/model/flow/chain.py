@@ -329,14 +329,11 @@ class Chain:
             if blocked and m - places >= 0 and taken.get(m - places) == at:
                 freed.add(m - places)
             else:
-                changes.append((at, 1))
+                changes.append((at, 1, m))
             if m in taken:
                 changes.append((taken[m], -1, m))
-        monitor = buffer.monitor
-        for change in sorted(changes, key=lambda c: (c[0], c[1])):  # a take before a hand-in at one instant
-            if change[1] < 0 and change[2] in freed:
-                continue
-            monitor.change(change[0], change[1])
+        changes.sort()  # in time; a take before a hand-in at one instant
+        _replay(buffer.monitor, [(at, delta) for at, delta, m in changes if delta > 0 or m not in freed])
 
     def _leave_cars(self, i: int, node) -> None:
         started = sorted(self.s[i])
@@ -355,3 +352,33 @@ class Chain:
             node.holding[0] = self.cars[last] if last >= 0 and last not in self.put[i] else None
             if self.state[i] is not None:
                 node.waiting[0] = self.state[i]
+
+
+def _replay(monitor, changes: list) -> None:
+    """``LevelMonitor.change`` for each (time, delta) in order, in one loop (the same sums in the same order)."""
+    lo, hi, capacity, trace = monitor.window.lo, monitor.window.hi, monitor.capacity, monitor.trace
+    last_t, level, area, full, empty = monitor.last_t, monitor.level, monitor.area, monitor.full, monitor.empty
+    max_level, max_ever = monitor.max_level, monitor.max_ever
+    for now, delta in changes:
+        a = last_t if last_t > lo else lo
+        b = now if now < hi else hi
+        if b > a:
+            span = b - a
+            if level > max_level:
+                max_level = level
+            area += level * span
+            if level >= capacity:
+                full += span
+            if level == 0:
+                empty += span
+        last_t = now
+        level += delta
+        if trace is not None and delta:
+            trace.append(now)
+            trace.append(level)
+        if level > max_ever:
+            max_ever = level
+        if lo <= now < hi and level > max_level:
+            max_level = level
+    monitor.last_t, monitor.level, monitor.area, monitor.full, monitor.empty = last_t, level, area, full, empty
+    monitor.max_level, monitor.max_ever = max_level, max_ever
