@@ -15,9 +15,10 @@ The chain meets the rest of the plant only at its two ends: it waits (a timeout)
 its input and each hand-over at its output, and a full or empty store there is an ordinary SimPy wait. Inside it
 costs no event: a chain of ten nodes costs about two events a car instead of ten to twenty.
 
-Eligible nodes (``chainable``): paced lines without booths, drift zones or floaters, joins or sends, learning or
-a line speed (outages and the run-in are the node's own ``_phase`` and ``_idle``), and not conveyors (their gaps come later); free-flow stations with one server, no labour
-pool, joins, purge or take-offs.
+Eligible nodes (``chainable``): paced lines without booths, joins or sends, learning or a line speed, and not
+conveyors (their gaps come later); drift zones and floaters are the line's own ``_drift_index``, outages and the
+run-in its ``_phase`` and ``_idle``. Free-flow stations with one server, no labour pool, joins, purge or
+take-offs.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .states import BLOCKED, STARVED
 def chainable(node) -> bool:
     """Whether a node can run inside a chain (the module's list)."""
     if node.kind == "line":
-        return (not node.gaps and not node.booths and not node.drift and not node.joins and not node.sends
+        return (not node.gaps and not node.booths and not node.joins and not node.sends
                 and node.learning is None and not node.ramped
                 and node.empty_carriers == 0 and node._takt_given is not None)
     if node.kind == "station":
@@ -153,7 +154,7 @@ class Chain:
             positions = node.positions  # indexes come in order: the deque turns one place, as v1's does
             positions.rotate(1)
             positions[0] = car
-            work = node._index_time(w0)
+            work = node._drift_index(w0) if node.drift else node._index_time(w0)
             w_end = node._phase(w0, work)
             node.tick_start.append(w0)
             node.tick_end.append(w_end)
