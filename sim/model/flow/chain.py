@@ -2,23 +2,25 @@
 engine-v2 branch, switched on by the environment variable SIM_CHAINS=1 for the comparison tests).
 
 The nodes of a chain hand cars to each other through plain buffers (one producer, one consumer, FIFO). For them
-the event-by-event run of engine v1 is a fixed recursion of wall times, which this module computes node by node
-and car by car, calling each node's own methods for its work (breakdowns, state accounts) in the order v1 calls
-them, so that every record is v1's:
+the event-by-event run of engine v1 is a fixed recursion of wall times, which this module computes node by node,
+index by index, calling each node's own methods for its work (index time, drift, breakdowns and outages, state
+accounts) in the order v1 calls them, so that every record is v1's. Node i at its index k:
 
-* node i takes car k (a paced line: index k) at S(i, k) = max(PUT(i, k-1), the time car k is handed to it);
-* it ends its work at E(i, k) = max(S, at_work(end of the phase in worked time));
-* it hands its leaving car m (k - positions + 1 on a line, k on a station) on at PUT(i, k) = max(E, room): the next
-  node took car m - b (b the buffer's places), or, with no place between them, was ready for car m.
+* takes its next car j at S = max(its hand-over of index k - 1, when car j is there for it): handed into the
+  buffer before it (a buffer with places), or offered by the node before it (no place between: the hand-over is
+  the take). A conveyor does not wait while it holds bodies: a car not there at the index start leaves an empty
+  position;
+* ends its work at E = max(S, at_work(end of the phase in worked time));
+* hands its leaving car j on at PUT = max(E, a place free: the next node took car j - b), or, with no place
+  between, when the next node takes it.
 
 The chain meets the rest of the plant only at its two ends: it waits (a timeout) until the time of each take from
 its input and each hand-over at its output, and a full or empty store there is an ordinary SimPy wait. Inside it
-costs no event: a chain of ten nodes costs about two events a car instead of ten to twenty.
+costs no event.
 
-Eligible nodes (``chainable``): paced lines without booths, joins or sends, learning or a line speed, and not
-conveyors (their gaps come later); drift zones and floaters are the line's own ``_drift_index``, outages and the
-run-in its ``_phase`` and ``_idle``. Free-flow stations with one server, no labour pool, joins, purge or
-take-offs.
+Eligible nodes (``chainable``): paced lines and conveyors without booths, joins or sends, learning or a line
+speed (drift zones and floaters are the line's own ``_drift_index``, outages and the run-in its ``_phase`` and
+``_idle``); free-flow stations with one server, no labour pool, joins, purge or take-offs.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from .buffer import Buffer
 from .routing import Onward
 from .states import BLOCKED, STARVED
 
+INF = float("inf")
+
 
 def chainable(node) -> bool:
     """Whether a node can run inside a chain (the module's list)."""
     if node.kind == "line":
-        return (not node.gaps and not node.booths and not node.joins and not node.sends
-                and node.learning is None and not node.ramped
-                and node.empty_carriers == 0 and node._takt_given is not None)
+        return (not node.booths and not node.joins and not node.sends and node.learning is None
+                and not node.ramped and node.empty_carriers == 0 and node._takt_given is not None)
     if node.kind == "station":
         return node.servers == 1 and not node.joins and not node.purge and not node.takeoffs
     return False
@@ -63,7 +66,7 @@ def chains(nodes: list) -> list[list]:
 def _joined(before, after) -> bool:
     output = before.output
     return type(output) is Onward and not output.priority and type(output.target) is Buffer and \
-        output.target is after.input and output.target.capacity != float("inf")
+        output.target is after.input and output.target.capacity != INF
 
 
 class Chain:
@@ -75,81 +78,113 @@ class Chain:
         self.end = end
         """The run's end (wall time): nothing at or after it is computed."""
         self.clock = nodes[0].clock
+        count = len(nodes)
         self.places = [len(n.positions) if n.kind == "line" else 1 for n in nodes]
+        self.conveyor = [n.kind == "line" and n.gaps for n in nodes]
         self.buffers = [n.output.target for n in nodes[:-1]]
         """buffers[i]: between node i and node i + 1."""
-        count = len(nodes)
-        self.s = [dict() for _ in range(count)]
-        self.e = [dict() for _ in range(count)]
-        self.put = [dict() for _ in range(count)]
-        self.cars: dict[int, object] = {}
-        """Car by index, as the chain's input handed them."""
-        self.taken: dict[int, float] = {}
-        """Wall time the first node took car k (resolved by the plant)."""
-        self.handed: dict[int, float] = {}
-        """Wall time the last node handed car m on (resolved by the plant)."""
-        self.changes = [[] for _ in self.buffers]
-        """Per inner buffer: (car, wall time handed in, whether the hand-over waited for room) of every car handed
-        in, its level replayed from them at the end (``_levels``)."""
+        self.before = [None] + [b.capacity for b in self.buffers]
+        """Per node: the places of the buffer in front of it (None: the chain's input)."""
+        self.s = [[] for _ in range(count)]
+        self.e = [[] for _ in range(count)]
+        self.put = [[] for _ in range(count)]
+        """Per node and index: wall time of its take, of the end of its work, of its hand-over."""
+        self.car_in = [[] for _ in range(count)]
+        """Per node and index: the car (its number in the chain) that entered, None for an empty position."""
+        self.index_of = [[] for _ in range(count)]
+        """Per node and car: the index it entered at (cars enter every node in their order)."""
+        self.offered = [[] for _ in range(count)]
+        """Per node and car: when the node was done with it and tried to hand it on."""
+        self.handed = [[] for _ in range(count)]
+        """Per node and car: when it handed it on."""
+        self.blocked = [[] for _ in range(count)]
+        """Per node and car: whether its hand-over waited for room."""
+        self.inside = [0] * count
+        self.cars: list = []
+        """The cars by number, as the chain's input handed them."""
+        self.answer: dict[int, object] = {}
+        """The plant's answer to the first node's take at an index: (car or None, wall time)."""
+        self.passed: dict[int, float] = {}
+        """The plant's answer to the last node's hand-over of a car: its wall time."""
         self.state = [None] * count
-        """Per node: (state, worked time since) when its last computed step is a wait past the end."""
-        self.cursor = [0] * count
-        """Per node: its next index (car, on a station)."""
+        """Per node: (state, worked time since) when it waits at the end."""
         self.phase = [0] * count
-        """Per node: 0 to take its next car, 1 to work it, 2 to hand its leaving car on."""
+        """Per node: 0 to take its next car, 1 to work, 2 to hand its leaving car on."""
         self.stopped = [False] * count
         """Per node: nothing more before the end."""
         self.pending = [None, None]
+        """What the chain waits for from the plant: the first node's take, the last node's hand-over."""
         self.queued = [True] * count
         self.work = deque(range(count))
-        """The nodes that may go further (the worklist of ``_advance``): all at first, then those woken."""
-        self.direct = [i > 0 and self.buffers[i - 1].capacity == 0 for i in range(count)]
-        """Per node: no place between it and the node before (that node hands it its car directly)."""
 
-    # ------------------------------------------------------------ the recursion, node by node
+    # ------------------------------------------------------------ one node, one phase
 
     def _step(self, i: int) -> bool:
-        """Take node i one phase further (its next take, its work, its hand-over) if what it needs is known;
-        whether it went further. A node that can go no further before the end stops, its wait at the end kept."""
         if self.stopped[i]:
             return False
-        k, phase = self.cursor[i], self.phase[i]
+        phase = self.phase[i]
         if phase == 0:
-            return self._take(i, k)
+            return self._take(i)
         if phase == 1:
-            self._work(i, k)
+            self._work(i)
             self.phase[i] = 2
             return True
-        return self._hand_on(i, k)
+        return self._hand_on(i)
 
-    def _take(self, i: int, k: int) -> bool:
+    def _take(self, i: int) -> bool:
+        k = len(self.s[i])
         ready = self.put[i][k - 1] if k > 0 else 0.0
+        j = len(self.index_of[i])  # the next car to come
+        conveyor = self.conveyor[i]
         if i == 0:
-            if k not in self.taken:
+            if k not in self.answer:
                 self.pending[0] = (ready, "take", k)
                 return False
-            start = self.taken[k]
+            car, at = self.answer.pop(k)
+            if car is None:  # a conveyor holding bodies: the position stays empty
+                return self._enter(i, k, ready, None)
+            self.cars.append(car)
+            start = at
         else:
-            handed = self.put[i - 1].get(k + self.places[i - 1] - 1)
-            if handed is None:
-                if self.stopped[i - 1]:  # its car comes after the end: it waits for it at the end
-                    self._stop(i, STARVED, ready)
-                return False
-            start = handed if handed > ready else ready
+            there = self._there(i, j)
+            if there is None:
+                if not self.stopped[i - 1]:
+                    return False  # the node before has not got that far yet
+                there = INF  # it comes after the end
+            if conveyor and there > ready and self.inside[i] > 0:
+                return self._enter(i, k, ready, None)
+            start = there if there > ready else ready
         if start >= self.end:
             self._stop(i, STARVED, ready)
             return False
         if start > ready:
             self._wait(i, STARVED, ready, start)
-        self.s[i][k] = start
+        return self._enter(i, k, start, j)
+
+    def _there(self, i: int, j: int):
+        """When car j is there for node i (None: not known yet): handed into the buffer in front, or, with no place
+        between, offered by the node before."""
+        if self.before[i] == 0:
+            offered = self.offered[i - 1]
+            return offered[j] if j < len(offered) else None
+        handed = self.handed[i - 1]
+        return handed[j] if j < len(handed) else None
+
+    def _enter(self, i: int, k: int, start: float, j) -> bool:
+        self.s[i].append(start)
+        self.car_in[i].append(j)
+        if j is not None:
+            self.index_of[i].append(k)
+            self.inside[i] += 1
         self.phase[i] = 1
         return True
 
-    def _work(self, i: int, k: int) -> None:
-        start = self.s[i][k]
+    def _work(self, i: int) -> None:
+        k = len(self.e[i])
+        start, j = self.s[i][k], self.car_in[i][k]
         node, clock = self.nodes[i], self.clock
         w0 = clock.worked(start)
-        car = self.cars[k]
+        car = None if j is None else self.cars[j]
         if node.kind == "line":
             positions = node.positions  # indexes come in order: the deque turns one place, as v1's does
             positions.rotate(1)
@@ -159,54 +194,62 @@ class Chain:
             node.tick_start.append(w0)
             node.tick_end.append(w_end)
             node.tick_work.append(work)
-            node.tick_model.append(car.variant)
+            node.tick_model.append(-1 if car is None else car.variant)
         else:
             node.holding[0] = car
             w_end = node.failures[0].work(w0, node.cycle[car.model](), node.accounts[0])
-        self.e[i][k] = max(start, clock.at_work(w_end))
+        end = clock.at_work(w_end)
+        self.e[i].append(end if end > start else start)
 
-    def _hand_on(self, i: int, k: int) -> bool:
+    def _hand_on(self, i: int) -> bool:
+        k = len(self.put[i])
         end = self.e[i][k]
-        m = k - self.places[i] + 1
+        leaving = k - self.places[i] + 1
+        j = self.car_in[i][leaving] if leaving >= 0 else None
         last = i == len(self.nodes) - 1
-        if m < 0:
-            at = end
-        elif end >= self.end:  # still working at the end
-            self.stopped[i] = True
-            return False
-        elif last:
-            if m not in self.handed:
-                self.pending[1] = (end, "put", m)
+        if j is not None:
+            if j == len(self.offered[i]):
+                self.offered[i].append(end)
+                self._wake(i + 1)  # with no place between, the next node may take it now
+            if end >= self.end:  # still working at the end
+                self.stopped[i] = True
                 return False
-            at = self.handed[m]
-        else:
-            places = self.buffers[i].capacity
-            if places == 0:  # the next node takes car m as soon as it is ready for it
-                room = (self.put[i + 1].get(m - 1) if m > 0 else 0.0)
-            else:  # a place is free once the next node took car m - places
-                room = self.s[i + 1].get(m - places) if m >= places else 0.0
-            if room is None:
-                if self.stopped[i + 1]:  # room comes after the end: it stands blocked at the end
+            if last:
+                if j not in self.passed:
+                    self.pending[1] = (end, "put", j)
+                    return False
+                at = self.passed.pop(j)
+            else:
+                room = self._room(i, j)
+                if room is None:
+                    if self.stopped[i + 1]:  # room comes after the end: it stands blocked at the end
+                        self._stop(i, BLOCKED, end)
+                    return False
+                at = room if room > end else end
+                if at >= self.end:
                     self._stop(i, BLOCKED, end)
-                return False
-            at = room if room > end else end
-            if at >= self.end:
-                self._stop(i, BLOCKED, end)
-                return False
-        if at > end:
-            self._wait(i, BLOCKED, end, at)
-        if m >= 0:
-            if not last:
-                self.changes[i].append((m, at, at > end))
+                    return False
+            if at > end:
+                self._wait(i, BLOCKED, end, at)
+            self.handed[i].append(at)
+            self.blocked[i].append(at > end)
+            self.inside[i] -= 1
             self._handed_on(i, at)
-        self.put[i][k] = at
-        self.cursor[i] = k + 1
+        else:
+            at = end
+        self.put[i].append(at)
         self.phase[i] = 0
         return True
 
-    def _stop(self, i: int, state: int, since: float) -> None:
-        self.stopped[i] = True
-        self.state[i] = (state, self.clock.worked(since))
+    def _room(self, i: int, j: int):
+        """When node i may hand car j on (None: not known yet): the next node took car j - places, or, with no
+        place between, took car j itself."""
+        places = self.buffers[i].capacity
+        wanted = j if places == 0 else j - places
+        if wanted < 0:
+            return 0.0
+        index_of = self.index_of[i + 1]
+        return self.s[i + 1][index_of[wanted]] if wanted < len(index_of) else None
 
     def _handed_on(self, i: int, at: float) -> None:
         node = self.nodes[i]
@@ -214,6 +257,10 @@ class Chain:
             node.holding[0] = None
             if node.wall_window.lo <= at < node.wall_window.hi:
                 node.completions += 1
+
+    def _stop(self, i: int, state: int, since: float) -> None:
+        self.stopped[i] = True
+        self.state[i] = (state, self.clock.worked(since))
 
     def _wait(self, i: int, state: int, a: float, b: float) -> None:
         """Node i waited (starved or blocked) from wall time a to b: its records as v1 keeps them."""
@@ -234,18 +281,15 @@ class Chain:
             node.start = lambda: None  # the chain runs them
         self.env.process(self._run())
 
+    def _wake(self, i: int) -> None:
+        if 0 <= i < len(self.nodes) and not self.queued[i]:
+            self.queued[i] = True
+            self.work.append(i)
+
     def _advance(self) -> list:
-        """Every node as far as it goes (a node that went further may let its neighbours go); the plant's answers
-        the chain waits for: (wall time, kind, car) each."""
-        count = len(self.nodes)
-        queued, work = self.queued, self.work
-        step, phase, direct = self._step, self.phase, self.direct
-
-        def wake(j: int) -> None:
-            if 0 <= j < count and not queued[j]:
-                queued[j] = True
-                work.append(j)
-
+        """Every woken node as far as it goes (a node that went further wakes its neighbours); the plant's answers
+        the chain waits for: (wall time, kind, key) each."""
+        queued, work, step, phase = self.queued, self.work, self._step, self.phase
         while work:
             i = work.popleft()
             queued[i] = False
@@ -254,103 +298,99 @@ class Chain:
                 if not step(i):
                     break
                 if was == 0:  # it took a car: a place is free for the node before it
-                    wake(i - 1)
-                elif was == 2:  # it handed a car on: the next node may take it; with no place between, the
-                    wake(i + 1)  # node before may hand it its car now that it is ready
-                    if direct[i]:
-                        wake(i - 1)
+                    self._wake(i - 1)
+                elif was == 2:  # it handed a car on: the next node may take it
+                    self._wake(i + 1)
         return [need for need in self.pending if need is not None]
 
     def _run(self):
-        env = self.env
+        env, clock = self.env, self.clock
         first, final, last = self.nodes[0], self.nodes[-1], len(self.nodes) - 1
         while True:
             pending = self._advance()
             if not pending:  # every node reached the end: wait there, as v1's nodes do, not a standstill
                 yield env.timeout(self.end - env.now)
                 return
-            when, what, j = min(pending, key=lambda need: (need[0], need[1] != "take"))
+            when, what, key = min(pending, key=lambda need: (need[0], need[1] != "take"))
             if when > env.now:
                 yield env.timeout(when - env.now)
             if what == "take":
                 car = first.input.try_get()
-                if car is None:
-                    self.state[0] = (STARVED, self.clock.worked(env.now))
+                if car is None and not (self.conveyor[0] and self.inside[0]):
+                    self.state[0] = (STARVED, clock.worked(env.now))
                     car = yield first.input.get()
-                    self.state[0] = None  # the wait is booked when the recursion takes the car (S)
-                self.cars[j] = car
-                self.taken[j] = env.now
+                    self.state[0] = None  # the wait is booked when the node takes the car
+                self.answer[key] = (car, env.now)
                 self.pending[0] = None
                 self._wake(0)
             else:
-                car = self.cars[j]
+                car = self.cars[key]
                 target, priority = final.output.route(car)
                 if target is not None and not target.try_put(car, priority):
-                    self.state[last] = (BLOCKED, self.clock.worked(env.now))
+                    self.state[last] = (BLOCKED, clock.worked(env.now))
                     yield target.put(car, priority)
                     self.state[last] = None
-                self.handed[j] = env.now
+                self.passed[key] = env.now
                 self.pending[1] = None
                 self._wake(last)
-
-    def _wake(self, i: int) -> None:
-        if not self.queued[i]:
-            self.queued[i] = True
-            self.work.append(i)
 
     def finish(self) -> None:
         """At the end of the run: every step of every node before the end computed, the cars where they are, the
         inner buffers' levels replayed, each node's wait at the end left for its own ``finish``."""
+        for i in range(len(self.nodes)):
+            self._wake(i)
         self._advance()
-        self._takes_into_buffers()
+        for i in range(len(self.buffers)):
+            self._levels(i)
+            taken = len(self.index_of[i + 1])
+            for j in range(taken, len(self.handed[i])):  # handed into the buffer, not taken by the end
+                self.buffers[i].items.append(self.cars[j])
         for i, node in enumerate(self.nodes):
             self._leave_cars(i, node)
 
-    def _takes_into_buffers(self) -> None:
-        for i, handed in enumerate(self.changes):
-            self._levels(i, handed)
-            taken = self.s[i + 1]
-            for m, _, _ in handed:  # cars handed into the buffer and not taken by the end wait in it
-                if m not in taken:
-                    self.buffers[i].items.append(self.cars[m])
-
-    def _levels(self, i: int, handed: list) -> None:
+    def _levels(self, i: int) -> None:
         """Replay buffer i's level changes as v1's store makes them: a car handed straight to a node waiting for
         it, or placed by a blocked hand-over in the place a take just freed, changes nothing (nor does that take);
         any other car goes up one when handed in and down one when taken."""
-        buffer, taken, places = self.buffers[i], self.s[i + 1], self.buffers[i].capacity
+        places = self.buffers[i].capacity
         if places == 0:
             return  # every car goes straight from one node to the next
+        s, put, index_of = self.s[i + 1], self.put[i + 1], self.index_of[i + 1]
         freed = set()  # cars whose take let a blocked hand-over in: their take changes nothing
         changes = []
-        for m, at, blocked in handed:
-            ready = self.put[i + 1].get(m - 1) if m > 0 else 0.0  # the next node ready for car m
-            if m in taken and taken[m] == at and ready is not None and ready < at:
-                continue  # handed straight to the next node, waiting for it
-            if blocked and m - places >= 0 and taken.get(m - places) == at:
-                freed.add(m - places)
+        for j, (at, blocked) in enumerate(zip(self.handed[i], self.blocked[i])):
+            taken = s[index_of[j]] if j < len(index_of) else None
+            if taken is not None and taken == at:
+                k = index_of[j]
+                ready = put[k - 1] if k > 0 else 0.0  # the next node ready for it: it was waiting
+                if ready < at:
+                    continue  # handed straight to the next node
+            if blocked and j >= places and j - places < len(index_of) and s[index_of[j - places]] == at:
+                freed.add(j - places)
             else:
-                changes.append((at, 1, m))
-            if m in taken:
-                changes.append((taken[m], -1, m))
+                changes.append((at, 1, j))
+            if taken is not None:
+                changes.append((taken, -1, j))
         changes.sort()  # in time; a take before a hand-in at one instant
-        _replay(buffer.monitor, [(at, delta) for at, delta, m in changes if delta > 0 or m not in freed])
+        _replay(self.buffers[i].monitor, [(at, delta) for at, delta, j in changes if delta > 0 or j not in freed])
 
     def _leave_cars(self, i: int, node) -> None:
-        started = sorted(self.s[i])
+        count = len(self.s[i])
         if node.kind == "line":
-            last = started[-1] if started else -1
-            put_last = last in self.put[i]
-            node.positions = deque(self.cars.get(last - p) if last - p >= 0 else None
-                                   for p in range(len(node.positions)))
-            if put_last:  # the last index handed its car on: the line stands ready for the next
+            size = len(node.positions)
+            last = count - 1
+            handed_last = len(self.put[i]) == count and count > 0
+            cars = [self.car_in[i][last - p] if last - p >= 0 else None for p in range(size)]
+            node.positions = deque(None if j is None else self.cars[j] for j in cars)
+            if handed_last:  # the last index handed its car on: the line stands ready for the next
                 node.positions.rotate(1)
                 node.positions[0] = None
+            node.inside = sum(1 for car in node.positions if car is not None)
             if self.state[i] is not None:
                 node.waiting = self.state[i]
         else:
-            last = started[-1] if started else -1
-            node.holding[0] = self.cars[last] if last >= 0 and last not in self.put[i] else None
+            j = self.car_in[i][count - 1] if count else None
+            node.holding[0] = self.cars[j] if j is not None and len(self.put[i]) < count else None
             if self.state[i] is not None:
                 node.waiting[0] = self.state[i]
 
