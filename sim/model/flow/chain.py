@@ -365,7 +365,9 @@ class Chain:
                 ready = put[k - 1] if k > 0 else 0.0  # the next node ready for it: it was waiting
                 if ready < at:
                     continue  # handed straight to the next node
-            if blocked and j >= places and j - places < len(index_of) and s[index_of[j - places]] == at:
+            # a hand-over that waited for the take of car j - places, or came at that very instant (a tie: v1's
+            # node tried first and stood blocked for no time), fills the place freed: no change
+            if j >= places and j - places < len(index_of) and s[index_of[j - places]] == at:
                 freed.add(j - places)
             else:
                 changes.append((at, 1, j))
