@@ -1,0 +1,90 @@
+"""Engine v2's chains (sim.model.flow.chain) against engine v1: a run of lines, conveyors and one-server stations
+computed by recursion in one process must give v1's station table, buffer table and scalars exactly, whatever
+the times, breakdowns, shifts, outages, run-in, drift zones and floaters, and buffers of 0 or more places."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import expo, scenario, station
+
+from sim.model.replication import simulate
+from sim.scenario import validate_scenario
+
+SHIFTS = {"count": 2, "start": "06:00", "length": "8 h", "breaks": [{"after": "4 h", "length": "30 min"}]}
+MIXED = [("line", "a", 60.0, [50.0, 58.0, 70.0], None), ("station", "x", None, expo(55.0), 1),
+         ("line", "b", 62.0, [55.0, 61.0], 0), ("station", "y", None, {"dist": "uniform", "low": 40, "high": 70}, 0),
+         ("line", "c", 59.0, [40.0, 66.0, 30.0, 20.0], 2)]
+CONVEYOR = [("line", "a", 60.0, [50.0, 58.0], None), ("station", "x", None, expo(58.0), 1),
+            ("conveyor", "oven", 60.0, 10, 0), ("station", "y", None, expo(57.0), 0),
+            ("line", "c", 59.0, [40.0, 55.0], 1)]
+LATTICE = [("line", "a", 60.0, [50.0, 58.0], None), ("conveyor", "oven", 60.0, 10, 1),
+           ("line", "c", 61.0, [40.0, 55.0], 2)]
+BREAKDOWNS = {"a1": {"mtbf": "1 h", "mttr": "5 min"}, "b0": {"mtbf": "40 min", "mttr": 200},
+              "c1": {"mtbf": "2 h", "mttr": "10 min"}, "oven": {"mtbf": "3 h", "mttr": "10 min"}}
+
+
+def plant(nodes, *, shifts=None, breakdowns=True, days=6):
+    stations, lines = [], {}
+    for kind, name, takt, cycles, places in nodes:
+        extra = {} if places is None else {"buffer_before": places}
+        if kind == "line":
+            lines[name] = {"takt": takt}
+            for p, cycle in enumerate(cycles):
+                fails = BREAKDOWNS.get(f"{name}{p}") if breakdowns else None
+                stations.append(station(f"{name}{p}", cycle, line=name, **(extra if p == 0 else {}),
+                                        **({"failures": fails} if fails else {})))
+        elif kind == "conveyor":
+            fails = BREAKDOWNS.get(name) if breakdowns else None
+            stations.append({"name": name, "conveyor": {"transit_time": takt * cycles, "pitch": takt}, **extra,
+                             **({"failures": fails} if fails else {})})
+        else:
+            stations.append(station(name, cycles, **extra))
+    return scenario(stations, lines=lines, days=days, warmup=1, shifts=shifts)
+
+
+def both(sc, monkeypatch):
+    monkeypatch.delenv("SIM_CHAINS", raising=False)
+    v1 = simulate(sc, sc.seed, 0)
+    monkeypatch.setenv("SIM_CHAINS", "1")
+    return v1, simulate(sc, sc.seed, 0)
+
+
+def assert_same(v1, v2):
+    assert v2.stations.equals(v1.stations)
+    assert v2.buffers.equals(v1.buffers)
+    assert v2.scalars == v1.scalars
+
+
+@pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
+@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
+@pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
+def test_chain_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatch):
+    assert_same(*both(plant(nodes, shifts=shifts, breakdowns=breakdowns), monkeypatch))
+
+
+def test_outages_and_run_in(monkeypatch):
+    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
+    raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
+                                       {"name": "x trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "b"]}]
+    raw["shops"]["shop"]["run_in"] = {"length": "20 min", "rate": 0.5}
+    assert_same(*both(validate_scenario(raw), monkeypatch))
+
+
+@pytest.mark.parametrize("zone,floaters", [(1.5, 0), (2.0, 1)])
+def test_drift_zones_and_floaters(zone, floaters, monkeypatch):
+    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
+    for line in ("a", "c"):
+        raw["shops"]["shop"]["lines"][line]["over_cycle"] = {"zone": zone, "floaters": floaters}
+    assert_same(*both(validate_scenario(raw), monkeypatch))
+
+
+def test_the_chains_are_found_and_cost_two_events_a_car(monkeypatch):
+    from sim.model.builder import build_plant
+    from sim.scenario.days import plant_days
+    sc = plant(MIXED)
+    monkeypatch.setenv("SIM_CHAINS", "1")
+    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
+    built.run()
+    assert [[n.name for n in chain.nodes] for chain in built.chains] == [["a", "x", "b", "y", "c"]]
+    events = next(built.env._eid)
+    assert events < 2.2 * built.launch.launched  # a take and a hand-over a car, and the plant's own few
