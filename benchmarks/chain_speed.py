@@ -16,9 +16,10 @@ for l in range(5):
         stations.append(station(f"L{l}_{p}", 50.0 + p, **extra))
     stations.append(station(f"S{l}", expo(45.0), buffer_before=3))
 sc = scenario(stations, lines=lines, days=30, warmup=0)
-for chains in (False, True):
-    if chains: os.environ["SIM_CHAINS"] = "1"
-    else: os.environ.pop("SIM_CHAINS", None)
+for label, env in (("v1       ", {}), ("v2 chains", {"SIM_CHAINS": "1"}), ("v2 kernel", {"SIM_CHAINS": "1", "SIM_KERNEL": "1"})):
+    for key in ("SIM_CHAINS", "SIM_KERNEL"):
+        os.environ.pop(key, None)
+    os.environ.update(env)
     plant = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
     t = time.perf_counter(); plant.run(); wall = time.perf_counter() - t
-    print(("v2 chains" if chains else "v1       "), f"{wall:.2f} s, events {next(plant.env._eid):,}, cars {plant.completed_total:,}, events/car {next(plant.env._eid)/plant.completed_total:.1f}")
+    print(label, f"{wall:.2f} s, events {next(plant.env._eid):,}, cars {plant.completed_total:,}, events/car {next(plant.env._eid)/plant.completed_total:.1f}")

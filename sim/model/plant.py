@@ -114,10 +114,13 @@ class Plant:
             component.start()
         self.chains = []
         if os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
-            from .flow.chain import Chain, chains
+            from .flow.chain import Chain, KernelChain, chains, kernel_covered, references
+            referenced = references(self.all_nodes())
+            compiled = bool(os.environ.get("SIM_KERNEL"))
             for nodes in self.nodes.values():
-                for run in chains(nodes):
-                    chain = Chain(self.env, run, self.window.hi)
+                for run in chains(nodes, referenced):
+                    kind = KernelChain if compiled and all(kernel_covered(node) for node in run) else Chain
+                    chain = kind(self.env, run, self.window.hi)
                     chain.start()
                     self.chains.append(chain)
         for node in self.all_nodes():

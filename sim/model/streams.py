@@ -70,6 +70,10 @@ class _Constant:
     def __call__(self) -> float:
         return self.value
 
+    def take(self, n: int) -> np.ndarray:
+        """The next n draws at once."""
+        return np.full(n, self.value)
+
 
 class _BlockSampler:
     __slots__ = ("dist", "scale", "rng", "buffer", "index")
@@ -88,6 +92,19 @@ class _BlockSampler:
         value = self.buffer[self.index]
         self.index += 1
         return value
+
+    def take(self, n: int) -> np.ndarray:
+        """The next n draws at once: the values n calls give, the sampler left as they leave it."""
+        parts = [np.array(self.buffer[self.index:self.index + n], dtype=float)]
+        self.index += len(parts[0])
+        got = len(parts[0])
+        while got < n:
+            block = draw_block(self.dist, self.rng, _BLOCK) * self.scale
+            used = min(n - got, _BLOCK)
+            parts.append(block[:used])
+            self.buffer, self.index = block.tolist(), used
+            got += used
+        return np.concatenate(parts)
 
 
 def draw_block(dist, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -42,6 +42,17 @@ def plant(nodes, *, shifts=None, breakdowns=True, days=6):
     return scenario(stations, lines=lines, days=days, warmup=1, shifts=shifts)
 
 
+@pytest.fixture(params=["python", "kernel"])
+def engine(request, monkeypatch):
+    """The chains' recursion in Python (``chain.Chain``) or in the compiled kernel (``chain.KernelChain``, where it
+    covers every node of a chain)."""
+    if request.param == "kernel":
+        monkeypatch.setenv("SIM_KERNEL", "1")
+    else:
+        monkeypatch.delenv("SIM_KERNEL", raising=False)
+    return request.param
+
+
 def both(sc, monkeypatch):
     monkeypatch.delenv("SIM_CHAINS", raising=False)
     v1 = simulate(sc, sc.seed, 0)
@@ -58,7 +69,7 @@ def assert_same(v1, v2):
 @pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
 @pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
 @pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
-def test_chain_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatch):
+def test_chain_gives_v1s_tables(nodes, shifts, breakdowns, engine, monkeypatch):
     assert_same(*both(plant(nodes, shifts=shifts, breakdowns=breakdowns), monkeypatch))
 
 
@@ -88,3 +99,16 @@ def test_the_chains_are_found_and_cost_two_events_a_car(monkeypatch):
     assert [[n.name for n in chain.nodes] for chain in built.chains] == [["a", "x", "b", "y", "c"]]
     events = next(built.env._eid)
     assert events < 2.2 * built.launch.launched  # a take and a hand-over a car, and the plant's own few
+
+
+def test_the_kernel_takes_the_chains_it_covers(monkeypatch):
+    from sim.model.builder import build_plant
+    from sim.model.flow.chain import KernelChain
+    from sim.scenario.days import plant_days
+    monkeypatch.setenv("SIM_CHAINS", "1")
+    monkeypatch.setenv("SIM_KERNEL", "1")
+    for nodes in (MIXED, CONVEYOR, LATTICE):
+        sc = plant(nodes, shifts=SHIFTS)
+        built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
+        built.run()
+        assert [type(chain) for chain in built.chains] == [KernelChain]

@@ -44,8 +44,28 @@ def chainable(node) -> bool:
     return False
 
 
-def chains(nodes: list) -> list[list]:
-    """The maximal runs (two nodes or more) of chainable nodes joined by a plain buffer, in flow order."""
+def references(all_nodes: list) -> dict[int, int]:
+    """How many links of the plant lead to each part (by id): the nodes' own ends and everything they lead to,
+    each part's links walked once (as the wiring check walks them)."""
+    count: dict[int, int] = {}
+    walked: set[int] = set()
+    parts = [part for node in all_nodes for _, part in node.links()]
+    while parts:
+        part = parts.pop()
+        if part is None:
+            continue
+        count[id(part)] = count.get(id(part), 0) + 1
+        if id(part) in walked or not hasattr(part, "links"):
+            continue
+        walked.add(id(part))
+        parts.extend(target for _, target in part.links())
+    return count
+
+
+def chains(nodes: list, referenced: dict[int, int]) -> list[list]:
+    """The maximal runs (two nodes or more) of chainable nodes joined by a plain buffer, in flow order: a buffer
+    with one producer and one consumer (``referenced``: ``references`` of the plant; nothing else leads to it, such
+    as a branch, a merge or a rework lane)."""
     runs, run = [], []
     for node in nodes:
         if not chainable(node):
@@ -53,7 +73,7 @@ def chains(nodes: list) -> list[list]:
                 runs.append(run)
             run = []
             continue
-        if run and not _joined(run[-1], node):
+        if run and not _joined(run[-1], node, referenced):
             if len(run) > 1:
                 runs.append(run)
             run = []
@@ -63,10 +83,10 @@ def chains(nodes: list) -> list[list]:
     return runs
 
 
-def _joined(before, after) -> bool:
+def _joined(before, after, referenced: dict[int, int]) -> bool:
     output = before.output
     return type(output) is Onward and not output.priority and type(output.target) is Buffer and \
-        output.target is after.input and output.target.capacity != INF
+        output.target is after.input and output.target.capacity != INF and referenced.get(id(output.target)) == 2
 
 
 class Chain:
@@ -425,3 +445,276 @@ def _replay(monitor, changes: list) -> None:
             max_level = level
     monitor.last_t, monitor.level, monitor.area, monitor.full, monitor.empty = last_t, level, area, full, empty
     monitor.max_level, monitor.max_ever = max_level, max_ever
+
+
+class KernelChain(Chain):
+    """A chain whose recursion runs in the compiled kernel (``kernel.advance``): every node ``kernel_covered``."""
+
+    DRAWS = 512
+
+    def __init__(self, env, nodes: list, end: float):
+        super().__init__(env, nodes, end)
+        import numpy as np
+        from . import kernel as K
+        self.K, self.np = K, np
+        n = len(nodes)
+        lines = [node for node in nodes if node.kind == "line"]
+        width = max([len(node.positions) for node in lines] + [1])
+        stations = max([len(node.station_names) for node in lines] + [1])
+        variants = max([node.cycle.shape[1] for node in lines] + [1])
+        self.kind = np.array([(K.CONVEYOR if node.gaps else K.LINE) if node.kind == "line" else K.STATION
+                              for node in nodes], dtype=np.int64)
+        self.places_a = np.array(self.places, dtype=np.int64)
+        self.before_a = np.array([-1] + [int(b.capacity) for b in self.buffers], dtype=np.int64)
+        self.takt = np.zeros(n)
+        self.slow_pos = np.zeros((n, width), dtype=np.int64)
+        self.slow_need = np.zeros((n, width, variants))
+        self.nslow = np.zeros(n, dtype=np.int64)
+        self.station_of = np.zeros((n, width), dtype=np.int64)
+        self.running = np.zeros(n)
+        self.next_fail = np.zeros((n, stations))
+        self.has_fail = np.zeros((n, stations), dtype=np.bool_)
+        self.samplers = {}
+        """(node, slot) -> the sampler its draws come from: a line station's (time between, repair) or a station's
+        cycle sampler."""
+        models = 1
+        self.cycle_slot = []
+        for i, node in enumerate(nodes):
+            if node.kind == "line":
+                self.takt[i] = node.takt
+                self.nslow[i] = len(node._slow)
+                for q, (p, need) in enumerate(node._slow):
+                    self.slow_pos[i, q] = p
+                    self.slow_need[i, q, :len(need)] = need
+                self.station_of[i, :len(node._station_of)] = node._station_of
+                self.running[i] = node.running
+                for fail_at, s in node.next_failure:
+                    self.next_fail[i, s] = fail_at
+                    self.has_fail[i, s] = True
+                    self.samplers[i, s] = node.failures[s]
+                self.cycle_slot.append([])
+            else:
+                slots: dict[int, int] = {}
+                mine = [slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle]
+                self.cycle_slot.append(mine)
+                models = max(models, len(node.cycle), len(slots))
+        self.models = models
+        self.cyc_slot = np.zeros((n, models), dtype=np.int64)
+        for i, mine in enumerate(self.cycle_slot):
+            self.cyc_slot[i, :len(mine)] = mine
+        self.tbf = np.zeros((n, stations, 0))
+        self.ttr = np.zeros((n, stations, 0))
+        self.cyc = np.zeros((n, models, 0))
+        self.draw_i = np.zeros((n, stations, 2), dtype=np.int64)
+        self.cyc_i = np.zeros((n, models), dtype=np.int64)
+        self._more_draws()
+        self.clock_a = np.array([self.clock.starts, self.clock.ends, self.clock.cum, self.clock.cum_end])
+        first = nodes[0]
+        self.window = np.array([first.worked_window.lo, first.worked_window.hi])
+        wall = next((node.wall_window for node in nodes if node.kind == "station"), None)
+        self.wall_window = np.array([wall.lo, wall.hi]) if wall is not None else np.array([0.0, 0.0])
+        self.count = np.zeros((n, K.COLUMNS), dtype=np.int64)
+        self.count[:, K.WOKEN] = 1
+        self.state_a = np.full(n, -1, dtype=np.int64)
+        self.since_a = np.zeros(n)
+        self.plant = np.zeros(4)
+        self.plant_i = np.zeros(9, dtype=np.int64)
+        self.line_acc = np.zeros((n, 8))
+        self.down_acc = np.zeros((n, stations))
+        self.downs_a = np.zeros((n, stations), dtype=np.int64)
+        self.over_cycles_a = np.zeros((n, stations), dtype=np.int64)
+        self.over_stop = np.zeros((n, stations))
+        self.acc = np.zeros((n, 8))
+        self.completions_a = np.zeros(n, dtype=np.int64)
+        self.car_variant = np.zeros(0, dtype=np.int64)
+        self.car_model = np.zeros(0, dtype=np.int64)
+        self.room = 0
+        self._grow()
+
+    def _more_draws(self) -> None:
+        """Each sampler's next draws, appended (the same values, in the same order, as drawn one at a time)."""
+        np, n = self.np, len(self.nodes)
+        size = self.DRAWS if self.tbf.shape[2] == 0 else self.tbf.shape[2]
+        tbf = np.zeros((n, self.tbf.shape[1], self.tbf.shape[2] + size))
+        ttr = np.zeros_like(tbf)
+        cyc = np.zeros((n, self.cyc.shape[1], self.cyc.shape[2] + size))
+        tbf[:, :, :self.tbf.shape[2]] = self.tbf
+        ttr[:, :, :self.ttr.shape[2]] = self.ttr
+        cyc[:, :, :self.cyc.shape[2]] = self.cyc
+        old = self.tbf.shape[2]
+        for (i, s), breakdowns in self.samplers.items():
+            tbf[i, s, old:] = _draws(breakdowns.between, size)
+            ttr[i, s, old:] = _draws(breakdowns.repair, size)
+        for i, node in enumerate(self.nodes):
+            if node.kind == "station":
+                seen = set()
+                for sampler, slot in zip(node.cycle, self.cycle_slot[i]):
+                    if slot not in seen:
+                        seen.add(slot)
+                        cyc[i, slot, old:] = _draws(sampler, size)
+        self.tbf, self.ttr, self.cyc = tbf, ttr, cyc
+
+    def _grow(self) -> None:
+        """Twice the room for indexes and cars (the kernel asked for it), what is there kept."""
+        np, n = self.np, len(self.nodes)
+        room = max(1024, 2 * self.room)
+
+        def wider(old, fill=0.0, dtype=float):
+            new = np.full((n, room) if old is None or old.ndim == 2 else (room,), fill, dtype=dtype)
+            if old is not None:
+                if old.ndim == 2:
+                    new[:, :old.shape[1]] = old
+                else:
+                    new[:old.shape[0]] = old
+            return new
+
+        fresh = self.room == 0
+        for name in ("s_a", "e_a", "put_a", "offered_a", "handed_a", "tick_start", "tick_end", "tick_work",
+                     "tick_repair"):
+            setattr(self, name, wider(None if fresh else getattr(self, name)))
+        for name in ("car_in_a", "index_of_a"):
+            setattr(self, name, wider(None if fresh else getattr(self, name), -1, np.int64))
+        for name in ("blocked_a", "has_repair"):
+            setattr(self, name, wider(None if fresh else getattr(self, name), False, np.bool_))
+        self.idle_log = wider(None if fresh else self.idle_log)
+        cars = np.zeros(room, dtype=np.int64)
+        cars[:self.car_variant.shape[0]] = self.car_variant
+        self.car_variant = cars
+        cars = np.zeros(room, dtype=np.int64)
+        cars[:self.car_model.shape[0]] = self.car_model
+        self.car_model = cars
+        self.room = room
+
+    def _advance(self) -> list:
+        K = self.K
+        while True:
+            why = K.advance(self.kind, self.places_a, self.before_a, self.takt, self.slow_pos, self.slow_need,
+                            self.nslow, self.station_of, self.clock_a, self.window, self.end,
+                            self.s_a, self.e_a, self.put_a, self.car_in_a, self.index_of_a, self.offered_a,
+                            self.handed_a, self.blocked_a, self.count, self.car_variant, self.car_model,
+                            self.state_a, self.since_a, self.plant, self.plant_i,
+                            self.tick_start, self.tick_end, self.tick_work, self.tick_repair, self.has_repair,
+                            self.line_acc, self.down_acc, self.downs_a, self.over_cycles_a, self.over_stop,
+                            self.running, self.next_fail, self.has_fail, self.tbf, self.ttr, self.draw_i,
+                            self.cyc, self.cyc_i, self.cyc_slot, self.acc, self.completions_a, self.idle_log,
+                            self.wall_window)
+            if why == K.NEED_ROOM:
+                self._grow()
+            elif why == K.NEED_DRAWS:
+                self._more_draws()
+            else:
+                break
+        pending = []
+        if self.plant_i[K.PI_TAKE]:
+            pending.append((float(self.plant[K.P_TAKE_AT]), "take", int(self.plant_i[K.PI_TAKE_K])))
+        if self.plant_i[K.PI_PUT]:
+            pending.append((float(self.plant[K.P_PUT_AT]), "put", int(self.plant_i[K.PI_PUT_J])))
+        return pending
+
+    def _run(self):
+        K, env, clock = self.K, self.env, self.clock
+        first, final, last = self.nodes[0], self.nodes[-1], len(self.nodes) - 1
+        while True:
+            pending = self._advance()
+            if not pending:
+                yield env.timeout(self.end - env.now)
+                return
+            when, what, key = min(pending, key=lambda need: (need[0], need[1] != "take"))
+            if when > env.now:
+                yield env.timeout(when - env.now)
+            if what == "take":
+                car = first.input.try_get()
+                if car is None and not (self.conveyor[0] and self.count[0, K.INSIDE]):
+                    self.state[0] = (STARVED, clock.worked(env.now))
+                    car = yield first.input.get()
+                    self.state[0] = None
+                if car is None:
+                    number = -1
+                else:
+                    number = len(self.cars)
+                    self.cars.append(car)
+                    if number >= self.room - 1:
+                        self._grow()
+                    self.car_variant[number] = car.variant
+                    self.car_model[number] = car.model
+                self.plant_i[K.PI_TAKE] = 0
+                self.plant_i[K.PI_ANS] = 1
+                self.plant_i[K.PI_ANS_CAR] = number
+                self.plant[K.P_ANS_AT] = env.now
+                self.count[0, K.WOKEN] = 1
+            else:
+                car = self.cars[key]
+                target, priority = final.output.route(car)
+                if target is not None and not target.try_put(car, priority):
+                    self.state[last] = (BLOCKED, clock.worked(env.now))
+                    yield target.put(car, priority)
+                    self.state[last] = None
+                self.plant_i[K.PI_PUT] = 0
+                self.plant_i[K.PI_PASS] = 1
+                self.plant[K.P_PASS_AT] = env.now
+                self.count[last, K.WOKEN] = 1
+
+    def finish(self) -> None:
+        """At the end of the run: the kernel's last steps, then its arrays as the lists ``Chain`` keeps (the inner
+        buffers' levels and the cars left are placed by ``Chain``'s own code) and its records into each node."""
+        self.count[:, self.K.WOKEN] = 1
+        self._advance()
+        K, count = self.K, self.count
+        n = len(self.nodes)
+        self.s = [self.s_a[i, :count[i, K.N_S]].tolist() for i in range(n)]
+        self.put = [self.put_a[i, :count[i, K.N_PUT]].tolist() for i in range(n)]
+        self.car_in = [[None if j < 0 else j for j in self.car_in_a[i, :count[i, K.N_S]].tolist()] for i in range(n)]
+        self.index_of = [self.index_of_a[i, :count[i, K.N_IDX]].tolist() for i in range(n)]
+        self.handed = [self.handed_a[i, :count[i, K.N_HAND]].tolist() for i in range(n)]
+        self.blocked = [self.blocked_a[i, :count[i, K.N_HAND]].tolist() for i in range(n)]
+        for i in range(n):
+            if self.state[i] is None and self.state_a[i] >= 0:
+                self.state[i] = (int(self.state_a[i]), float(self.since_a[i]))
+        for i in range(len(self.buffers)):
+            self._levels(i)
+            for j in range(len(self.index_of[i + 1]), len(self.handed[i])):
+                self.buffers[i].items.append(self.cars[j])
+        for i, node in enumerate(self.nodes):
+            self._records(i, node)
+            self._leave_cars(i, node)
+
+    def _records(self, i: int, node) -> None:
+        """The kernel's records of node i written where v1 keeps them."""
+        K, count = self.K, self.count
+        done = int(count[i, K.N_E])
+        if node.kind == "line":
+            node.tick_start.extend(self.tick_start[i, :done].tolist())
+            node.tick_end.extend(self.tick_end[i, :done].tolist())
+            node.tick_work.extend(self.tick_work[i, :done].tolist())
+            cars = self.car_in_a[i, :done]
+            node.tick_model.extend([-1 if j < 0 else int(self.car_variant[j]) for j in cars.tolist()])
+            node.tick_repairs.update({int(k): float(self.tick_repair[i, k])
+                                      for k in self.np.flatnonzero(self.has_repair[i, :done])})
+            node.line_account.times[:] = self.line_acc[i].tolist()
+            for s, account in enumerate(node.station_down):
+                account.times[K.DOWN] = float(self.down_acc[i, s])
+                node.downs[s] = int(self.downs_a[i, s])
+                node.over_cycles[s] = int(self.over_cycles_a[i, s])
+                node.over_cycle_stop[s] = float(self.over_stop[i, s])
+            node.running = float(self.running[i])
+        else:
+            node.accounts[0].times[:] = self.acc[i].tolist()
+            node.idle_log.extend(self.idle_log[i, :count[i, K.N_IDLE]].tolist())
+            node.completions = int(self.completions_a[i])
+
+
+def _draws(sampler, n: int):
+    """A sampler's next n draws (at once where it can)."""
+    take = getattr(sampler, "take", None)
+    return take(n) if take is not None else [sampler() for _ in range(n)]
+
+
+def kernel_covered(node) -> bool:
+    """Whether the compiled kernel covers a node (``kernel``'s list)."""
+    from .states import NoFailures, OneMode
+    if not chainable(node):
+        return False
+    if node.kind == "line":
+        return not node.drift and node.outages is None and node.maintenance is None and \
+            all(f is None or type(f) is OneMode for f in node.failures)
+    return type(node.failures[0]) is NoFailures
