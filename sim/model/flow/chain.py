@@ -530,6 +530,7 @@ class KernelChain(Chain):
         self.car_model = np.zeros(0, dtype=np.int64)
         self.room = 0
         self._grow()
+        self._args = self._arguments()
 
     def _more_draws(self) -> None:
         """Each sampler's next draws, appended (the same values, in the same order, as drawn one at a time)."""
@@ -553,6 +554,8 @@ class KernelChain(Chain):
                         seen.add(slot)
                         cyc[i, slot, old:] = _draws(sampler, size)
         self.tbf, self.ttr, self.cyc = tbf, ttr, cyc
+        if hasattr(self, "_args"):
+            self._args = self._arguments()
 
     def _grow(self) -> None:
         """Twice the room for indexes and cars (the kernel asked for it), what is there kept."""
@@ -584,81 +587,86 @@ class KernelChain(Chain):
         cars[:self.car_model.shape[0]] = self.car_model
         self.car_model = cars
         self.room = room
+        if hasattr(self, "count"):
+            self._args = self._arguments()
 
-    def _advance(self) -> list:
+    def _arguments(self) -> tuple:
+        """``kernel.advance``'s arguments (made again when an array is replaced: more room, more draws)."""
+        return (self.kind, self.places_a, self.before_a, self.takt, self.slow_pos, self.slow_need, self.nslow,
+                self.station_of, self.clock_a, self.window, self.end, self.s_a, self.e_a, self.put_a, self.car_in_a,
+                self.index_of_a, self.offered_a, self.handed_a, self.blocked_a, self.count, self.car_variant,
+                self.car_model, self.state_a, self.since_a, self.plant, self.plant_i, self.tick_start, self.tick_end,
+                self.tick_work, self.tick_repair, self.has_repair, self.line_acc, self.down_acc, self.downs_a,
+                self.over_cycles_a, self.over_stop, self.running, self.next_fail, self.has_fail, self.tbf, self.ttr,
+                self.draw_i, self.cyc, self.cyc_i, self.cyc_slot, self.acc, self.completions_a, self.idle_log,
+                self.wall_window)
+
+    def _compute(self) -> None:
+        """The kernel as far as it goes: until it needs the plant, or every node reached the end."""
         K = self.K
         while True:
-            why = K.advance(self.kind, self.places_a, self.before_a, self.takt, self.slow_pos, self.slow_need,
-                            self.nslow, self.station_of, self.clock_a, self.window, self.end,
-                            self.s_a, self.e_a, self.put_a, self.car_in_a, self.index_of_a, self.offered_a,
-                            self.handed_a, self.blocked_a, self.count, self.car_variant, self.car_model,
-                            self.state_a, self.since_a, self.plant, self.plant_i,
-                            self.tick_start, self.tick_end, self.tick_work, self.tick_repair, self.has_repair,
-                            self.line_acc, self.down_acc, self.downs_a, self.over_cycles_a, self.over_stop,
-                            self.running, self.next_fail, self.has_fail, self.tbf, self.ttr, self.draw_i,
-                            self.cyc, self.cyc_i, self.cyc_slot, self.acc, self.completions_a, self.idle_log,
-                            self.wall_window)
+            why = K.advance(*self._args)
             if why == K.NEED_ROOM:
                 self._grow()
             elif why == K.NEED_DRAWS:
                 self._more_draws()
             else:
-                break
-        pending = []
-        if self.plant_i[K.PI_TAKE]:
-            pending.append((float(self.plant[K.P_TAKE_AT]), "take", int(self.plant_i[K.PI_TAKE_K])))
-        if self.plant_i[K.PI_PUT]:
-            pending.append((float(self.plant[K.P_PUT_AT]), "put", int(self.plant_i[K.PI_PUT_J])))
-        return pending
+                return
 
     def _run(self):
         K, env, clock = self.K, self.env, self.clock
         first, final, last = self.nodes[0], self.nodes[-1], len(self.nodes) - 1
+        take_from, plant, plant_i = first.input, self.plant, self.plant_i
+        cars = self.cars
         while True:
-            pending = self._advance()
-            if not pending:
+            self._compute()
+            taking, putting = plant_i[K.PI_TAKE], plant_i[K.PI_PUT]
+            if not taking and not putting:  # every node reached the end: wait there, as v1's nodes do
                 yield env.timeout(self.end - env.now)
                 return
-            when, what, key = min(pending, key=lambda need: (need[0], need[1] != "take"))
+            take_at, put_at = plant[K.P_TAKE_AT], plant[K.P_PUT_AT]
+            # the earlier of the two; a take before a hand-over at one instant
+            take = taking and (not putting or take_at <= put_at)
+            when = float(take_at if take else put_at)
             if when > env.now:
                 yield env.timeout(when - env.now)
-            if what == "take":
-                car = first.input.try_get()
+            if take:
+                car = take_from.try_get()
                 if car is None and not (self.conveyor[0] and self.count[0, K.INSIDE]):
                     self.state[0] = (STARVED, clock.worked(env.now))
-                    car = yield first.input.get()
+                    car = yield take_from.get()
                     self.state[0] = None
                 if car is None:
                     number = -1
                 else:
-                    number = len(self.cars)
-                    self.cars.append(car)
+                    number = len(cars)
+                    cars.append(car)
                     if number >= self.room - 1:
                         self._grow()
                     self.car_variant[number] = car.variant
                     self.car_model[number] = car.model
-                self.plant_i[K.PI_TAKE] = 0
-                self.plant_i[K.PI_ANS] = 1
-                self.plant_i[K.PI_ANS_CAR] = number
-                self.plant[K.P_ANS_AT] = env.now
+                plant_i[K.PI_TAKE] = 0
+                plant_i[K.PI_ANS] = 1
+                plant_i[K.PI_ANS_CAR] = number
+                plant[K.P_ANS_AT] = env.now
                 self.count[0, K.WOKEN] = 1
             else:
-                car = self.cars[key]
+                car = cars[plant_i[K.PI_PUT_J]]
                 target, priority = final.output.route(car)
                 if target is not None and not target.try_put(car, priority):
                     self.state[last] = (BLOCKED, clock.worked(env.now))
                     yield target.put(car, priority)
                     self.state[last] = None
-                self.plant_i[K.PI_PUT] = 0
-                self.plant_i[K.PI_PASS] = 1
-                self.plant[K.P_PASS_AT] = env.now
+                plant_i[K.PI_PUT] = 0
+                plant_i[K.PI_PASS] = 1
+                plant[K.P_PASS_AT] = env.now
                 self.count[last, K.WOKEN] = 1
 
     def finish(self) -> None:
         """At the end of the run: the kernel's last steps, then its arrays as the lists ``Chain`` keeps (the inner
         buffers' levels and the cars left are placed by ``Chain``'s own code) and its records into each node."""
         self.count[:, self.K.WOKEN] = 1
-        self._advance()
+        self._compute()
         K, count = self.K, self.count
         n = len(self.nodes)
         self.s = [self.s_a[i, :count[i, K.N_S]].tolist() for i in range(n)]
