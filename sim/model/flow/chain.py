@@ -397,12 +397,12 @@ class Chain:
         _replay(self.buffers[i].monitor, [(at, delta) for at, delta, j in changes if delta > 0 or j not in freed])
 
     def _leave_cars(self, i: int, node) -> None:
-        count = len(self.s[i])
+        count, done = self._indexes(i)
         if node.kind == "line":
             size = len(node.positions)
             last = count - 1
-            handed_last = len(self.put[i]) == count and count > 0
-            cars = [self.car_in[i][last - p] if last - p >= 0 else None for p in range(size)]
+            handed_last = done == count and count > 0
+            cars = [self._car_at(i, last - p) if last - p >= 0 else None for p in range(size)]
             node.positions = deque(None if j is None else self.cars[j] for j in cars)
             if handed_last:  # the last index handed its car on: the line stands ready for the next
                 node.positions.rotate(1)
@@ -411,10 +411,18 @@ class Chain:
             if self.state[i] is not None:
                 node.waiting = self.state[i]
         else:
-            j = self.car_in[i][count - 1] if count else None
-            node.holding[0] = self.cars[j] if j is not None and len(self.put[i]) < count else None
+            j = self._car_at(i, count - 1) if count else None
+            node.holding[0] = self.cars[j] if j is not None and done < count else None
             if self.state[i] is not None:
                 node.waiting[0] = self.state[i]
+
+    def _indexes(self, i: int) -> tuple[int, int]:
+        """Node i's indexes begun, and those whose hand-over is done."""
+        return len(self.s[i]), len(self.put[i])
+
+    def _car_at(self, i: int, k: int):
+        """The car that entered node i at index k (None: an empty position)."""
+        return self.car_in[i][k]
 
 
 def _replay(monitor, changes: list) -> None:
@@ -668,23 +676,41 @@ class KernelChain(Chain):
         self.count[:, self.K.WOKEN] = 1
         self._compute()
         K, count = self.K, self.count
-        n = len(self.nodes)
-        self.s = [self.s_a[i, :count[i, K.N_S]].tolist() for i in range(n)]
-        self.put = [self.put_a[i, :count[i, K.N_PUT]].tolist() for i in range(n)]
-        self.car_in = [[None if j < 0 else j for j in self.car_in_a[i, :count[i, K.N_S]].tolist()] for i in range(n)]
-        self.index_of = [self.index_of_a[i, :count[i, K.N_IDX]].tolist() for i in range(n)]
-        self.handed = [self.handed_a[i, :count[i, K.N_HAND]].tolist() for i in range(n)]
-        self.blocked = [self.blocked_a[i, :count[i, K.N_HAND]].tolist() for i in range(n)]
-        for i in range(n):
+        for i in range(len(self.nodes)):
             if self.state[i] is None and self.state_a[i] >= 0:
                 self.state[i] = (int(self.state_a[i]), float(self.since_a[i]))
         for i in range(len(self.buffers)):
             self._levels(i)
-            for j in range(len(self.index_of[i + 1]), len(self.handed[i])):
+            for j in range(int(count[i + 1, K.N_IDX]), int(count[i, K.N_HAND])):  # handed in, not taken
                 self.buffers[i].items.append(self.cars[j])
         for i, node in enumerate(self.nodes):
             self._records(i, node)
             self._leave_cars(i, node)
+
+    def _indexes(self, i: int) -> tuple[int, int]:
+        return int(self.count[i, self.K.N_S]), int(self.count[i, self.K.N_PUT])
+
+    def _car_at(self, i: int, k: int):
+        j = int(self.car_in_a[i, k])
+        return None if j < 0 else j
+
+    def _levels(self, i: int) -> None:
+        """``Chain._levels`` in the kernel (``kernel.level_changes`` and ``kernel.replay``)."""
+        places = int(self.buffers[i].capacity)
+        if places == 0:
+            return
+        K, count, np = self.K, self.count, self.np
+        at, delta = K.level_changes(self.handed_a[i], int(count[i, K.N_HAND]), self.s_a[i + 1], self.put_a[i + 1],
+                                    self.index_of_a[i + 1], int(count[i + 1, K.N_IDX]), places)
+        monitor = self.buffers[i].monitor
+        fields = np.array([monitor.last_t, monitor.level, monitor.area, monitor.full, monitor.empty,
+                           monitor.max_level, monitor.max_ever], dtype=float)
+        trace = K.replay(at, delta, monitor.window.lo, monitor.window.hi, float(monitor.capacity), fields,
+                         monitor.trace is not None)
+        monitor.last_t, monitor.area, monitor.full, monitor.empty = (float(v) for v in fields[[0, 2, 3, 4]])
+        monitor.level, monitor.max_level, monitor.max_ever = (int(v) for v in fields[[1, 5, 6]])
+        if monitor.trace is not None:
+            monitor.trace.extend(trace.tolist())
 
     def _records(self, i: int, node) -> None:
         """The kernel's records of node i written where v1 keeps them."""

@@ -404,3 +404,82 @@ def _wait(i, st, a, b, kind, clock, line_acc, acc, idle_log, count, lo, hi):
             count[i, N_IDLE] = m + 2
     else:
         _add(line_acc[i], st, w0, w1, lo, hi)
+
+
+@njit(cache=True)
+def level_changes(handed, n_handed, s_next, put_next, index_of_next, n_taken, places):
+    """``chain.Chain._levels``'s changes of the buffer between two nodes of a chain, in v1's order: (time, +1 or
+    -1) sorted by time, a take before a hand-in at one instant, then by car; a car handed straight to a node
+    waiting for it changes nothing, nor does a blocked hand-over into the place a take just freed (nor that
+    take)."""
+    at = np.empty(2 * n_handed)
+    delta = np.empty(2 * n_handed, dtype=np.int64)
+    car = np.empty(2 * n_handed, dtype=np.int64)
+    freed = np.zeros(n_handed + 1, dtype=np.bool_)
+    m = 0
+    for j in range(n_handed):
+        when = handed[j]
+        has_taken = j < n_taken
+        taken = s_next[index_of_next[j]] if has_taken else 0.0
+        if has_taken and taken == when:
+            k = index_of_next[j]
+            ready = put_next[k - 1] if k > 0 else 0.0
+            if ready < when:
+                continue
+        if j >= places and j - places < n_taken and s_next[index_of_next[j - places]] == when:
+            freed[j - places] = True
+        else:
+            at[m] = when
+            delta[m] = 1
+            car[m] = j
+            m += 1
+        if has_taken:
+            at[m] = taken
+            delta[m] = -1
+            car[m] = j
+            m += 1
+    at, delta, car = at[:m], delta[:m], car[:m]
+    # (time, delta, car) in order: stable sorts by the later keys first (entries come in car order)
+    order = np.argsort(delta, kind="mergesort")
+    order = order[np.argsort(at[order], kind="mergesort")]
+    keep = np.zeros(m, dtype=np.bool_)
+    for q in range(m):
+        keep[q] = delta[order[q]] > 0 or not freed[car[order[q]]]
+    chosen = order[keep]
+    return at[chosen], delta[chosen]
+
+
+@njit(cache=True)
+def replay(at, delta, lo, hi, capacity, fields, traced):
+    """``LevelMonitor.change`` for each change in order (the same sums in the same order): ``fields`` = last_t,
+    level, area, full, empty, max_level, max_ever (updated in place); returns the trace's (time, level) pairs."""
+    last_t, level, area, full, empty, max_level, max_ever = fields[0], fields[1], fields[2], fields[3], fields[4], \
+        fields[5], fields[6]
+    trace = np.empty(2 * at.shape[0] if traced else 0)
+    t = 0
+    for q in range(at.shape[0]):
+        now = at[q]
+        a = last_t if last_t > lo else lo
+        b = now if now < hi else hi
+        if b > a:
+            span = b - a
+            if level > max_level:
+                max_level = level
+            area += level * span
+            if level >= capacity:
+                full += span
+            if level == 0:
+                empty += span
+        last_t = now
+        level += delta[q]
+        if traced and delta[q] != 0:
+            trace[t] = now
+            trace[t + 1] = level
+            t += 2
+        if level > max_ever:
+            max_ever = level
+        if lo <= now < hi and level > max_level:
+            max_level = level
+    fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6] = last_t, level, area, full, empty, \
+        max_level, max_ever
+    return trace[:t]
