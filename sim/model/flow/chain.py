@@ -470,18 +470,14 @@ class KernelChain(Chain):
         width = max([len(node.positions) for node in lines] + [1])
         stations = max([len(node.station_names) for node in lines] + [1])
         variants = max([node.cycle.shape[1] for node in lines] + [1])
-        self.kind = np.array([(K.CONVEYOR if node.gaps else K.LINE) if node.kind == "line" else K.STATION
-                              for node in nodes], dtype=np.int64)
-        self.places_a = np.array(self.places, dtype=np.int64)
-        self.before_a = np.array([-1] + [int(b.capacity) for b in self.buffers], dtype=np.int64)
-        self.takt = np.zeros(n)
-        self.slow_pos = np.zeros((n, width), dtype=np.int64)
+        kinds = [(K.CONVEYOR if node.gaps else K.LINE) if node.kind == "line" else K.STATION for node in nodes]
+        self.node_i = np.array([kinds, self.places, [-1] + [int(b.capacity) for b in self.buffers],
+                                [len(node._slow) if node.kind == "line" else 0 for node in nodes]], dtype=np.int64)
+        self.node_f = np.zeros((3, n))
+        self.pos_i = np.zeros((2, n, width), dtype=np.int64)
         self.slow_need = np.zeros((n, width, variants))
-        self.nslow = np.zeros(n, dtype=np.int64)
-        self.station_of = np.zeros((n, width), dtype=np.int64)
-        self.running = np.zeros(n)
-        self.next_fail = np.zeros((n, stations))
-        self.has_fail = np.zeros((n, stations), dtype=np.bool_)
+        self.st_f = np.zeros((3, n, stations))
+        self.st_i = np.zeros((3, n, stations), dtype=np.int64)
         self.samplers = {}
         """(node, slot) -> the sampler its draws come from: a line station's (time between, repair) or a station's
         cycle sampler."""
@@ -489,16 +485,15 @@ class KernelChain(Chain):
         self.cycle_slot = []
         for i, node in enumerate(nodes):
             if node.kind == "line":
-                self.takt[i] = node.takt
-                self.nslow[i] = len(node._slow)
+                self.node_f[K.NODE_TAKT, i] = node.takt
                 for q, (p, need) in enumerate(node._slow):
-                    self.slow_pos[i, q] = p
+                    self.pos_i[0, i, q] = p
                     self.slow_need[i, q, :len(need)] = need
-                self.station_of[i, :len(node._station_of)] = node._station_of
-                self.running[i] = node.running
+                self.pos_i[1, i, :len(node._station_of)] = node._station_of
+                self.node_f[K.NODE_RUNNING, i] = node.running
                 for fail_at, s in node.next_failure:
-                    self.next_fail[i, s] = fail_at
-                    self.has_fail[i, s] = True
+                    self.st_f[2, i, s] = fail_at
+                    self.st_i[2, i, s] = 1
                     self.samplers[i, s] = node.failures[s]
                 self.cycle_slot.append([])
             else:
@@ -507,53 +502,41 @@ class KernelChain(Chain):
                 self.cycle_slot.append(mine)
                 models = max(models, len(node.cycle), len(slots))
         self.models = models
-        self.cyc_slot = np.zeros((n, models), dtype=np.int64)
+        self.cyc_ij = np.zeros((2, n, models), dtype=np.int64)
         for i, mine in enumerate(self.cycle_slot):
-            self.cyc_slot[i, :len(mine)] = mine
-        self.tbf = np.zeros((n, stations, 0))
-        self.ttr = np.zeros((n, stations, 0))
+            self.cyc_ij[1, i, :len(mine)] = mine
+        self.draws = np.zeros((2, n, stations, 0))
         self.cyc = np.zeros((n, models, 0))
         self.draw_i = np.zeros((n, stations, 2), dtype=np.int64)
-        self.cyc_i = np.zeros((n, models), dtype=np.int64)
         self._more_draws()
         self.clock_a = np.array([self.clock.starts, self.clock.ends, self.clock.cum, self.clock.cum_end])
         first = nodes[0]
-        self.window = np.array([first.worked_window.lo, first.worked_window.hi])
         wall = next((node.wall_window for node in nodes if node.kind == "station"), None)
-        self.wall_window = np.array([wall.lo, wall.hi]) if wall is not None else np.array([0.0, 0.0])
+        self.windows = np.array([first.worked_window.lo, first.worked_window.hi,
+                                 wall.lo if wall is not None else 0.0, wall.hi if wall is not None else 0.0])
         self.count = np.zeros((n, K.COLUMNS), dtype=np.int64)
         self.count[:, K.WOKEN] = 1
-        self.state_a = np.full(n, -1, dtype=np.int64)
-        self.since_a = np.zeros(n)
+        self.count[:, K.STATE] = -1
         self.plant = np.zeros(4)
         self.plant_i = np.zeros(9, dtype=np.int64)
-        self.line_acc = np.zeros((n, 8))
-        self.down_acc = np.zeros((n, stations))
-        self.downs_a = np.zeros((n, stations), dtype=np.int64)
-        self.over_cycles_a = np.zeros((n, stations), dtype=np.int64)
-        self.over_stop = np.zeros((n, stations))
-        self.acc = np.zeros((n, 8))
-        self.completions_a = np.zeros(n, dtype=np.int64)
-        self.car_variant = np.zeros(0, dtype=np.int64)
-        self.car_model = np.zeros(0, dtype=np.int64)
+        self.accs = np.zeros((2, n, 8))
         self.room = 0
+        self.F = self.I = self.cars_a = self.idle_log = None
         self._grow()
         self._args = self._arguments()
 
     def _more_draws(self) -> None:
         """Each sampler's next draws, appended (the same values, in the same order, as drawn one at a time)."""
-        np, n = self.np, len(self.nodes)
-        size = self.DRAWS if self.tbf.shape[2] == 0 else self.tbf.shape[2]
-        tbf = np.zeros((n, self.tbf.shape[1], self.tbf.shape[2] + size))
-        ttr = np.zeros_like(tbf)
-        cyc = np.zeros((n, self.cyc.shape[1], self.cyc.shape[2] + size))
-        tbf[:, :, :self.tbf.shape[2]] = self.tbf
-        ttr[:, :, :self.ttr.shape[2]] = self.ttr
-        cyc[:, :, :self.cyc.shape[2]] = self.cyc
-        old = self.tbf.shape[2]
+        np = self.np
+        old = self.draws.shape[3]
+        size = self.DRAWS if old == 0 else old
+        draws = np.zeros(self.draws.shape[:3] + (old + size,))
+        cyc = np.zeros(self.cyc.shape[:2] + (old + size,))
+        draws[..., :old] = self.draws
+        cyc[..., :old] = self.cyc
         for (i, s), breakdowns in self.samplers.items():
-            tbf[i, s, old:] = _draws(breakdowns.between, size)
-            ttr[i, s, old:] = _draws(breakdowns.repair, size)
+            draws[0, i, s, old:] = _draws(breakdowns.between, size)
+            draws[1, i, s, old:] = _draws(breakdowns.repair, size)
         for i, node in enumerate(self.nodes):
             if node.kind == "station":
                 seen = set()
@@ -561,53 +544,38 @@ class KernelChain(Chain):
                     if slot not in seen:
                         seen.add(slot)
                         cyc[i, slot, old:] = _draws(sampler, size)
-        self.tbf, self.ttr, self.cyc = tbf, ttr, cyc
+        self.draws, self.cyc = draws, cyc
         if hasattr(self, "_args"):
             self._args = self._arguments()
 
     def _grow(self) -> None:
         """Twice the room for indexes and cars (the kernel asked for it), what is there kept."""
-        np, n = self.np, len(self.nodes)
-        room = max(1024, 2 * self.room)
+        np, n, K = self.np, len(self.nodes), self.K
+        old, room = self.room, max(1024, 2 * self.room)
 
-        def wider(old, fill=0.0, dtype=float):
-            new = np.full((n, room) if old is None or old.ndim == 2 else (room,), fill, dtype=dtype)
-            if old is not None:
-                if old.ndim == 2:
-                    new[:, :old.shape[1]] = old
-                else:
-                    new[:old.shape[0]] = old
+        def wider(array, shape, fill, dtype):
+            new = np.full(shape, fill, dtype=dtype)
+            if array is not None:
+                new[..., :array.shape[-1]] = array
             return new
 
-        fresh = self.room == 0
-        for name in ("s_a", "e_a", "put_a", "offered_a", "handed_a", "tick_start", "tick_end", "tick_work",
-                     "tick_repair"):
-            setattr(self, name, wider(None if fresh else getattr(self, name)))
-        for name in ("car_in_a", "index_of_a"):
-            setattr(self, name, wider(None if fresh else getattr(self, name), -1, np.int64))
-        for name in ("blocked_a", "has_repair"):
-            setattr(self, name, wider(None if fresh else getattr(self, name), False, np.bool_))
-        self.idle_log = wider(None if fresh else self.idle_log)
-        cars = np.zeros(room, dtype=np.int64)
-        cars[:self.car_variant.shape[0]] = self.car_variant
-        self.car_variant = cars
-        cars = np.zeros(room, dtype=np.int64)
-        cars[:self.car_model.shape[0]] = self.car_model
-        self.car_model = cars
+        self.F = wider(self.F, (9, n, room), 0.0, float)
+        self.I = wider(self.I, (4, n, room), -1, np.int64)
+        if old == 0:
+            self.I[K.I_BLOCKED:] = 0
+        else:
+            self.I[K.I_BLOCKED:, :, old:] = 0
+        self.cars_a = wider(self.cars_a, (2, room), 0, np.int64)
+        self.idle_log = wider(self.idle_log, (n, 2 * room), 0.0, float)
         self.room = room
-        if hasattr(self, "count"):
+        if hasattr(self, "_args"):
             self._args = self._arguments()
 
     def _arguments(self) -> tuple:
         """``kernel.advance``'s arguments (made again when an array is replaced: more room, more draws)."""
-        return (self.kind, self.places_a, self.before_a, self.takt, self.slow_pos, self.slow_need, self.nslow,
-                self.station_of, self.clock_a, self.window, self.end, self.s_a, self.e_a, self.put_a, self.car_in_a,
-                self.index_of_a, self.offered_a, self.handed_a, self.blocked_a, self.count, self.car_variant,
-                self.car_model, self.state_a, self.since_a, self.plant, self.plant_i, self.tick_start, self.tick_end,
-                self.tick_work, self.tick_repair, self.has_repair, self.line_acc, self.down_acc, self.downs_a,
-                self.over_cycles_a, self.over_stop, self.running, self.next_fail, self.has_fail, self.tbf, self.ttr,
-                self.draw_i, self.cyc, self.cyc_i, self.cyc_slot, self.acc, self.completions_a, self.idle_log,
-                self.wall_window)
+        return (self.F, self.I, self.cars_a, self.node_i, self.node_f, self.pos_i, self.slow_need, self.clock_a,
+                self.windows, self.end, self.count, self.plant, self.plant_i, self.accs, self.st_f, self.st_i,
+                self.draws, self.draw_i, self.cyc, self.cyc_ij, self.idle_log)
 
     def _compute(self) -> None:
         """The kernel as far as it goes: until it needs the plant, or every node reached the end."""
@@ -651,8 +619,8 @@ class KernelChain(Chain):
                     cars.append(car)
                     if number >= self.room - 1:
                         self._grow()
-                    self.car_variant[number] = car.variant
-                    self.car_model[number] = car.model
+                    self.cars_a[0, number] = car.variant
+                    self.cars_a[1, number] = car.model
                 plant_i[K.PI_TAKE] = 0
                 plant_i[K.PI_ANS] = 1
                 plant_i[K.PI_ANS_CAR] = number
@@ -677,8 +645,8 @@ class KernelChain(Chain):
         self._compute()
         K, count = self.K, self.count
         for i in range(len(self.nodes)):
-            if self.state[i] is None and self.state_a[i] >= 0:
-                self.state[i] = (int(self.state_a[i]), float(self.since_a[i]))
+            if self.state[i] is None and count[i, K.STATE] >= 0:
+                self.state[i] = (int(count[i, K.STATE]), float(self.node_f[K.NODE_SINCE, i]))
         for i in range(len(self.buffers)):
             self._levels(i)
             for j in range(int(count[i + 1, K.N_IDX]), int(count[i, K.N_HAND])):  # handed in, not taken
@@ -691,7 +659,7 @@ class KernelChain(Chain):
         return int(self.count[i, self.K.N_S]), int(self.count[i, self.K.N_PUT])
 
     def _car_at(self, i: int, k: int):
-        j = int(self.car_in_a[i, k])
+        j = int(self.I[self.K.I_CAR_IN, i, k])
         return None if j < 0 else j
 
     def _levels(self, i: int) -> None:
@@ -700,8 +668,9 @@ class KernelChain(Chain):
         if places == 0:
             return
         K, count, np = self.K, self.count, self.np
-        at, delta = K.level_changes(self.handed_a[i], int(count[i, K.N_HAND]), self.s_a[i + 1], self.put_a[i + 1],
-                                    self.index_of_a[i + 1], int(count[i + 1, K.N_IDX]), places)
+        F, I = self.F, self.I
+        at, delta = K.level_changes(F[K.F_HANDED, i], int(count[i, K.N_HAND]), F[K.F_S, i + 1], F[K.F_PUT, i + 1],
+                                    I[K.I_INDEX_OF, i + 1], int(count[i + 1, K.N_IDX]), places)
         monitor = self.buffers[i].monitor
         fields = np.array([monitor.last_t, monitor.level, monitor.area, monitor.full, monitor.empty,
                            monitor.max_level, monitor.max_ever], dtype=float)
@@ -717,24 +686,25 @@ class KernelChain(Chain):
         K, count = self.K, self.count
         done = int(count[i, K.N_E])
         if node.kind == "line":
-            node.tick_start.extend(self.tick_start[i, :done].tolist())
-            node.tick_end.extend(self.tick_end[i, :done].tolist())
-            node.tick_work.extend(self.tick_work[i, :done].tolist())
-            cars = self.car_in_a[i, :done]
-            node.tick_model.extend([-1 if j < 0 else int(self.car_variant[j]) for j in cars.tolist()])
-            node.tick_repairs.update({int(k): float(self.tick_repair[i, k])
-                                      for k in self.np.flatnonzero(self.has_repair[i, :done])})
-            node.line_account.times[:] = self.line_acc[i].tolist()
+            F, I = self.F, self.I
+            node.tick_start.extend(F[K.F_TICK_START, i, :done].tolist())
+            node.tick_end.extend(F[K.F_TICK_END, i, :done].tolist())
+            node.tick_work.extend(F[K.F_TICK_WORK, i, :done].tolist())
+            variants = self.cars_a[0]
+            node.tick_model.extend([-1 if j < 0 else int(variants[j]) for j in I[K.I_CAR_IN, i, :done].tolist()])
+            node.tick_repairs.update({int(k): float(F[K.F_TICK_REPAIR, i, k])
+                                      for k in self.np.flatnonzero(I[K.I_HAS_REPAIR, i, :done])})
+            node.line_account.times[:] = self.accs[0, i].tolist()
             for s, account in enumerate(node.station_down):
-                account.times[K.DOWN] = float(self.down_acc[i, s])
-                node.downs[s] = int(self.downs_a[i, s])
-                node.over_cycles[s] = int(self.over_cycles_a[i, s])
-                node.over_cycle_stop[s] = float(self.over_stop[i, s])
-            node.running = float(self.running[i])
+                account.times[K.DOWN] = float(self.st_f[0, i, s])
+                node.downs[s] = int(self.st_i[0, i, s])
+                node.over_cycles[s] = int(self.st_i[1, i, s])
+                node.over_cycle_stop[s] = float(self.st_f[1, i, s])
+            node.running = float(self.node_f[K.NODE_RUNNING, i])
         else:
-            node.accounts[0].times[:] = self.acc[i].tolist()
+            node.accounts[0].times[:] = self.accs[1, i].tolist()
             node.idle_log.extend(self.idle_log[i, :count[i, K.N_IDLE]].tolist())
-            node.completions = int(self.completions_a[i])
+            node.completions = int(count[i, K.COMPLETIONS])
 
 
 def _draws(sampler, n: int):

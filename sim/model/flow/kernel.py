@@ -26,8 +26,13 @@ NEED_PLANT, NEED_ROOM, NEED_DRAWS, DONE = 0, 1, 2, 3
 WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3  # states.STATE_NAMES order
 
 # integer state per node: columns of ``count``
-N_S, N_E, N_PUT, N_IDX, N_OFF, N_HAND, INSIDE, PHASE, STOPPED, N_IDLE, WOKEN = range(11)
-COLUMNS = 11
+N_S, N_E, N_PUT, N_IDX, N_OFF, N_HAND, INSIDE, PHASE, STOPPED, N_IDLE, WOKEN, STATE, COMPLETIONS = range(13)
+COLUMNS = 13
+# the packed arrays' rows: per node and index or car (floats, ints), per node (ints, floats), per line station
+F_S, F_E, F_PUT, F_OFFERED, F_HANDED, F_TICK_START, F_TICK_END, F_TICK_WORK, F_TICK_REPAIR = range(9)
+I_CAR_IN, I_INDEX_OF, I_BLOCKED, I_HAS_REPAIR = range(4)
+NODE_KIND, NODE_PLACES, NODE_BEFORE, NODE_NSLOW = range(4)
+NODE_TAKT, NODE_RUNNING, NODE_SINCE = range(3)
 # the plant's answers and what the chain waits for: columns of ``plant`` (floats) and ``plant_i`` (ints)
 P_TAKE_AT, P_ANS_AT, P_PUT_AT, P_PASS_AT = range(4)
 PI_TAKE, PI_TAKE_K, PI_ANS, PI_ANS_CAR, PI_PUT, PI_PUT_J, PI_PASS, PI_NEED_NODE, PI_NEED_SLOT = range(9)
@@ -101,13 +106,24 @@ def _clip(a, b, lo, hi):
 
 
 @njit(cache=True)
-def advance(kind, places, before, takt, slow_pos, slow_need, nslow, station_of, clock, window, end,
-            s, e, put, car_in, index_of, offered, handed, blocked, count, car_variant, car_model,
-            state, since, plant, plant_i,
-            tick_start, tick_end, tick_work, tick_repair, has_repair, line_acc, down_acc, downs,
-            over_cycles, over_stop, running, next_fail, has_fail, tbf, ttr, draw_i,
-            cyc, cyc_i, cyc_slot, acc, completions, idle_log, wall_window):
-    """Every node as far as it goes; returns why it stopped (``NEED_*``, ``DONE``)."""
+def advance(F, I, cars, node_i, node_f, pos_i, slow_need, clock, windows, end, count, plant, plant_i, accs, st_f,
+            st_i, draws, draw_i, cyc, cyc_ij, idle_log):
+    """Every node as far as it goes; returns why it stopped (``NEED_*``, ``DONE``). The arrays come packed (a
+    call's cost grows with its arguments): their rows are unpacked here as views."""
+    s, e, put, offered, handed = F[F_S], F[F_E], F[F_PUT], F[F_OFFERED], F[F_HANDED]
+    tick_start, tick_end, tick_work, tick_repair = F[F_TICK_START], F[F_TICK_END], F[F_TICK_WORK], F[F_TICK_REPAIR]
+    car_in, index_of, blocked, has_repair = I[I_CAR_IN], I[I_INDEX_OF], I[I_BLOCKED], I[I_HAS_REPAIR]
+    car_variant, car_model = cars[0], cars[1]
+    kind, places, before, nslow = node_i[NODE_KIND], node_i[NODE_PLACES], node_i[NODE_BEFORE], node_i[NODE_NSLOW]
+    takt, running, since = node_f[NODE_TAKT], node_f[NODE_RUNNING], node_f[NODE_SINCE]
+    slow_pos, station_of = pos_i[0], pos_i[1]
+    window, wall_window = windows[0:2], windows[2:4]
+    line_acc, acc = accs[0], accs[1]
+    down_acc, over_stop, next_fail = st_f[0], st_f[1], st_f[2]
+    downs, over_cycles, has_fail = st_i[0], st_i[1], st_i[2]
+    tbf, ttr = draws[0], draws[1]
+    cyc_i, cyc_slot = cyc_ij[0], cyc_ij[1]
+    state, completions = count[:, STATE], count[:, COMPLETIONS]
     n = kind.shape[0]
     room = s.shape[1]
     lo, hi = window[0], window[1]
@@ -308,7 +324,7 @@ def _work_line(i, takt, slow_pos, slow_need, nslow, station_of, clock, lo, hi, s
         draw_i[i, first, 0] += 1
     if failed:
         tick_repair[i, k] = stopped
-        has_repair[i, k] = True
+        has_repair[i, k] = 1
     running[i] += left
     w_end = w + left
     tick_start[i, k] = w0
@@ -371,7 +387,7 @@ def _hand_on(i, n, kind, places, before, end, s, e, put, car_in, index_of, offer
         if at > done:
             _wait(i, BLOCKED, done, at, kind, clock, line_acc, acc, idle_log, count, lo, hi)
         handed[i, j] = at
-        blocked[i, j] = at > done
+        blocked[i, j] = 1 if at > done else 0
         count[i, N_HAND] = j + 1
         count[i, INSIDE] -= 1
         if kind[i] == STATION and wall_window[0] <= at < wall_window[1]:
