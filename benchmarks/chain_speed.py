@@ -16,8 +16,9 @@ for l in range(5):
         stations.append(station(f"L{l}_{p}", 50.0 + p, **extra))
     stations.append(station(f"S{l}", expo(45.0), buffer_before=3))
 sc = scenario(stations, lines=lines, days=30, warmup=0)
-for label, env in (("v1       ", {}), ("v2 chains", {"SIM_CHAINS": "1"}), ("v2 kernel", {"SIM_CHAINS": "1", "SIM_KERNEL": "1"})):
-    for key in ("SIM_CHAINS", "SIM_KERNEL"):
+for label, env in (("v1       ", {}), ("v2 chains", {"SIM_CHAINS": "1"}), ("v2 kernel", {"SIM_CHAINS": "1", "SIM_KERNEL": "1"}),
+                   ("v2 compiled DES", {"SIM_DES": "1"})):
+    for key in ("SIM_CHAINS", "SIM_KERNEL", "SIM_DES"):
         os.environ.pop(key, None)
     os.environ.update(env)
     plant = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)

@@ -113,7 +113,14 @@ class Plant:
         for component in components:
             component.start()
         self.chains = []
-        if os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
+        self.compiled = None
+        if os.environ.get("SIM_DES"):  # engine v2, the compiled DES, for a plant it covers whole
+            from .flow.des import CompiledPlant, covered
+            if covered(self):
+                self.compiled = CompiledPlant(self)
+        if self.compiled is not None:
+            self.compiled.run()
+        elif os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
             from .flow.chain import Chain, KernelChain, chains, kernel_covered, references
             referenced = references(self.all_nodes())
             compiled = bool(os.environ.get("SIM_KERNEL"))
@@ -123,17 +130,21 @@ class Plant:
                     chain = kind(self.env, run, self.window.hi)
                     chain.start()
                     self.chains.append(chain)
-        for node in self.all_nodes():
-            node.start()
-        for pool in self.pools.values():
-            pool.start()  # wakes at shift starts before the end of the window only
-        self.env.run(until=self.window.hi)
+        if self.compiled is None:
+            for node in self.all_nodes():
+                node.start()
+            for pool in self.pools.values():
+                pool.start()  # wakes at shift starts before the end of the window only
+            self.env.run(until=self.window.hi)
         # nothing left to happen while cars are inside: every station waits on another (a loop jammed),
         # or on operators that no shift brings; not when a pool's next shift would bring them
         # (pools stop waking at the end of the window), nor what a component explains (a full yard)
-        self.deadlocked = _nothing_left(self.env) and self.cars_inside() > 0 and \
+        left = self.compiled.nothing_left() if self.compiled is not None else _nothing_left(self.env)
+        self.deadlocked = left and self.cars_inside() > 0 and \
             not any(pool.queue and not pool.stuck() for pool in self.pools.values()) and \
             not any(component.explains_standstill() for component in components)
+        if self.compiled is not None:
+            self.compiled.finish()
         for chain in self.chains:
             chain.finish()
         for node in self.all_nodes():

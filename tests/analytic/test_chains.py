@@ -112,3 +112,22 @@ def test_the_kernel_takes_the_chains_it_covers(monkeypatch):
         built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
         built.run()
         assert [type(chain) for chain in built.chains] == [KernelChain]
+
+
+@pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
+@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
+@pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
+def test_the_compiled_des_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatch):
+    """sim.model.flow.des runs the whole plant (every node covered) and gives v1's tables to the last bit."""
+    from sim.model.builder import build_plant
+    from sim.model.flow.des import covered
+    from sim.scenario.days import plant_days
+    sc = plant(nodes, shifts=shifts, breakdowns=breakdowns)
+    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
+    for component in built.components.values():
+        component.start()
+    assert covered(built)
+    monkeypatch.delenv("SIM_CHAINS", raising=False)
+    v1 = simulate(sc, sc.seed, 0)
+    monkeypatch.setenv("SIM_DES", "1")
+    assert_same(v1, simulate(sc, sc.seed, 0))

@@ -1,0 +1,702 @@
+"""Engine v2, the compiled DES (in progress, on the engine-v2 branch; switched on by SIM_DES=1 for plants it covers
+whole): v1's station and paced-line processes as state machines on a numba event heap kept in SimPy's order (by
+time, then priority, then the number each event gets when it is scheduled), with v1's buffers (take, put, waiting
+takers and blocked puts, level monitor). Every event is scheduled where v1 schedules one, so the results are v1's
+to the last bit.
+
+Covered (``covered``): free-flow stations without breakdowns, joins, purges, take-offs or a labour pool (any number
+of servers); paced lines and conveyors with a takt, the single form of breakdowns on the running clock, without
+drift, booths, joins, sends, outages, maintenance, learning or line speed; plain buffers (``Onward`` into a
+``Buffer``); the launch as a pull source and the plant's sink. The kernel returns to Python for every car launched
+and every car completed (``NEED_CAR``, ``DONE_CAR``), with the plant's clock set to the event's time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernel import _add, _clip, at_work, njit, worked
+
+INF = np.inf
+URGENT, NORMAL = 0, 1
+LINE, CONVEYOR, STATION = 0, 1, 2
+SOURCE, SINK = -1, -2
+RUNNING, NEED_CAR, DONE_CAR, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES = range(7)
+WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
+
+# process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
+P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR = range(6)
+# node columns (ints)
+N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_FIRST = range(11)
+# buffer columns (ints)
+B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT = range(7)
+# monitor fields (floats): last_t, level, area, full, empty, max_level, max_ever
+
+
+@njit(cache=True, inline="always")
+def _before(ht, hp, he, a, b):
+    """Whether heap entry a comes before b: (time, priority, eid)."""
+    if ht[a] != ht[b]:
+        return ht[a] < ht[b]
+    if hp[a] != hp[b]:
+        return hp[a] < hp[b]
+    return he[a] < he[b]
+
+
+@njit(cache=True, inline="always")
+def _swap(ht, hp, he, hq, a, b):
+    ht[a], ht[b] = ht[b], ht[a]
+    hp[a], hp[b] = hp[b], hp[a]
+    he[a], he[b] = he[b], he[a]
+    hq[a], hq[b] = hq[b], hq[a]
+
+
+@njit(cache=True, inline="always")
+def schedule(heap_f, heap_i, sched, t, priority, proc, value):
+    """Push an event (SimPy's ``schedule``: the next event number); the heap must have room."""
+    ht, hp, he, hq, hv = heap_f[0], heap_i[0], heap_i[1], heap_i[2], heap_i[3]
+    k = sched[0]
+    eid = sched[1]
+    sched[1] = eid + 1
+    ht[k], hp[k], he[k], hq[k], hv[k] = t, priority, eid, proc, value
+    sched[0] = k + 1
+    while k > 0:
+        parent = (k - 1) // 2
+        if not _before(ht, hp, he, k, parent):
+            break
+        _swap(ht, hp, he, hq, k, parent)
+        hv[k], hv[parent] = hv[parent], hv[k]
+        k = parent
+
+
+@njit(cache=True, inline="always")
+def _pop(heap_f, heap_i, sched):
+    ht, hp, he, hq, hv = heap_f[0], heap_i[0], heap_i[1], heap_i[2], heap_i[3]
+    proc, value = hq[0], hv[0]
+    n = sched[0] - 1
+    sched[0] = n
+    ht[0], hp[0], he[0], hq[0], hv[0] = ht[n], hp[n], he[n], hq[n], hv[n]
+    k = 0
+    while True:
+        left, right, small = 2 * k + 1, 2 * k + 2, k
+        if left < n and _before(ht, hp, he, left, small):
+            small = left
+        if right < n and _before(ht, hp, he, right, small):
+            small = right
+        if small == k:
+            break
+        _swap(ht, hp, he, hq, k, small)
+        hv[k], hv[small] = hv[small], hv[k]
+        k = small
+    return proc, value
+
+
+@njit(cache=True, inline="always")
+def _change(mon, b, now, delta, lo, hi, cap):
+    """``LevelMonitor.change``."""
+    last_t, level = mon[b, 0], mon[b, 1]
+    a = last_t if last_t > lo else lo
+    e = now if now < hi else hi
+    if e > a:
+        span = e - a
+        if level > mon[b, 5]:
+            mon[b, 5] = level
+        mon[b, 2] += level * span
+        if level >= cap:
+            mon[b, 3] += span
+        if level == 0:
+            mon[b, 4] += span
+    mon[b, 0] = now
+    level += delta
+    mon[b, 1] = level
+    if level > mon[b, 6]:
+        mon[b, 6] = level
+    if lo <= now < hi and level > mon[b, 5]:
+        mon[b, 5] = level
+
+
+@njit(cache=True, inline="always")
+def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched):
+    """``Buffer.try_get``: the head car (-1: none), a blocked put let in (rule 3) or taken straight (no place)."""
+    rb = items.shape[1]
+    rg = putters.shape[1]
+    if buf[b, B_COUNT] > 0:
+        car = items[b, buf[b, B_HEAD]]
+        buf[b, B_HEAD] = (buf[b, B_HEAD] + 1) % rb
+        buf[b, B_COUNT] -= 1
+        if buf[b, B_PCOUNT] > 0:
+            q = buf[b, B_PHEAD]
+            proc, pcar = putters[b, q], putter_car[b, q]
+            buf[b, B_PHEAD] = (q + 1) % rg
+            buf[b, B_PCOUNT] -= 1
+            items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % rb] = pcar
+            buf[b, B_COUNT] += 1
+            schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
+        else:
+            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], float(buf[b, B_CAP]))
+        return car
+    if buf[b, B_PCOUNT] > 0:
+        q = buf[b, B_PHEAD]
+        proc, pcar = putters[b, q], putter_car[b, q]
+        buf[b, B_PHEAD] = (q + 1) % rg
+        buf[b, B_PCOUNT] -= 1
+        schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
+        return pcar
+    return -1
+
+
+@njit(cache=True, inline="always")
+def _try_put(b, car, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
+    """``Buffer.try_put``: to a waiting taker, or into a free place; False when full."""
+    if buf[b, B_GCOUNT] > 0:
+        q = buf[b, B_GHEAD]
+        proc = getters[b, q]
+        buf[b, B_GHEAD] = (q + 1) % getters.shape[1]
+        buf[b, B_GCOUNT] -= 1
+        schedule(heap_f, heap_i, sched, now, NORMAL, proc, car)
+        return True
+    if buf[b, B_COUNT] < buf[b, B_CAP]:
+        items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % items.shape[1]] = car
+        buf[b, B_COUNT] += 1
+        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], float(buf[b, B_CAP]))
+        return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _wait_get(b, proc, buf, getters):
+    q = (buf[b, B_GHEAD] + buf[b, B_GCOUNT]) % getters.shape[1]
+    getters[b, q] = proc
+    buf[b, B_GCOUNT] += 1
+
+
+@njit(cache=True, inline="always")
+def _wait_put(b, proc, car, buf, putters, putter_car):
+    q = (buf[b, B_PHEAD] + buf[b, B_PCOUNT]) % putters.shape[1]
+    putters[b, q] = proc
+    putter_car[b, q] = car
+    buf[b, B_PCOUNT] += 1
+
+
+@njit(cache=True, inline="always")
+def _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i,
+           line_acc, st_f, st_i, draws, draw_i):
+    """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_run_phase`` without maintenance):
+    the worked time its phase ends; its record appended."""
+    lo, hi = window[0], window[1]
+    t = node_f[0, i]
+    phase = t
+    for q in range(nodes[i, N_NSLOW]):
+        car = positions[i, slow_pos[i, q]]
+        if car >= 0:
+            need = slow_need[i, q, cars[0, car]]
+            if need > phase:
+                phase = need
+    if phase > t and lo <= w0 < hi:
+        slowest = -1
+        most = t
+        for q in range(nodes[i, N_NSLOW]):
+            p = slow_pos[i, q]
+            car = positions[i, p]
+            if car >= 0:
+                need = slow_need[i, q, cars[0, car]]
+                if need > t:
+                    st = station_of[i, p]
+                    st_i[1, i, st] += 1
+                    if need > most:
+                        slowest = st
+                        most = need
+        st_f[1, i, slowest] += phase - t
+    work = phase
+    w = w0
+    left = work
+    stopped = 0.0
+    failed = False
+    k = nodes[i, N_TICKS]
+    while True:
+        first = -1
+        at = INF
+        for st in range(st_f.shape[2]):
+            if st_i[2, i, st] and st_f[2, i, st] < at:
+                first = st
+                at = st_f[2, i, st]
+        if first < 0 or at >= node_f[1, i] + left:
+            break
+        failed = True
+        delta = at - node_f[1, i]
+        w += delta
+        node_f[1, i] = at
+        left -= delta
+        repaired = w + draws[1, i, first, draw_i[i, first, 1]]
+        draw_i[i, first, 1] += 1
+        _add(st_f[0, i], first, w, repaired, lo, hi)
+        stopped += _clip(w, repaired, lo, hi)
+        w = repaired
+        st_i[0, i, first] += 1
+        st_f[2, i, first] = node_f[1, i] + draws[0, i, first, draw_i[i, first, 0]]
+        draw_i[i, first, 0] += 1
+    if failed:
+        ticks[3, i, k] = stopped
+        tick_i[1, i, k] = 1
+    node_f[1, i] += left
+    w_end = w + left
+    ticks[0, i, k] = w0
+    ticks[1, i, k] = w_end
+    ticks[2, i, k] = work
+    car = positions[i, 0]
+    tick_i[0, i, k] = -1 if car < 0 else cars[0, car]
+    nodes[i, N_TICKS] = k + 1
+    return w_end
+
+
+# states of a process: a station server / a line
+S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE = range(7)
+L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE = range(8)
+
+
+@njit(cache=True)
+def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
+        ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
+        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f):
+    """The events in order until the end, or until Python must act (a car to launch, a car completed: ``io``),
+    or more room or draws are needed. ``io[1]``: a process to resume first (Python answered it)."""
+    lo, hi = window[0], window[1]
+    now = io_f[0]
+    p = io[1]
+    io[1] = -1
+    value = procs[p, P_VALUE] if p >= 0 else -1
+    while True:
+        if p < 0:
+            if sched[0] == 0 or heap_f[0, 0] >= end:
+                return FINISHED
+            # room for what one event may append, draws for one cycle or a few breakdowns
+            for i in range(nodes.shape[0]):
+                if nodes[i, N_TICKS] >= ticks.shape[2] - 2 or nodes[i, N_IDLE] >= idle_log.shape[1] - 4:
+                    return NEED_ROOM
+            if np.max(cyc_ij[0]) >= cyc.shape[2] - 2:
+                return NEED_CYCLES
+            if np.max(draw_i) >= draws.shape[3] - 64:
+                return NEED_DRAWS
+            now = heap_f[0, 0]
+            io_f[0] = now
+            p, value = _pop(heap_f, heap_i, sched)
+        i = procs[p, P_NODE]
+        kind = nodes[i, N_KIND]
+        # run process p until it waits (its next event scheduled or it queued), or Python must act
+        while True:
+            state = procs[p, P_STATE]
+            if kind == STATION:
+                k = procs[p, P_SERVER]
+                if state == S_TOP:
+                    b = nodes[i, N_IN]
+                    if b == SOURCE:
+                        io[0], io[1] = NEED_CAR, p
+                        procs[p, P_STATE] = S_GOT
+                        return NEED_CAR
+                    car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
+                                   sched)
+                    if car < 0:
+                        _wait_get(b, p, buf, getters)
+                        proc_w[p] = worked(clock, now)
+                        procs[p, P_WAITING] = STARVED
+                        procs[p, P_STATE] = S_WAIT_TAKE
+                        break
+                    value = car
+                    procs[p, P_STATE] = S_GOT
+                    continue
+                if state == S_WAIT_TAKE:  # a car came
+                    w0, w1 = proc_w[p], worked(clock, now)
+                    _add(acc[i, k], STARVED, w0, w1, lo, hi)
+                    if w1 > w0:
+                        m = nodes[i, N_IDLE]
+                        idle_log[i, m] = w0
+                        idle_log[i, m + 1] = w1
+                        nodes[i, N_IDLE] = m + 2
+                    procs[p, P_WAITING] = -1
+                    procs[p, P_STATE] = S_GOT
+                    continue
+                if state == S_GOT:
+                    car = value if value >= 0 else procs[p, P_VALUE]
+                    procs[p, P_CAR] = car
+                    slot = cyc_ij[1, i, cars[1, car]]
+                    work = cyc[i, slot, cyc_ij[0, i, slot]]
+                    cyc_ij[0, i, slot] += 1
+                    w0 = worked(clock, now)
+                    _add(acc[i, k], WORKING, w0, w0 + work, lo, hi)
+                    d = at_work(clock, w0 + work) - now
+                    schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
+                    procs[p, P_STATE] = S_WORKED
+                    break
+                if state == S_WORKED:
+                    b = nodes[i, N_OUT]
+                    car = procs[p, P_CAR]
+                    if b == SINK:
+                        io[0], io[1], io[2] = DONE_CAR, p, car
+                        procs[p, P_STATE] = S_PUT_DONE
+                        return DONE_CAR
+                    if _try_put(b, car, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
+                        procs[p, P_STATE] = S_PUT_DONE
+                        continue
+                    _wait_put(b, p, car, buf, putters, putter_car)
+                    proc_w[p] = worked(clock, now)
+                    procs[p, P_WAITING] = BLOCKED
+                    procs[p, P_STATE] = S_PUT_WAIT
+                    break
+                if state == S_PUT_WAIT:
+                    w0, w1 = proc_w[p], worked(clock, now)
+                    _add(acc[i, k], BLOCKED, w0, w1, lo, hi)
+                    if w1 > w0:
+                        m = nodes[i, N_IDLE]
+                        idle_log[i, m] = w0
+                        idle_log[i, m + 1] = w1
+                        nodes[i, N_IDLE] = m + 2
+                    procs[p, P_WAITING] = -1
+                    procs[p, P_STATE] = S_PUT_DONE
+                    continue
+                # S_PUT_DONE
+                procs[p, P_CAR] = -1
+                if wall[0] <= now < wall[1]:
+                    nodes[i, N_COMPLETIONS] += 1
+                procs[p, P_STATE] = S_TOP
+                value = -1
+                continue
+            # a line or conveyor
+            P = nodes[i, N_PLACES]
+            if state == L_TOP:
+                b = nodes[i, N_IN]
+                if b == SOURCE:
+                    io[0], io[1] = NEED_CAR, p
+                    procs[p, P_STATE] = L_ENTER
+                    return NEED_CAR
+                car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched)
+                if car < 0 and not (kind == CONVEYOR and nodes[i, N_INSIDE] > 0):
+                    _wait_get(b, p, buf, getters)
+                    proc_w[p] = worked(clock, now)
+                    procs[p, P_WAITING] = STARVED
+                    procs[p, P_STATE] = L_WAIT_TAKE
+                    break
+                value = car
+                procs[p, P_STATE] = L_ENTER
+                continue
+            if state == L_WAIT_TAKE:
+                _add(line_acc[i], STARVED, proc_w[p], worked(clock, now), lo, hi)
+                procs[p, P_WAITING] = -1
+                procs[p, P_STATE] = L_ENTER
+                continue
+            if state == L_ENTER:
+                car = value if value >= 0 or procs[p, P_VALUE] < 0 else procs[p, P_VALUE]
+                procs[p, P_VALUE] = -1
+                positions[i, 0] = car
+                if car >= 0:
+                    nodes[i, N_INSIDE] += 1
+                w0 = worked(clock, now)
+                w_end = _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window,
+                               ticks, tick_i, line_acc, st_f, st_i, draws, draw_i)
+                d = at_work(clock, w_end) - now
+                schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
+                procs[p, P_STATE] = L_INDEXED
+                break
+            if state == L_INDEXED:
+                leaving = positions[i, P - 1]
+                if leaving < 0:
+                    procs[p, P_STATE] = L_TURN
+                    continue
+                b = nodes[i, N_OUT]
+                if b == SINK:
+                    io[0], io[1], io[2] = DONE_CAR, p, leaving
+                    procs[p, P_STATE] = L_PUT_DONE
+                    return DONE_CAR
+                if _try_put(b, leaving, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
+                    procs[p, P_STATE] = L_PUT_DONE
+                    continue
+                _wait_put(b, p, leaving, buf, putters, putter_car)
+                proc_w[p] = worked(clock, now)
+                procs[p, P_WAITING] = BLOCKED
+                procs[p, P_STATE] = L_PUT_WAIT
+                break
+            if state == L_PUT_WAIT:
+                _add(line_acc[i], BLOCKED, proc_w[p], worked(clock, now), lo, hi)
+                procs[p, P_WAITING] = -1
+                procs[p, P_STATE] = L_PUT_DONE
+                continue
+            if state == L_PUT_DONE:
+                nodes[i, N_INSIDE] -= 1
+                procs[p, P_STATE] = L_TURN
+                continue
+            # L_TURN: the positions turn one place
+            for q in range(P - 1, 0, -1):
+                positions[i, q] = positions[i, q - 1]
+            positions[i, 0] = -1
+            procs[p, P_STATE] = L_TOP
+            value = -1
+            continue
+        p = -1
+
+
+# ---------------------------------------------------------------- the Python side
+
+
+def covered(plant) -> bool:
+    """Whether the compiled DES runs this plant whole (the module's list), with nothing else scheduled."""
+    from .buffer import Buffer, Sink, Source
+    from .routing import Onward
+    from .states import NoFailures, OneMode
+    if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
+        return False
+    for node in plant.all_nodes():
+        if not isinstance(node.output, Onward) or node.output.priority:
+            return False
+        target, source = node.output.target, node.input
+        if not (type(target) is Sink or (type(target) is Buffer and target.capacity != INF
+                                          and target.monitor.trace is None)):
+            return False
+        if not (type(source) is Source or (type(source) is Buffer and source.capacity != INF)):
+            return False
+        if node.kind == "line":
+            if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
+                    node.empty_carriers or node._takt_given is None or node.drift or node.outages is not None or \
+                    node.maintenance is not None or not all(f is None or type(f) is OneMode for f in node.failures):
+                return False
+        elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
+                node.takeoffs or not all(type(f) is NoFailures for f in node.failures):
+            return False
+    return True
+
+
+class CompiledPlant:
+    """A covered plant's nodes and buffers run by ``run``; their records written back where v1 keeps them."""
+
+    DRAWS = 512
+
+    def __init__(self, plant):
+        from .chain import _draws
+        self._draws = _draws
+        self.plant = plant
+        nodes = plant.all_nodes()
+        self.nodes = nodes
+        n = len(nodes)
+        buffers = sorted({id(b): b for node in nodes for b in (node.input, node.output.target)
+                          if type(b).__name__ == "Buffer"}.values(), key=lambda b: plant.buffers.index(b))
+        self.buffers = buffers
+        index = {id(b): k for k, b in enumerate(buffers)}
+        lines = [node for node in nodes if node.kind == "line"]
+        width = max([len(node.positions) for node in lines] + [1])
+        stations = max([len(node.station_names) for node in lines] + [1])
+        variants = max([node.cycle.shape[1] for node in lines] + [1])
+        servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
+        self.nodes_a = np.zeros((n, 11), dtype=np.int64)
+        self.node_f = np.zeros((2, n))
+        self.positions = np.full((n, width), -1, dtype=np.int64)
+        self.slow_pos = np.zeros((n, width), dtype=np.int64)
+        self.slow_need = np.zeros((n, width, variants))
+        self.station_of = np.zeros((n, width), dtype=np.int64)
+        self.st_f = np.zeros((3, n, stations))
+        self.st_i = np.zeros((3, n, stations), dtype=np.int64)
+        self.line_acc = np.zeros((n, 8))
+        self.acc = np.zeros((n, servers, 8))
+        self.samplers = {}
+        procs, self.cycle_slot, models = [], [], 1
+        for i, node in enumerate(nodes):
+            row = self.nodes_a[i]
+            row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
+            row[N_OUT] = SINK if type(node.output.target).__name__ == "Sink" else index[id(node.output.target)]
+            if node.kind == "line":
+                row[N_KIND] = CONVEYOR if node.gaps else LINE
+                row[N_PLACES] = len(node.positions)
+                row[N_NSLOW] = len(node._slow)
+                self.node_f[0, i] = node.takt
+                self.node_f[1, i] = node.running
+                for q, (p, need) in enumerate(node._slow):
+                    self.slow_pos[i, q] = p
+                    self.slow_need[i, q, :len(need)] = need
+                self.station_of[i, :len(node._station_of)] = node._station_of
+                for fail_at, s in node.next_failure:
+                    self.st_f[2, i, s] = fail_at
+                    self.st_i[2, i, s] = 1
+                    self.samplers[i, s] = node.failures[s]
+                procs.append((i, 0))
+                self.cycle_slot.append([])
+            else:
+                row[N_KIND] = STATION
+                row[N_SERVERS] = node.servers
+                procs += [(i, k) for k in range(node.servers)]
+                slots: dict[int, int] = {}
+                self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
+                models = max(models, len(node.cycle), len(slots))
+        self.procs = np.zeros((len(procs), 6), dtype=np.int64)
+        for p, (i, k) in enumerate(procs):
+            self.procs[p, P_NODE], self.procs[p, P_SERVER] = i, k
+        self.procs[:, P_WAITING] = -1
+        self.procs[:, P_CAR] = -1
+        self.procs[:, P_VALUE] = -1
+        self.proc_w = np.zeros(len(procs))
+        self.cyc_ij = np.zeros((2, n, models), dtype=np.int64)
+        for i, mine in enumerate(self.cycle_slot):
+            self.cyc_ij[1, i, :len(mine)] = mine
+        self.draws = np.zeros((2, n, stations, 0))
+        self.cyc = np.zeros((n, models, 0))
+        self.draw_i = np.zeros((n, stations, 2), dtype=np.int64)
+        self._more_draws()
+        self._more_cycles()
+        clock = nodes[0].clock
+        self.clock = np.array([clock.starts, clock.ends, clock.cum, clock.cum_end])
+        self.window = np.array([nodes[0].worked_window.lo, nodes[0].worked_window.hi])
+        self.wall = np.array([plant.window.lo, plant.window.hi])
+        nb = max(len(buffers), 1)
+        self.buf = np.zeros((nb, 7), dtype=np.int64)
+        room = max([int(b.capacity) for b in buffers] + [1]) + 1
+        self.items = np.zeros((nb, room), dtype=np.int64)
+        waiting = len(procs) + 1
+        self.getters = np.zeros((nb, waiting), dtype=np.int64)
+        self.putters = np.zeros((nb, waiting), dtype=np.int64)
+        self.putter_car = np.zeros((nb, waiting), dtype=np.int64)
+        self.mon = np.zeros((nb, 7))
+        self.mon_w = np.zeros((nb, 2))
+        for b, buffer in enumerate(buffers):
+            self.buf[b, B_CAP] = int(buffer.capacity)
+            m = buffer.monitor
+            self.mon[b] = [m.last_t, m.level, m.area, m.full, m.empty, m.max_level, m.max_ever]
+            self.mon_w[b] = [m.window.lo, m.window.hi]
+        self.heap_f = np.zeros((1, len(procs) + 4))
+        self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
+        self.sched = np.zeros(2, dtype=np.int64)
+        for p in range(len(procs)):  # every process started in the order v1 starts them
+            schedule(self.heap_f, self.heap_i, self.sched, 0.0, URGENT, p, -1)
+        self.io = np.full(3, -1, dtype=np.int64)
+        self.io_f = np.zeros(1)
+        self.cars = []
+        self.cars_a = np.zeros((2, 0), dtype=np.int64)
+        self.ticks = np.zeros((4, n, 0))
+        self.tick_i = np.zeros((2, n, 0), dtype=np.int64)
+        self.idle_log = np.zeros((n, 0))
+        self._grow()
+
+    def _more_draws(self) -> None:
+        """Twice the breakdown draws of every line station (the same values, in the same order, as one at a time)."""
+        old = self.draws.shape[3]
+        size = self.DRAWS if old == 0 else old
+        draws = np.zeros(self.draws.shape[:3] + (old + size,))
+        draws[..., :old] = self.draws
+        for (i, s), breakdowns in self.samplers.items():
+            draws[0, i, s, old:] = self._draws(breakdowns.between, size)
+            draws[1, i, s, old:] = self._draws(breakdowns.repair, size)
+        self.draws = draws
+
+    def _more_cycles(self) -> None:
+        """Twice the cycle draws of every free-flow station."""
+        old = self.cyc.shape[2]
+        size = self.DRAWS if old == 0 else old
+        cyc = np.zeros(self.cyc.shape[:2] + (old + size,))
+        cyc[..., :old] = self.cyc
+        for i, node in enumerate(self.nodes):
+            if node.kind == "station":
+                seen = set()
+                for sampler, slot in zip(node.cycle, self.cycle_slot[i]):
+                    if slot not in seen:
+                        seen.add(slot)
+                        cyc[i, slot, old:] = self._draws(sampler, size)
+        self.cyc = cyc
+
+    def _grow(self) -> None:
+        """Twice the room for each node's records and for the cars."""
+        room = max(1024, 2 * self.ticks.shape[2])
+
+        def wider(array, size):
+            new = np.zeros(array.shape[:-1] + (size,), dtype=array.dtype)
+            new[..., :array.shape[-1]] = array
+            return new
+
+        self.ticks = wider(self.ticks, room)
+        self.tick_i = wider(self.tick_i, room)
+        self.idle_log = wider(self.idle_log, 2 * room)
+        self.cars_a = wider(self.cars_a, max(room, self.cars_a.shape[1]))
+
+    def _arguments(self) -> tuple:
+        return (self.procs, self.proc_w, self.nodes_a, self.node_f, self.positions, self.slow_pos, self.slow_need,
+                self.station_of, self.cars_a, self.clock, self.window, self.wall, self.plant.window.hi, self.ticks,
+                self.tick_i, self.line_acc, self.st_f, self.st_i, self.draws, self.draw_i, self.acc, self.idle_log,
+                self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
+                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f)
+
+    def run(self) -> None:
+        env = self.plant.env
+        args = self._arguments()
+        while True:
+            why = run(*args)
+            if why == FINISHED:
+                break
+            if why == NEED_ROOM:
+                self._grow()
+                args = self._arguments()
+                continue
+            if why in (NEED_DRAWS, NEED_CYCLES):
+                self._more_draws() if why == NEED_DRAWS else self._more_cycles()
+                args = self._arguments()
+                continue
+            env._now = float(self.io_f[0])
+            p = int(self.io[1])
+            node = self.nodes[self.procs[p, P_NODE]]
+            if why == NEED_CAR:
+                car = node.input.try_get()
+                number = len(self.cars)
+                self.cars.append(car)
+                if number >= self.cars_a.shape[1]:
+                    self._grow()
+                    args = self._arguments()
+                self.cars_a[0, number], self.cars_a[1, number] = car.variant, car.model
+                self.procs[p, P_VALUE] = number
+            else:  # DONE_CAR
+                car = self.cars[int(self.io[2])]
+                target, priority = node.output.route(car)
+                if not target.try_put(car, priority):
+                    raise RuntimeError("the plant's sink refused a car")
+                self.procs[p, P_VALUE] = -1
+            self.io[1] = p
+        env._now = float(self.plant.window.hi)
+
+    def nothing_left(self) -> bool:
+        """No event scheduled at the end (every process waits on another: a jam), as ``plant._nothing_left``."""
+        return int(self.sched[0]) == 0
+
+    def finish(self) -> None:
+        """The records of the run where v1 keeps them, and what each node and buffer holds at the end."""
+        from collections import deque
+        cars = self.cars
+        for i, node in enumerate(self.nodes):
+            row = self.nodes_a[i]
+            mine = np.flatnonzero(self.procs[:, P_NODE] == i)
+            if node.kind == "line":
+                done = int(row[N_TICKS])
+                node.tick_start.extend(self.ticks[0, i, :done].tolist())
+                node.tick_end.extend(self.ticks[1, i, :done].tolist())
+                node.tick_work.extend(self.ticks[2, i, :done].tolist())
+                node.tick_model.extend(self.tick_i[0, i, :done].tolist())
+                node.tick_repairs.update({int(k): float(self.ticks[3, i, k])
+                                          for k in np.flatnonzero(self.tick_i[1, i, :done])})
+                node.line_account.times[:] = self.line_acc[i].tolist()
+                for s, account in enumerate(node.station_down):
+                    account.times[DOWN] = float(self.st_f[0, i, s])
+                    node.downs[s] = int(self.st_i[0, i, s])
+                    node.over_cycles[s] = int(self.st_i[1, i, s])
+                    node.over_cycle_stop[s] = float(self.st_f[1, i, s])
+                node.running = float(self.node_f[1, i])
+                node.positions = deque(None if j < 0 else cars[j] for j in self.positions[i, :len(node.positions)])
+                node.inside = int(row[N_INSIDE])
+                p = mine[0]
+                if self.procs[p, P_WAITING] >= 0:
+                    node.waiting = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
+            else:
+                for k, p in enumerate(mine):
+                    node.accounts[k].times[:] = self.acc[i, k].tolist()
+                    car = int(self.procs[p, P_CAR])
+                    node.holding[k] = None if car < 0 else cars[car]
+                    if self.procs[p, P_WAITING] >= 0:
+                        node.waiting[k] = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
+                node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
+                node.completions = int(row[N_COMPLETIONS])
+        for b, buffer in enumerate(self.buffers):
+            m, f = buffer.monitor, self.mon[b]
+            m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
+            m.level, m.max_level, m.max_ever = int(f[1]), int(f[5]), int(f[6])
+            head, count, room = int(self.buf[b, B_HEAD]), int(self.buf[b, B_COUNT]), self.items.shape[1]
+            buffer.items.extend(cars[int(self.items[b, (head + q) % room])] for q in range(count))
