@@ -131,3 +131,25 @@ def test_the_compiled_des_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatc
     v1 = simulate(sc, sc.seed, 0)
     monkeypatch.setenv("SIM_DES", "1")
     assert_same(v1, simulate(sc, sc.seed, 0))
+
+
+@pytest.mark.parametrize("servers", [1, 2, 3])
+@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
+def test_the_compiled_des_gives_v1s_tables_with_servers_and_their_breakdowns(servers, shifts, monkeypatch):
+    """Free-flow stations of several servers, each with its breakdowns on the operating clock: cars overtake, the
+    servers take their cars in v1's order (the takers' queue), every record is v1's."""
+    from sim.model.builder import build_plant
+    from sim.model.flow.des import covered
+    from sim.scenario.days import plant_days
+    raw = plant(MIXED, shifts=shifts).model_dump(mode="json")
+    for st in raw["shops"]["shop"]["stations"]:
+        if st["name"] in ("x", "y"):
+            st["failures"] = {"mtbf": "50 min", "mttr": "4 min"}
+            st["servers"] = servers
+    sc = validate_scenario(raw)
+    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
+    assert covered(built)
+    monkeypatch.delenv("SIM_CHAINS", raising=False)
+    v1 = simulate(sc, sc.seed, 0)
+    monkeypatch.setenv("SIM_DES", "1")
+    assert_same(v1, simulate(sc, sc.seed, 0))

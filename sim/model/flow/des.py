@@ -257,7 +257,7 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 @njit(cache=True)
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
-        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f):
+        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i):
     """The events in order until the end, or until Python must act (a car to launch, a car completed: ``io``),
     or more room or draws are needed. ``io[1]``: a process to resume first (Python answered it)."""
     lo, hi = window[0], window[1]
@@ -275,7 +275,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     return NEED_ROOM
             if np.max(cyc_ij[0]) >= cyc.shape[2] - 2:
                 return NEED_CYCLES
-            if np.max(draw_i) >= draws.shape[3] - 64:
+            if np.max(draw_i) >= draws.shape[3] - 64 or np.max(sf_i[:, :, :2]) >= sf_draws.shape[3] - 64:
                 return NEED_DRAWS
             now = heap_f[0, 0]
             io_f[0] = now
@@ -321,9 +321,23 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     slot = cyc_ij[1, i, cars[1, car]]
                     work = cyc[i, slot, cyc_ij[0, i, slot]]
                     cyc_ij[0, i, slot] += 1
-                    w0 = worked(clock, now)
-                    _add(acc[i, k], WORKING, w0, w0 + work, lo, hi)
-                    d = at_work(clock, w0 + work) - now
+                    w = worked(clock, now)
+                    if sf_i[i, k, 2]:  # breakdowns on the operating clock (``OperatingFailures.work``)
+                        left = to_failure[i, k]
+                        while left < work:
+                            _add(acc[i, k], WORKING, w, w + left, lo, hi)
+                            w += left
+                            work -= left
+                            repaired = w + sf_draws[1, i, k, sf_i[i, k, 1]]
+                            sf_i[i, k, 1] += 1
+                            _add(acc[i, k], DOWN, w, repaired, lo, hi)
+                            w = repaired
+                            st_i[0, i, k] += 1
+                            left = sf_draws[0, i, k, sf_i[i, k, 0]]
+                            sf_i[i, k, 0] += 1
+                        to_failure[i, k] = left - work
+                    _add(acc[i, k], WORKING, w, w + work, lo, hi)
+                    d = at_work(clock, w + work) - now
                     schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                     procs[p, P_STATE] = S_WORKED
                     break
@@ -458,9 +472,16 @@ def covered(plant) -> bool:
                     node.maintenance is not None or not all(f is None or type(f) is OneMode for f in node.failures):
                 return False
         elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
-                node.takeoffs or not all(type(f) is NoFailures for f in node.failures):
+                node.takeoffs or not all(type(f) is NoFailures or _operating(f) for f in node.failures):
             return False
     return True
+
+
+def _operating(failures) -> bool:
+    """Breakdowns on the operating clock of the single form, without maintenance or learning."""
+    from .states import OneMode, OperatingFailures
+    return type(failures) is OperatingFailures and failures.maintenance is None and \
+        type(getattr(failures.note, "__self__", None)) is OneMode and hasattr(failures.between, "take")
 
 
 class CompiledPlant:
@@ -484,6 +505,7 @@ class CompiledPlant:
         stations = max([len(node.station_names) for node in lines] + [1])
         variants = max([node.cycle.shape[1] for node in lines] + [1])
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
+        stations = max(stations, servers)  # per line station, or per free-flow server
         self.nodes_a = np.zeros((n, 11), dtype=np.int64)
         self.node_f = np.zeros((2, n))
         self.positions = np.full((n, width), -1, dtype=np.int64)
@@ -495,6 +517,10 @@ class CompiledPlant:
         self.line_acc = np.zeros((n, 8))
         self.acc = np.zeros((n, servers, 8))
         self.samplers = {}
+        self.station_samplers = {}
+        """(node, server) -> the operating-clock breakdowns of a free-flow server (its draws at once)."""
+        self.to_failure = np.zeros((n, max(servers, stations)))
+        self.sf_i = np.zeros((n, max(servers, stations), 3), dtype=np.int64)
         procs, self.cycle_slot, models = [], [], 1
         for i, node in enumerate(nodes):
             row = self.nodes_a[i]
@@ -519,6 +545,11 @@ class CompiledPlant:
             else:
                 row[N_KIND] = STATION
                 row[N_SERVERS] = node.servers
+                for k, failures in enumerate(node.failures):
+                    if type(failures).__name__ == "OperatingFailures":
+                        self.to_failure[i, k] = failures.to_failure
+                        self.sf_i[i, k, 2] = 1
+                        self.station_samplers[i, k] = failures
                 procs += [(i, k) for k in range(node.servers)]
                 slots: dict[int, int] = {}
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
@@ -534,6 +565,7 @@ class CompiledPlant:
         for i, mine in enumerate(self.cycle_slot):
             self.cyc_ij[1, i, :len(mine)] = mine
         self.draws = np.zeros((2, n, stations, 0))
+        self.sf_draws = np.zeros((2, n, self.to_failure.shape[1], 0))
         self.cyc = np.zeros((n, models, 0))
         self.draw_i = np.zeros((n, stations, 2), dtype=np.int64)
         self._more_draws()
@@ -581,6 +613,14 @@ class CompiledPlant:
             draws[0, i, s, old:] = self._draws(breakdowns.between, size)
             draws[1, i, s, old:] = self._draws(breakdowns.repair, size)
         self.draws = draws
+        old = self.sf_draws.shape[3]
+        size = self.DRAWS if old == 0 else old
+        sf_draws = np.zeros(self.sf_draws.shape[:3] + (old + size,))
+        sf_draws[..., :old] = self.sf_draws
+        for (i, k), failures in self.station_samplers.items():
+            sf_draws[0, i, k, old:] = self._draws(failures.between, size)
+            sf_draws[1, i, k, old:] = self._draws(failures.repair, size)
+        self.sf_draws = sf_draws
 
     def _more_cycles(self) -> None:
         """Twice the cycle draws of every free-flow station."""
@@ -616,7 +656,8 @@ class CompiledPlant:
                 self.station_of, self.cars_a, self.clock, self.window, self.wall, self.plant.window.hi, self.ticks,
                 self.tick_i, self.line_acc, self.st_f, self.st_i, self.draws, self.draw_i, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
-                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f)
+                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.to_failure, self.sf_draws,
+                self.sf_i)
 
     def run(self) -> None:
         env = self.plant.env
@@ -688,6 +729,9 @@ class CompiledPlant:
             else:
                 for k, p in enumerate(mine):
                     node.accounts[k].times[:] = self.acc[i, k].tolist()
+                    if self.sf_i[i, k, 2]:
+                        node.failures[k].downs = int(self.st_i[0, i, k])
+                        node.failures[k].to_failure = float(self.to_failure[i, k])
                     car = int(self.procs[p, P_CAR])
                     node.holding[k] = None if car < 0 else cars[car]
                     if self.procs[p, P_WAITING] >= 0:
