@@ -7,8 +7,9 @@ to the last bit.
 Covered (``covered``): free-flow stations without breakdowns, joins, purges, take-offs or a labour pool (any number
 of servers); paced lines and conveyors with a takt, the single form of breakdowns on the running clock, without
 drift, booths, joins, sends, outages, maintenance, learning or line speed; plain buffers (``Onward`` into a
-``Buffer``); the launch as a pull source and the plant's sink. The kernel returns to Python for every car launched
-and every car completed (``NEED_CAR``, ``DONE_CAR``), with the plant's clock set to the event's time.
+``Buffer``); the launch as a pull source and the plant's sink. Python launches and completes the cars:
+the launch's cars are drawn ahead in batches (``Launch.draw``), and the kernel logs each
+launch and completion with its time, which Python replays in order (``Launch.launch_drawn``, the plant's sink).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ INF = np.inf
 URGENT, NORMAL = 0, 1
 LINE, CONVEYOR, STATION = 0, 1, 2
 SOURCE, SINK = -1, -2
-RUNNING, NEED_CAR, DONE_CAR, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES = range(7)
+RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES = range(7)
+IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED = range(5)
+CHECK = 256
+"""Events between two checks of the room and draws left (each event appends at most one index or two idle
+entries a node, draws one cycle, logs two cars)."""
 WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
 
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
@@ -257,26 +262,37 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 @njit(cache=True)
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
-        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i):
-    """The events in order until the end, or until Python must act (a car to launch, a car completed: ``io``),
-    or more room or draws are needed. ``io[1]``: a process to resume first (Python answered it)."""
+        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i, log_t, log_c):
+    """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
+    of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
+    process to resume first."""
     lo, hi = window[0], window[1]
     now = io_f[0]
-    p = io[1]
-    io[1] = -1
+    p = io[IO_RESUME]
+    io[IO_RESUME] = -1
     value = procs[p, P_VALUE] if p >= 0 else -1
     while True:
         if p < 0:
             if sched[0] == 0 or heap_f[0, 0] >= end:
                 return FINISHED
-            # room for what one event may append, draws for one cycle or a few breakdowns
-            for i in range(nodes.shape[0]):
-                if nodes[i, N_TICKS] >= ticks.shape[2] - 2 or nodes[i, N_IDLE] >= idle_log.shape[1] - 4:
-                    return NEED_ROOM
-            if np.max(cyc_ij[0]) >= cyc.shape[2] - 2:
-                return NEED_CYCLES
-            if np.max(draw_i) >= draws.shape[3] - 64 or np.max(sf_i[:, :, :2]) >= sf_draws.shape[3] - 64:
-                return NEED_DRAWS
+            # room for what the next CHECK events may append, draws for as many cycles and some breakdowns: checked
+            # every CHECK events (a check reads every node's counters)
+            if sched[2] <= 0:
+                sched[2] = CHECK
+                for i in range(nodes.shape[0]):
+                    if nodes[i, N_TICKS] >= ticks.shape[2] - CHECK or nodes[i, N_IDLE] >= idle_log.shape[1] - 2 * CHECK:
+                        sched[2] = 0
+                        return NEED_ROOM
+                if np.max(cyc_ij[0]) >= cyc.shape[2] - CHECK:
+                    sched[2] = 0
+                    return NEED_CYCLES
+                if np.max(draw_i) >= draws.shape[3] - 8 * CHECK or np.max(sf_i[:, :, :2]) >= sf_draws.shape[3] - CHECK:
+                    sched[2] = 0
+                    return NEED_DRAWS
+                if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK:
+                    sched[2] = 0
+                    return LOG_FULL
+            sched[2] -= 1
             now = heap_f[0, 0]
             io_f[0] = now
             p, value = _pop(heap_f, heap_i, sched)
@@ -289,10 +305,17 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 k = procs[p, P_SERVER]
                 if state == S_TOP:
                     b = nodes[i, N_IN]
-                    if b == SOURCE:
-                        io[0], io[1] = NEED_CAR, p
+                    if b == SOURCE:  # the launch: the next car drawn, launched now (logged for Python)
+                        if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
+                            io[IO_RESUME] = p
+                            return NEED_CARS
+                        car = io[IO_NEXT_CAR]
+                        io[IO_NEXT_CAR] += 1
+                        log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1
+                        io[IO_LOGGED] += 1
+                        value = car
                         procs[p, P_STATE] = S_GOT
-                        return NEED_CAR
+                        continue
                     car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
                                    sched)
                     if car < 0:
@@ -316,7 +339,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = S_GOT
                     continue
                 if state == S_GOT:
-                    car = value if value >= 0 else procs[p, P_VALUE]
+                    car = value
                     procs[p, P_CAR] = car
                     slot = cyc_ij[1, i, cars[1, car]]
                     work = cyc[i, slot, cyc_ij[0, i, slot]]
@@ -344,10 +367,11 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if state == S_WORKED:
                     b = nodes[i, N_OUT]
                     car = procs[p, P_CAR]
-                    if b == SINK:
-                        io[0], io[1], io[2] = DONE_CAR, p, car
+                    if b == SINK:  # the car leaves the plant (logged for Python)
+                        log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(car + 1)
+                        io[IO_LOGGED] += 1
                         procs[p, P_STATE] = S_PUT_DONE
-                        return DONE_CAR
+                        continue
                     if _try_put(b, car, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
@@ -379,9 +403,16 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
             if state == L_TOP:
                 b = nodes[i, N_IN]
                 if b == SOURCE:
-                    io[0], io[1] = NEED_CAR, p
+                    if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
+                        io[IO_RESUME] = p
+                        return NEED_CARS
+                    car = io[IO_NEXT_CAR]
+                    io[IO_NEXT_CAR] += 1
+                    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1
+                    io[IO_LOGGED] += 1
+                    value = car
                     procs[p, P_STATE] = L_ENTER
-                    return NEED_CAR
+                    continue
                 car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched)
                 if car < 0 and not (kind == CONVEYOR and nodes[i, N_INSIDE] > 0):
                     _wait_get(b, p, buf, getters)
@@ -398,8 +429,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 procs[p, P_STATE] = L_ENTER
                 continue
             if state == L_ENTER:
-                car = value if value >= 0 or procs[p, P_VALUE] < 0 else procs[p, P_VALUE]
-                procs[p, P_VALUE] = -1
+                car = value
                 positions[i, 0] = car
                 if car >= 0:
                     nodes[i, N_INSIDE] += 1
@@ -417,9 +447,10 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     continue
                 b = nodes[i, N_OUT]
                 if b == SINK:
-                    io[0], io[1], io[2] = DONE_CAR, p, leaving
+                    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(leaving + 1)
+                    io[IO_LOGGED] += 1
                     procs[p, P_STATE] = L_PUT_DONE
-                    return DONE_CAR
+                    continue
                 if _try_put(b, leaving, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
@@ -452,19 +483,22 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
 
 def covered(plant) -> bool:
     """Whether the compiled DES runs this plant whole (the module's list), with nothing else scheduled."""
+    from ..launch.launch import Launch
     from .buffer import Buffer, Sink, Source
     from .routing import Onward
     from .states import NoFailures, OneMode
     if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
         return False
     for node in plant.all_nodes():
-        if not isinstance(node.output, Onward) or node.output.priority:
+        if not isinstance(node.output, Onward) or node.output.priority or \
+                (type(node.output.target) is Sink and sum(type(n.output.target) is Sink for n in plant.all_nodes()) > 1):
             return False
         target, source = node.output.target, node.input
         if not (type(target) is Sink or (type(target) is Buffer and target.capacity != INF
                                           and target.monitor.trace is None)):
             return False
-        if not (type(source) is Source or (type(source) is Buffer and source.capacity != INF)):
+        if not ((type(source) is Source and getattr(source.launch, "__func__", None) is Launch.new_car)
+                or (type(source) is Buffer and source.capacity != INF)):
             return False
         if node.kind == "line":
             if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
@@ -487,7 +521,7 @@ def _operating(failures) -> bool:
 class CompiledPlant:
     """A covered plant's nodes and buffers run by ``run``; their records written back where v1 keeps them."""
 
-    DRAWS = 512
+    DRAWS = 4096
 
     def __init__(self, plant):
         from .chain import _draws
@@ -591,11 +625,19 @@ class CompiledPlant:
             self.mon_w[b] = [m.window.lo, m.window.hi]
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
-        self.sched = np.zeros(2, dtype=np.int64)
+        self.sched = np.zeros(3, dtype=np.int64)
         for p in range(len(procs)):  # every process started in the order v1 starts them
             schedule(self.heap_f, self.heap_i, self.sched, 0.0, URGENT, p, -1)
-        self.io = np.full(3, -1, dtype=np.int64)
+        self.io = np.zeros(5, dtype=np.int64)
+        self.io[IO_RESUME] = -1
         self.io_f = np.zeros(1)
+        self.log_t = np.zeros(16384)
+        self.log_c = np.zeros(16384, dtype=np.int64)
+        first = next(node for node in nodes if type(node.input).__name__ == "Source")
+        self.launch = first.input.launch.__self__
+        self.exit = next(node.output for node in nodes if type(node.output.target).__name__ == "Sink")
+        """The router to the plant's sink (it counts the shop's exits)."""
+        self.drawn: list = []
         self.cars = []
         self.cars_a = np.zeros((2, 0), dtype=np.int64)
         self.ticks = np.zeros((4, n, 0))
@@ -639,7 +681,7 @@ class CompiledPlant:
 
     def _grow(self) -> None:
         """Twice the room for each node's records and for the cars."""
-        room = max(1024, 2 * self.ticks.shape[2])
+        room = max(4096, 2 * self.ticks.shape[2])
 
         def wider(array, size):
             new = np.zeros(array.shape[:-1] + (size,), dtype=array.dtype)
@@ -657,10 +699,40 @@ class CompiledPlant:
                 self.tick_i, self.line_acc, self.st_f, self.st_i, self.draws, self.draw_i, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.to_failure, self.sf_draws,
-                self.sf_i)
+                self.sf_i, self.log_t, self.log_c)
+
+    DRAWN = 4096
+    """Cars drawn for the launch at a time."""
+
+    def _draw_cars(self) -> None:
+        """The launch's next cars drawn (sequence, market, colour: each stream in launch order, as v1 draws them
+        car by car); launched when the kernel takes them."""
+        launch, drawn = self.launch, self.drawn
+        first = len(drawn)
+        drawn.extend(launch.draw(launch.sequence.next_variant()) for _ in range(self.DRAWN))
+        if len(drawn) > self.cars_a.shape[1]:
+            cars = np.zeros((2, 2 * len(drawn)), dtype=np.int64)
+            cars[:, :self.cars_a.shape[1]] = self.cars_a
+            self.cars_a = cars
+        self.cars_a[0, first:len(drawn)] = [d[0] for d in drawn[first:]]
+        self.cars_a[1, first:len(drawn)] = [d[1] for d in drawn[first:]]
+        self.io[IO_DRAWN] = len(drawn)
+
+    def _replay(self) -> None:
+        """The launches and completions the kernel logged, in its order: each car launched (counted, logged, in
+        the WIP) and each completed (the plant's sink) at its time."""
+        env, launch, route, cars, drawn = self.plant.env, self.launch, self.exit.route, self.cars, self.drawn
+        for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
+            if c > 0:
+                cars.append(launch.launch_drawn(drawn[c - 1], t))
+            else:
+                env._now = t
+                car = cars[-c - 1]
+                target, priority = route(car)
+                target.try_put(car, priority)
+        self.io[IO_LOGGED] = 0
 
     def run(self) -> None:
-        env = self.plant.env
         args = self._arguments()
         while True:
             why = run(*args)
@@ -668,32 +740,15 @@ class CompiledPlant:
                 break
             if why == NEED_ROOM:
                 self._grow()
-                args = self._arguments()
-                continue
-            if why in (NEED_DRAWS, NEED_CYCLES):
+            elif why in (NEED_DRAWS, NEED_CYCLES):
                 self._more_draws() if why == NEED_DRAWS else self._more_cycles()
-                args = self._arguments()
-                continue
-            env._now = float(self.io_f[0])
-            p = int(self.io[1])
-            node = self.nodes[self.procs[p, P_NODE]]
-            if why == NEED_CAR:
-                car = node.input.try_get()
-                number = len(self.cars)
-                self.cars.append(car)
-                if number >= self.cars_a.shape[1]:
-                    self._grow()
-                    args = self._arguments()
-                self.cars_a[0, number], self.cars_a[1, number] = car.variant, car.model
-                self.procs[p, P_VALUE] = number
-            else:  # DONE_CAR
-                car = self.cars[int(self.io[2])]
-                target, priority = node.output.route(car)
-                if not target.try_put(car, priority):
-                    raise RuntimeError("the plant's sink refused a car")
-                self.procs[p, P_VALUE] = -1
-            self.io[1] = p
-        env._now = float(self.plant.window.hi)
+            elif why == NEED_CARS:
+                self._draw_cars()
+            else:  # LOG_FULL
+                self._replay()
+            args = self._arguments()
+        self._replay()
+        self.plant.env._now = float(self.plant.window.hi)
 
     def nothing_left(self) -> bool:
         """No event scheduled at the end (every process waits on another: a jam), as ``plant._nothing_left``."""

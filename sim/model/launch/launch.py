@@ -127,11 +127,20 @@ class Launch(Store):
 
     def make_car(self, variant: int) -> Car:
         """Launch a car of this variant: its market and colour drawn, counted in the WIP."""
+        return self.launch_drawn(self.draw(variant), self.env.now)
+
+    def draw(self, variant: int) -> tuple[int, int, bool, int]:
+        """A car of this variant as drawn (variant, model, export, colour): the market and colour from their own
+        streams, in launch order (engine v2 draws the cars of a pull launch ahead and launches them later)."""
         model = variant % self.model_count
-        self.launched += 1
         export = self._market() < self._export_share[model]
         colour = 0 if self._colour_draw is None else self._colour(model, export)
-        now = self.env.now
+        return variant, model, export, colour
+
+    def launch_drawn(self, drawn: tuple[int, int, bool, int], now: float) -> Car:
+        """The car ``draw`` gave, launched at ``now``: counted, logged and in the WIP."""
+        variant, model, export, colour = drawn
+        self.launched += 1
         car = Car(model, export, now, variant, colour, self.launched)
         if self.log is not None:
             self.log.record(car, now)
