@@ -680,18 +680,23 @@ class CompiledPlant:
         self.cyc = cyc
 
     def _grow(self) -> None:
-        """Twice the room for each node's records and for the cars."""
-        room = max(4096, 2 * self.ticks.shape[2])
-
+        """Room for each line's index records (at first: as many indexes as its takt fits in the horizon's worked
+        time, so that they seldom grow) and twice the room for the free-flow stations' waits."""
         def wider(array, size):
             new = np.zeros(array.shape[:-1] + (size,), dtype=array.dtype)
             new[..., :array.shape[-1]] = array
             return new
 
-        self.ticks = wider(self.ticks, room)
-        self.tick_i = wider(self.tick_i, room)
-        self.idle_log = wider(self.idle_log, 2 * room)
-        self.cars_a = wider(self.cars_a, max(room, self.cars_a.shape[1]))
+        if self.ticks.shape[2] == 0:
+            clock, takts = self.nodes[0].clock, [node.takt for node in self.nodes if node.kind == "line"]
+            worked_end = clock.worked(self.plant.window.hi)
+            room = int(worked_end / min(takts)) + 4 * CHECK if takts else 4 * CHECK
+        else:
+            room = 2 * self.ticks.shape[2]
+        if self.ticks.shape[2] == 0 or np.max(self.nodes_a[:, N_TICKS]) >= self.ticks.shape[2] - CHECK:
+            self.ticks = wider(self.ticks, room)
+            self.tick_i = wider(self.tick_i, room)
+        self.idle_log = wider(self.idle_log, max(4 * CHECK, 2 * self.idle_log.shape[1]))
 
     def _arguments(self) -> tuple:
         return (self.procs, self.proc_w, self.nodes_a, self.node_f, self.positions, self.slow_pos, self.slow_need,
