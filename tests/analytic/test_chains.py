@@ -153,3 +153,41 @@ def test_the_compiled_des_gives_v1s_tables_with_servers_and_their_breakdowns(ser
     v1 = simulate(sc, sc.seed, 0)
     monkeypatch.setenv("SIM_DES", "1")
     assert_same(v1, simulate(sc, sc.seed, 0))
+
+
+def _des_same(raw, monkeypatch):
+    from sim.model.builder import build_plant
+    from sim.model.flow.des import covered
+    from sim.scenario.days import plant_days
+    sc = validate_scenario(raw)
+    assert covered(build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0))
+    monkeypatch.delenv("SIM_CHAINS", raising=False)
+    monkeypatch.delenv("SIM_DES", raising=False)
+    v1 = simulate(sc, sc.seed, 0)
+    monkeypatch.setenv("SIM_DES", "1")
+    assert_same(v1, simulate(sc, sc.seed, 0))
+
+
+@pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
+@pytest.mark.parametrize("run_in", [False, True], ids=["outages", "outages and run-in"])
+def test_the_compiled_des_gives_v1s_tables_under_outages(nodes, run_in, monkeypatch):
+    """A shop-wide outage and one covering a station and a line (or the oven and a line), on shifts, with and
+    without the run-in: lines stop whole, servers run on their outage-free time, waits in an outage are down."""
+    raw = plant(nodes, shifts=SHIFTS).model_dump(mode="json")
+    covers = ["oven", "c"] if nodes is LATTICE else ["x", "c"]
+    raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
+                                       {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": covers}]
+    if run_in:
+        raw["shops"]["shop"]["run_in"] = {"length": "20 min", "rate": 0.5}
+    _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("nodes", [MIXED, LATTICE], ids=["mixed", "lattice"])
+@pytest.mark.parametrize("preventive", [False, True], ids=["repairs only", "preventive"])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_tables_with_maintenance_windows(nodes, preventive, outages, monkeypatch):
+    raw = plant(nodes, shifts=SHIFTS, days=12).model_dump(mode="json")
+    raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": preventive}
+    if outages:
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
+    _des_same(raw, monkeypatch)

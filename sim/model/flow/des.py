@@ -120,6 +120,173 @@ def _change(mon, b, now, delta, lo, hi, cap):
         mon[b, 5] = level
 
 
+# ---------------------------------------------------------------- outages and maintenance (``outages``, ``clock``)
+
+
+@njit(cache=True, inline="always")
+def _free(outs, n_outs, o, w):
+    """``DownSchedule.free``: outage-free time before worked time w (schedule o)."""
+    starts, ends, free_at = outs[o, 0], outs[o, 1], outs[o, 2]
+    lo, hi = 0, n_outs[o]
+    while lo < hi:  # bisect_right(starts, w)
+        mid = (lo + hi) // 2
+        if w < starts[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    i = lo - 1
+    if i < 0:
+        return w
+    if w < ends[i]:
+        return free_at[i]
+    return free_at[i] + (w - ends[i])
+
+
+@njit(cache=True, inline="always")
+def _back(outs, n_outs, o, u):
+    """``DownSchedule.back``: the earliest worked time with u of outage-free time before it."""
+    ends, free_at = outs[o, 1], outs[o, 2]
+    lo, hi = 0, n_outs[o]
+    while lo < hi:  # bisect_left(free_at, u)
+        mid = (lo + hi) // 2
+        if free_at[mid] < u:
+            lo = mid + 1
+        else:
+            hi = mid
+    i = lo - 1
+    return u if i < 0 else ends[i] + (u - free_at[i])
+
+
+@njit(cache=True)
+def _pieces(acc, up, down, a, b, outs, n_outs, o, lo, hi):
+    """[a, b] cut at schedule o's outages (``DownSchedule.pieces``): each up piece added to ``acc[up]`` and each
+    down piece to ``acc[down]`` (an index < 0: not added); returns the measured seconds of the up pieces
+    (``PacedLine._free_clip``) and of the down pieces."""
+    starts, ends = outs[o, 0], outs[o, 1]
+    n = n_outs[o]
+    first, last = 0, n
+    while first < last:  # bisect_right(ends, a)
+        mid = (first + last) // 2
+        if a < ends[mid]:
+            last = mid
+        else:
+            first = mid + 1
+    i = first
+    cursor = a
+    up_s = 0.0
+    down_s = 0.0
+    while i < n and starts[i] < b:
+        if starts[i] > cursor:
+            if up >= 0:
+                _add(acc, up, cursor, starts[i], lo, hi)
+            up_s += _clip(cursor, starts[i], lo, hi)
+        end = ends[i] if ends[i] < b else b
+        if end > cursor:
+            start = starts[i] if starts[i] > cursor else cursor
+            if down >= 0:
+                _add(acc, down, start, end, lo, hi)
+            down_s += _clip(start, end, lo, hi)
+            cursor = end
+        i += 1
+    if cursor < b:
+        if up >= 0:
+            _add(acc, up, cursor, b, lo, hi)
+        up_s += _clip(cursor, b, lo, hi)
+    return up_s, down_s
+
+
+@njit(cache=True, inline="always")
+def _add_free(acc, state, a, b, outs, n_outs, o, lo, hi):
+    """``OnFreeTime.add`` (o >= 0: [a, b] in outage-free time, added at its worked-time pieces) or ``StateAccount.add``."""
+    if o < 0:
+        _add(acc, state, a, b, lo, hi)
+    elif b > a:
+        _pieces(acc, state, -1, _back(outs, n_outs, o, a), _back(outs, n_outs, o, b), outs, n_outs, o, lo, hi)
+
+
+@njit(cache=True)
+def _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi):
+    """``WithOutages.idle`` of a server: down in the outages of [a, b], the rest its wait, read in outage-free time
+    (each up piece converted there and back, as v1 does)."""
+    starts, ends = outs[o, 0], outs[o, 1]
+    n = n_outs[o]
+    first, last = 0, n
+    while first < last:
+        mid = (first + last) // 2
+        if a < ends[mid]:
+            last = mid
+        else:
+            first = mid + 1
+    i = first
+    cursor = a
+    while i < n and starts[i] < b:
+        if starts[i] > cursor:
+            _add_free(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, starts[i]), outs, n_outs, o,
+                      lo, hi)
+        end = ends[i] if ends[i] < b else b
+        if end > cursor:
+            _add(acc, DOWN, starts[i] if starts[i] > cursor else cursor, end, lo, hi)
+            cursor = end
+        i += 1
+    if cursor < b:
+        _add_free(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, b), outs, n_outs, o, lo, hi)
+
+
+@njit(cache=True, inline="always")
+def _idle_line(acc, state, a, b, outs, n_outs, o, lo, hi):
+    """A line's wait (``_idle``, ``_idle_around_outages``): down in the outages of [a, b]."""
+    if o < 0:
+        _add(acc, state, a, b, lo, hi)
+    else:
+        _pieces(acc, state, DOWN, a, b, outs, n_outs, o, lo, hi)
+
+
+@njit(cache=True, inline="always")
+def _idle_station(acc, state, a, b, outs, n_outs, o, lo, hi):
+    """A server's wait (``failures.idle``), under outages ``WithOutages.idle``."""
+    if o < 0:
+        _add(acc, state, a, b, lo, hi)
+    else:
+        _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi)
+
+
+@njit(cache=True, inline="always")
+def _repair_end(maint, n_maint, w, repair):
+    """``MaintenanceWindows.repair_end``."""
+    at, hours = maint[0], maint[1]
+    n = n_maint[0]
+    lo, hi = 0, n
+    while lo < hi:  # bisect_right(at, w)
+        mid = (lo + hi) // 2
+        if w < at[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    i = lo
+    while i < n and w + repair > at[i]:
+        repair -= at[i] - w + hours[i]
+        w = at[i]
+        if repair <= 0:
+            return w
+        i += 1
+    return w + repair
+
+
+@njit(cache=True, inline="always")
+def _next_after(maint, n_maint, w):
+    """``MaintenanceWindows.next_after``."""
+    at = maint[0]
+    n = n_maint[0]
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if w < at[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return at[lo] if lo < n else INF
+
+
 @njit(cache=True, inline="always")
 def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched):
     """``Buffer.try_get``: the head car (-1: none), a blocked put let in (rule 3) or taken straight (no place)."""
@@ -184,10 +351,11 @@ def _wait_put(b, proc, car, buf, putters, putter_car):
 
 
 @njit(cache=True, inline="always")
-def _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i,
-           line_acc, st_f, st_i, draws, draw_i):
-    """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_run_phase`` without maintenance):
-    the worked time its phase ends; its record appended."""
+def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i, st_f, st_i,
+           draws, draw_i, outs, n_outs, o, maint, n_maint, next_service):
+    """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_phase`` and ``_run_phase``: its
+    stations' breakdowns on the line's running clock, outages stopping the whole line, maintenance windows): the
+    worked time its phase ends; its record appended. At most 30 arguments (numba inlines no f(*args) call)."""
     lo, hi = window[0], window[1]
     t = node_f[0, i]
     phase = t
@@ -213,11 +381,21 @@ def _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of
                         most = need
         st_f[1, i, slowest] += phase - t
     work = phase
-    w = w0
+    k = nodes[i, N_TICKS]
+    tick_i[1, i, k] = 0
+    # the phase on the line's running clock, in outage-free time when outages cover the line
+    w = w0 if o < 0 else _free(outs, n_outs, o, w0)
+    if w >= next_service[i]:  # serviced in the window: every station's failure clock starts afresh
+        back = w if o < 0 else _back(outs, n_outs, o, w)
+        service = _next_after(maint, n_maint, back)
+        next_service[i] = service if o < 0 else _free(outs, n_outs, o, service)
+        for st in range(st_f.shape[2]):
+            if st_i[2, i, st]:
+                st_f[2, i, st] = node_f[1, i] + draws[0, i, st, draw_i[i, st, 0]]
+                draw_i[i, st, 0] += 1
     left = work
     stopped = 0.0
     failed = False
-    k = nodes[i, N_TICKS]
     while True:
         first = -1
         at = INF
@@ -232,10 +410,22 @@ def _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of
         w += delta
         node_f[1, i] = at
         left -= delta
-        repaired = w + draws[1, i, first, draw_i[i, first, 1]]
+        repair = draws[1, i, first, draw_i[i, first, 1]]
         draw_i[i, first, 1] += 1
-        _add(st_f[0, i], first, w, repaired, lo, hi)
-        stopped += _clip(w, repaired, lo, hi)
+        if n_maint[0] == 0:
+            repaired = w + repair
+        elif o < 0:
+            repaired = _repair_end(maint, n_maint, w, repair)
+        else:
+            repaired = _free(outs, n_outs, o, _repair_end(maint, n_maint, _back(outs, n_outs, o, w), repair))
+        if o < 0:
+            _add(st_f[0, i], first, w, repaired, lo, hi)
+            stopped += _clip(w, repaired, lo, hi)
+        else:
+            _add_free(st_f[0, i], first, w, repaired, outs, n_outs, o, lo, hi)
+            up, _ = _pieces(st_f[0, i], -1, -1, _back(outs, n_outs, o, w), _back(outs, n_outs, o, repaired), outs,
+                            n_outs, o, lo, hi)
+            stopped += up
         w = repaired
         st_i[0, i, first] += 1
         st_f[2, i, first] = node_f[1, i] + draws[0, i, first, draw_i[i, first, 0]]
@@ -245,6 +435,15 @@ def _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of
         tick_i[1, i, k] = 1
     node_f[1, i] += left
     w_end = w + left
+    if o >= 0:  # every outage on the way stops the whole line: each station down
+        back = _back(outs, n_outs, o, w_end)
+        w_end = w0 if w0 >= back else back
+        down = 0.0
+        for st in range(nodes[i, N_SERVERS]):
+            _, down = _pieces(st_f[0, i], -1, st, w0, w_end, outs, n_outs, o, lo, hi)
+        if down:
+            ticks[3, i, k] = (ticks[3, i, k] if tick_i[1, i, k] else 0.0) + down
+            tick_i[1, i, k] = 1
     ticks[0, i, k] = w0
     ticks[1, i, k] = w_end
     ticks[2, i, k] = work
@@ -262,7 +461,8 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 @njit(cache=True)
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
-        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i, log_t, log_c):
+        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i, log_t, log_c, outs,
+        n_outs, node_out, maint, n_maint, next_service):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -329,7 +529,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     continue
                 if state == S_WAIT_TAKE:  # a car came
                     w0, w1 = proc_w[p], worked(clock, now)
-                    _add(acc[i, k], STARVED, w0, w1, lo, hi)
+                    _idle_station(acc[i, k], STARVED, w0, w1, outs, n_outs, node_out[i], lo, hi)
                     if w1 > w0:
                         m = nodes[i, N_IDLE]
                         idle_log[i, m] = w0
@@ -344,23 +544,30 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     slot = cyc_ij[1, i, cars[1, car]]
                     work = cyc[i, slot, cyc_ij[0, i, slot]]
                     cyc_ij[0, i, slot] += 1
-                    w = worked(clock, now)
+                    w_at = worked(clock, now)
+                    o = node_out[i]
+                    w = w_at if o < 0 else _free(outs, n_outs, o, w_at)
                     if sf_i[i, k, 2]:  # breakdowns on the operating clock (``OperatingFailures.work``)
                         left = to_failure[i, k]
                         while left < work:
-                            _add(acc[i, k], WORKING, w, w + left, lo, hi)
+                            _add_free(acc[i, k], WORKING, w, w + left, outs, n_outs, o, lo, hi)
                             w += left
                             work -= left
                             repaired = w + sf_draws[1, i, k, sf_i[i, k, 1]]
                             sf_i[i, k, 1] += 1
-                            _add(acc[i, k], DOWN, w, repaired, lo, hi)
+                            _add_free(acc[i, k], DOWN, w, repaired, outs, n_outs, o, lo, hi)
                             w = repaired
                             st_i[0, i, k] += 1
                             left = sf_draws[0, i, k, sf_i[i, k, 0]]
                             sf_i[i, k, 0] += 1
                         to_failure[i, k] = left - work
-                    _add(acc[i, k], WORKING, w, w + work, lo, hi)
-                    d = at_work(clock, w + work) - now
+                    _add_free(acc[i, k], WORKING, w, w + work, outs, n_outs, o, lo, hi)
+                    w_end = w + work
+                    if o >= 0:  # ``WithOutages.work``: the outages on the way are down
+                        back = _back(outs, n_outs, o, w_end)
+                        w_end = w_at if w_at >= back else back
+                        _pieces(acc[i, k], -1, DOWN, w_at, w_end, outs, n_outs, o, lo, hi)
+                    d = at_work(clock, w_end) - now
                     schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                     procs[p, P_STATE] = S_WORKED
                     break
@@ -382,7 +589,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     break
                 if state == S_PUT_WAIT:
                     w0, w1 = proc_w[p], worked(clock, now)
-                    _add(acc[i, k], BLOCKED, w0, w1, lo, hi)
+                    _idle_station(acc[i, k], BLOCKED, w0, w1, outs, n_outs, node_out[i], lo, hi)
                     if w1 > w0:
                         m = nodes[i, N_IDLE]
                         idle_log[i, m] = w0
@@ -424,7 +631,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 procs[p, P_STATE] = L_ENTER
                 continue
             if state == L_WAIT_TAKE:
-                _add(line_acc[i], STARVED, proc_w[p], worked(clock, now), lo, hi)
+                _idle_line(line_acc[i], STARVED, proc_w[p], worked(clock, now), outs, n_outs, node_out[i], lo, hi)
                 procs[p, P_WAITING] = -1
                 procs[p, P_STATE] = L_ENTER
                 continue
@@ -434,8 +641,9 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if car >= 0:
                     nodes[i, N_INSIDE] += 1
                 w0 = worked(clock, now)
-                w_end = _index(i, now, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window,
-                               ticks, tick_i, line_acc, st_f, st_i, draws, draw_i)
+                w_end = _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks,
+                               tick_i, st_f, st_i, draws, draw_i, outs, n_outs, node_out[i], maint, n_maint,
+                               next_service)
                 d = at_work(clock, w_end) - now
                 schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                 procs[p, P_STATE] = L_INDEXED
@@ -460,7 +668,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 procs[p, P_STATE] = L_PUT_WAIT
                 break
             if state == L_PUT_WAIT:
-                _add(line_acc[i], BLOCKED, proc_w[p], worked(clock, now), lo, hi)
+                _idle_line(line_acc[i], BLOCKED, proc_w[p], worked(clock, now), outs, n_outs, node_out[i], lo, hi)
                 procs[p, P_WAITING] = -1
                 procs[p, P_STATE] = L_PUT_DONE
                 continue
@@ -486,7 +694,7 @@ def covered(plant) -> bool:
     from ..launch.launch import Launch
     from .buffer import Buffer, Sink, Source
     from .routing import Onward
-    from .states import NoFailures, OneMode
+    from .states import OneMode
     if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
         return False
     for node in plant.all_nodes():
@@ -502,13 +710,28 @@ def covered(plant) -> bool:
             return False
         if node.kind == "line":
             if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
-                    node.empty_carriers or node._takt_given is None or node.drift or node.outages is not None or \
-                    node.maintenance is not None or not all(f is None or type(f) is OneMode for f in node.failures):
+                    node.empty_carriers or node._takt_given is None or node.drift or \
+                    not all(f is None or type(f) is OneMode for f in node.failures):
                 return False
         elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
-                node.takeoffs or not all(type(f) is NoFailures or _operating(f) for f in node.failures):
+                node.takeoffs or not all(_server_covered(f) for f in node.failures) or \
+                len({id(_outages_of(f)) for f in node.failures}) > 1:
             return False
-    return True
+    maintenance = {id(node.maintenance) for node in plant.all_nodes() if node.kind == "line"} - {id(None)}
+    return len(maintenance) <= 1
+
+
+def _outages_of(failures):
+    """The outage schedule a server's breakdown process runs under (None: none)."""
+    from .outages import WithOutages
+    return failures.outages if type(failures) is WithOutages else None
+
+
+def _server_covered(failures) -> bool:
+    from .outages import WithOutages
+    from .states import NoFailures
+    inner = failures.inner if type(failures) is WithOutages else failures
+    return type(inner) is NoFailures or _operating(inner)
 
 
 def _operating(failures) -> bool:
@@ -562,6 +785,7 @@ class CompiledPlant:
             row[N_OUT] = SINK if type(node.output.target).__name__ == "Sink" else index[id(node.output.target)]
             if node.kind == "line":
                 row[N_KIND] = CONVEYOR if node.gaps else LINE
+                row[N_SERVERS] = len(node.station_names)  # a line: its stations
                 row[N_PLACES] = len(node.positions)
                 row[N_NSLOW] = len(node._slow)
                 self.node_f[0, i] = node.takt
@@ -580,10 +804,11 @@ class CompiledPlant:
                 row[N_KIND] = STATION
                 row[N_SERVERS] = node.servers
                 for k, failures in enumerate(node.failures):
-                    if type(failures).__name__ == "OperatingFailures":
-                        self.to_failure[i, k] = failures.to_failure
+                    inner = failures.inner if _outages_of(failures) is not None else failures
+                    if type(inner).__name__ == "OperatingFailures":
+                        self.to_failure[i, k] = inner.to_failure
                         self.sf_i[i, k, 2] = 1
-                        self.station_samplers[i, k] = failures
+                        self.station_samplers[i, k] = inner
                 procs += [(i, k) for k in range(node.servers)]
                 slots: dict[int, int] = {}
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
@@ -606,6 +831,7 @@ class CompiledPlant:
         self._more_cycles()
         clock = nodes[0].clock
         self.clock = np.array([clock.starts, clock.ends, clock.cum, clock.cum_end])
+        self._outages_and_maintenance(nodes, clock.worked(plant.window.hi))
         self.window = np.array([nodes[0].worked_window.lo, nodes[0].worked_window.hi])
         self.wall = np.array([plant.window.lo, plant.window.hi])
         nb = max(len(buffers), 1)
@@ -644,6 +870,37 @@ class CompiledPlant:
         self.tick_i = np.zeros((2, n, 0), dtype=np.int64)
         self.idle_log = np.zeros((n, 0))
         self._grow()
+
+    def _outages_and_maintenance(self, nodes, worked_end: float) -> None:
+        """Each outage schedule grown past the horizon (the same intervals v1 reads as it goes: each draws from
+        its own streams) as arrays, which schedule covers each node, and the shop's maintenance windows."""
+        schedules: dict[int, object] = {}
+        covering = []
+        for node in nodes:
+            schedule_of = node.outages if node.kind == "line" else _outages_of(node.failures[0])
+            if schedule_of is not None:
+                schedules.setdefault(id(schedule_of), schedule_of)
+            covering.append(-1 if schedule_of is None else list(schedules).index(id(schedule_of)))
+        self.node_out = np.array(covering, dtype=np.int64)
+        for schedule_of in schedules.values():
+            schedule_of._known_past(worked_end + 30 * 86400.0)
+        size = max([len(x.starts) for x in schedules.values()] + [1])
+        self.outs = np.zeros((max(len(schedules), 1), 3, size))
+        self.n_outs = np.zeros(max(len(schedules), 1), dtype=np.int64)
+        for o, schedule_of in enumerate(schedules.values()):
+            count = len(schedule_of.starts)
+            self.outs[o, 0, :count] = schedule_of.starts
+            self.outs[o, 1, :count] = schedule_of.ends
+            self.outs[o, 2, :count] = schedule_of.free_at
+            self.n_outs[o] = count
+        maintenance = next((node.maintenance for node in nodes if node.kind == "line" and node.maintenance), None)
+        at = [] if maintenance is None else maintenance.at
+        self.maint = np.zeros((2, max(len(at), 1)))
+        if at:
+            self.maint[0, :len(at)] = at
+            self.maint[1, :len(at)] = maintenance.hours
+        self.n_maint = np.array([len(at)], dtype=np.int64)
+        self.next_service = np.array([node.next_service if node.kind == "line" else INF for node in nodes])
 
     def _more_draws(self) -> None:
         """Twice the breakdown draws of every line station (the same values, in the same order, as one at a time)."""
@@ -704,7 +961,8 @@ class CompiledPlant:
                 self.tick_i, self.line_acc, self.st_f, self.st_i, self.draws, self.draw_i, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.to_failure, self.sf_draws,
-                self.sf_i, self.log_t, self.log_c)
+                self.sf_i, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
+                self.next_service)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""

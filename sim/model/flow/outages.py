@@ -253,7 +253,7 @@ class OnFreeTime:
         if b <= a:
             return
         outages = self.outages
-        if outages._flo < a and b <= outages._fhi:  # both in the gap read last: one piece up, no search
+        if outages._flo < a and b < outages._fhi:  # both inside the gap read last: one piece up, no search
             self.account.add(state, outages.back(a), outages.back(b))
             return
         for lo, hi, down in outages.pieces(outages.back(a), outages.back(b)):
