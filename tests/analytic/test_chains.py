@@ -191,3 +191,14 @@ def test_the_compiled_des_gives_v1s_tables_with_maintenance_windows(nodes, preve
     if outages:
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
     _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("zone,floaters", [(1.5, 0), (2.0, 1), (1.2, 2)])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_tables_with_drift_zones_and_floaters(zone, floaters, outages, monkeypatch):
+    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
+    for line in ("a", "c"):
+        raw["shops"]["shop"]["lines"][line]["over_cycle"] = {"zone": zone, "floaters": floaters}
+    if outages:
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
+    _des_same(raw, monkeypatch)

@@ -32,7 +32,10 @@ WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
 P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR = range(6)
 # node columns (ints)
-N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_FIRST = range(11)
+N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS = \
+    range(12)
+# line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
+F_TAKT, F_RUNNING, F_LAST_START, F_LAST_WORK, F_ALLOWANCE = range(5)
 # buffer columns (ints)
 B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT = range(7)
 # monitor fields (floats): last_t, level, area, full, empty, max_level, max_ever
@@ -350,36 +353,127 @@ def _wait_put(b, proc, car, buf, putters, putter_car):
     buf[b, B_PCOUNT] += 1
 
 
+@njit(cache=True)
+def _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, lo, hi, st_f, st_i, deficit):
+    """``OverCycles._drift_index`` and ``_absorb``: the index's work under drift zones and floaters (the takt and any
+    stop), each watched position's deficit carried on."""
+    stood = w0 - node_f[F_LAST_START, i] - node_f[F_LAST_WORK, i]
+    node_f[F_LAST_START, i] = w0
+    m = nodes[i, N_NSLOW]
+    ex = np.empty(m)
+    qs = np.empty(m, dtype=np.int64)
+    oc = np.empty(m, dtype=np.int64)
+    count = 0
+    for q in range(m):
+        car = positions[i, slow_pos[i, q]]
+        work = 0.0 if car < 0 else slow_need[i, q, cars[0, car]]
+        d = deficit[i, q]
+        if not d and work <= t:
+            continue
+        excess = (d - stood if d > stood else 0.0) + work - t
+        if excess > 0.0:
+            ex[count], qs[count], oc[count] = excess, q, 1 if work > t else 0
+            count += 1
+        else:
+            deficit[i, q] = 0.0
+    if count == 0:
+        node_f[F_LAST_WORK, i] = t
+        return t
+    allowance = node_f[F_ALLOWANCE, i]
+    in_window = lo <= w0 < hi
+    largest = ex[0]
+    for c in range(1, count):
+        if ex[c] > largest:
+            largest = ex[c]
+    stop = 0.0
+    if largest <= allowance:  # the zones hold every excess
+        for c in range(count):
+            deficit[i, qs[c]] = ex[c]
+            if in_window:
+                st = station_of[i, slow_pos[i, qs[c]]]
+                st_i[1, i, st] += oc[c]
+                if ex[c] > st_f[3, i, st]:
+                    st_f[3, i, st] = ex[c]
+    else:
+        # largest first (Python's sort of (excess, position, over-cycling) tuples, reversed)
+        for c in range(1, count):
+            c2 = c
+            while c2 > 0 and (ex[c2] > ex[c2 - 1] or (ex[c2] == ex[c2 - 1] and (qs[c2] > qs[c2 - 1]))):
+                ex[c2], ex[c2 - 1] = ex[c2 - 1], ex[c2]
+                qs[c2], qs[c2 - 1] = qs[c2 - 1], qs[c2]
+                oc[c2], oc[c2 - 1] = oc[c2 - 1], oc[c2]
+                c2 -= 1
+        helpers = nodes[i, N_FLOATERS]
+        helped = np.zeros(m, dtype=np.bool_)
+        stopper = -1
+        for c in range(count):
+            if ex[c] <= allowance:
+                break
+            if helpers:
+                helpers -= 1
+                helped[qs[c]] = True
+            elif stopper < 0:
+                stop = ex[c] - allowance
+                stopper = qs[c]
+        for c in range(count):
+            q = qs[c]
+            if helped[q]:
+                left = 0.0
+            else:
+                left = ex[c] - stop
+                if not left > 0.0:
+                    left = 0.0
+                if allowance < left:
+                    left = allowance
+            deficit[i, q] = left
+            if in_window:
+                st = station_of[i, slow_pos[i, q]]
+                st_i[1, i, st] += oc[c]
+                if helped[q]:
+                    st_i[3, i, st] += 1
+                if left > st_f[3, i, st]:
+                    st_f[3, i, st] = left
+        if in_window and stopper >= 0:
+            st_f[1, i, station_of[i, slow_pos[i, stopper]]] += stop
+    work = t + stop
+    node_f[F_LAST_WORK, i] = work
+    return work
+
+
 @njit(cache=True, inline="always")
 def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i, st_f, st_i,
-           draws, draw_i, outs, n_outs, o, maint, n_maint, next_service):
+           draws, draw_i, outs, n_outs, o, maint, n_maint, next_service, deficit):
     """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_phase`` and ``_run_phase``: its
     stations' breakdowns on the line's running clock, outages stopping the whole line, maintenance windows): the
     worked time its phase ends; its record appended. At most 30 arguments (numba inlines no f(*args) call)."""
     lo, hi = window[0], window[1]
-    t = node_f[0, i]
-    phase = t
-    for q in range(nodes[i, N_NSLOW]):
-        car = positions[i, slow_pos[i, q]]
-        if car >= 0:
-            need = slow_need[i, q, cars[0, car]]
-            if need > phase:
-                phase = need
-    if phase > t and lo <= w0 < hi:
-        slowest = -1
-        most = t
+    t = node_f[F_TAKT, i]
+    if nodes[i, N_DRIFT]:
+        phase = _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, lo, hi, st_f, st_i,
+                       deficit)
+    else:
+        phase = t
         for q in range(nodes[i, N_NSLOW]):
-            p = slow_pos[i, q]
-            car = positions[i, p]
+            car = positions[i, slow_pos[i, q]]
             if car >= 0:
                 need = slow_need[i, q, cars[0, car]]
-                if need > t:
-                    st = station_of[i, p]
-                    st_i[1, i, st] += 1
-                    if need > most:
-                        slowest = st
-                        most = need
-        st_f[1, i, slowest] += phase - t
+                if need > phase:
+                    phase = need
+        if phase > t and lo <= w0 < hi:
+            slowest = -1
+            most = t
+            for q in range(nodes[i, N_NSLOW]):
+                p = slow_pos[i, q]
+                car = positions[i, p]
+                if car >= 0:
+                    need = slow_need[i, q, cars[0, car]]
+                    if need > t:
+                        st = station_of[i, p]
+                        st_i[1, i, st] += 1
+                        if need > most:
+                            slowest = st
+                            most = need
+            st_f[1, i, slowest] += phase - t
     work = phase
     k = nodes[i, N_TICKS]
     tick_i[1, i, k] = 0
@@ -391,7 +485,7 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
         next_service[i] = service if o < 0 else _free(outs, n_outs, o, service)
         for st in range(st_f.shape[2]):
             if st_i[2, i, st]:
-                st_f[2, i, st] = node_f[1, i] + draws[0, i, st, draw_i[i, st, 0]]
+                st_f[2, i, st] = node_f[F_RUNNING, i] + draws[0, i, st, draw_i[i, st, 0]]
                 draw_i[i, st, 0] += 1
     left = work
     stopped = 0.0
@@ -403,12 +497,12 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
             if st_i[2, i, st] and st_f[2, i, st] < at:
                 first = st
                 at = st_f[2, i, st]
-        if first < 0 or at >= node_f[1, i] + left:
+        if first < 0 or at >= node_f[F_RUNNING, i] + left:
             break
         failed = True
-        delta = at - node_f[1, i]
+        delta = at - node_f[F_RUNNING, i]
         w += delta
-        node_f[1, i] = at
+        node_f[F_RUNNING, i] = at
         left -= delta
         repair = draws[1, i, first, draw_i[i, first, 1]]
         draw_i[i, first, 1] += 1
@@ -428,12 +522,12 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
             stopped += up
         w = repaired
         st_i[0, i, first] += 1
-        st_f[2, i, first] = node_f[1, i] + draws[0, i, first, draw_i[i, first, 0]]
+        st_f[2, i, first] = node_f[F_RUNNING, i] + draws[0, i, first, draw_i[i, first, 0]]
         draw_i[i, first, 0] += 1
     if failed:
         ticks[3, i, k] = stopped
         tick_i[1, i, k] = 1
-    node_f[1, i] += left
+    node_f[F_RUNNING, i] += left
     w_end = w + left
     if o >= 0:  # every outage on the way stops the whole line: each station down
         back = _back(outs, n_outs, o, w_end)
@@ -462,7 +556,7 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
         putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i, log_t, log_c, outs,
-        n_outs, node_out, maint, n_maint, next_service):
+        n_outs, node_out, maint, n_maint, next_service, deficit):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -643,7 +737,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 w0 = worked(clock, now)
                 w_end = _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks,
                                tick_i, st_f, st_i, draws, draw_i, outs, n_outs, node_out[i], maint, n_maint,
-                               next_service)
+                               next_service, deficit)
                 d = at_work(clock, w_end) - now
                 schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                 procs[p, P_STATE] = L_INDEXED
@@ -710,7 +804,7 @@ def covered(plant) -> bool:
             return False
         if node.kind == "line":
             if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
-                    node.empty_carriers or node._takt_given is None or node.drift or \
+                    node.empty_carriers or node._takt_given is None or \
                     not all(f is None or type(f) is OneMode for f in node.failures):
                 return False
         elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
@@ -763,14 +857,15 @@ class CompiledPlant:
         variants = max([node.cycle.shape[1] for node in lines] + [1])
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
         stations = max(stations, servers)  # per line station, or per free-flow server
-        self.nodes_a = np.zeros((n, 11), dtype=np.int64)
-        self.node_f = np.zeros((2, n))
+        self.nodes_a = np.zeros((n, 12), dtype=np.int64)
+        self.node_f = np.zeros((5, n))
+        self.deficit = np.zeros((n, width))
         self.positions = np.full((n, width), -1, dtype=np.int64)
         self.slow_pos = np.zeros((n, width), dtype=np.int64)
         self.slow_need = np.zeros((n, width, variants))
         self.station_of = np.zeros((n, width), dtype=np.int64)
-        self.st_f = np.zeros((3, n, stations))
-        self.st_i = np.zeros((3, n, stations), dtype=np.int64)
+        self.st_f = np.zeros((4, n, stations))
+        self.st_i = np.zeros((4, n, stations), dtype=np.int64)
         self.line_acc = np.zeros((n, 8))
         self.acc = np.zeros((n, servers, 8))
         self.samplers = {}
@@ -788,8 +883,13 @@ class CompiledPlant:
                 row[N_SERVERS] = len(node.station_names)  # a line: its stations
                 row[N_PLACES] = len(node.positions)
                 row[N_NSLOW] = len(node._slow)
-                self.node_f[0, i] = node.takt
-                self.node_f[1, i] = node.running
+                self.node_f[F_TAKT, i] = node.takt
+                self.node_f[F_RUNNING, i] = node.running
+                if node.drift:
+                    row[N_DRIFT], row[N_FLOATERS] = 1, node.floaters
+                    self.node_f[F_LAST_START, i], self.node_f[F_LAST_WORK, i] = node._last_start, node._last_work
+                    self.node_f[F_ALLOWANCE, i] = node.allowance
+                    self.deficit[i, :len(node.deficit)] = node.deficit
                 for q, (p, need) in enumerate(node._slow):
                     self.slow_pos[i, q] = p
                     self.slow_need[i, q, :len(need)] = need
@@ -962,7 +1062,7 @@ class CompiledPlant:
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.to_failure, self.sf_draws,
                 self.sf_i, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
-                self.next_service)
+                self.next_service, self.deficit)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1038,7 +1138,13 @@ class CompiledPlant:
                     node.downs[s] = int(self.st_i[0, i, s])
                     node.over_cycles[s] = int(self.st_i[1, i, s])
                     node.over_cycle_stop[s] = float(self.st_f[1, i, s])
-                node.running = float(self.node_f[1, i])
+                    node.drift_max[s] = float(self.st_f[3, i, s])
+                    node.floater_helps[s] = int(self.st_i[3, i, s])
+                node.running = float(self.node_f[F_RUNNING, i])
+                if node.drift:
+                    node.deficit = self.deficit[i, :len(node.deficit)].tolist()
+                    node._last_start, node._last_work = float(self.node_f[F_LAST_START, i]), \
+                        float(self.node_f[F_LAST_WORK, i])
                 node.positions = deque(None if j < 0 else cars[j] for j in self.positions[i, :len(node.positions)])
                 node.inside = int(row[N_INSIDE])
                 p = mine[0]
