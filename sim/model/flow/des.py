@@ -123,6 +123,72 @@ def _change(mon, b, now, delta, lo, hi, cap):
         mon[b, 5] = level
 
 
+# ---------------------------------------------------------------- breakdowns (``states``): one slot per server
+
+# fm_i columns: the mode due (-1: none yet), the number of modes, whether its tally is kept (FailureModes), whether
+# the server has maintenance windows (a free-flow server), then the stops per mode
+FI_DUE, FI_MODES, FI_TALLY, FI_MAINT, FI_STOPS = range(5)
+# fm_f columns: the gap given last, a free-flow server's time to failure and next service, then each mode's clock
+# left and each mode's down time
+FM_GAP, FM_TO_FAILURE, FM_NEXT_SERVICE, FM_LEFT = range(4)
+
+
+@njit(cache=True, inline="always")
+def _fm_next(f, fm_i, fm_f):
+    """``FailureModes._next``: the mode whose clock runs out first (the first of equals)."""
+    m = fm_i[f, FI_MODES]
+    due = 0
+    for k in range(1, m):
+        if fm_f[f, FM_LEFT + k] < fm_f[f, FM_LEFT + due]:
+            due = k
+    fm_i[f, FI_DUE] = due
+    left = fm_f[f, FM_LEFT + due]
+    fm_f[f, FM_GAP] = left if left > 0.0 else 0.0
+    return fm_f[f, FM_GAP]
+
+
+@njit(cache=True, inline="always")
+def _fm_between(f, fm_i, fm_f, fm_draws, fm_di):
+    """``FailureModes.between`` (the single form as one mode: its next draw): the time to the next failure."""
+    due = fm_i[f, FI_DUE]
+    if due >= 0:
+        gap = fm_f[f, FM_GAP]
+        for k in range(fm_i[f, FI_MODES]):
+            fm_f[f, FM_LEFT + k] -= gap
+        fm_f[f, FM_LEFT + due] = fm_draws[0, f, due, fm_di[f, due, 0]]
+        fm_di[f, due, 0] += 1
+    return _fm_next(f, fm_i, fm_f)
+
+
+@njit(cache=True, inline="always")
+def _fm_afresh(f, fm_i, fm_f, fm_draws, fm_di):
+    """``FailureModes.afresh``: every mode's clock drawn afresh (a preventive service)."""
+    for k in range(fm_i[f, FI_MODES]):
+        fm_f[f, FM_LEFT + k] = fm_draws[0, f, k, fm_di[f, k, 0]]
+        fm_di[f, k, 0] += 1
+    return _fm_next(f, fm_i, fm_f)
+
+
+@njit(cache=True, inline="always")
+def _fm_repair(f, fm_i, fm_draws, fm_di):
+    """The repair of the failure that just happened (the due mode's)."""
+    due = fm_i[f, FI_DUE]
+    repair = fm_draws[1, f, due, fm_di[f, due, 1]]
+    fm_di[f, due, 1] += 1
+    return repair
+
+
+@njit(cache=True, inline="always")
+def _fm_note(f, w, repaired, fm_i, fm_f, tally_lo, tally_hi):
+    """``FailureModes.note``: the due mode's stop (starting in the window) and its down time (clipped to it)."""
+    if fm_i[f, FI_TALLY]:
+        due = fm_i[f, FI_DUE]
+        m = fm_i[f, FI_MODES]
+        if tally_lo <= w < tally_hi:
+            fm_i[f, FI_STOPS + due] += 1
+        fm_f[f, FM_LEFT + m + due] += _clip(w, repaired, tally_lo, tally_hi)
+
+
 # ---------------------------------------------------------------- outages and maintenance (``outages``, ``clock``)
 
 
@@ -442,7 +508,7 @@ def _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, 
 
 @njit(cache=True, inline="always")
 def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i, st_f, st_i,
-           draws, draw_i, outs, n_outs, o, maint, n_maint, next_service, deficit):
+           fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, o, maint, n_maint, next_service, deficit):
     """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_phase`` and ``_run_phase``: its
     stations' breakdowns on the line's running clock, outages stopping the whole line, maintenance windows): the
     worked time its phase ends; its record appended. At most 30 arguments (numba inlines no f(*args) call)."""
@@ -485,8 +551,7 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
         next_service[i] = service if o < 0 else _free(outs, n_outs, o, service)
         for st in range(st_f.shape[2]):
             if st_i[2, i, st]:
-                st_f[2, i, st] = node_f[F_RUNNING, i] + draws[0, i, st, draw_i[i, st, 0]]
-                draw_i[i, st, 0] += 1
+                st_f[2, i, st] = node_f[F_RUNNING, i] + _fm_afresh(slot[i, st], fm_i, fm_f, fm_draws, fm_di)
     left = work
     stopped = 0.0
     failed = False
@@ -504,14 +569,15 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
         w += delta
         node_f[F_RUNNING, i] = at
         left -= delta
-        repair = draws[1, i, first, draw_i[i, first, 1]]
-        draw_i[i, first, 1] += 1
+        f = slot[i, first]
+        repair = _fm_repair(f, fm_i, fm_draws, fm_di)
         if n_maint[0] == 0:
             repaired = w + repair
         elif o < 0:
             repaired = _repair_end(maint, n_maint, w, repair)
         else:
             repaired = _free(outs, n_outs, o, _repair_end(maint, n_maint, _back(outs, n_outs, o, w), repair))
+        _fm_note(f, w, repaired, fm_i, fm_f, lo, hi)
         if o < 0:
             _add(st_f[0, i], first, w, repaired, lo, hi)
             stopped += _clip(w, repaired, lo, hi)
@@ -522,8 +588,7 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
             stopped += up
         w = repaired
         st_i[0, i, first] += 1
-        st_f[2, i, first] = node_f[F_RUNNING, i] + draws[0, i, first, draw_i[i, first, 0]]
-        draw_i[i, first, 0] += 1
+        st_f[2, i, first] = node_f[F_RUNNING, i] + _fm_between(f, fm_i, fm_f, fm_draws, fm_di)
     if failed:
         ticks[3, i, k] = stopped
         tick_i[1, i, k] = 1
@@ -554,9 +619,9 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 
 @njit(cache=True)
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
-        ticks, tick_i, line_acc, st_f, st_i, draws, draw_i, acc, idle_log, cyc, cyc_ij, buf, items, getters, putters,
-        putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, to_failure, sf_draws, sf_i, log_t, log_c, outs,
-        n_outs, node_out, maint, n_maint, next_service, deficit):
+        ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
+        getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
+        node_out, maint, n_maint, next_service, deficit):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -580,7 +645,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if np.max(cyc_ij[0]) >= cyc.shape[2] - CHECK:
                     sched[2] = 0
                     return NEED_CYCLES
-                if np.max(draw_i) >= draws.shape[3] - 8 * CHECK or np.max(sf_i[:, :, :2]) >= sf_draws.shape[3] - CHECK:
+                if np.max(fm_di) >= fm_draws.shape[3] - 8 * CHECK:
                     sched[2] = 0
                     return NEED_DRAWS
                 if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK:
@@ -635,26 +700,38 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if state == S_GOT:
                     car = value
                     procs[p, P_CAR] = car
-                    slot = cyc_ij[1, i, cars[1, car]]
-                    work = cyc[i, slot, cyc_ij[0, i, slot]]
-                    cyc_ij[0, i, slot] += 1
+                    sampler = cyc_ij[1, i, cars[1, car]]  # models sharing a sampler share its draws
+                    work = cyc[i, sampler, cyc_ij[0, i, sampler]]
+                    cyc_ij[0, i, sampler] += 1
                     w_at = worked(clock, now)
                     o = node_out[i]
                     w = w_at if o < 0 else _free(outs, n_outs, o, w_at)
-                    if sf_i[i, k, 2]:  # breakdowns on the operating clock (``OperatingFailures.work``)
-                        left = to_failure[i, k]
-                        while left < work:
+                    f = slot[i, k]
+                    if f >= 0:  # breakdowns on the operating clock (``OperatingFailures.work``)
+                        if w >= fm_f[f, FM_NEXT_SERVICE]:  # serviced: its failure clock starts afresh
+                            fm_f[f, FM_TO_FAILURE] = _fm_afresh(f, fm_i, fm_f, fm_draws, fm_di)
+                            back = w if o < 0 else _back(outs, n_outs, o, w)
+                            service = _next_after(maint, n_maint, back)
+                            fm_f[f, FM_NEXT_SERVICE] = service if o < 0 else _free(outs, n_outs, o, service)
+                        while fm_f[f, FM_TO_FAILURE] < work:
+                            left = fm_f[f, FM_TO_FAILURE]
                             _add_free(acc[i, k], WORKING, w, w + left, outs, n_outs, o, lo, hi)
                             w += left
                             work -= left
-                            repaired = w + sf_draws[1, i, k, sf_i[i, k, 1]]
-                            sf_i[i, k, 1] += 1
+                            repair = _fm_repair(f, fm_i, fm_draws, fm_di)
+                            if not fm_i[f, FI_MAINT]:
+                                repaired = w + repair
+                            elif o < 0:
+                                repaired = _repair_end(maint, n_maint, w, repair)
+                            else:
+                                repaired = _free(outs, n_outs, o,
+                                                 _repair_end(maint, n_maint, _back(outs, n_outs, o, w), repair))
+                            _fm_note(f, w, repaired, fm_i, fm_f, lo, hi)
                             _add_free(acc[i, k], DOWN, w, repaired, outs, n_outs, o, lo, hi)
                             w = repaired
                             st_i[0, i, k] += 1
-                            left = sf_draws[0, i, k, sf_i[i, k, 0]]
-                            sf_i[i, k, 0] += 1
-                        to_failure[i, k] = left - work
+                            fm_f[f, FM_TO_FAILURE] = _fm_between(f, fm_i, fm_f, fm_draws, fm_di)
+                        fm_f[f, FM_TO_FAILURE] -= work
                     _add_free(acc[i, k], WORKING, w, w + work, outs, n_outs, o, lo, hi)
                     w_end = w + work
                     if o >= 0:  # ``WithOutages.work``: the outages on the way are down
@@ -736,8 +813,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     nodes[i, N_INSIDE] += 1
                 w0 = worked(clock, now)
                 w_end = _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks,
-                               tick_i, st_f, st_i, draws, draw_i, outs, n_outs, node_out[i], maint, n_maint,
-                               next_service, deficit)
+                               tick_i, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, node_out[i], maint,
+                               n_maint, next_service, deficit)
                 d = at_work(clock, w_end) - now
                 schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                 procs[p, P_STATE] = L_INDEXED
@@ -788,7 +865,6 @@ def covered(plant) -> bool:
     from ..launch.launch import Launch
     from .buffer import Buffer, Sink, Source
     from .routing import Onward
-    from .states import OneMode
     if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
         return False
     for node in plant.all_nodes():
@@ -805,14 +881,38 @@ def covered(plant) -> bool:
         if node.kind == "line":
             if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
                     node.empty_carriers or node._takt_given is None or \
-                    not all(f is None or type(f) is OneMode for f in node.failures):
+                    not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures):
                 return False
         elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
-                node.takeoffs or not all(_server_covered(f) for f in node.failures) or \
+                node.takeoffs or not all(_server_covered(f, node.worked_window) for f in node.failures) or \
                 len({id(_outages_of(f)) for f in node.failures}) > 1:
             return False
-    maintenance = {id(node.maintenance) for node in plant.all_nodes() if node.kind == "line"} - {id(None)}
-    return len(maintenance) <= 1
+    return len({id(m) for m in _maintenances(plant.all_nodes())}) <= 1
+
+
+def _maintenances(nodes) -> list:
+    """The maintenance windows the nodes' breakdowns read (lines, free-flow servers)."""
+    found = []
+    for node in nodes:
+        if node.kind == "line":
+            found.append(node.maintenance)
+        else:
+            for failures in node.failures:
+                inner = failures.inner if _outages_of(failures) is not None else failures
+                found.append(getattr(getattr(inner, "maintenance", None), "maintenance", None)
+                             if type(getattr(inner, "maintenance", None)).__name__ == "MaintenanceOnFreeTime"
+                             else getattr(inner, "maintenance", None))
+    return [m for m in found if m is not None]
+
+
+def _modes_covered(made, window) -> bool:
+    """Breakdowns the kernel draws ahead: the single form or failure modes, plain samplers (no learning), the
+    modes' tally over the shop's window."""
+    from .states import FailureModes, OneMode
+    if type(made) is OneMode:
+        return hasattr(made.between, "take") and hasattr(made.repair, "take")
+    return type(made) is FailureModes and made.window.lo == window.lo and made.window.hi == window.hi and \
+        all(hasattr(d, "take") for d in made._betweens + made._repairs)
 
 
 def _outages_of(failures):
@@ -821,18 +921,18 @@ def _outages_of(failures):
     return failures.outages if type(failures) is WithOutages else None
 
 
-def _server_covered(failures) -> bool:
+def _server_covered(failures, window) -> bool:
     from .outages import WithOutages
     from .states import NoFailures
     inner = failures.inner if type(failures) is WithOutages else failures
-    return type(inner) is NoFailures or _operating(inner)
+    return type(inner) is NoFailures or _operating(inner, window)
 
 
-def _operating(failures) -> bool:
-    """Breakdowns on the operating clock of the single form, without maintenance or learning."""
-    from .states import OneMode, OperatingFailures
-    return type(failures) is OperatingFailures and failures.maintenance is None and \
-        type(getattr(failures.note, "__self__", None)) is OneMode and hasattr(failures.between, "take")
+def _operating(failures, window) -> bool:
+    """Breakdowns on the operating clock (the single form or failure modes, no learning)."""
+    from .states import OperatingFailures
+    made = getattr(failures.note, "__self__", None)
+    return type(failures) is OperatingFailures and made is not None and _modes_covered(made, window)
 
 
 class CompiledPlant:
@@ -868,11 +968,9 @@ class CompiledPlant:
         self.st_i = np.zeros((4, n, stations), dtype=np.int64)
         self.line_acc = np.zeros((n, 8))
         self.acc = np.zeros((n, servers, 8))
-        self.samplers = {}
-        self.station_samplers = {}
-        """(node, server) -> the operating-clock breakdowns of a free-flow server (its draws at once)."""
-        self.to_failure = np.zeros((n, max(servers, stations)))
-        self.sf_i = np.zeros((n, max(servers, stations), 3), dtype=np.int64)
+        self.slot = np.full((n, stations), -1, dtype=np.int64)
+        self.breakdowns: list = []
+        """Per slot: (the breakdowns: ``OneMode`` or ``FailureModes``, the server's failure process or None)."""
         procs, self.cycle_slot, models = [], [], 1
         for i, node in enumerate(nodes):
             row = self.nodes_a[i]
@@ -897,7 +995,8 @@ class CompiledPlant:
                 for fail_at, s in node.next_failure:
                     self.st_f[2, i, s] = fail_at
                     self.st_i[2, i, s] = 1
-                    self.samplers[i, s] = node.failures[s]
+                    self.slot[i, s] = len(self.breakdowns)
+                    self.breakdowns.append((node.failures[s], None))
                 procs.append((i, 0))
                 self.cycle_slot.append([])
             else:
@@ -906,9 +1005,8 @@ class CompiledPlant:
                 for k, failures in enumerate(node.failures):
                     inner = failures.inner if _outages_of(failures) is not None else failures
                     if type(inner).__name__ == "OperatingFailures":
-                        self.to_failure[i, k] = inner.to_failure
-                        self.sf_i[i, k, 2] = 1
-                        self.station_samplers[i, k] = inner
+                        self.slot[i, k] = len(self.breakdowns)
+                        self.breakdowns.append((inner.note.__self__, inner))
                 procs += [(i, k) for k in range(node.servers)]
                 slots: dict[int, int] = {}
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
@@ -923,10 +1021,8 @@ class CompiledPlant:
         self.cyc_ij = np.zeros((2, n, models), dtype=np.int64)
         for i, mine in enumerate(self.cycle_slot):
             self.cyc_ij[1, i, :len(mine)] = mine
-        self.draws = np.zeros((2, n, stations, 0))
-        self.sf_draws = np.zeros((2, n, self.to_failure.shape[1], 0))
+        self._failure_slots()
         self.cyc = np.zeros((n, models, 0))
-        self.draw_i = np.zeros((n, stations, 2), dtype=np.int64)
         self._more_draws()
         self._more_cycles()
         clock = nodes[0].clock
@@ -993,7 +1089,7 @@ class CompiledPlant:
             self.outs[o, 1, :count] = schedule_of.ends
             self.outs[o, 2, :count] = schedule_of.free_at
             self.n_outs[o] = count
-        maintenance = next((node.maintenance for node in nodes if node.kind == "line" and node.maintenance), None)
+        maintenance = next(iter(_maintenances(nodes)), None)
         at = [] if maintenance is None else maintenance.at
         self.maint = np.zeros((2, max(len(at), 1)))
         if at:
@@ -1002,24 +1098,47 @@ class CompiledPlant:
         self.n_maint = np.array([len(at)], dtype=np.int64)
         self.next_service = np.array([node.next_service if node.kind == "line" else INF for node in nodes])
 
+    def _failure_slots(self) -> None:
+        """Each server's breakdowns as a slot: its modes' clocks, the mode due and the gap given last (the single
+        form as one mode that has just failed: its next time between is its next draw), a free-flow server's time
+        to failure and next service, each mode's tally."""
+        from .states import FailureModes
+        count = max(len(self.breakdowns), 1)
+        modes = max([len(b.names) if type(b) is FailureModes else 1 for b, _ in self.breakdowns] + [1])
+        self.fm_i = np.zeros((count, FI_STOPS + modes), dtype=np.int64)
+        self.fm_f = np.zeros((count, FM_LEFT + 2 * modes))
+        self.fm_draws = np.zeros((2, count, modes, 0))
+        self.fm_di = np.zeros((count, modes, 2), dtype=np.int64)
+        self.fm_samplers = []
+        """Per slot and mode: (time between, repair) samplers."""
+        for f, (made, process) in enumerate(self.breakdowns):
+            row, values = self.fm_i[f], self.fm_f[f]
+            if type(made) is FailureModes:
+                row[FI_MODES], row[FI_TALLY] = len(made.names), 1
+                row[FI_DUE] = -1 if made.due is None else made.due
+                values[FM_GAP] = made.gap
+                values[FM_LEFT:FM_LEFT + len(made.left)] = made.left
+                self.fm_samplers.append(list(zip(made._betweens, made._repairs)))
+            else:
+                row[FI_MODES], row[FI_DUE] = 1, 0
+                self.fm_samplers.append([(made.between, made.repair)])
+            values[FM_NEXT_SERVICE] = INF
+            if process is not None:
+                values[FM_TO_FAILURE] = process.to_failure
+                values[FM_NEXT_SERVICE] = process.next_service
+                row[FI_MAINT] = process.maintenance is not None
+
     def _more_draws(self) -> None:
-        """Twice the breakdown draws of every line station (the same values, in the same order, as one at a time)."""
-        old = self.draws.shape[3]
+        """Twice the draws of every breakdown mode (the same values, in the same order, as drawn one at a time)."""
+        old = self.fm_draws.shape[3]
         size = self.DRAWS if old == 0 else old
-        draws = np.zeros(self.draws.shape[:3] + (old + size,))
-        draws[..., :old] = self.draws
-        for (i, s), breakdowns in self.samplers.items():
-            draws[0, i, s, old:] = self._draws(breakdowns.between, size)
-            draws[1, i, s, old:] = self._draws(breakdowns.repair, size)
-        self.draws = draws
-        old = self.sf_draws.shape[3]
-        size = self.DRAWS if old == 0 else old
-        sf_draws = np.zeros(self.sf_draws.shape[:3] + (old + size,))
-        sf_draws[..., :old] = self.sf_draws
-        for (i, k), failures in self.station_samplers.items():
-            sf_draws[0, i, k, old:] = self._draws(failures.between, size)
-            sf_draws[1, i, k, old:] = self._draws(failures.repair, size)
-        self.sf_draws = sf_draws
+        draws = np.zeros(self.fm_draws.shape[:3] + (old + size,))
+        draws[..., :old] = self.fm_draws
+        for f, samplers in enumerate(self.fm_samplers):
+            for k, (between, repair) in enumerate(samplers):
+                draws[0, f, k, old:] = self._draws(between, size)
+                draws[1, f, k, old:] = self._draws(repair, size)
+        self.fm_draws = draws
 
     def _more_cycles(self) -> None:
         """Twice the cycle draws of every free-flow station."""
@@ -1058,10 +1177,10 @@ class CompiledPlant:
     def _arguments(self) -> tuple:
         return (self.procs, self.proc_w, self.nodes_a, self.node_f, self.positions, self.slow_pos, self.slow_need,
                 self.station_of, self.cars_a, self.clock, self.window, self.wall, self.plant.window.hi, self.ticks,
-                self.tick_i, self.line_acc, self.st_f, self.st_i, self.draws, self.draw_i, self.acc, self.idle_log,
+                self.tick_i, self.line_acc, self.st_f, self.st_i, self.fm_i, self.fm_f, self.fm_draws, self.fm_di,
+                self.slot, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
-                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.to_failure, self.sf_draws,
-                self.sf_i, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
+                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
                 self.next_service, self.deficit)
 
     DRAWN = 4096
@@ -1113,6 +1232,18 @@ class CompiledPlant:
         self._replay()
         self.plant.env._now = float(self.plant.window.hi)
 
+    def _write_failure_modes(self) -> None:
+        """Each ``FailureModes``' clocks, mode due and tally (the downtime table reads the tally)."""
+        from .states import FailureModes
+        for f, (made, _) in enumerate(self.breakdowns):
+            if type(made) is FailureModes:
+                m = len(made.names)
+                made.left = self.fm_f[f, FM_LEFT:FM_LEFT + m].tolist()
+                due = int(self.fm_i[f, FI_DUE])
+                made.due, made.gap = (None if due < 0 else due), float(self.fm_f[f, FM_GAP])
+                made.stops = self.fm_i[f, FI_STOPS:FI_STOPS + m].tolist()
+                made.down = self.fm_f[f, FM_LEFT + m:FM_LEFT + 2 * m].tolist()
+
     def nothing_left(self) -> bool:
         """No event scheduled at the end (every process waits on another: a jam), as ``plant._nothing_left``."""
         return int(self.sched[0]) == 0
@@ -1153,15 +1284,19 @@ class CompiledPlant:
             else:
                 for k, p in enumerate(mine):
                     node.accounts[k].times[:] = self.acc[i, k].tolist()
-                    if self.sf_i[i, k, 2]:
-                        node.failures[k].downs = int(self.st_i[0, i, k])
-                        node.failures[k].to_failure = float(self.to_failure[i, k])
+                    f = int(self.slot[i, k])
+                    if f >= 0:
+                        process = self.breakdowns[f][1]
+                        process.downs = int(self.st_i[0, i, k])
+                        process.to_failure = float(self.fm_f[f, FM_TO_FAILURE])
+                        process.next_service = float(self.fm_f[f, FM_NEXT_SERVICE])
                     car = int(self.procs[p, P_CAR])
                     node.holding[k] = None if car < 0 else cars[car]
                     if self.procs[p, P_WAITING] >= 0:
                         node.waiting[k] = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
                 node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
                 node.completions = int(row[N_COMPLETIONS])
+        self._write_failure_modes()
         for b, buffer in enumerate(self.buffers):
             m, f = buffer.monitor, self.mon[b]
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
