@@ -237,3 +237,24 @@ def test_the_compiled_des_gives_v1s_figures_with_failure_modes(maintenance, outa
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
                                            {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "c"]}]
     _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("failures", [{"clock": "calendar", "mtbf": "50 min", "mttr": "4 min"},
+                                      {"clock": "calendar", **MODES}], ids=["single", "modes"])
+@pytest.mark.parametrize("maintenance", [None, False, True], ids=["no maintenance", "repairs", "preventive"])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_figures_with_calendar_clock_breakdowns(failures, maintenance, outages,
+                                                                          monkeypatch):
+    """Two-server stations whose breakdowns run on the calendar clock (down while idle too), alone or as modes,
+    under maintenance windows and outages."""
+    raw = plant(MIXED, shifts=SHIFTS, days=12).model_dump(mode="json")
+    for st in raw["shops"]["shop"]["stations"]:
+        if st["name"] in ("x", "y"):
+            st["failures"] = failures
+            st["servers"] = 2
+    if maintenance is not None:
+        raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": maintenance}
+    if outages:
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
+                                           {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "c"]}]
+    _des_same(raw, monkeypatch)

@@ -127,10 +127,10 @@ def _change(mon, b, now, delta, lo, hi, cap):
 
 # fm_i columns: the mode due (-1: none yet), the number of modes, whether its tally is kept (FailureModes), whether
 # the server has maintenance windows (a free-flow server), then the stops per mode
-FI_DUE, FI_MODES, FI_TALLY, FI_MAINT, FI_STOPS = range(5)
+FI_DUE, FI_MODES, FI_TALLY, FI_MAINT, FI_CALENDAR, FI_STOPS = range(6)
 # fm_f columns: the gap given last, a free-flow server's time to failure and next service, then each mode's clock
 # left and each mode's down time
-FM_GAP, FM_TO_FAILURE, FM_NEXT_SERVICE, FM_LEFT = range(4)
+FM_GAP, FM_TO_FAILURE, FM_NEXT_SERVICE, FM_DOWN_START, FM_DOWN_END, FM_LEFT = range(6)
 
 
 @njit(cache=True, inline="always")
@@ -187,6 +187,61 @@ def _fm_note(f, w, repaired, fm_i, fm_f, tally_lo, tally_hi):
         if tally_lo <= w < tally_hi:
             fm_i[f, FI_STOPS + due] += 1
         fm_f[f, FM_LEFT + m + due] += _clip(w, repaired, tally_lo, tally_hi)
+
+
+@njit(cache=True, inline="always")
+def _service_after(maint, n_maint, w, outs, n_outs, o):
+    """The maintenance window after w (``next_after``; in outage-free time under outages: ``MaintenanceOnFreeTime``)."""
+    if o < 0:
+        return _next_after(maint, n_maint, w)
+    return _free(outs, n_outs, o, _next_after(maint, n_maint, _back(outs, n_outs, o, w)))
+
+
+@njit(cache=True, inline="always")
+def _repaired(maint, n_maint, w, repair, outs, n_outs, o):
+    """``repair_end`` of a repair from w (in outage-free time under outages)."""
+    if o < 0:
+        return _repair_end(maint, n_maint, w, repair)
+    return _free(outs, n_outs, o, _repair_end(maint, n_maint, _back(outs, n_outs, o, w), repair))
+
+
+@njit(cache=True)
+def _calendar_next(f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, lo, hi, outs, n_outs, o):
+    """``CalendarFailures._next``: the next breakdown after the last repair, serviced first if a window comes."""
+    start = fm_f[f, FM_DOWN_END] + _fm_between(f, fm_i, fm_f, fm_draws, fm_di)
+    if not fm_i[f, FI_MAINT]:
+        fm_f[f, FM_DOWN_START] = start
+        fm_f[f, FM_DOWN_END] = start + _fm_repair(f, fm_i, fm_draws, fm_di)
+    else:
+        if fm_i[f, FI_MAINT] == 2:  # preventive: serviced in a window before it failed, its clock starts afresh
+            service = _service_after(maint, n_maint, fm_f[f, FM_DOWN_END], outs, n_outs, o)
+            while start > service:
+                start = service + _fm_afresh(f, fm_i, fm_f, fm_draws, fm_di)
+                service = _service_after(maint, n_maint, service, outs, n_outs, o)
+        fm_f[f, FM_DOWN_START] = start
+        fm_f[f, FM_DOWN_END] = _repaired(maint, n_maint, start, _fm_repair(f, fm_i, fm_draws, fm_di), outs, n_outs, o)
+    _fm_note(f, start, fm_f[f, FM_DOWN_END], fm_i, fm_f, lo, hi)
+
+
+@njit(cache=True)
+def _calendar_work(f, w, work, acc, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k, outs, n_outs, o, lo,
+                   hi):
+    """``CalendarFailures.work``: the cycle from w, down through each breakdown on the way; its end."""
+    while True:
+        if fm_f[f, FM_DOWN_END] <= w:
+            st_i[0, i, k] += 1
+            _calendar_next(f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, lo, hi, outs, n_outs, o)
+        elif fm_f[f, FM_DOWN_START] <= w:
+            _add_free(acc, DOWN, w, fm_f[f, FM_DOWN_END], outs, n_outs, o, lo, hi)
+            w = fm_f[f, FM_DOWN_END]
+        elif w + work <= fm_f[f, FM_DOWN_START]:
+            _add_free(acc, WORKING, w, w + work, outs, n_outs, o, lo, hi)
+            return w + work
+        else:
+            span = fm_f[f, FM_DOWN_START] - w
+            _add_free(acc, WORKING, w, fm_f[f, FM_DOWN_START], outs, n_outs, o, lo, hi)
+            work -= span
+            w = fm_f[f, FM_DOWN_START]
 
 
 # ---------------------------------------------------------------- outages and maintenance (``outages``, ``clock``)
@@ -274,7 +329,29 @@ def _add_free(acc, state, a, b, outs, n_outs, o, lo, hi):
 
 
 @njit(cache=True)
-def _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi):
+def _inner_idle(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k):
+    """A server's breakdown process waiting from a to b (``idle``): on the calendar clock, down in its breakdowns on
+    the way (``CalendarFailures.idle``); otherwise all of it the wait."""
+    if f < 0 or not fm_i[f, FI_CALENDAR]:
+        _add_free(acc, state, a, b, outs, n_outs, o, lo, hi)
+        return
+    w = a
+    while w < b:
+        if fm_f[f, FM_DOWN_END] <= w:
+            st_i[0, i, k] += 1
+            _calendar_next(f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, lo, hi, outs, n_outs, o)
+        elif fm_f[f, FM_DOWN_START] <= w:
+            end = fm_f[f, FM_DOWN_END] if fm_f[f, FM_DOWN_END] < b else b
+            _add_free(acc, DOWN, w, end, outs, n_outs, o, lo, hi)
+            w = end
+        else:
+            end = fm_f[f, FM_DOWN_START] if fm_f[f, FM_DOWN_START] < b else b
+            _add_free(acc, state, w, end, outs, n_outs, o, lo, hi)
+            w = end
+
+
+@njit(cache=True)
+def _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k):
     """``WithOutages.idle`` of a server: down in the outages of [a, b], the rest its wait, read in outage-free time
     (each up piece converted there and back, as v1 does)."""
     starts, ends = outs[o, 0], outs[o, 1]
@@ -286,19 +363,20 @@ def _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi):
             last = mid
         else:
             first = mid + 1
-    i = first
+    j = first
     cursor = a
-    while i < n and starts[i] < b:
-        if starts[i] > cursor:
-            _add_free(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, starts[i]), outs, n_outs, o,
-                      lo, hi)
-        end = ends[i] if ends[i] < b else b
+    while j < n and starts[j] < b:
+        if starts[j] > cursor:
+            _inner_idle(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, starts[j]), outs, n_outs, o,
+                        lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
+        end = ends[j] if ends[j] < b else b
         if end > cursor:
-            _add(acc, DOWN, starts[i] if starts[i] > cursor else cursor, end, lo, hi)
+            _add(acc, DOWN, starts[j] if starts[j] > cursor else cursor, end, lo, hi)
             cursor = end
-        i += 1
+        j += 1
     if cursor < b:
-        _add_free(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, b), outs, n_outs, o, lo, hi)
+        _inner_idle(acc, state, _free(outs, n_outs, o, cursor), _free(outs, n_outs, o, b), outs, n_outs, o, lo, hi, f,
+                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
 
 
 @njit(cache=True, inline="always")
@@ -311,12 +389,15 @@ def _idle_line(acc, state, a, b, outs, n_outs, o, lo, hi):
 
 
 @njit(cache=True, inline="always")
-def _idle_station(acc, state, a, b, outs, n_outs, o, lo, hi):
+def _idle_station(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i,
+                  k):
     """A server's wait (``failures.idle``), under outages ``WithOutages.idle``."""
     if o < 0:
-        _add(acc, state, a, b, lo, hi)
+        _inner_idle(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i,
+                    k)
     else:
-        _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi)
+        _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, i,
+                   k)
 
 
 @njit(cache=True, inline="always")
@@ -688,7 +769,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     continue
                 if state == S_WAIT_TAKE:  # a car came
                     w0, w1 = proc_w[p], worked(clock, now)
-                    _idle_station(acc[i, k], STARVED, w0, w1, outs, n_outs, node_out[i], lo, hi)
+                    _idle_station(acc[i, k], STARVED, w0, w1, outs, n_outs, node_out[i], lo, hi, slot[i, k], fm_i,
+                                  fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
                     if w1 > w0:
                         m = nodes[i, N_IDLE]
                         idle_log[i, m] = w0
@@ -707,33 +789,30 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     o = node_out[i]
                     w = w_at if o < 0 else _free(outs, n_outs, o, w_at)
                     f = slot[i, k]
-                    if f >= 0:  # breakdowns on the operating clock (``OperatingFailures.work``)
-                        if w >= fm_f[f, FM_NEXT_SERVICE]:  # serviced: its failure clock starts afresh
-                            fm_f[f, FM_TO_FAILURE] = _fm_afresh(f, fm_i, fm_f, fm_draws, fm_di)
-                            back = w if o < 0 else _back(outs, n_outs, o, w)
-                            service = _next_after(maint, n_maint, back)
-                            fm_f[f, FM_NEXT_SERVICE] = service if o < 0 else _free(outs, n_outs, o, service)
-                        while fm_f[f, FM_TO_FAILURE] < work:
-                            left = fm_f[f, FM_TO_FAILURE]
-                            _add_free(acc[i, k], WORKING, w, w + left, outs, n_outs, o, lo, hi)
-                            w += left
-                            work -= left
-                            repair = _fm_repair(f, fm_i, fm_draws, fm_di)
-                            if not fm_i[f, FI_MAINT]:
-                                repaired = w + repair
-                            elif o < 0:
-                                repaired = _repair_end(maint, n_maint, w, repair)
-                            else:
-                                repaired = _free(outs, n_outs, o,
-                                                 _repair_end(maint, n_maint, _back(outs, n_outs, o, w), repair))
-                            _fm_note(f, w, repaired, fm_i, fm_f, lo, hi)
-                            _add_free(acc[i, k], DOWN, w, repaired, outs, n_outs, o, lo, hi)
-                            w = repaired
-                            st_i[0, i, k] += 1
-                            fm_f[f, FM_TO_FAILURE] = _fm_between(f, fm_i, fm_f, fm_draws, fm_di)
-                        fm_f[f, FM_TO_FAILURE] -= work
-                    _add_free(acc[i, k], WORKING, w, w + work, outs, n_outs, o, lo, hi)
-                    w_end = w + work
+                    if f >= 0 and fm_i[f, FI_CALENDAR]:  # breakdowns on the calendar clock
+                        w_end = _calendar_work(f, w, work, acc[i, k], fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i,
+                                               i, k, outs, n_outs, o, lo, hi)
+                    else:
+                        if f >= 0:  # breakdowns on the operating clock (``OperatingFailures.work``)
+                            if w >= fm_f[f, FM_NEXT_SERVICE]:  # serviced: its failure clock starts afresh
+                                fm_f[f, FM_TO_FAILURE] = _fm_afresh(f, fm_i, fm_f, fm_draws, fm_di)
+                                fm_f[f, FM_NEXT_SERVICE] = _service_after(maint, n_maint, w, outs, n_outs, o)
+                            while fm_f[f, FM_TO_FAILURE] < work:
+                                left = fm_f[f, FM_TO_FAILURE]
+                                _add_free(acc[i, k], WORKING, w, w + left, outs, n_outs, o, lo, hi)
+                                w += left
+                                work -= left
+                                repair = _fm_repair(f, fm_i, fm_draws, fm_di)
+                                repaired = _repaired(maint, n_maint, w, repair, outs, n_outs, o) if fm_i[f, FI_MAINT] \
+                                    else w + repair
+                                _fm_note(f, w, repaired, fm_i, fm_f, lo, hi)
+                                _add_free(acc[i, k], DOWN, w, repaired, outs, n_outs, o, lo, hi)
+                                w = repaired
+                                st_i[0, i, k] += 1
+                                fm_f[f, FM_TO_FAILURE] = _fm_between(f, fm_i, fm_f, fm_draws, fm_di)
+                            fm_f[f, FM_TO_FAILURE] -= work
+                        _add_free(acc[i, k], WORKING, w, w + work, outs, n_outs, o, lo, hi)
+                        w_end = w + work
                     if o >= 0:  # ``WithOutages.work``: the outages on the way are down
                         back = _back(outs, n_outs, o, w_end)
                         w_end = w_at if w_at >= back else back
@@ -760,7 +839,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     break
                 if state == S_PUT_WAIT:
                     w0, w1 = proc_w[p], worked(clock, now)
-                    _idle_station(acc[i, k], BLOCKED, w0, w1, outs, n_outs, node_out[i], lo, hi)
+                    _idle_station(acc[i, k], BLOCKED, w0, w1, outs, n_outs, node_out[i], lo, hi, slot[i, k], fm_i,
+                                  fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
                     if w1 > w0:
                         m = nodes[i, N_IDLE]
                         idle_log[i, m] = w0
@@ -930,9 +1010,10 @@ def _server_covered(failures, window) -> bool:
 
 def _operating(failures, window) -> bool:
     """Breakdowns on the operating clock (the single form or failure modes, no learning)."""
-    from .states import OperatingFailures
+    from .states import CalendarFailures, OperatingFailures
     made = getattr(failures.note, "__self__", None)
-    return type(failures) is OperatingFailures and made is not None and _modes_covered(made, window)
+    return type(failures) in (OperatingFailures, CalendarFailures) and made is not None and \
+        _modes_covered(made, window)
 
 
 class CompiledPlant:
@@ -1004,7 +1085,7 @@ class CompiledPlant:
                 row[N_SERVERS] = node.servers
                 for k, failures in enumerate(node.failures):
                     inner = failures.inner if _outages_of(failures) is not None else failures
-                    if type(inner).__name__ == "OperatingFailures":
+                    if type(inner).__name__ in ("OperatingFailures", "CalendarFailures"):
                         self.slot[i, k] = len(self.breakdowns)
                         self.breakdowns.append((inner.note.__self__, inner))
                 procs += [(i, k) for k in range(node.servers)]
@@ -1124,9 +1205,14 @@ class CompiledPlant:
                 self.fm_samplers.append([(made.between, made.repair)])
             values[FM_NEXT_SERVICE] = INF
             if process is not None:
-                values[FM_TO_FAILURE] = process.to_failure
-                values[FM_NEXT_SERVICE] = process.next_service
-                row[FI_MAINT] = process.maintenance is not None
+                maintenance = process.maintenance
+                row[FI_MAINT] = 0 if maintenance is None else 1 + bool(maintenance.preventive)
+                if type(process).__name__ == "CalendarFailures":
+                    row[FI_CALENDAR] = 1
+                    values[FM_DOWN_START], values[FM_DOWN_END] = process.down_start, process.down_end
+                else:
+                    values[FM_TO_FAILURE] = process.to_failure
+                    values[FM_NEXT_SERVICE] = process.next_service
 
     def _more_draws(self) -> None:
         """Twice the draws of every breakdown mode (the same values, in the same order, as drawn one at a time)."""
@@ -1288,8 +1374,12 @@ class CompiledPlant:
                     if f >= 0:
                         process = self.breakdowns[f][1]
                         process.downs = int(self.st_i[0, i, k])
-                        process.to_failure = float(self.fm_f[f, FM_TO_FAILURE])
-                        process.next_service = float(self.fm_f[f, FM_NEXT_SERVICE])
+                        if self.fm_i[f, FI_CALENDAR]:
+                            process.down_start = float(self.fm_f[f, FM_DOWN_START])
+                            process.down_end = float(self.fm_f[f, FM_DOWN_END])
+                        else:
+                            process.to_failure = float(self.fm_f[f, FM_TO_FAILURE])
+                            process.next_service = float(self.fm_f[f, FM_NEXT_SERVICE])
                     car = int(self.procs[p, P_CAR])
                     node.holding[k] = None if car < 0 else cars[car]
                     if self.procs[p, P_WAITING] >= 0:
