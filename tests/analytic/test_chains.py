@@ -258,3 +258,22 @@ def test_the_compiled_des_gives_v1s_figures_with_calendar_clock_breakdowns(failu
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
                                            {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "c"]}]
     _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_figures_with_paint_booths(nodes, outages, monkeypatch):
+    """Booths on a conveyor and on line stations purging for each new colour (three colours drawn at random): the
+    changes, bodies and blocks, the purges that hold the line."""
+    raw = plant(nodes, shifts=SHIFTS).model_dump(mode="json")
+    raw["product"]["colours"] = [{"name": "white", "share": 0.5}, {"name": "black", "share": 0.3},
+                                 {"name": "red", "share": 0.2}]
+    for st in raw["shops"]["shop"]["stations"]:
+        if st["name"] in ("oven", "b1", "c0"):
+            st["colour_change"] = {"purge": 25}
+    if outages:
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
+    _des_same(raw, monkeypatch)
+    sc = validate_scenario(raw)
+    monkeypatch.delenv("SIM_DES", raising=False)
+    assert simulate(sc, sc.seed, 0).stations["colour_changes"].sum() > 100  # the booths do change colour

@@ -32,8 +32,10 @@ WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
 P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR = range(6)
 # node columns (ints)
-N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS = \
-    range(12)
+N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS, \
+    N_BOOTHS = range(13)
+# a line's paint booths (booth_i columns): the position it checks, its station, the last colour (-1: none), its tally
+B_POSITION, B_STATION, B_COLOUR, B_CHANGES, B_BODIES, B_BLOCKS, B_SEEN = range(7)
 # line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
 F_TAKT, F_RUNNING, F_LAST_START, F_LAST_WORK, F_ALLOWANCE = range(5)
 # buffer columns (ints)
@@ -501,6 +503,39 @@ def _wait_put(b, proc, car, buf, putters, putter_car):
 
 
 @njit(cache=True)
+def _purge(i, k, w0, work, lo, hi, nodes, positions, cars, tick_i, booth_i, booth_f):
+    """``PaintBooths._purge``: each booth checks the colour of the body in front of it; a new colour is a change
+    (tallied in the window) and its purge holds the line until the purge and the body's work are done. The
+    booths that purged at index k are the bits of ``tick_i[2, i, k]``."""
+    purged = 0
+    for b in range(nodes[i, N_BOOTHS]):
+        car = positions[i, booth_i[i, b, B_POSITION]]
+        if car < 0:
+            continue
+        colour = cars[2, car]
+        last = booth_i[i, b, B_COLOUR]
+        booth_i[i, b, B_COLOUR] = colour
+        change = last >= 0 and last != colour
+        if lo <= w0 < hi:  # ``ColourTally.count`` (one server)
+            booth_i[i, b, B_BODIES] += 1
+            if change or not booth_i[i, b, B_SEEN]:
+                booth_i[i, b, B_BLOCKS] += 1
+                booth_i[i, b, B_SEEN] = 1
+            if change:
+                booth_i[i, b, B_CHANGES] += 1
+        if not change:
+            continue
+        purge = booth_f[i, b, 0]
+        if purge:
+            need = booth_f[i, b, 1 + cars[0, car]] + purge
+            if need > work:
+                work = need
+            purged |= 1 << b
+    tick_i[2, i, k] = purged
+    return work
+
+
+@njit(cache=True)
 def _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, lo, hi, st_f, st_i, deficit):
     """``OverCycles._drift_index`` and ``_absorb``: the index's work under drift zones and floaters (the takt and any
     stop), each watched position's deficit carried on."""
@@ -589,7 +624,7 @@ def _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, 
 
 @njit(cache=True, inline="always")
 def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i, st_f, st_i,
-           fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, o, maint, n_maint, next_service, deficit):
+           fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, o, maint, n_maint, next_service, deficit, booth_i, booth_f):
     """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_phase`` and ``_run_phase``: its
     stations' breakdowns on the line's running clock, outages stopping the whole line, maintenance windows): the
     worked time its phase ends; its record appended. At most 30 arguments (numba inlines no f(*args) call)."""
@@ -624,6 +659,9 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
     work = phase
     k = nodes[i, N_TICKS]
     tick_i[1, i, k] = 0
+    tick_i[2, i, k] = 0
+    if nodes[i, N_BOOTHS]:
+        work = _purge(i, k, w0, work, lo, hi, nodes, positions, cars, tick_i, booth_i, booth_f)
     # the phase on the line's running clock, in outage-free time when outages cover the line
     w = w0 if o < 0 else _free(outs, n_outs, o, w0)
     if w >= next_service[i]:  # serviced in the window: every station's failure clock starts afresh
@@ -702,7 +740,7 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
-        node_out, maint, n_maint, next_service, deficit):
+        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -894,7 +932,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 w0 = worked(clock, now)
                 w_end = _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks,
                                tick_i, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, node_out[i], maint,
-                               n_maint, next_service, deficit)
+                               n_maint, next_service, deficit, booth_i, booth_f)
                 d = at_work(clock, w_end) - now
                 schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                 procs[p, P_STATE] = L_INDEXED
@@ -959,7 +997,7 @@ def covered(plant) -> bool:
                 or (type(source) is Buffer and source.capacity != INF)):
             return False
         if node.kind == "line":
-            if node.booths or node.joins or node.sends or node.learning is not None or node.ramped or \
+            if node.joins or node.sends or node.learning is not None or node.ramped or \
                     node.empty_carriers or node._takt_given is None or \
                     not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures):
                 return False
@@ -1038,7 +1076,10 @@ class CompiledPlant:
         variants = max([node.cycle.shape[1] for node in lines] + [1])
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
         stations = max(stations, servers)  # per line station, or per free-flow server
-        self.nodes_a = np.zeros((n, 12), dtype=np.int64)
+        self.nodes_a = np.zeros((n, 13), dtype=np.int64)
+        booths = max([len(node.booths) for node in lines] + [1])
+        self.booth_i = np.zeros((n, booths, 7), dtype=np.int64)
+        self.booth_f = np.zeros((n, booths, 1 + variants))
         self.node_f = np.zeros((5, n))
         self.deficit = np.zeros((n, width))
         self.positions = np.full((n, width), -1, dtype=np.int64)
@@ -1064,6 +1105,12 @@ class CompiledPlant:
                 row[N_NSLOW] = len(node._slow)
                 self.node_f[F_TAKT, i] = node.takt
                 self.node_f[F_RUNNING, i] = node.running
+                row[N_BOOTHS] = len(node.booths)
+                for b, (p, station, purge) in enumerate(node.booths):
+                    colour = node.booth_colour[b]
+                    self.booth_i[i, b, :3] = p, station, -1 if colour is None else colour
+                    self.booth_f[i, b, 0] = purge
+                    self.booth_f[i, b, 1:1 + node.cycle.shape[1]] = node.cycle[p] * node._factor + node.transfer
                 if node.drift:
                     row[N_DRIFT], row[N_FLOATERS] = 1, node.floaters
                     self.node_f[F_LAST_START, i], self.node_f[F_LAST_WORK, i] = node._last_start, node._last_work
@@ -1142,9 +1189,9 @@ class CompiledPlant:
         """The router to the plant's sink (it counts the shop's exits)."""
         self.drawn: list = []
         self.cars = []
-        self.cars_a = np.zeros((2, 0), dtype=np.int64)
+        self.cars_a = np.zeros((3, 0), dtype=np.int64)
         self.ticks = np.zeros((4, n, 0))
-        self.tick_i = np.zeros((2, n, 0), dtype=np.int64)
+        self.tick_i = np.zeros((3, n, 0), dtype=np.int64)
         self.idle_log = np.zeros((n, 0))
         self._grow()
 
@@ -1267,7 +1314,7 @@ class CompiledPlant:
                 self.slot, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
-                self.next_service, self.deficit)
+                self.next_service, self.deficit, self.booth_i, self.booth_f)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1279,11 +1326,12 @@ class CompiledPlant:
         first = len(drawn)
         drawn.extend(launch.draw(launch.sequence.next_variant()) for _ in range(self.DRAWN))
         if len(drawn) > self.cars_a.shape[1]:
-            cars = np.zeros((2, 2 * len(drawn)), dtype=np.int64)
+            cars = np.zeros((3, 2 * len(drawn)), dtype=np.int64)
             cars[:, :self.cars_a.shape[1]] = self.cars_a
             self.cars_a = cars
         self.cars_a[0, first:len(drawn)] = [d[0] for d in drawn[first:]]
         self.cars_a[1, first:len(drawn)] = [d[1] for d in drawn[first:]]
+        self.cars_a[2, first:len(drawn)] = [d[3] for d in drawn[first:]]
         self.io[IO_DRAWN] = len(drawn)
 
     def _replay(self) -> None:
@@ -1349,6 +1397,16 @@ class CompiledPlant:
                 node.tick_model.extend(self.tick_i[0, i, :done].tolist())
                 node.tick_repairs.update({int(k): float(self.ticks[3, i, k])
                                           for k in np.flatnonzero(self.tick_i[1, i, :done])})
+                for k in np.flatnonzero(self.tick_i[2, i, :done]):
+                    mask = int(self.tick_i[2, i, k])
+                    node.tick_purges[int(k)] = [(station, purge) for b, (_, station, purge) in enumerate(node.booths)
+                                                if mask >> b & 1]
+                for b, (_, station, _) in enumerate(node.booths):
+                    colour = int(self.booth_i[i, b, B_COLOUR])
+                    node.booth_colour[b] = None if colour < 0 else colour
+                    tally = node.colour_tallies[station]
+                    tally.changes, tally.bodies, tally.blocks = (int(v) for v in self.booth_i[i, b, B_CHANGES:B_SEEN])
+                    tally._seen[0] = bool(self.booth_i[i, b, B_SEEN])
                 node.line_account.times[:] = self.line_acc[i].tolist()
                 for s, account in enumerate(node.station_down):
                     account.times[DOWN] = float(self.st_f[0, i, s])
