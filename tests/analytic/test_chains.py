@@ -279,3 +279,19 @@ def test_the_compiled_des_gives_v1s_figures_with_paint_booths(nodes, outages, mo
     sc = validate_scenario(raw)
     monkeypatch.delenv("SIM_DES", raising=False)
     assert simulate(sc, sc.seed, 0).stations["colour_changes"].sum() > 100  # the booths do change colour
+
+
+@pytest.mark.parametrize("servers", [1, 2])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_figures_with_free_flow_booths(servers, outages, monkeypatch):
+    """A free-flow paint booth purging its guns before each new colour (an event of its own), one or two servers."""
+    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
+    raw["product"]["colours"] = [{"name": "white", "share": 0.5}, {"name": "black", "share": 0.3},
+                                 {"name": "red", "share": 0.2}]
+    for st in raw["shops"]["shop"]["stations"]:
+        if st["name"] in ("x", "y"):
+            st["colour_change"] = {"purge": 20}
+            st["servers"] = servers
+    if outages:
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
+    _des_same(raw, monkeypatch)

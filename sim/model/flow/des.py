@@ -27,7 +27,7 @@ IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED = range(5)
 CHECK = 256
 """Events between two checks of the room and draws left (each event appends at most one index or two idle
 entries a node, draws one cycle, logs two cars)."""
-WORKING, BLOCKED, STARVED, DOWN = 0, 1, 2, 3
+WORKING, BLOCKED, STARVED, DOWN, COLOUR = 0, 1, 2, 3, 7
 
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
 P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR = range(6)
@@ -732,7 +732,7 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
 
 
 # states of a process: a station server / a line
-S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE = range(7)
+S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE, S_WORK = range(8)
 L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE = range(8)
 
 
@@ -820,6 +820,29 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if state == S_GOT:
                     car = value
                     procs[p, P_CAR] = car
+                    procs[p, P_STATE] = S_WORK
+                    if nodes[i, N_BOOTHS]:  # a paint booth (``Station._change_colour``): a purge before a new colour
+                        colour = cars[2, car]
+                        last = booth_i[i, k, B_COLOUR]
+                        booth_i[i, k, B_COLOUR] = colour
+                        change = last >= 0 and last != colour
+                        if wall[0] <= now < wall[1]:  # ``ColourTally.count`` (server k)
+                            booth_i[i, 0, B_BODIES] += 1
+                            if change or not booth_i[i, k, B_SEEN]:
+                                booth_i[i, 0, B_BLOCKS] += 1
+                                booth_i[i, k, B_SEEN] = 1
+                            if change:
+                                booth_i[i, 0, B_CHANGES] += 1
+                        if change:
+                            w0 = worked(clock, now)
+                            purge = booth_f[i, 0, 0]
+                            _add(acc[i, k], COLOUR, w0, w0 + purge, lo, hi)
+                            d = at_work(clock, w0 + purge) - now
+                            schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
+                            break
+                    continue
+                if state == S_WORK:
+                    car = procs[p, P_CAR]
                     sampler = cyc_ij[1, i, cars[1, car]]  # models sharing a sampler share its draws
                     work = cyc[i, sampler, cyc_ij[0, i, sampler]]
                     cyc_ij[0, i, sampler] += 1
@@ -1001,7 +1024,7 @@ def covered(plant) -> bool:
                     node.empty_carriers or node._takt_given is None or \
                     not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures):
                 return False
-        elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or node.purge or \
+        elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or \
                 node.takeoffs or not all(_server_covered(f, node.worked_window) for f in node.failures) or \
                 len({id(_outages_of(f)) for f in node.failures}) > 1:
             return False
@@ -1077,7 +1100,7 @@ class CompiledPlant:
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
         stations = max(stations, servers)  # per line station, or per free-flow server
         self.nodes_a = np.zeros((n, 13), dtype=np.int64)
-        booths = max([len(node.booths) for node in lines] + [1])
+        booths = max([len(node.booths) for node in lines] + [servers, 1])
         self.booth_i = np.zeros((n, booths, 7), dtype=np.int64)
         self.booth_f = np.zeros((n, booths, 1 + variants))
         self.node_f = np.zeros((5, n))
@@ -1130,6 +1153,12 @@ class CompiledPlant:
             else:
                 row[N_KIND] = STATION
                 row[N_SERVERS] = node.servers
+                if node.purge:
+                    row[N_BOOTHS] = 1
+                    self.booth_f[i, 0, 0] = node.purge
+                    for k, colour in enumerate(node.colours):
+                        self.booth_i[i, k, B_COLOUR] = -1 if colour is None else colour
+                        self.booth_i[i, k, B_SEEN] = node.colour_tally._seen[k]
                 for k, failures in enumerate(node.failures):
                     inner = failures.inner if _outages_of(failures) is not None else failures
                     if type(inner).__name__ in ("OperatingFailures", "CalendarFailures"):
@@ -1443,6 +1472,13 @@ class CompiledPlant:
                     if self.procs[p, P_WAITING] >= 0:
                         node.waiting[k] = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
                 node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
+                if node.purge:
+                    tally = node.colour_tally
+                    tally.changes, tally.bodies, tally.blocks = (int(v) for v in self.booth_i[i, 0, B_CHANGES:B_SEEN])
+                    for k in range(node.servers):
+                        colour = int(self.booth_i[i, k, B_COLOUR])
+                        node.colours[k] = None if colour < 0 else colour
+                        tally._seen[k] = bool(self.booth_i[i, k, B_SEEN])
                 node.completions = int(row[N_COMPLETIONS])
         self._write_failure_modes()
         for b, buffer in enumerate(self.buffers):
