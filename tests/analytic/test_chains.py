@@ -295,3 +295,24 @@ def test_the_compiled_des_gives_v1s_figures_with_free_flow_booths(servers, outag
     if outages:
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
     _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("variant", ["straight back", "through a repair", "two paths", "two paths under outages"])
+@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
+def test_the_compiled_des_gives_v1s_figures_with_quality_loops(variant, shifts, monkeypatch):
+    """A quality gate after an inspection (80% first pass, 2% scrap): failing cars straight back or through off-line
+    repair stations (two servers) into re-entry lanes taken before the main buffer (a taker waits in both)."""
+    raw = plant(MIXED, shifts=shifts, days=8).model_dump(mode="json")
+    stations = raw["shops"]["shop"]["stations"]
+    if variant != "straight back":
+        stations.append(station("repair", expo(300.0), servers=2, off_line=True))
+    if variant.startswith("two paths"):
+        stations.append(station("touch_up", expo(200.0), off_line=True))
+        rework = [{"share": 0.6, "reenter": "x", "repair": "repair"},
+                  {"share": 0.4, "reenter": "y", "repair": "touch_up"}]
+    else:
+        rework = [{"share": 1, "reenter": "x"} | ({"repair": "repair"} if variant != "straight back" else {})]
+    raw["shops"]["shop"]["quality"] = {"inspection": "y", "first_pass_yield": 0.8, "scrap": 0.02, "rework": rework}
+    if variant.endswith("outages"):
+        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
+    _des_same(raw, monkeypatch)

@@ -30,10 +30,22 @@ entries a node, draws one cycle, logs two cars)."""
 WORKING, BLOCKED, STARVED, DOWN, COLOUR = 0, 1, 2, 3, 7
 
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
-P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR = range(6)
+P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR, P_SERIAL = range(7)
+SERIALS = 1 << 20
+"""A waiting taker's ticket: its process x SERIALS + the serial of its wait (a served wait bumps the serial, so a
+ticket left in a second store's queue, a merge's, is stale: ``getter.triggered``)."""
+NONE, AFTER_REPAIR = -3, -4
+MERGE, GATE = -10, -10
+"""An input below MERGE is merge MERGE - input; an output below GATE is gate GATE - output."""
+SCRAPPED = 1 << 40
+LANE = 4095
+"""Places of a re-entry lane in the kernel (unbounded in v1: more cars than this in one lane would block)."""
+"""A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
 # node columns (ints)
 N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS, \
     N_BOOTHS = range(13)
+# a quality gate (gate_i columns): where passing cars go, its rework paths, draws used, inspected, failed
+G_ONWARD, G_PATHS, G_DRAWN, G_INSPECTED, G_FAILED = range(5)
 # a line's paint booths (booth_i columns): the position it checks, its station, the last colour (-1: none), its tally
 B_POSITION, B_STATION, B_COLOUR, B_CHANGES, B_BODIES, B_BLOCKS, B_SEEN = range(7)
 # line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
@@ -457,7 +469,7 @@ def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_
             buf[b, B_COUNT] += 1
             schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
         else:
-            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], float(buf[b, B_CAP]))
+            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2])
         return car
     if buf[b, B_PCOUNT] > 0:
         q = buf[b, B_PHEAD]
@@ -470,33 +482,48 @@ def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_
 
 
 @njit(cache=True, inline="always")
-def _try_put(b, car, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
-    """``Buffer.try_put``: to a waiting taker, or into a free place; False when full."""
-    if buf[b, B_GCOUNT] > 0:
+def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
+    """``Buffer.try_put``: to the first taker still waiting (a ticket served by another store skipped), or into a
+    free place (at the front for a re-entering car); False when full."""
+    while buf[b, B_GCOUNT] > 0:
         q = buf[b, B_GHEAD]
-        proc = getters[b, q]
+        ticket = getters[b, q]
         buf[b, B_GHEAD] = (q + 1) % getters.shape[1]
         buf[b, B_GCOUNT] -= 1
-        schedule(heap_f, heap_i, sched, now, NORMAL, proc, car)
-        return True
+        proc = ticket // SERIALS
+        if ticket % SERIALS == procs[proc, P_SERIAL] % SERIALS:
+            procs[proc, P_SERIAL] += 1
+            schedule(heap_f, heap_i, sched, now, NORMAL, proc, car)
+            return True
     if buf[b, B_COUNT] < buf[b, B_CAP]:
-        items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % items.shape[1]] = car
+        rb = items.shape[1]
+        if priority:
+            buf[b, B_HEAD] = (buf[b, B_HEAD] - 1) % rb
+            items[b, buf[b, B_HEAD]] = car
+        else:
+            items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % rb] = car
         buf[b, B_COUNT] += 1
-        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], float(buf[b, B_CAP]))
+        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2])
         return True
     return False
 
 
 @njit(cache=True, inline="always")
-def _wait_get(b, proc, buf, getters):
+def _wait_get(b, proc, buf, getters, procs):
+    """A taker waits for a car (its ticket queued)."""
     q = (buf[b, B_GHEAD] + buf[b, B_GCOUNT]) % getters.shape[1]
-    getters[b, q] = proc
+    getters[b, q] = proc * SERIALS + procs[proc, P_SERIAL] % SERIALS
     buf[b, B_GCOUNT] += 1
 
 
 @njit(cache=True, inline="always")
-def _wait_put(b, proc, car, buf, putters, putter_car):
-    q = (buf[b, B_PHEAD] + buf[b, B_PCOUNT]) % putters.shape[1]
+def _wait_put(b, proc, car, priority, buf, putters, putter_car):
+    """A blocked put waits for a place (in front of the others for a re-entering car)."""
+    if priority:
+        buf[b, B_PHEAD] = (buf[b, B_PHEAD] - 1) % putters.shape[1]
+        q = buf[b, B_PHEAD]
+    else:
+        q = (buf[b, B_PHEAD] + buf[b, B_PCOUNT]) % putters.shape[1]
     putters[b, q] = proc
     putter_car[b, q] = car
     buf[b, B_PCOUNT] += 1
@@ -740,7 +767,7 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
-        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f):
+        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -764,7 +791,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if np.max(cyc_ij[0]) >= cyc.shape[2] - CHECK:
                     sched[2] = 0
                     return NEED_CYCLES
-                if np.max(fm_di) >= fm_draws.shape[3] - 8 * CHECK:
+                if np.max(fm_di) >= fm_draws.shape[3] - 8 * CHECK or np.max(gate_i[:, G_DRAWN]) >= gate_u.shape[1] - CHECK:
                     sched[2] = 0
                     return NEED_DRAWS
                 if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK:
@@ -794,10 +821,22 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         value = car
                         procs[p, P_STATE] = S_GOT
                         continue
-                    car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
-                                   sched)
+                    if b <= MERGE:  # re-entering cars first (``Merge``): their lane, then the main buffer
+                        lane, main = merges[MERGE - b, 0], merges[MERGE - b, 1]
+                        car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
+                                       sched)
+                        if car < 0:
+                            car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f,
+                                           heap_i, sched)
+                        if car < 0:
+                            _wait_get(lane, p, buf, getters, procs)
+                            _wait_get(main, p, buf, getters, procs)
+                    else:
+                        car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
+                                       sched)
+                        if car < 0:
+                            _wait_get(b, p, buf, getters, procs)
                     if car < 0:
-                        _wait_get(b, p, buf, getters)
                         proc_w[p] = worked(clock, now)
                         procs[p, P_WAITING] = STARVED
                         procs[p, P_STATE] = S_WAIT_TAKE
@@ -885,15 +924,44 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if state == S_WORKED:
                     b = nodes[i, N_OUT]
                     car = procs[p, P_CAR]
+                    priority = False
+                    if b <= GATE:  # ``QualityGate.route``: pass, scrap, or a rework path
+                        g = GATE - b
+                        counted = wall[0] <= now < wall[1]
+                        gate_i[g, G_INSPECTED] += counted
+                        u = gate_u[g, gate_i[g, G_DRAWN]]
+                        gate_i[g, G_DRAWN] += 1
+                        if u < gate_f[g, 0]:
+                            b = gate_i[g, G_ONWARD]
+                        else:
+                            gate_i[g, G_FAILED] += counted
+                            if u < gate_f[g, 1]:  # scrapped (logged for Python)
+                                log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1 + SCRAPPED
+                                io[IO_LOGGED] += 1
+                                b = NONE
+                            else:
+                                rest = (u - gate_f[g, 1]) / (1.0 - gate_f[g, 1])
+                                path = gate_i[g, G_PATHS] - 1
+                                for q in range(gate_i[g, G_PATHS]):
+                                    if rest < gate_f[g, 2 + q]:
+                                        path = q
+                                        break
+                                cars[3, car] = paths_i[g, path, 1]
+                                b, priority = paths_i[g, path, 0], paths_i[g, path, 2] == 1
+                    elif b == AFTER_REPAIR:  # ``AfterRepair``: back to the re-entry lane its gate chose
+                        b, priority = cars[3, car], True
+                    if b == NONE:
+                        procs[p, P_STATE] = S_PUT_DONE
+                        continue
                     if b == SINK:  # the car leaves the plant (logged for Python)
                         log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(car + 1)
                         io[IO_LOGGED] += 1
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
-                    if _try_put(b, car, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
+                    if _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
-                    _wait_put(b, p, car, buf, putters, putter_car)
+                    _wait_put(b, p, car, priority, buf, putters, putter_car)
                     proc_w[p] = worked(clock, now)
                     procs[p, P_WAITING] = BLOCKED
                     procs[p, P_STATE] = S_PUT_WAIT
@@ -934,7 +1002,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     continue
                 car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched)
                 if car < 0 and not (kind == CONVEYOR and nodes[i, N_INSIDE] > 0):
-                    _wait_get(b, p, buf, getters)
+                    _wait_get(b, p, buf, getters, procs)
                     proc_w[p] = worked(clock, now)
                     procs[p, P_WAITING] = STARVED
                     procs[p, P_STATE] = L_WAIT_TAKE
@@ -971,10 +1039,10 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     io[IO_LOGGED] += 1
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
-                if _try_put(b, leaving, now, buf, items, getters, mon, mon_w, heap_f, heap_i, sched):
+                if _try_put(b, leaving, False, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
-                _wait_put(b, p, leaving, buf, putters, putter_car)
+                _wait_put(b, p, leaving, False, buf, putters, putter_car)
                 proc_w[p] = worked(clock, now)
                 procs[p, P_WAITING] = BLOCKED
                 procs[p, P_STATE] = L_PUT_WAIT
@@ -1004,20 +1072,23 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
 def covered(plant) -> bool:
     """Whether the compiled DES runs this plant whole (the module's list), with nothing else scheduled."""
     from ..launch.launch import Launch
-    from .buffer import Buffer, Sink, Source
+    from .buffer import Merge, Sink, Source
     from .routing import Onward
     if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
         return False
+    sinks = 0
     for node in plant.all_nodes():
-        if not isinstance(node.output, Onward) or node.output.priority or \
-                (type(node.output.target) is Sink and sum(type(n.output.target) is Sink for n in plant.all_nodes()) > 1):
+        targets = _targets(node.output)
+        if targets is None or (node.kind == "line" and type(node.output) is not Onward and
+                               not isinstance(node.output, Onward)):
             return False
-        target, source = node.output.target, node.input
-        if not (type(target) is Sink or (type(target) is Buffer and target.capacity != INF
-                                          and target.monitor.trace is None)):
+        sinks += sum(type(t) is Sink for t in targets)
+        if not all(type(t) is Sink or _plain_buffer(t) for t in targets):
             return False
-        if not ((type(source) is Source and getattr(source.launch, "__func__", None) is Launch.new_car)
-                or (type(source) is Buffer and source.capacity != INF)):
+        source = node.input
+        sources = [source.lane, source.main] if type(source) is Merge else [source]
+        if not all((type(s) is Source and getattr(s.launch, "__func__", None) is Launch.new_car) or _plain_buffer(s)
+                   for s in sources):
             return False
         if node.kind == "line":
             if node.joins or node.sends or node.learning is not None or node.ramped or \
@@ -1028,7 +1099,30 @@ def covered(plant) -> bool:
                 node.takeoffs or not all(_server_covered(f, node.worked_window) for f in node.failures) or \
                 len({id(_outages_of(f)) for f in node.failures}) > 1:
             return False
-    return len({id(m) for m in _maintenances(plant.all_nodes())}) <= 1
+    return sinks <= 1 and len({id(m) for m in _maintenances(plant.all_nodes())}) <= 1
+
+
+def _plain_buffer(store) -> bool:
+    """A FIFO buffer of the plant the kernel runs: finite, or a re-entry lane (unbounded), no level trace."""
+    from .buffer import REENTRY_LANE, Buffer
+    return type(store) is Buffer and store.monitor.trace is None and (store.capacity != INF or
+                                                                       store.kind == REENTRY_LANE)
+
+
+def _targets(output):
+    """Where a node's cars may go (None: a router the kernel does not run): a plain ``Onward`` (or the shop's exit),
+    a quality gate's ways (``QualityGate``, not a learning one), or a repair's way back (its lanes, set by the gate)."""
+    from ..shops import _Gate
+    from .routing import AfterRepair, Onward, QualityGate
+    if isinstance(output, Onward) and not output.priority:
+        return [output.target]
+    if type(output) is _Gate and type(output.gate) is QualityGate:
+        gate = output.gate
+        onward = _targets(gate.onward)
+        return None if onward is None else onward + [t for _, t, _, _ in gate.paths] + [r for *_, r in gate.paths]
+    if type(output) is AfterRepair:
+        return []
+    return None
 
 
 def _maintenances(nodes) -> list:
@@ -1089,8 +1183,11 @@ class CompiledPlant:
         nodes = plant.all_nodes()
         self.nodes = nodes
         n = len(nodes)
-        buffers = sorted({id(b): b for node in nodes for b in (node.input, node.output.target)
-                          if type(b).__name__ == "Buffer"}.values(), key=lambda b: plant.buffers.index(b))
+        from .buffer import Merge
+        stores = [b for node in nodes for b in ([node.input.lane, node.input.main] if type(node.input) is Merge
+                                                 else [node.input]) + _targets(node.output)]
+        buffers = sorted({id(b): b for b in stores if type(b).__name__ == "Buffer"}.values(),
+                         key=lambda b: plant.buffers.index(b))
         self.buffers = buffers
         index = {id(b): k for k, b in enumerate(buffers)}
         lines = [node for node in nodes if node.kind == "line"]
@@ -1117,10 +1214,36 @@ class CompiledPlant:
         self.breakdowns: list = []
         """Per slot: (the breakdowns: ``OneMode`` or ``FailureModes``, the server's failure process or None)."""
         procs, self.cycle_slot, models = [], [], 1
+        merges, gates = [], []
+        self.gates = []
+        self.exit = None
+        """The router to the plant's sink (it counts the shop's exits)."""
+
+        def place(router):
+            """Where an ``Onward`` leads in the kernel: a buffer's index, or the sink."""
+            if type(router.target).__name__ == "Sink":
+                self.exit = router
+                return SINK
+            return index[id(router.target)]
+
         for i, node in enumerate(nodes):
             row = self.nodes_a[i]
-            row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
-            row[N_OUT] = SINK if type(node.output.target).__name__ == "Sink" else index[id(node.output.target)]
+            if type(node.input) is Merge:
+                row[N_IN] = MERGE - len(merges)
+                merges.append((index[id(node.input.lane)], index[id(node.input.main)]))
+            else:
+                row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
+            kind = type(node.output).__name__
+            if kind == "_Gate":
+                gate = node.output.gate
+                row[N_OUT] = GATE - len(gates)
+                gates.append((gate, place(gate.onward), [(upto, index[id(target)], index[id(reentry)], priority)
+                                                        for upto, target, priority, reentry in gate.paths]))
+                self.gates.append(gate)
+            elif kind == "AfterRepair":
+                row[N_OUT] = AFTER_REPAIR
+            else:
+                row[N_OUT] = place(node.output)
             if node.kind == "line":
                 row[N_KIND] = CONVEYOR if node.gaps else LINE
                 row[N_SERVERS] = len(node.station_names)  # a line: its stations
@@ -1168,7 +1291,7 @@ class CompiledPlant:
                 slots: dict[int, int] = {}
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
                 models = max(models, len(node.cycle), len(slots))
-        self.procs = np.zeros((len(procs), 6), dtype=np.int64)
+        self.procs = np.zeros((len(procs), 7), dtype=np.int64)
         for p, (i, k) in enumerate(procs):
             self.procs[p, P_NODE], self.procs[p, P_SERVER] = i, k
         self.procs[:, P_WAITING] = -1
@@ -1187,21 +1310,22 @@ class CompiledPlant:
         self._outages_and_maintenance(nodes, clock.worked(plant.window.hi))
         self.window = np.array([nodes[0].worked_window.lo, nodes[0].worked_window.hi])
         self.wall = np.array([plant.window.lo, plant.window.hi])
+        self._quality(merges, gates)
         nb = max(len(buffers), 1)
         self.buf = np.zeros((nb, 7), dtype=np.int64)
-        room = max([int(b.capacity) for b in buffers] + [1]) + 1
+        room = max([int(b.capacity) for b in buffers if b.capacity != INF] + [LANE]) + 1
         self.items = np.zeros((nb, room), dtype=np.int64)
-        waiting = len(procs) + 1
+        waiting = 4 * len(procs) + 4  # a merge's takers wait in two queues: a stale ticket may stay in one
         self.getters = np.zeros((nb, waiting), dtype=np.int64)
         self.putters = np.zeros((nb, waiting), dtype=np.int64)
         self.putter_car = np.zeros((nb, waiting), dtype=np.int64)
         self.mon = np.zeros((nb, 7))
-        self.mon_w = np.zeros((nb, 2))
+        self.mon_w = np.zeros((nb, 3))
         for b, buffer in enumerate(buffers):
-            self.buf[b, B_CAP] = int(buffer.capacity)
+            self.buf[b, B_CAP] = LANE if buffer.capacity == INF else int(buffer.capacity)
             m = buffer.monitor
             self.mon[b] = [m.last_t, m.level, m.area, m.full, m.empty, m.max_level, m.max_ever]
-            self.mon_w[b] = [m.window.lo, m.window.hi]
+            self.mon_w[b] = [m.window.lo, m.window.hi, m.capacity]
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
         self.sched = np.zeros(3, dtype=np.int64)
@@ -1214,15 +1338,40 @@ class CompiledPlant:
         self.log_c = np.zeros(16384, dtype=np.int64)
         first = next(node for node in nodes if type(node.input).__name__ == "Source")
         self.launch = first.input.launch.__self__
-        self.exit = next(node.output for node in nodes if type(node.output.target).__name__ == "Sink")
-        """The router to the plant's sink (it counts the shop's exits)."""
         self.drawn: list = []
         self.cars = []
-        self.cars_a = np.zeros((3, 0), dtype=np.int64)
+        self.cars_a = np.zeros((4, 0), dtype=np.int64)
         self.ticks = np.zeros((4, n, 0))
         self.tick_i = np.zeros((3, n, 0), dtype=np.int64)
         self.idle_log = np.zeros((n, 0))
         self._grow()
+
+    def _quality(self, merges: list, gates: list) -> None:
+        """The merges' two stores, and each quality gate: its yields, rework paths and uniform draws."""
+        self.merges = np.array(merges or [(0, 0)], dtype=np.int64)
+        paths = max([len(p) for _, _, p in gates] + [1])
+        self.gate_i = np.zeros((max(len(gates), 1), 5), dtype=np.int64)
+        self.gate_f = np.zeros((max(len(gates), 1), 2 + paths))
+        self.paths_i = np.zeros((max(len(gates), 1), paths, 3), dtype=np.int64)
+        for g, (gate, onward, ways) in enumerate(gates):
+            self.gate_i[g, G_ONWARD], self.gate_i[g, G_PATHS] = onward, len(ways)
+            self.gate_i[g, G_INSPECTED], self.gate_i[g, G_FAILED] = gate.inspected, gate.failed
+            self.gate_f[g, :2] = gate.pass_below, gate.scrap_below
+            for q, (upto, target, reentry, priority) in enumerate(ways):
+                self.gate_f[g, 2 + q] = upto
+                self.paths_i[g, q] = target, reentry, priority
+        self.gate_u = np.zeros((max(len(gates), 1), 0))
+        self._more_uniforms()
+
+    def _more_uniforms(self) -> None:
+        """Twice the gates' uniform draws."""
+        old = self.gate_u.shape[1]
+        size = self.DRAWS if old == 0 else old
+        draws = np.zeros((self.gate_u.shape[0], old + size))
+        draws[:, :old] = self.gate_u
+        for g, gate in enumerate(self.gates):
+            draws[g, old:] = self._draws(gate.uniform, size)
+        self.gate_u = draws
 
     def _outages_and_maintenance(self, nodes, worked_end: float) -> None:
         """Each outage schedule grown past the horizon (the same intervals v1 reads as it goes: each draws from
@@ -1343,7 +1492,8 @@ class CompiledPlant:
                 self.slot, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
-                self.next_service, self.deficit, self.booth_i, self.booth_f)
+                self.next_service, self.deficit, self.booth_i, self.booth_f, self.merges, self.gate_i, self.gate_f,
+                self.gate_u, self.paths_i)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1355,7 +1505,7 @@ class CompiledPlant:
         first = len(drawn)
         drawn.extend(launch.draw(launch.sequence.next_variant()) for _ in range(self.DRAWN))
         if len(drawn) > self.cars_a.shape[1]:
-            cars = np.zeros((3, 2 * len(drawn)), dtype=np.int64)
+            cars = np.zeros((4, 2 * len(drawn)), dtype=np.int64)
             cars[:, :self.cars_a.shape[1]] = self.cars_a
             self.cars_a = cars
         self.cars_a[0, first:len(drawn)] = [d[0] for d in drawn[first:]]
@@ -1368,7 +1518,10 @@ class CompiledPlant:
         the WIP) and each completed (the plant's sink) at its time."""
         env, launch, route, cars, drawn = self.plant.env, self.launch, self.exit.route, self.cars, self.drawn
         for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
-            if c > 0:
+            if c > SCRAPPED:
+                env._now = t
+                self.plant.scrap(cars[c - 1 - SCRAPPED])
+            elif c > 0:
                 cars.append(launch.launch_drawn(drawn[c - 1], t))
             else:
                 env._now = t
@@ -1385,8 +1538,11 @@ class CompiledPlant:
                 break
             if why == NEED_ROOM:
                 self._grow()
-            elif why in (NEED_DRAWS, NEED_CYCLES):
-                self._more_draws() if why == NEED_DRAWS else self._more_cycles()
+            elif why == NEED_DRAWS:
+                self._more_draws()
+                self._more_uniforms()
+            elif why == NEED_CYCLES:
+                self._more_cycles()
             elif why == NEED_CARS:
                 self._draw_cars()
             else:  # LOG_FULL
@@ -1481,6 +1637,8 @@ class CompiledPlant:
                         tally._seen[k] = bool(self.booth_i[i, k, B_SEEN])
                 node.completions = int(row[N_COMPLETIONS])
         self._write_failure_modes()
+        for g, gate in enumerate(self.gates):
+            gate.inspected, gate.failed = int(self.gate_i[g, G_INSPECTED]), int(self.gate_i[g, G_FAILED])
         for b, buffer in enumerate(self.buffers):
             m, f = buffer.monitor, self.mon[b]
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
