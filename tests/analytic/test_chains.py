@@ -316,3 +316,21 @@ def test_the_compiled_des_gives_v1s_figures_with_quality_loops(variant, shifts, 
     if variant.endswith("outages"):
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
     _des_same(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("rule", ["alternate", "by_model"])
+@pytest.mark.parametrize("places", [0, 2])
+def test_the_compiled_des_gives_v1s_figures_with_parallel_sections(rule, places, monkeypatch):
+    """A parallel section split in turn or by model (a car whose branch is full waits for it), two models, the
+    branches joining again before the next station (a buffer with two producers)."""
+    from test_graph import graph_scenario
+    models = [{"name": "A", "share": 0.6}, {"name": "B", "share": 0.4}]
+    if rule == "alternate":
+        branches = [{"name": "x", "stations": [station("x1", expo(40), buffer_before=places)]},
+                    {"name": "y", "stations": [station("y1", expo(60), buffer_before=places), station("y2", expo(30))]}]
+    else:
+        branches = [{"name": "xa", "models": ["A"], "stations": [station("xa1", expo(40), buffer_before=places)]},
+                    {"name": "xb", "models": ["B"], "stations": [station("xb1", expo(70), buffer_before=places)]}]
+    sc = graph_scenario([station("a", expo(28)), {"parallel": "P", "rule": rule, "branches": branches},
+                         station("z", expo(20))], models=models, days=4)
+    _des_same(sc.model_dump(mode="json"), monkeypatch)

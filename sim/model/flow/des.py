@@ -35,8 +35,9 @@ SERIALS = 1 << 20
 """A waiting taker's ticket: its process x SERIALS + the serial of its wait (a served wait bumps the serial, so a
 ticket left in a second store's queue, a merge's, is stale: ``getter.triggered``)."""
 NONE, AFTER_REPAIR = -3, -4
-MERGE, GATE = -10, -10
-"""An input below MERGE is merge MERGE - input; an output below GATE is gate GATE - output."""
+MERGE, GATE, SPLIT = -10, -10, -1000
+"""An input below MERGE is merge MERGE - input; an output below GATE is gate GATE - output, below SPLIT the
+split SPLIT - output (a parallel section's ``BranchSplit``, in turn or by model)."""
 SCRAPPED = 1 << 40
 LANE = 4095
 """Places of a re-entry lane in the kernel (unbounded in v1: more cars than this in one lane would block)."""
@@ -509,6 +510,22 @@ def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap
 
 
 @njit(cache=True, inline="always")
+def _branch(b, car, cars, split_i, split_e):
+    """``BranchSplit._in_turn`` and ``_sent``: the input of the branch whose turn it is among those taking the car's
+    model (the first of them after the turn, else the first); the turn moves past it."""
+    s = SPLIT - b
+    model = cars[1, car]
+    count = split_e[s, model, 0]
+    branch = split_e[s, model, 1]
+    for q in range(count):
+        if split_e[s, model, 1 + q] >= split_i[s, 0]:
+            branch = split_e[s, model, 1 + q]
+            break
+    split_i[s, 0] = branch + 1
+    return split_i[s, 2 + branch]
+
+
+@njit(cache=True, inline="always")
 def _wait_get(b, proc, buf, getters, procs):
     """A taker waits for a car (its ticket queued)."""
     q = (buf[b, B_GHEAD] + buf[b, B_GCOUNT]) % getters.shape[1]
@@ -767,7 +784,8 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
-        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i):
+        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i,
+        split_i, split_e):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first."""
@@ -925,7 +943,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     b = nodes[i, N_OUT]
                     car = procs[p, P_CAR]
                     priority = False
-                    if b <= GATE:  # ``QualityGate.route``: pass, scrap, or a rework path
+                    if SPLIT < b <= GATE:  # ``QualityGate.route``: pass, scrap, or a rework path
                         g = GATE - b
                         counted = wall[0] <= now < wall[1]
                         gate_i[g, G_INSPECTED] += counted
@@ -950,6 +968,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                                 b, priority = paths_i[g, path, 0], paths_i[g, path, 2] == 1
                     elif b == AFTER_REPAIR:  # ``AfterRepair``: back to the re-entry lane its gate chose
                         b, priority = cars[3, car], True
+                    if b <= SPLIT:
+                        b = _branch(b, car, cars, split_i, split_e)
                     if b == NONE:
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
@@ -1034,6 +1054,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = L_TURN
                     continue
                 b = nodes[i, N_OUT]
+                if b <= SPLIT:
+                    b = _branch(b, leaving, cars, split_i, split_e)
                 if b == SINK:
                     log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(leaving + 1)
                     io[IO_LOGGED] += 1
@@ -1115,7 +1137,10 @@ def _targets(output):
     from ..shops import _Gate
     from .routing import AfterRepair, Onward, QualityGate
     if isinstance(output, Onward) and not output.priority:
-        return [output.target]
+        target = output.target
+        if type(target).__name__ == "BranchSplit":
+            return None if target.rule == "shortest_queue" else list(target.inputs)
+        return [target]
     if type(output) is _Gate and type(output.gate) is QualityGate:
         gate = output.gate
         onward = _targets(gate.onward)
@@ -1219,11 +1244,18 @@ class CompiledPlant:
         self.exit = None
         """The router to the plant's sink (it counts the shop's exits)."""
 
+        splits = []
+        self.splits = splits
+
         def place(router):
-            """Where an ``Onward`` leads in the kernel: a buffer's index, or the sink."""
+            """Where an ``Onward`` leads in the kernel: a buffer's index, a split, or the sink."""
             if type(router.target).__name__ == "Sink":
                 self.exit = router
                 return SINK
+            if type(router.target).__name__ == "BranchSplit":
+                if router.target not in splits:
+                    splits.append(router.target)
+                return SPLIT - splits.index(router.target)
             return index[id(router.target)]
 
         for i, node in enumerate(nodes):
@@ -1311,6 +1343,7 @@ class CompiledPlant:
         self.window = np.array([nodes[0].worked_window.lo, nodes[0].worked_window.hi])
         self.wall = np.array([plant.window.lo, plant.window.hi])
         self._quality(merges, gates)
+        self._splits(index)
         nb = max(len(buffers), 1)
         self.buf = np.zeros((nb, 7), dtype=np.int64)
         room = max([int(b.capacity) for b in buffers if b.capacity != INF] + [LANE]) + 1
@@ -1362,6 +1395,19 @@ class CompiledPlant:
                 self.paths_i[g, q] = target, reentry, priority
         self.gate_u = np.zeros((max(len(gates), 1), 0))
         self._more_uniforms()
+
+    def _splits(self, index: dict) -> None:
+        """Each parallel section's split: its turn, its branches' inputs, the branches taking each model."""
+        branches = max([len(split.inputs) for split in self.splits] + [1])
+        models = max([len(split.eligible) for split in self.splits] + [1])
+        self.split_i = np.zeros((max(len(self.splits), 1), 2 + branches), dtype=np.int64)
+        self.split_e = np.zeros((max(len(self.splits), 1), models, 1 + branches), dtype=np.int64)
+        for s, split in enumerate(self.splits):
+            self.split_i[s, 0], self.split_i[s, 1] = split.turn, len(split.inputs)
+            self.split_i[s, 2:2 + len(split.inputs)] = [index[id(b)] for b in split.inputs]
+            for model, options in enumerate(split.eligible):
+                self.split_e[s, model, 0] = len(options)
+                self.split_e[s, model, 1:1 + len(options)] = options
 
     def _more_uniforms(self) -> None:
         """Twice the gates' uniform draws."""
@@ -1493,7 +1539,7 @@ class CompiledPlant:
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
                 self.next_service, self.deficit, self.booth_i, self.booth_f, self.merges, self.gate_i, self.gate_f,
-                self.gate_u, self.paths_i)
+                self.gate_u, self.paths_i, self.split_i, self.split_e)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1639,6 +1685,8 @@ class CompiledPlant:
         self._write_failure_modes()
         for g, gate in enumerate(self.gates):
             gate.inspected, gate.failed = int(self.gate_i[g, G_INSPECTED]), int(self.gate_i[g, G_FAILED])
+        for s, split in enumerate(self.splits):
+            split.turn = int(self.split_i[s, 0])
         for b, buffer in enumerate(self.buffers):
             m, f = buffer.monitor, self.mon[b]
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
