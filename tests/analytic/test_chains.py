@@ -334,3 +334,22 @@ def test_the_compiled_des_gives_v1s_figures_with_parallel_sections(rule, places,
     sc = graph_scenario([station("a", expo(28)), {"parallel": "P", "rule": rule, "branches": branches},
                          station("z", expo(20))], models=models, days=4)
     _des_same(sc.model_dump(mode="json"), monkeypatch)
+
+
+@pytest.mark.parametrize("store", [None, 40], ids=["hand-over buffer", "declared store"])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "outages"])
+def test_the_compiled_des_gives_v1s_figures_with_two_shops(store, outages, monkeypatch):
+    """Two shops on their own shifts (two with a break, three without), each node on its shop's clock and window,
+    a hand-over buffer or a declared store between them (its level trace kept), each shop counting its exits."""
+    from helpers import scenario as two_shops
+    body = {"count": 2, "start": "06:00", "length": "8 h", "breaks": [{"after": "4 h", "length": "30 min"}]}
+    paint = {"shifts": {"count": 3, "start": "06:00", "length": "8 h"}, "lines": {"pl": {"takt": 62.0}},
+             "stations": [station("p0", expo(50), buffer_before=3), station("pl0", 55.0, line="pl"),
+                          station("pl1", 58.0, line="pl", failures={"mtbf": "2 h", "mttr": "5 min"}),
+                          station("p1", expo(55), buffer_before=2)]}
+    if outages:
+        paint["outages"] = [{"name": "oven", "mtbf": "8 h", "mttr": "15 min"}]
+    extra = {"stores": [{"name": "store", "after": "shop", "capacity": store}]} if store else {}
+    sc = two_shops([station("b1", expo(45)), station("b2", 48.0, failures={"mtbf": "1 h", "mttr": "3 min"})],
+                   days=6, warmup=1, shifts=body, extra_shops={"paint": paint}, **extra)
+    _des_same(sc.model_dump(mode="json"), monkeypatch)

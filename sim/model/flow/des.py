@@ -44,15 +44,15 @@ LANE = 4095
 """A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
 # node columns (ints)
 N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS, \
-    N_BOOTHS = range(13)
+    N_BOOTHS, N_EXIT = range(14)
 # a quality gate (gate_i columns): where passing cars go, its rework paths, draws used, inspected, failed
-G_ONWARD, G_PATHS, G_DRAWN, G_INSPECTED, G_FAILED = range(5)
+G_ONWARD, G_PATHS, G_DRAWN, G_INSPECTED, G_FAILED, G_EXIT = range(6)
 # a line's paint booths (booth_i columns): the position it checks, its station, the last colour (-1: none), its tally
 B_POSITION, B_STATION, B_COLOUR, B_CHANGES, B_BODIES, B_BLOCKS, B_SEEN = range(7)
 # line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
 F_TAKT, F_RUNNING, F_LAST_START, F_LAST_WORK, F_ALLOWANCE = range(5)
 # buffer columns (ints)
-B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT = range(7)
+B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT, B_TRACED = range(8)
 # monitor fields (floats): last_t, level, area, full, empty, max_level, max_ever
 
 
@@ -115,8 +115,9 @@ def _pop(heap_f, heap_i, sched):
 
 
 @njit(cache=True, inline="always")
-def _change(mon, b, now, delta, lo, hi, cap):
-    """``LevelMonitor.change``."""
+def _change(mon, b, now, delta, lo, hi, cap, buf, traces):
+    """``LevelMonitor.change`` (its trace of (time, level) kept where v1 keeps it: ``traces[b]``, its length in
+    ``buf[b, B_TRACED]`` - 1; 0: no trace)."""
     last_t, level = mon[b, 0], mon[b, 1]
     a = last_t if last_t > lo else lo
     e = now if now < hi else hi
@@ -132,6 +133,11 @@ def _change(mon, b, now, delta, lo, hi, cap):
     mon[b, 0] = now
     level += delta
     mon[b, 1] = level
+    if buf[b, B_TRACED] and delta != 0:
+        m = buf[b, B_TRACED] - 1
+        traces[b, m] = now
+        traces[b, m + 1] = level
+        buf[b, B_TRACED] = m + 3
     if level > mon[b, 6]:
         mon[b, 6] = level
     if lo <= now < hi and level > mon[b, 5]:
@@ -453,7 +459,7 @@ def _next_after(maint, n_maint, w):
 
 
 @njit(cache=True, inline="always")
-def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched):
+def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces):
     """``Buffer.try_get``: the head car (-1: none), a blocked put let in (rule 3) or taken straight (no place)."""
     rb = items.shape[1]
     rg = putters.shape[1]
@@ -470,7 +476,7 @@ def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_
             buf[b, B_COUNT] += 1
             schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
         else:
-            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2])
+            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2], buf, traces)
         return car
     if buf[b, B_PCOUNT] > 0:
         q = buf[b, B_PHEAD]
@@ -483,7 +489,7 @@ def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_
 
 
 @njit(cache=True, inline="always")
-def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
+def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched, traces):
     """``Buffer.try_put``: to the first taker still waiting (a ticket served by another store skipped), or into a
     free place (at the front for a re-entering car); False when full."""
     while buf[b, B_GCOUNT] > 0:
@@ -504,7 +510,7 @@ def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap
         else:
             items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % rb] = car
         buf[b, B_COUNT] += 1
-        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2])
+        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2], buf, traces)
         return True
     return False
 
@@ -781,14 +787,16 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 
 
 @njit(cache=True)
-def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clock, window, wall, end,
+def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clocks, windows, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
         node_out, maint, n_maint, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i,
-        split_i, split_e):
+        split_i, split_e, node_clock, exits, traces):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
-    process to resume first."""
+    process to resume first. Each node reads its shop's clock and measured window."""
+    clock = clocks[0]
+    window = windows[0]
     lo, hi = window[0], window[1]
     now = io_f[0]
     p = io[IO_RESUME]
@@ -812,6 +820,9 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if np.max(fm_di) >= fm_draws.shape[3] - 8 * CHECK or np.max(gate_i[:, G_DRAWN]) >= gate_u.shape[1] - CHECK:
                     sched[2] = 0
                     return NEED_DRAWS
+                if np.max(buf[:, B_TRACED]) >= traces.shape[1] - 2 * CHECK:
+                    sched[2] = 0
+                    return NEED_ROOM
                 if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK:
                     sched[2] = 0
                     return LOG_FULL
@@ -821,6 +832,9 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
             p, value = _pop(heap_f, heap_i, sched)
         i = procs[p, P_NODE]
         kind = nodes[i, N_KIND]
+        clock = clocks[node_clock[i]]
+        window = windows[i]
+        lo, hi = window[0], window[1]
         # run process p until it waits (its next event scheduled or it queued), or Python must act
         while True:
             state = procs[p, P_STATE]
@@ -841,17 +855,17 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         continue
                     if b <= MERGE:  # re-entering cars first (``Merge``): their lane, then the main buffer
                         lane, main = merges[MERGE - b, 0], merges[MERGE - b, 1]
-                        car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
-                                       sched)
+                        car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w,
+                                       heap_f, heap_i, sched, traces)
                         if car < 0:
-                            car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f,
-                                           heap_i, sched)
+                            car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w,
+                                           heap_f, heap_i, sched, traces)
                         if car < 0:
                             _wait_get(lane, p, buf, getters, procs)
                             _wait_get(main, p, buf, getters, procs)
                     else:
-                        car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
-                                       sched)
+                        car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
+                                       heap_f, heap_i, sched, traces)
                         if car < 0:
                             _wait_get(b, p, buf, getters, procs)
                     if car < 0:
@@ -943,6 +957,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     b = nodes[i, N_OUT]
                     car = procs[p, P_CAR]
                     priority = False
+                    if nodes[i, N_EXIT] and wall[0] <= now < wall[1]:  # the shop's exit counts its cars
+                        exits[nodes[i, N_EXIT] - 1] += 1
                     if SPLIT < b <= GATE:  # ``QualityGate.route``: pass, scrap, or a rework path
                         g = GATE - b
                         counted = wall[0] <= now < wall[1]
@@ -951,6 +967,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         gate_i[g, G_DRAWN] += 1
                         if u < gate_f[g, 0]:
                             b = gate_i[g, G_ONWARD]
+                            if gate_i[g, G_EXIT] and counted:  # passed on through the shop's exit
+                                exits[gate_i[g, G_EXIT] - 1] += 1
                         else:
                             gate_i[g, G_FAILED] += counted
                             if u < gate_f[g, 1]:  # scrapped (logged for Python)
@@ -978,7 +996,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         io[IO_LOGGED] += 1
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
-                    if _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
+                    if _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w,
+                                heap_f, heap_i, sched, traces):
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
                     _wait_put(b, p, car, priority, buf, putters, putter_car)
@@ -1020,7 +1039,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     value = car
                     procs[p, P_STATE] = L_ENTER
                     continue
-                car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched)
+                car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
+                               heap_f, heap_i, sched, traces)
                 if car < 0 and not (kind == CONVEYOR and nodes[i, N_INSIDE] > 0):
                     _wait_get(b, p, buf, getters, procs)
                     proc_w[p] = worked(clock, now)
@@ -1054,6 +1074,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = L_TURN
                     continue
                 b = nodes[i, N_OUT]
+                if nodes[i, N_EXIT] and wall[0] <= now < wall[1]:
+                    exits[nodes[i, N_EXIT] - 1] += 1
                 if b <= SPLIT:
                     b = _branch(b, leaving, cars, split_i, split_e)
                 if b == SINK:
@@ -1061,7 +1083,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     io[IO_LOGGED] += 1
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
-                if _try_put(b, leaving, False, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched):
+                if _try_put(b, leaving, False, now, buf, items, getters, procs, mon, mon_w,
+                            heap_f, heap_i, sched, traces):
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
                 _wait_put(b, p, leaving, False, buf, putters, putter_car)
@@ -1096,7 +1119,7 @@ def covered(plant) -> bool:
     from ..launch.launch import Launch
     from .buffer import Merge, Sink, Source
     from .routing import Onward
-    if len(plant.nodes) != 1 or plant.pools or plant.env._queue:
+    if plant.pools or plant.env._queue:
         return False
     sinks = 0
     for node in plant.all_nodes():
@@ -1127,8 +1150,7 @@ def covered(plant) -> bool:
 def _plain_buffer(store) -> bool:
     """A FIFO buffer of the plant the kernel runs: finite, or a re-entry lane (unbounded), no level trace."""
     from .buffer import REENTRY_LANE, Buffer
-    return type(store) is Buffer and store.monitor.trace is None and (store.capacity != INF or
-                                                                       store.kind == REENTRY_LANE)
+    return type(store) is Buffer and (store.capacity != INF or store.kind == REENTRY_LANE)
 
 
 def _targets(output):
@@ -1136,6 +1158,8 @@ def _targets(output):
     a quality gate's ways (``QualityGate``, not a learning one), or a repair's way back (its lanes, set by the gate)."""
     from ..shops import _Gate
     from .routing import AfterRepair, Onward, QualityGate
+    if type(output).__name__ == "_LearningExit":
+        return None
     if isinstance(output, Onward) and not output.priority:
         target = output.target
         if type(target).__name__ == "BranchSplit":
@@ -1221,7 +1245,7 @@ class CompiledPlant:
         variants = max([node.cycle.shape[1] for node in lines] + [1])
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
         stations = max(stations, servers)  # per line station, or per free-flow server
-        self.nodes_a = np.zeros((n, 13), dtype=np.int64)
+        self.nodes_a = np.zeros((n, 14), dtype=np.int64)
         booths = max([len(node.booths) for node in lines] + [servers, 1])
         self.booth_i = np.zeros((n, booths, 7), dtype=np.int64)
         self.booth_f = np.zeros((n, booths, 1 + variants))
@@ -1241,16 +1265,18 @@ class CompiledPlant:
         procs, self.cycle_slot, models = [], [], 1
         merges, gates = [], []
         self.gates = []
-        self.exit = None
-        """The router to the plant's sink (it counts the shop's exits)."""
+        self.sink = None
+        """The plant's sink (the kernel counts the shops' exits, Python completes the cars)."""
 
         splits = []
         self.splits = splits
 
+        self.shops = list(plant.nodes)
+
         def place(router):
             """Where an ``Onward`` leads in the kernel: a buffer's index, a split, or the sink."""
             if type(router.target).__name__ == "Sink":
-                self.exit = router
+                self.sink = router.target
                 return SINK
             if type(router.target).__name__ == "BranchSplit":
                 if router.target not in splits:
@@ -1266,6 +1292,8 @@ class CompiledPlant:
             else:
                 row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
             kind = type(node.output).__name__
+            if kind == "_ShopExit":  # the shop's last node: it counts the shop's cars out
+                row[N_EXIT] = 1 + self.shops.index(node.output.shop)
             if kind == "_Gate":
                 gate = node.output.gate
                 row[N_OUT] = GATE - len(gates)
@@ -1337,15 +1365,13 @@ class CompiledPlant:
         self.cyc = np.zeros((n, models, 0))
         self._more_draws()
         self._more_cycles()
-        clock = nodes[0].clock
-        self.clock = np.array([clock.starts, clock.ends, clock.cum, clock.cum_end])
-        self._outages_and_maintenance(nodes, clock.worked(plant.window.hi))
-        self.window = np.array([nodes[0].worked_window.lo, nodes[0].worked_window.hi])
+        self._clocks(nodes)
+        self._outages_and_maintenance(nodes, max(node.clock.worked(plant.window.hi) for node in nodes))
         self.wall = np.array([plant.window.lo, plant.window.hi])
         self._quality(merges, gates)
         self._splits(index)
         nb = max(len(buffers), 1)
-        self.buf = np.zeros((nb, 7), dtype=np.int64)
+        self.buf = np.zeros((nb, 8), dtype=np.int64)
         room = max([int(b.capacity) for b in buffers if b.capacity != INF] + [LANE]) + 1
         self.items = np.zeros((nb, room), dtype=np.int64)
         waiting = 4 * len(procs) + 4  # a merge's takers wait in two queues: a stale ticket may stay in one
@@ -1359,11 +1385,14 @@ class CompiledPlant:
             m = buffer.monitor
             self.mon[b] = [m.last_t, m.level, m.area, m.full, m.empty, m.max_level, m.max_ever]
             self.mon_w[b] = [m.window.lo, m.window.hi, m.capacity]
+            self.buf[b, B_TRACED] = 0 if m.trace is None else 1
+        self.traces = np.zeros((nb, 4 * CHECK if any(b.monitor.trace is not None for b in buffers) else 4 * CHECK))
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
         self.sched = np.zeros(3, dtype=np.int64)
         for p in range(len(procs)):  # every process started in the order v1 starts them
             schedule(self.heap_f, self.heap_i, self.sched, 0.0, URGENT, p, -1)
+        self.exits = np.zeros(len(self.shops), dtype=np.int64)
         self.io = np.zeros(5, dtype=np.int64)
         self.io[IO_RESUME] = -1
         self.io_f = np.zeros(1)
@@ -1379,15 +1408,29 @@ class CompiledPlant:
         self.idle_log = np.zeros((n, 0))
         self._grow()
 
+    def _clocks(self, nodes) -> None:
+        """Each shop's shift clock (rows: starts, ends, cum, cum_end; padded with inf), which one each node reads, and
+        each node's measured window in its shop's worked time."""
+        clocks = list({id(node.clock): node.clock for node in nodes}.values())
+        width = max(len(clock.starts) for clock in clocks)
+        self.clocks = np.full((len(clocks), 4, width), INF)
+        for c, clock in enumerate(clocks):
+            for row, values in enumerate((clock.starts, clock.ends, clock.cum, clock.cum_end)):
+                self.clocks[c, row, :len(values)] = values
+        self.node_clock = np.array([clocks.index(node.clock) for node in nodes], dtype=np.int64)
+        self.windows = np.array([[node.worked_window.lo, node.worked_window.hi] for node in nodes])
+
     def _quality(self, merges: list, gates: list) -> None:
         """The merges' two stores, and each quality gate: its yields, rework paths and uniform draws."""
         self.merges = np.array(merges or [(0, 0)], dtype=np.int64)
         paths = max([len(p) for _, _, p in gates] + [1])
-        self.gate_i = np.zeros((max(len(gates), 1), 5), dtype=np.int64)
+        self.gate_i = np.zeros((max(len(gates), 1), 6), dtype=np.int64)
         self.gate_f = np.zeros((max(len(gates), 1), 2 + paths))
         self.paths_i = np.zeros((max(len(gates), 1), paths, 3), dtype=np.int64)
         for g, (gate, onward, ways) in enumerate(gates):
             self.gate_i[g, G_ONWARD], self.gate_i[g, G_PATHS] = onward, len(ways)
+            if type(gate.onward).__name__ == "_ShopExit":
+                self.gate_i[g, G_EXIT] = 1 + self.shops.index(gate.onward.shop)
             self.gate_i[g, G_INSPECTED], self.gate_i[g, G_FAILED] = gate.inspected, gate.failed
             self.gate_f[g, :2] = gate.pass_below, gate.scrap_below
             for q, (upto, target, reentry, priority) in enumerate(ways):
@@ -1521,25 +1564,27 @@ class CompiledPlant:
             return new
 
         if self.ticks.shape[2] == 0:
-            clock, takts = self.nodes[0].clock, [node.takt for node in self.nodes if node.kind == "line"]
-            worked_end = clock.worked(self.plant.window.hi)
-            room = int(worked_end / min(takts)) + 4 * CHECK if takts else 4 * CHECK
+            hi = self.plant.window.hi  # per line: the indexes its takt fits in its shop's worked time
+            room = max([int(node.clock.worked(hi) / node.takt) for node in self.nodes if node.kind == "line"] + [0])
+            room += 4 * CHECK
         else:
             room = 2 * self.ticks.shape[2]
         if self.ticks.shape[2] == 0 or np.max(self.nodes_a[:, N_TICKS]) >= self.ticks.shape[2] - CHECK:
             self.ticks = wider(self.ticks, room)
             self.tick_i = wider(self.tick_i, room)
         self.idle_log = wider(self.idle_log, max(4 * CHECK, 2 * self.idle_log.shape[1]))
+        if hasattr(self, "traces") and np.max(self.buf[:, B_TRACED]) >= self.traces.shape[1] - 2 * CHECK:
+            self.traces = wider(self.traces, 2 * self.traces.shape[1])
 
     def _arguments(self) -> tuple:
         return (self.procs, self.proc_w, self.nodes_a, self.node_f, self.positions, self.slow_pos, self.slow_need,
-                self.station_of, self.cars_a, self.clock, self.window, self.wall, self.plant.window.hi, self.ticks,
+                self.station_of, self.cars_a, self.clocks, self.windows, self.wall, self.plant.window.hi, self.ticks,
                 self.tick_i, self.line_acc, self.st_f, self.st_i, self.fm_i, self.fm_f, self.fm_draws, self.fm_di,
                 self.slot, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
                 self.next_service, self.deficit, self.booth_i, self.booth_f, self.merges, self.gate_i, self.gate_f,
-                self.gate_u, self.paths_i, self.split_i, self.split_e)
+                self.gate_u, self.paths_i, self.split_i, self.split_e, self.node_clock, self.exits, self.traces)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1562,7 +1607,7 @@ class CompiledPlant:
     def _replay(self) -> None:
         """The launches and completions the kernel logged, in its order: each car launched (counted, logged, in
         the WIP) and each completed (the plant's sink) at its time."""
-        env, launch, route, cars, drawn = self.plant.env, self.launch, self.exit.route, self.cars, self.drawn
+        env, launch, sink, cars, drawn = self.plant.env, self.launch, self.sink, self.cars, self.drawn
         for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
             if c > SCRAPPED:
                 env._now = t
@@ -1571,9 +1616,7 @@ class CompiledPlant:
                 cars.append(launch.launch_drawn(drawn[c - 1], t))
             else:
                 env._now = t
-                car = cars[-c - 1]
-                target, priority = route(car)
-                target.try_put(car, priority)
+                sink.try_put(cars[-c - 1])  # the kernel counted the shop's exit
         self.io[IO_LOGGED] = 0
 
     def run(self) -> None:
@@ -1687,9 +1730,13 @@ class CompiledPlant:
             gate.inspected, gate.failed = int(self.gate_i[g, G_INSPECTED]), int(self.gate_i[g, G_FAILED])
         for s, split in enumerate(self.splits):
             split.turn = int(self.split_i[s, 0])
+        for shop, count in zip(self.shops, self.exits.tolist()):
+            self.plant.shop_exits[shop] = count
         for b, buffer in enumerate(self.buffers):
             m, f = buffer.monitor, self.mon[b]
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
             m.level, m.max_level, m.max_ever = int(f[1]), int(f[5]), int(f[6])
+            if m.trace is not None:
+                m.trace.extend(self.traces[b, :int(self.buf[b, B_TRACED]) - 1].tolist())
             head, count, room = int(self.buf[b, B_HEAD]), int(self.buf[b, B_COUNT]), self.items.shape[1]
             buffer.items.extend(cars[int(self.items[b, (head + q) % room])] for q in range(count))
