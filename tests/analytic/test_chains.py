@@ -353,3 +353,27 @@ def test_the_compiled_des_gives_v1s_figures_with_two_shops(store, outages, monke
     sc = two_shops([station("b1", expo(45)), station("b2", 48.0, failures={"mtbf": "1 h", "mttr": "3 min"})],
                    days=6, warmup=1, shifts=body, extra_shops={"paint": paint}, **extra)
     _des_same(sc.model_dump(mode="json"), monkeypatch)
+
+
+@pytest.mark.parametrize("preventive", [False, True], ids=["body repairs, paint preventive", "body preventive"])
+@pytest.mark.parametrize("outages", [False, True], ids=["no outages", "paint outages"])
+def test_the_compiled_des_gives_v1s_figures_with_each_shops_maintenance(preventive, outages, monkeypatch):
+    """Two shops, each with its own maintenance windows, breakdowns on both clocks; a calendar-clock station draws
+    its next breakdowns in its last wait, after the kernel, from the draws the kernel took ahead and left."""
+    from helpers import scenario as two_shops
+    body = {"count": 2, "start": "06:00", "length": "8 h", "breaks": [{"after": "4 h", "length": "30 min"}]}
+    paint = {"shifts": {"count": 2, "start": "07:00", "length": "9 h"}, "lines": {"pl": {"takt": 62.0}},
+             "stations": [station("p0", expo(50), buffer_before=3, failures={"mtbf": "70 min", "mttr": "6 min"}),
+                          station("pl0", 55.0, line="pl"),
+                          station("pl1", 58.0, line="pl", failures={"mtbf": "2 h", "mttr": "5 min"}),
+                          station("p1", expo(55), buffer_before=2,
+                                  failures={"clock": "calendar", "mtbf": "3 h", "mttr": "10 min"})],
+             "maintenance": {"between_days": "3 h", "days_off": "6 h", "preventive": not preventive}}
+    if outages:
+        paint["outages"] = [{"name": "oven", "mtbf": "8 h", "mttr": "15 min"}]
+    raw = two_shops([station("b1", expo(45), failures={"mtbf": "50 min", "mttr": "4 min"}),
+                     station("b2", 48.0, failures={"mtbf": "1 h", "mttr": "3 min"})], days=8, warmup=1, shifts=body,
+                    extra_shops={"paint": paint}, stores=[{"name": "store", "after": "shop", "capacity": 40}]
+                    ).model_dump(mode="json")
+    raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": preventive}
+    _des_same(raw, monkeypatch)

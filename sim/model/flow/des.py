@@ -790,14 +790,16 @@ L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE 
 def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, clocks, windows, wall, end,
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
-        node_out, maint, n_maint, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i,
-        split_i, split_e, node_clock, exits, traces):
+        node_out, maints, n_maints, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i,
+        split_i, split_e, node_clock, exits, traces, node_maint):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first. Each node reads its shop's clock and measured window."""
     clock = clocks[0]
     window = windows[0]
     lo, hi = window[0], window[1]
+    maint = maints[0]
+    n_maint = n_maints[0:1]
     now = io_f[0]
     p = io[IO_RESUME]
     io[IO_RESUME] = -1
@@ -835,6 +837,9 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
         clock = clocks[node_clock[i]]
         window = windows[i]
         lo, hi = window[0], window[1]
+        m = node_maint[i]  # the node's shop's maintenance windows (0: none)
+        maint = maints[m]
+        n_maint = n_maints[m:m + 1]
         # run process p until it waits (its next event scheduled or it queued), or Python must act
         while True:
             state = procs[p, P_STATE]
@@ -1144,7 +1149,7 @@ def covered(plant) -> bool:
                 node.takeoffs or not all(_server_covered(f, node.worked_window) for f in node.failures) or \
                 len({id(_outages_of(f)) for f in node.failures}) > 1:
             return False
-    return sinks <= 1 and len({id(m) for m in _maintenances(plant.all_nodes())}) <= 1
+    return sinks <= 1 and all(len({id(m) for m in _maintenances(node)}) <= 1 for node in plant.all_nodes())
 
 
 def _plain_buffer(store) -> bool:
@@ -1174,19 +1179,25 @@ def _targets(output):
     return None
 
 
-def _maintenances(nodes) -> list:
-    """The maintenance windows the nodes' breakdowns read (lines, free-flow servers)."""
+def _maintenances(node) -> list:
+    """The maintenance windows a node's breakdowns read (a line's, its servers')."""
+    if node.kind == "line":
+        return [node.maintenance] if node.maintenance is not None else []
     found = []
-    for node in nodes:
-        if node.kind == "line":
-            found.append(node.maintenance)
-        else:
-            for failures in node.failures:
-                inner = failures.inner if _outages_of(failures) is not None else failures
-                found.append(getattr(getattr(inner, "maintenance", None), "maintenance", None)
-                             if type(getattr(inner, "maintenance", None)).__name__ == "MaintenanceOnFreeTime"
-                             else getattr(inner, "maintenance", None))
-    return [m for m in found if m is not None]
+    for failures in node.failures:
+        inner = failures.inner if _outages_of(failures) is not None else failures
+        maintenance = getattr(inner, "maintenance", None)
+        if type(maintenance).__name__ == "MaintenanceOnFreeTime":
+            maintenance = maintenance.maintenance
+        if maintenance is not None:
+            found.append(maintenance)
+    return found
+
+
+def _maintenance_of(node):
+    """The one maintenance windows a node reads (None: none)."""
+    found = _maintenances(node)
+    return found[0] if found else None
 
 
 def _modes_covered(made, window) -> bool:
@@ -1218,6 +1229,21 @@ def _operating(failures, window) -> bool:
     made = getattr(failures.note, "__self__", None)
     return type(failures) in (OperatingFailures, CalendarFailures) and made is not None and \
         _modes_covered(made, window)
+
+
+class _Rest:
+    """A sampler handed back after the run: the draws taken ahead and not used, then its own."""
+
+    __slots__ = ("values", "index", "sampler")
+
+    def __init__(self, values, sampler):
+        self.values, self.index, self.sampler = values.tolist(), 0, sampler
+
+    def __call__(self) -> float:
+        if self.index < len(self.values):
+            self.index += 1
+            return self.values[self.index - 1]
+        return self.sampler()
 
 
 class CompiledPlant:
@@ -1484,13 +1510,17 @@ class CompiledPlant:
             self.outs[o, 1, :count] = schedule_of.ends
             self.outs[o, 2, :count] = schedule_of.free_at
             self.n_outs[o] = count
-        maintenance = next(iter(_maintenances(nodes)), None)
-        at = [] if maintenance is None else maintenance.at
-        self.maint = np.zeros((2, max(len(at), 1)))
-        if at:
-            self.maint[0, :len(at)] = at
-            self.maint[1, :len(at)] = maintenance.hours
-        self.n_maint = np.array([len(at)], dtype=np.int64)
+        # each shop's maintenance windows (row 0: none), and which each node reads
+        found = [_maintenance_of(node) for node in nodes]
+        windows = [None] + list({id(m): m for m in found if m is not None}.values())
+        size = max([len(m.at) for m in windows[1:]] + [1])
+        self.maints = np.zeros((len(windows), 2, size))
+        self.n_maints = np.zeros(len(windows), dtype=np.int64)
+        for k, maintenance in enumerate(windows[1:], start=1):
+            self.maints[k, 0, :len(maintenance.at)] = maintenance.at
+            self.maints[k, 1, :len(maintenance.at)] = maintenance.hours
+            self.n_maints[k] = len(maintenance.at)
+        self.node_maint = np.array([0 if m is None else windows.index(m) for m in found], dtype=np.int64)
         self.next_service = np.array([node.next_service if node.kind == "line" else INF for node in nodes])
 
     def _failure_slots(self) -> None:
@@ -1582,9 +1612,10 @@ class CompiledPlant:
                 self.tick_i, self.line_acc, self.st_f, self.st_i, self.fm_i, self.fm_f, self.fm_draws, self.fm_di,
                 self.slot, self.acc, self.idle_log,
                 self.cyc, self.cyc_ij, self.buf, self.items, self.getters, self.putters, self.putter_car, self.mon,
-                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maint, self.n_maint,
+                self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maints, self.n_maints,
                 self.next_service, self.deficit, self.booth_i, self.booth_f, self.merges, self.gate_i, self.gate_f,
-                self.gate_u, self.paths_i, self.split_i, self.split_e, self.node_clock, self.exits, self.traces)
+                self.gate_u, self.paths_i, self.split_i, self.split_e, self.node_clock, self.exits, self.traces,
+                self.node_maint)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1641,8 +1672,22 @@ class CompiledPlant:
         self.plant.env._now = float(self.plant.window.hi)
 
     def _write_failure_modes(self) -> None:
-        """Each ``FailureModes``' clocks, mode due and tally (the downtime table reads the tally)."""
-        from .states import FailureModes
+        """Each ``FailureModes``' clocks, mode due and tally (the downtime table reads the tally); every breakdown
+        sampler handed back with the draws the kernel took ahead and did not use first (a breakdown process on the
+        calendar clock draws on at the end of the run, in its last wait, as v1's does)."""
+        from .states import FailureModes, OneMode
+        for f, (made, process) in enumerate(self.breakdowns):
+            rest = [(_Rest(self.fm_draws[0, f, k, self.fm_di[f, k, 0]:], between),
+                     _Rest(self.fm_draws[1, f, k, self.fm_di[f, k, 1]:], repair))
+                    for k, (between, repair) in enumerate(self.fm_samplers[f])]
+            if type(made) is OneMode:
+                made.between, made.repair = rest[0]
+                made.afresh = made.between
+                if process is not None:
+                    process.between, process.repair, process.afresh = made.between, made.repair, made.between
+            else:
+                made._betweens = [b for b, _ in rest]
+                made._repairs = [r for _, r in rest]
         for f, (made, _) in enumerate(self.breakdowns):
             if type(made) is FailureModes:
                 m = len(made.names)
