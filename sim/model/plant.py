@@ -140,11 +140,11 @@ class Plant:
         # or on operators that no shift brings; not when a pool's next shift would bring them
         # (pools stop waking at the end of the window), nor what a component explains (a full yard)
         left = self.compiled.nothing_left() if self.compiled is not None else _nothing_left(self.env)
+        if self.compiled is not None:  # the cars where v1 keeps them, before they are counted
+            self.compiled.finish()
         self.deadlocked = left and self.cars_inside() > 0 and \
             not any(pool.queue and not pool.stuck() for pool in self.pools.values()) and \
             not any(component.explains_standstill() for component in components)
-        if self.compiled is not None:
-            self.compiled.finish()
         for chain in self.chains:
             chain.finish()
         for node in self.all_nodes():

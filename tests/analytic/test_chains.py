@@ -23,12 +23,13 @@ BREAKDOWNS = {"a1": {"mtbf": "1 h", "mttr": "5 min"}, "b0": {"mtbf": "40 min", "
               "c1": {"mtbf": "2 h", "mttr": "10 min"}, "oven": {"mtbf": "3 h", "mttr": "10 min"}}
 
 
-def plant(nodes, *, shifts=None, breakdowns=True, days=6):
+def plant(nodes, *, shifts=None, breakdowns=True, days=6, **product):
+    """``product``: models and sequence, as ``helpers.scenario`` takes them."""
     stations, lines = [], {}
     for kind, name, takt, cycles, places in nodes:
         extra = {} if places is None else {"buffer_before": places}
         if kind == "line":
-            lines[name] = {"takt": takt}
+            lines[name] = {} if takt is None else {"takt": takt}
             for p, cycle in enumerate(cycles):
                 fails = BREAKDOWNS.get(f"{name}{p}") if breakdowns else None
                 stations.append(station(f"{name}{p}", cycle, line=name, **(extra if p == 0 else {}),
@@ -39,7 +40,7 @@ def plant(nodes, *, shifts=None, breakdowns=True, days=6):
                              **({"failures": fails} if fails else {})})
         else:
             stations.append(station(name, cycles, **extra))
-    return scenario(stations, lines=lines, days=days, warmup=1, shifts=shifts)
+    return scenario(stations, lines=lines, days=days, warmup=1, shifts=shifts, **product)
 
 
 @pytest.fixture(params=["python", "kernel"])
@@ -167,7 +168,9 @@ def test_the_compiled_des_gives_v1s_tables_with_servers_and_their_breakdowns(ser
     assert_same(v1, simulate(sc, sc.seed, 0))
 
 
-def _des_same(raw, monkeypatch):
+def _des_same(raw, monkeypatch, replicate=simulate):
+    """The scenario's replication by v1 and by the compiled DES (which must cover it whole): every figure equal.
+    ``replicate``: the model's (tables and scalars) or the runner's (with the run's measures: sequencing...)."""
     from sim.model.builder import build_plant
     from sim.model.flow.des import covered
     from sim.scenario.days import plant_days
@@ -175,9 +178,9 @@ def _des_same(raw, monkeypatch):
     assert covered(build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0))
     monkeypatch.delenv("SIM_CHAINS", raising=False)
     monkeypatch.delenv("SIM_DES", raising=False)
-    v1 = simulate(sc, sc.seed, 0)
+    v1 = replicate(sc, sc.seed, 0)
     monkeypatch.setenv("SIM_DES", "1")
-    assert_same(v1, simulate(sc, sc.seed, 0))
+    assert_same(v1, replicate(sc, sc.seed, 0))
 
 
 @pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
@@ -377,3 +380,72 @@ def test_the_compiled_des_gives_v1s_figures_with_each_shops_maintenance(preventi
                     ).model_dump(mode="json")
     raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": preventive}
     _des_same(raw, monkeypatch)
+
+
+def _feeder_plants():
+    """Feeders of every form the compiled DES runs: own parts taken off at a line or a free-flow station and
+    refitted at either, on a bounded number of carriers or not; parts called off in sequence at a line or a
+    station (two feeders called off at one station, two joining one); breakdowns on feeders and main flow."""
+    from test_graph import (doors_around_a_paced_line, doors_on_a_paced_line, doors_on_carriers,
+                            free_flow_take_off_before_a_paced_line, graph_scenario, in_sequence_free_flow,
+                            in_sequence_paced)
+    fails = {"mtbf": "1 h", "mttr": "4 min"}
+    sequenced = graph_scenario(
+        [station("s1", expo(40), failures=fails), {"name": "l1", "line": "L", "cycle_time": 50},
+         {"name": "l2", "line": "L", "cycle_time": {"A": 45, "B": 58}, "failures": {"mtbf": "2 h", "mttr": "5 min"}},
+         {"name": "l3", "line": "L", "cycle_time": 50}, station("j", expo(45)), station("out", expo(40))],
+        lines={"L": {"takt": 60}, "T": {"takt": 55}}, models=[{"name": "A", "share": 0.6}, {"name": "B", "share": 0.4}],
+        sequence="random", buffer_capacity=3,
+        feeders={"roof": {"joins": "l3", "called_off_at": "s1", "buffer": 2,
+                          "stations": [station("r1", expo(50), failures=fails), station("r2", 40)]},
+                 "seats": {"joins": "l3", "called_off_at": "s1", "buffer": 1,
+                           "stations": [{"name": "t1", "line": "T", "cycle_time": 45},
+                                        {"name": "t2", "line": "T", "cycle_time": {"A": 50, "B": 55}}]},
+                 "wheels": {"joins": "j", "called_off_at": "l2", "buffer": 0,
+                            "stations": [station("w1", {"A": expo(40), "B": expo(52)})]}})
+    plants = {"doors on a paced line": doors_on_a_paced_line(), "doors around a paced line":
+              doors_around_a_paced_line(), "sequenced at lines and stations": sequenced,
+              "in sequence, free flow": in_sequence_free_flow(50), "in sequence, paced": in_sequence_paced(72),
+              "take-off before a paced line": free_flow_take_off_before_a_paced_line(3)}
+    plants.update({f"carriers {layout} {k}": doors_on_carriers(layout, k)
+                   for layout, k in (("free_flow", 2), ("paced", 3), ("free_flow", None))})
+    return plants
+
+
+@pytest.mark.parametrize("name", list(_feeder_plants()))
+def test_the_compiled_des_gives_v1s_figures_with_feeders(name, monkeypatch):
+    """Joins (a missing part holds the car: state feeder, the feeder's wait), sends (a new unit for each part),
+    carriers (the take-off waits for one freed at the join): v1's figures, every feeder's counts and the
+    invariants (parts conserved, carriers in use = parts off their cars)."""
+    _des_same(_feeder_plants()[name].model_dump(mode="json"), monkeypatch)
+
+
+SORTS = {"plain stores": (None, None),
+         "colour blocks, overdue first": ({"by": "colour", "lanes": 3, "lane_depth": 10, "max_block": 8,
+                                           "max_wait": "20 min"}, {"by": "sequence", "lanes": 4, "lane_depth": 10}),
+         "colour blocks, no bound": ({"by": "colour", "lanes": 4, "lane_depth": 5}, None),
+         "planned sequence, few lanes": (None, {"by": "sequence", "lanes": 2, "lane_depth": 6})}
+
+
+@pytest.mark.parametrize("name", list(SORTS))
+def test_the_compiled_des_gives_v1s_figures_with_sorting_stores(name, monkeypatch):
+    """Stores between shops that log the cars each shop takes, and sorting stores (colour blocks with max_block
+    and max_wait, the planned sequence restored): v1's figures, the shops' entry records and the stores' tallies
+    (released, waits, forced releases) included; the max_wait invariant checked in the kernel."""
+    from test_sorting import sorting_plant
+
+    from sim.experiment.runner import replicate
+    wbs, pbs = SORTS[name]
+    _des_same(sorting_plant(wbs=wbs, pbs=pbs, days=5).model_dump(mode="json"), monkeypatch, replicate)
+
+
+@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
+@pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
+def test_the_compiled_des_gives_v1s_figures_with_lines_without_a_takt(shifts, breakdowns, monkeypatch):
+    """Lines paced by their slowest work (no takt): the slowest position's time when it holds a car, else the
+    slowest work on the line (a car of another model, an empty place); no over-cycle stops counted."""
+    nodes = [("line", "a", None, [50.0, {"A": 58.0, "B": 64.0}, 40.0], None), ("station", "x", None, expo(55.0), 1),
+             ("line", "b", None, [{"A": 52.0, "B": 45.0}, 61.0], 0), ("station", "y", None, expo(50.0), 2)]
+    sc = plant(nodes, shifts=shifts, breakdowns=breakdowns, sequence="random",
+               models=[{"name": "A", "share": 0.6}, {"name": "B", "share": 0.4}])
+    _des_same(sc.model_dump(mode="json"), monkeypatch)

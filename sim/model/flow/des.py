@@ -1,15 +1,18 @@
 """Engine v2, the compiled DES (in progress, on the engine-v2 branch; switched on by SIM_DES=1 for plants it covers
 whole): v1's station and paced-line processes as state machines on a numba event heap kept in SimPy's order (by
-time, then priority, then the number each event gets when it is scheduled), with v1's buffers (take, put, waiting
+time, then priority, then the number each event gets when it is scheduled), with v1's stores (take, put, waiting
 takers and blocked puts, level monitor). Every event is scheduled where v1 schedules one, so the results are v1's
 to the last bit.
 
-Covered (``covered``): free-flow stations without breakdowns, joins, purges, take-offs or a labour pool (any number
-of servers); paced lines and conveyors with a takt, the single form of breakdowns on the running clock, without
-drift, booths, joins, sends, outages, maintenance, learning or line speed; plain buffers (``Onward`` into a
-``Buffer``); the launch as a pull source and the plant's sink. Python launches and completes the cars:
-the launch's cars are drawn ahead in batches (``Launch.draw``), and the kernel logs each
-launch and completion with its time, which Python replays in order (``Launch.launch_drawn``, the plant's sink).
+Covered (``uncovered`` names what is not): free-flow stations (any servers; breakdowns on the operating or the
+calendar clock, failure modes, maintenance, outages, paint booths' purges); paced lines and conveyors (a takt or
+none, over-cycles, drift zones and floaters, breakdowns on the running clock, outages and the run-in, maintenance,
+booths); quality gates with rework and scrap, re-entry lanes, parallel sections split in turn or by model; several
+shops, each on its own shift clock; feeders (joins, call-offs and own parts on a bounded number of carriers);
+FIFO buffers (logged or not) and sorting stores by colour or restoring the planned sequence; the launch as a pull
+source and the plant's sink. Python launches and completes the cars: the launch's cars are drawn ahead in batches
+(``Launch.draw``), and the kernel logs each launch, completion and scrap with its time, which Python replays in
+order (``Launch.launch_drawn``, the plant's sink), and each car a shop takes (its entry log).
 """
 
 from __future__ import annotations
@@ -22,15 +25,26 @@ INF = np.inf
 URGENT, NORMAL = 0, 1
 LINE, CONVEYOR, STATION = 0, 1, 2
 SOURCE, SINK = -1, -2
-RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES = range(7)
-IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED = range(5)
+RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES, BROKEN = range(8)
+IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED, IO_UNITS, IO_ERROR, IO_ERROR_AT, IO_ENTRIES = range(9)
+# the invariants the kernel checks (``io[IO_ERROR]``; ``io[IO_ERROR_AT]``: the join, send or buffer)
+E_OTHER_CAR, E_PARTS_AWAY, E_CARRIERS, E_UNBOUNDED, E_OVERDUE = 1, 2, 3, 4, 5
+# unit columns (``cars``: cars and feeders' parts alike): variant, model, colour, re-entry lane, the car it was
+# made for (a car: itself), the launch's number of a car (-1: a part), its own parts away
+U_VARIANT, U_MODEL, U_COLOUR, U_LANE, U_CAR, U_DRAWN, U_AWAY, U_SEQ = range(8)
+UNIT_ROWS = 8
+# joins (join_i columns): node, position (a line's), parts buffer, matched, own parts, carriers (-1: none), waits,
+# fitted; sends (send_i columns): node, position, call-off buffer, own parts, carriers, sent
+J_NODE, J_POS, J_BUF, J_MATCHED, J_OWN, J_CARRIERS, J_WAITS, J_FITTED = range(8)
+SD_NODE, SD_POS, SD_BUF, SD_OWN, SD_CARRIERS, SD_SENT = range(6)
+C_COUNT, C_IN_USE, C_HEAD, C_WAITING = range(4)
 CHECK = 256
 """Events between two checks of the room and draws left (each event appends at most one index or two idle
 entries a node, draws one cycle, logs two cars)."""
-WORKING, BLOCKED, STARVED, DOWN, COLOUR = 0, 1, 2, 3, 7
+WORKING, BLOCKED, STARVED, DOWN, FEEDER, COLOUR = 0, 1, 2, 3, 6, 7
 
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
-P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR, P_SERIAL = range(7)
+P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR, P_SERIAL, P_STEP = range(8)
 SERIALS = 1 << 20
 """A waiting taker's ticket: its process x SERIALS + the serial of its wait (a served wait bumps the serial, so a
 ticket left in a second store's queue, a merge's, is stale: ``getter.triggered``)."""
@@ -44,15 +58,27 @@ LANE = 4095
 """A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
 # node columns (ints)
 N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS, \
-    N_BOOTHS, N_EXIT = range(14)
+    N_BOOTHS, N_EXIT, N_JOIN0, N_JOINS, N_SEND0, N_SENDS, N_TAKE0, N_TAKES, N_PUSH_OUT, N_BASE = range(22)
+N_COLUMNS = 22
 # a quality gate (gate_i columns): where passing cars go, its rework paths, draws used, inspected, failed
 G_ONWARD, G_PATHS, G_DRAWN, G_INSPECTED, G_FAILED, G_EXIT = range(6)
 # a line's paint booths (booth_i columns): the position it checks, its station, the last colour (-1: none), its tally
 B_POSITION, B_STATION, B_COLOUR, B_CHANGES, B_BODIES, B_BLOCKS, B_SEEN = range(7)
 # line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
 F_TAKT, F_RUNNING, F_LAST_START, F_LAST_WORK, F_ALLOWANCE = range(5)
-# buffer columns (ints)
-B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT, B_TRACED = range(8)
+# buffer columns (ints): ... its sorting store (-1: a FIFO), its shop's entry log (-1: none)
+B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT, B_TRACED, B_SORT, B_LOG = range(10)
+# a sorting store (``sorting[0]`` columns): lanes, lane depth, the clock of the shop it feeds, its rule, max_block
+# (-1: none), whether it has a max_wait, the running block's colour (-1: none) and length, bodies in it, arrivals,
+# released and forced in the window, the ring of arrivals kept for the max_wait check (head, count)
+SO_LANES, SO_DEPTH, SO_CLOCK, SO_RULE, SO_MAX_BLOCK, SO_HAS_WAIT, SO_COLOUR, SO_BLOCK, SO_COUNT, SO_ARRIVED, \
+    SO_RELEASED, SO_FORCED, SO_OLD_HEAD, SO_OLD_N = range(14)
+SO_MAX_WAIT, SO_WAIT_SUM, SO_WAIT_MAX, SO_LO, SO_HI = range(5)
+BY_COLOUR, BY_SEQUENCE = 0, 1
+# per lane (``sorting[2]``): head and count of its cars, head and count of its runs of one colour; per place
+# (``sorting[3]``): the car, its arrival number, the run's colour, the run's length
+LN_HEAD, LN_COUNT, LN_RUN_HEAD, LN_RUNS = range(4)
+PL_CAR, PL_ORDER, PL_RUN_KIND, PL_RUN_CARS = range(4)
 # monitor fields (floats): last_t, level, area, full, empty, max_level, max_ever
 
 
@@ -459,19 +485,264 @@ def _next_after(maint, n_maint, w):
 
 
 @njit(cache=True, inline="always")
-def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces):
-    """``Buffer.try_get``: the head car (-1: none), a blocked put let in (rule 3) or taken straight (no place)."""
+def _next_putter(b, buf, putters, putter_car):
+    """The first blocked put (its process and car), taken off the queue (rule 3 of the store template)."""
+    q = buf[b, B_PHEAD]
+    buf[b, B_PHEAD] = (q + 1) % putters.shape[1]
+    buf[b, B_PCOUNT] -= 1
+    return putters[b, q], putter_car[b, q]
+
+
+@njit(cache=True, inline="always")
+def _record(b, u, now, buf, sorting, io):
+    """``EntryLog.record``: the unit entered the shop the buffer feeds (logged for Python, in order)."""
+    n = io[IO_ENTRIES]
+    sorting[8][n] = now
+    sorting[9][0, n], sorting[9][1, n] = u, buf[b, B_LOG]
+    io[IO_ENTRIES] = n + 1
+
+
+@njit(cache=True)
+def _heads(s, so_i, lane_i, lane_u, heads):
+    """``_LanesByKind.heads``: the lanes with a car, their heads oldest (lowest arrival number) first."""
+    n = 0
+    for k in range(so_i[s, SO_LANES]):
+        if lane_i[s, k, LN_COUNT] == 0:
+            continue
+        order = lane_u[s, k, lane_i[s, k, LN_HEAD], PL_ORDER]
+        q = n
+        while q > 0 and lane_u[s, heads[q - 1], lane_i[s, heads[q - 1], LN_HEAD], PL_ORDER] > order:
+            heads[q] = heads[q - 1]
+            q -= 1
+        heads[q] = k
+        n += 1
+    return n
+
+
+@njit(cache=True)
+def _colour_pick(s, worked_now, so_i, so_f, lane_i, lane_u, lane_w):
+    """``ColourBlocks.pick`` (release overdue_first): (lane whose head goes next, 1 when max_wait forced it)."""
+    heads = np.empty(so_i[s, SO_LANES], dtype=np.int64)
+    n = _heads(s, so_i, lane_i, lane_u, heads)
+    if so_i[s, SO_HAS_WAIT]:
+        k = heads[0]
+        if worked_now - lane_w[s, k, lane_i[s, k, LN_HEAD]] >= so_f[s, SO_MAX_WAIT]:
+            return k, 1
+    colour, block = so_i[s, SO_COLOUR], so_i[s, SO_BLOCK]
+    cap = so_i[s, SO_MAX_BLOCK]
+    if cap < 0:
+        cap = 1 << 62
+    if colour >= 0 and block < cap:
+        for q in range(n):
+            k = heads[q]
+            if lane_u[s, k, lane_i[s, k, LN_RUN_HEAD], PL_RUN_KIND] == colour:
+                return k, 0
+    # the colours ready at the lane heads (in order of their oldest head) and their bodies
+    kinds = np.empty(n, dtype=np.int64)
+    bodies = np.zeros(n, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    m = 0
+    for q in range(n):
+        k = heads[q]
+        run = lane_i[s, k, LN_RUN_HEAD]
+        kind, cars = lane_u[s, k, run, PL_RUN_KIND], lane_u[s, k, run, PL_RUN_CARS]
+        c = 0
+        while c < m and kinds[c] != kind:
+            c += 1
+        if c == m:
+            kinds[m], bodies[m], first[m] = kind, cars, k
+            m += 1
+        else:
+            bodies[c] += cars
+    skip = colour if block >= cap and m > 1 else -2  # the block is full: another colour's turn
+    best, best_n = -1, -1
+    for c in range(m):
+        if kinds[c] == skip:
+            continue
+        ready = bodies[c] if bodies[c] < cap else cap
+        if ready > best_n:
+            best, best_n = first[c], ready
+    return best, 0
+
+
+@njit(cache=True)
+def _sequence_pick(s, so_i, lane_i, lane_u, cars):
+    """``PlannedSequence.pick``: the lane head with the lowest launch number."""
+    best, best_seq = -1, 0
+    for k in range(so_i[s, SO_LANES]):
+        if lane_i[s, k, LN_COUNT] > 0:
+            seq = cars[U_SEQ, lane_u[s, k, lane_i[s, k, LN_HEAD], PL_CAR]]
+            if best < 0 or seq < best_seq:
+                best, best_seq = k, seq
+    return best
+
+
+@njit(cache=True)
+def _sort_join(s, car, now, sorting, cars, clocks):
+    """``SortingStore._join``: the car into the lane its rule chooses, with its arrival number and time."""
+    so_i, lane_i, lane_u, lane_w, in_store, old_i, old_w = sorting[0], sorting[2], sorting[3], sorting[4], \
+        sorting[5], sorting[6], sorting[7]
+    depth = so_i[s, SO_DEPTH]
+    chosen = -1
+    if so_i[s, SO_RULE] == BY_SEQUENCE:  # ``PlannedSequence.join``
+        seq = cars[U_SEQ, car]
+        below = empty = lowest = -1
+        below_tail = lowest_tail = 0
+        for k in range(so_i[s, SO_LANES]):
+            n = lane_i[s, k, LN_COUNT]
+            if n == 0:
+                if empty < 0:
+                    empty = k
+                continue
+            if n >= depth:
+                continue
+            tail = cars[U_SEQ, lane_u[s, k, (lane_i[s, k, LN_HEAD] + n - 1) % depth, PL_CAR]]
+            if tail < seq:
+                if below < 0 or tail > below_tail:
+                    below, below_tail = k, tail
+            elif lowest < 0 or tail < lowest_tail:
+                lowest, lowest_tail = k, tail
+        chosen = below if below >= 0 else (empty if empty >= 0 else lowest)
+    else:  # ``_LanesByKind.join`` by colour: its run lengthened, an empty lane, else the rarest tail's lane
+        kind = cars[U_COLOUR, car]
+        empty = fallback = -1
+        key_a = key_b = 0
+        for k in range(so_i[s, SO_LANES]):
+            n = lane_i[s, k, LN_COUNT]
+            if n == 0:
+                if empty < 0:
+                    empty = k
+            elif n < depth:
+                tail = lane_u[s, k, (lane_i[s, k, LN_RUN_HEAD] + lane_i[s, k, LN_RUNS] - 1) % depth, PL_RUN_KIND]
+                if tail == kind:
+                    chosen = k
+                    break
+                a = in_store[s, tail]
+                if fallback < 0 or a < key_a or (a == key_a and n < key_b):
+                    fallback, key_a, key_b = k, a, n
+        if chosen < 0:
+            chosen = empty if empty >= 0 else fallback
+        runs = lane_i[s, chosen, LN_RUNS]
+        last = (lane_i[s, chosen, LN_RUN_HEAD] + runs - 1) % depth
+        if runs > 0 and lane_u[s, chosen, last, PL_RUN_KIND] == kind:
+            lane_u[s, chosen, last, PL_RUN_CARS] += 1
+        else:
+            last = (lane_i[s, chosen, LN_RUN_HEAD] + runs) % depth
+            lane_u[s, chosen, last, PL_RUN_KIND], lane_u[s, chosen, last, PL_RUN_CARS] = kind, 1
+            lane_i[s, chosen, LN_RUNS] = runs + 1
+        in_store[s, kind] += 1
+    arrived = worked(clocks[so_i[s, SO_CLOCK]], now)
+    place = (lane_i[s, chosen, LN_HEAD] + lane_i[s, chosen, LN_COUNT]) % depth
+    lane_u[s, chosen, place, PL_CAR], lane_u[s, chosen, place, PL_ORDER] = car, so_i[s, SO_ARRIVED]
+    lane_w[s, chosen, place] = arrived
+    lane_i[s, chosen, LN_COUNT] += 1
+    if so_i[s, SO_HAS_WAIT]:  # the arrivals in order, for the max_wait check
+        ring = old_w.shape[1]
+        q = (so_i[s, SO_OLD_HEAD] + so_i[s, SO_OLD_N]) % ring
+        old_i[s, q, 0], old_i[s, so_i[s, SO_ARRIVED] % ring, 1], old_w[s, q] = so_i[s, SO_ARRIVED], 0, arrived
+        so_i[s, SO_OLD_N] += 1
+    so_i[s, SO_ARRIVED] += 1
+    so_i[s, SO_COUNT] += 1
+
+
+@njit(cache=True)
+def _sort_taken(b, s, car, wait, forced, now, buf, sorting, cars, io):
+    """``SortingStore._taken``: the next shop took the car (logged), the running block, the window's tallies."""
+    so_i, so_f = sorting[0], sorting[1]
+    _record(b, car, now, buf, sorting, io)
+    if so_i[s, SO_RULE] == BY_COLOUR:  # ``ColourBlocks.sent``
+        if cars[U_COLOUR, car] == so_i[s, SO_COLOUR]:
+            so_i[s, SO_BLOCK] += 1
+        else:
+            so_i[s, SO_COLOUR], so_i[s, SO_BLOCK] = cars[U_COLOUR, car], 1
+    if so_f[s, SO_LO] <= now < so_f[s, SO_HI]:
+        so_i[s, SO_RELEASED] += 1
+        so_f[s, SO_WAIT_SUM] += wait
+        if wait > so_f[s, SO_WAIT_MAX]:
+            so_f[s, SO_WAIT_MAX] = wait
+        so_i[s, SO_FORCED] += forced
+
+
+@njit(cache=True)
+def _sort_take(b, s, now, buf, sorting, cars, clocks, io):
+    """``SortingStore._take``: the lane head its rule picks (the max_wait invariant checked), taken now."""
+    so_i, so_f, lane_i, lane_u, lane_w, in_store, old_i, old_w = sorting[0], sorting[1], sorting[2], sorting[3], \
+        sorting[4], sorting[5], sorting[6], sorting[7]
+    w = worked(clocks[so_i[s, SO_CLOCK]], now)
+    if so_i[s, SO_RULE] == BY_COLOUR:
+        lane, forced = _colour_pick(s, w, so_i, so_f, lane_i, lane_u, lane_w)
+    else:
+        lane, forced = _sequence_pick(s, so_i, lane_i, lane_u, cars), 0
+    depth = so_i[s, SO_DEPTH]
+    head = lane_i[s, lane, LN_HEAD]
+    car, order, arrived = lane_u[s, lane, head, PL_CAR], lane_u[s, lane, head, PL_ORDER], lane_w[s, lane, head]
+    lane_i[s, lane, LN_HEAD] = (head + 1) % depth
+    lane_i[s, lane, LN_COUNT] -= 1
+    so_i[s, SO_COUNT] -= 1
+    if so_i[s, SO_RULE] == BY_COLOUR:  # ``_LanesByKind.left``
+        run = lane_i[s, lane, LN_RUN_HEAD]
+        lane_u[s, lane, run, PL_RUN_CARS] -= 1
+        if lane_u[s, lane, run, PL_RUN_CARS] == 0:
+            lane_i[s, lane, LN_RUN_HEAD] = (run + 1) % depth
+            lane_i[s, lane, LN_RUNS] -= 1
+        in_store[s, cars[U_COLOUR, car]] -= 1
+    if so_i[s, SO_HAS_WAIT]:  # ``_check_overdue``: no body passes one that has waited max_wait
+        ring = old_w.shape[1]
+        while old_i[s, old_i[s, so_i[s, SO_OLD_HEAD], 0] % ring, 1]:  # left before: dropped
+            old_i[s, old_i[s, so_i[s, SO_OLD_HEAD], 0] % ring, 1] = 0
+            so_i[s, SO_OLD_HEAD] = (so_i[s, SO_OLD_HEAD] + 1) % ring
+            so_i[s, SO_OLD_N] -= 1
+        q = so_i[s, SO_OLD_HEAD]
+        if old_i[s, q, 0] == order:
+            so_i[s, SO_OLD_HEAD] = (q + 1) % ring
+            so_i[s, SO_OLD_N] -= 1
+        else:
+            if w - old_w[s, q] >= so_f[s, SO_MAX_WAIT]:
+                io[IO_ERROR], io[IO_ERROR_AT] = E_OVERDUE, b
+            old_i[s, order % ring, 1] = 1
+    _sort_taken(b, s, car, w - arrived, forced, now, buf, sorting, cars, io)
+    return car
+
+
+@njit(cache=True)
+def _sort_get(b, now, buf, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting, cars, clocks,
+              io):
+    """The store template's ``try_get`` on a sorting store: its rule's car, a blocked car joining in its place."""
+    s = buf[b, B_SORT]
+    if sorting[0][s, SO_COUNT] > 0:
+        car = _sort_take(b, s, now, buf, sorting, cars, clocks, io)
+        if buf[b, B_PCOUNT] > 0:
+            proc, pcar = _next_putter(b, buf, putters, putter_car)
+            _sort_join(s, pcar, now, sorting, cars, clocks)
+            schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
+        else:
+            _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2], buf, traces)
+        return car
+    if buf[b, B_PCOUNT] > 0:
+        proc, pcar = _next_putter(b, buf, putters, putter_car)
+        _sort_taken(b, s, pcar, 0.0, 0, now, buf, sorting, cars, io)
+        schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
+        return pcar
+    return -1
+
+
+@njit(cache=True, inline="always")
+def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting,
+             cars, clocks, io):
+    """``Buffer.try_get``: the head car (-1: none), a blocked put let in (rule 3) or taken straight (no place); a
+    sorting store's by its rule; each car recorded where the shop's entries are logged."""
+    if buf[b, B_SORT] >= 0:
+        return _sort_get(b, now, buf, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting, cars,
+                         clocks, io)
     rb = items.shape[1]
-    rg = putters.shape[1]
     if buf[b, B_COUNT] > 0:
         car = items[b, buf[b, B_HEAD]]
+        if buf[b, B_LOG] >= 0:
+            _record(b, car, now, buf, sorting, io)
         buf[b, B_HEAD] = (buf[b, B_HEAD] + 1) % rb
         buf[b, B_COUNT] -= 1
         if buf[b, B_PCOUNT] > 0:
-            q = buf[b, B_PHEAD]
-            proc, pcar = putters[b, q], putter_car[b, q]
-            buf[b, B_PHEAD] = (q + 1) % rg
-            buf[b, B_PCOUNT] -= 1
+            proc, pcar = _next_putter(b, buf, putters, putter_car)
             items[b, (buf[b, B_HEAD] + buf[b, B_COUNT]) % rb] = pcar
             buf[b, B_COUNT] += 1
             schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
@@ -479,19 +750,19 @@ def _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_
             _change(mon, b, now, -1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2], buf, traces)
         return car
     if buf[b, B_PCOUNT] > 0:
-        q = buf[b, B_PHEAD]
-        proc, pcar = putters[b, q], putter_car[b, q]
-        buf[b, B_PHEAD] = (q + 1) % rg
-        buf[b, B_PCOUNT] -= 1
+        proc, pcar = _next_putter(b, buf, putters, putter_car)
+        if buf[b, B_LOG] >= 0:
+            _record(b, pcar, now, buf, sorting, io)
         schedule(heap_f, heap_i, sched, now, NORMAL, proc, -1)
         return pcar
     return -1
 
 
 @njit(cache=True, inline="always")
-def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched, traces):
+def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched, traces, sorting,
+             cars, clocks, io):
     """``Buffer.try_put``: to the first taker still waiting (a ticket served by another store skipped), or into a
-    free place (at the front for a re-entering car); False when full."""
+    free place (at the front for a re-entering car); False when full. A sorting store's car joins a lane."""
     while buf[b, B_GCOUNT] > 0:
         q = buf[b, B_GHEAD]
         ticket = getters[b, q]
@@ -500,8 +771,19 @@ def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap
         proc = ticket // SERIALS
         if ticket % SERIALS == procs[proc, P_SERIAL] % SERIALS:
             procs[proc, P_SERIAL] += 1
+            if buf[b, B_SORT] >= 0:
+                _sort_taken(b, buf[b, B_SORT], car, 0.0, 0, now, buf, sorting, cars, io)
+            elif buf[b, B_LOG] >= 0:
+                _record(b, car, now, buf, sorting, io)
             schedule(heap_f, heap_i, sched, now, NORMAL, proc, car)
             return True
+    if buf[b, B_SORT] >= 0:
+        s = buf[b, B_SORT]
+        if sorting[0][s, SO_COUNT] >= sorting[0][s, SO_LANES] * sorting[0][s, SO_DEPTH]:
+            return False
+        _sort_join(s, car, now, sorting, cars, clocks)
+        _change(mon, b, now, 1.0, mon_w[b, 0], mon_w[b, 1], mon_w[b, 2], buf, traces)
+        return True
     if buf[b, B_COUNT] < buf[b, B_CAP]:
         rb = items.shape[1]
         if priority:
@@ -674,7 +956,8 @@ def _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, 
 
 @njit(cache=True, inline="always")
 def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks, tick_i, st_f, st_i,
-           fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, o, maint, n_maint, next_service, deficit, booth_i, booth_f):
+           fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, o, maint, n_maint, next_service, deficit, booth_i, booth_f,
+           need_all):
     """A line's index from worked time w0 (``_index_time``, ``_count_stop``, ``_phase`` and ``_run_phase``: its
     stations' breakdowns on the line's running clock, outages stopping the whole line, maintenance windows): the
     worked time its phase ends; its record appended. At most 30 arguments (numba inlines no f(*args) call)."""
@@ -683,6 +966,12 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
     if nodes[i, N_DRIFT]:
         phase = _drift(i, w0, t, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, lo, hi, st_f, st_i,
                        deficit)
+    elif nodes[i, N_BASE] >= 0 and positions[i, nodes[i, N_BASE]] < 0:  # a line without a takt, its slowest
+        phase = 0.0  # position empty: the slowest work on the line now (``_index_time``)
+        for p in range(nodes[i, N_PLACES]):
+            car = positions[i, p]
+            if car >= 0 and need_all[i, p, cars[0, car]] > phase:
+                phase = need_all[i, p, cars[0, car]]
     else:
         phase = t
         for q in range(nodes[i, N_NSLOW]):
@@ -691,7 +980,7 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
                 need = slow_need[i, q, cars[0, car]]
                 if need > phase:
                     phase = need
-        if phase > t and lo <= w0 < hi:
+        if phase > t and nodes[i, N_BASE] < 0 and lo <= w0 < hi:
             slowest = -1
             most = t
             for q in range(nodes[i, N_NSLOW]):
@@ -782,8 +1071,138 @@ def _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, car
 
 
 # states of a process: a station server / a line
-S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE, S_WORK = range(8)
-L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE = range(8)
+@njit(cache=True, inline="always")
+def _launch(now, io, drawn_a, cars, log_t, log_c):
+    """The launch's next car drawn, launched now as a new unit (logged for Python by its number in the launch)."""
+    k = io[IO_NEXT_CAR]
+    io[IO_NEXT_CAR] = k + 1
+    u = io[IO_UNITS]
+    io[IO_UNITS] = u + 1
+    cars[U_VARIANT, u], cars[U_MODEL, u], cars[U_COLOUR, u] = drawn_a[0, k], drawn_a[1, k], drawn_a[2, k]
+    cars[U_LANE, u], cars[U_CAR, u], cars[U_DRAWN, u], cars[U_AWAY, u], cars[U_SEQ, u] = 0, u, k, 0, drawn_a[3, k]
+    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, k + 1
+    io[IO_LOGGED] += 1
+    return u
+
+
+@njit(cache=True, inline="always")
+def _ready(s, unit, send_i, send_v, carr_i, cars):
+    """``Send.ready``: the unit takes no part here, or the feeder has a free carrier (or no bound on them)."""
+    c = send_i[s, SD_CARRIERS]
+    return c < 0 or send_v[s, cars[U_VARIANT, unit]] == 0 or carr_i[c, C_IN_USE] < carr_i[c, C_COUNT]
+
+
+@njit(cache=True, inline="always")
+def _wait_carrier(s, p, send_i, carr_i, carr_w):
+    """``Carriers.freed``: the process waits for the feeder's next carrier freed (a queue of processes)."""
+    c = send_i[s, SD_CARRIERS]
+    carr_w[c, (carr_i[c, C_HEAD] + carr_i[c, C_WAITING]) % carr_w.shape[1]] = p
+    carr_i[c, C_WAITING] += 1
+
+
+@njit(cache=True, inline="always")
+def _leave(car, now, cars, io, log_t, log_c):
+    """The car leaves the plant (logged for Python); False when its own parts are still away."""
+    if cars[U_AWAY, car]:
+        io[IO_ERROR], io[IO_ERROR_AT] = E_PARTS_AWAY, car
+        return False
+    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(cars[U_DRAWN, car] + 1)
+    io[IO_LOGGED] += 1
+    return True
+
+
+@njit(cache=True, inline="always")
+def _station_waited(i, k, p, state, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot, fm_i, fm_f,
+                    fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs):
+    """``Station._wait`` after the event: the wait accounted by the server's breakdowns, logged when it took
+    worked time."""
+    w0, w1 = proc_w[p], worked(clock, now)
+    _idle_station(acc[i, k], state, w0, w1, outs, n_outs, node_out[i], lo, hi, slot[i, k], fm_i, fm_f, fm_draws,
+                  fm_di, maint, n_maint, st_i, i, k)
+    if w1 > w0:
+        m = nodes[i, N_IDLE]
+        idle_log[i, m] = w0
+        idle_log[i, m + 1] = w1
+        nodes[i, N_IDLE] = m + 2
+    procs[p, P_WAITING] = -1
+
+
+@njit(cache=True)
+def _send(s, unit, now, send_i, send_v, carr_i, cars, io, buf, items, getters, procs, mon, mon_w, heap_f, heap_i,
+          sched, traces, sorting, clocks):
+    """``Send.__call__``: the unit orders its part (or gives its own) to the feeder's call-offs, a new unit made
+    for it. False: an invariant broke (``io[IO_ERROR]``)."""
+    if send_v[s, cars[U_VARIANT, unit]] == 0:
+        return True
+    c = send_i[s, SD_CARRIERS]
+    if send_i[s, SD_OWN]:
+        cars[U_AWAY, unit] += 1
+        if c >= 0:
+            carr_i[c, C_IN_USE] += 1
+            if carr_i[c, C_IN_USE] > carr_i[c, C_COUNT]:
+                io[IO_ERROR], io[IO_ERROR_AT] = E_CARRIERS, s
+                return False
+    send_i[s, SD_SENT] += 1
+    u = io[IO_UNITS]
+    io[IO_UNITS] = u + 1
+    cars[U_VARIANT, u], cars[U_MODEL, u], cars[U_COLOUR, u] = cars[U_VARIANT, unit], cars[U_MODEL, unit], 0
+    cars[U_LANE, u], cars[U_CAR, u], cars[U_DRAWN, u], cars[U_AWAY, u] = 0, unit, -1, 0
+    if not _try_put(send_i[s, SD_BUF], u, False, now, buf, items, getters, procs, mon, mon_w, heap_f, heap_i, sched,
+                    traces, sorting, cars, clocks, io):
+        io[IO_ERROR], io[IO_ERROR_AT] = E_UNBOUNDED, send_i[s, SD_BUF]
+        return False
+    return True
+
+
+@njit(cache=True)
+def _fit(j, part, unit, now, join_i, cars, carr_i, carr_w, io, heap_f, heap_i, sched):
+    """``Join.fit``: a part of the right car (when matched), its own part back on the car (a carrier freed, its
+    first waiter woken). False: an invariant broke (``io[IO_ERROR]``)."""
+    if join_i[j, J_MATCHED] and cars[U_CAR, part] != cars[U_CAR, unit]:
+        io[IO_ERROR], io[IO_ERROR_AT] = E_OTHER_CAR, j
+        return False
+    if join_i[j, J_OWN]:
+        cars[U_AWAY, cars[U_CAR, unit]] -= 1
+        c = join_i[j, J_CARRIERS]
+        if c >= 0:
+            carr_i[c, C_IN_USE] -= 1
+            if carr_i[c, C_IN_USE] < 0:
+                io[IO_ERROR], io[IO_ERROR_AT] = E_CARRIERS, -1 - j
+                return False
+            if carr_i[c, C_WAITING] > 0:
+                q = carr_i[c, C_HEAD]
+                carr_i[c, C_HEAD] = (q + 1) % carr_w.shape[1]
+                carr_i[c, C_WAITING] -= 1
+                schedule(heap_f, heap_i, sched, now, NORMAL, carr_w[c, q], -1)
+    join_i[j, J_FITTED] += 1
+    return True
+
+
+@njit(cache=True, inline="always")
+def _join_step(j, unit, p, waiting, now, clock, proc_w, procs, join_i, buf, items, getters, putters, putter_car, mon,
+               mon_w, heap_f, heap_i, sched, traces, sorting, cars, clocks, io, carr_i, carr_w):
+    """One join of a station or a line: the unit's part taken and fitted (1: the process goes on to the next
+    join), or none there: the process waits for it in state ``waiting`` (0); -1: an invariant broke."""
+    b = join_i[j, J_BUF]
+    part = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces,
+                    sorting, cars, clocks, io)
+    if part < 0:
+        join_i[j, J_WAITS] += 1
+        _wait_get(b, p, buf, getters, procs)
+        proc_w[p] = worked(clock, now)
+        procs[p, P_WAITING] = FEEDER
+        procs[p, P_STATE] = waiting
+        return 0
+    if not _fit(j, part, unit, now, join_i, cars, carr_i, carr_w, io, heap_f, heap_i, sched):
+        return -1
+    procs[p, P_STEP] += 1
+    return 1
+
+
+S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE, S_WORK, S_JOIN, S_WAIT_PART, S_BOOTH, \
+    S_CARRIERS, S_WAIT_CARRIER = range(13)
+L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE, L_JOIN, L_WAIT_PART, L_INDEX, \
+    L_SENDS, L_WAIT_CARRIER = range(13)
 
 
 @njit(cache=True)
@@ -791,7 +1210,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
         ticks, tick_i, line_acc, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, acc, idle_log, cyc, cyc_ij, buf, items,
         getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, io, io_f, log_t, log_c, outs, n_outs,
         node_out, maints, n_maints, next_service, deficit, booth_i, booth_f, merges, gate_i, gate_f, gate_u, paths_i,
-        split_i, split_e, node_clock, exits, traces, node_maint):
+        split_i, split_e, node_clock, exits, traces, node_maint, drawn_a, join_i, join_f, join_v, send_i, send_v, tk_s,
+        carr_i, carr_w, sorting, need_all):
     """The events in order until the end, or until Python must act: more cars drawn for the launch, the log
     of launches and completions full (Python replays it in order), more room or draws. ``io[IO_RESUME]``: a
     process to resume first. Each node reads its shop's clock and measured window."""
@@ -806,6 +1226,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
     value = procs[p, P_VALUE] if p >= 0 else -1
     while True:
         if p < 0:
+            if io[IO_ERROR]:
+                return BROKEN
             if sched[0] == 0 or heap_f[0, 0] >= end:
                 return FINISHED
             # room for what the next CHECK events may append, draws for as many cycles and some breakdowns: checked
@@ -825,9 +1247,15 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if np.max(buf[:, B_TRACED]) >= traces.shape[1] - 2 * CHECK:
                     sched[2] = 0
                     return NEED_ROOM
-                if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK:
+                if np.max(sorting[0][:, SO_OLD_N]) >= sorting[7].shape[1] - CHECK:  # the max_wait check's ring
+                    io[IO_ERROR], io[IO_ERROR_AT] = E_UNBOUNDED, -1
+                    return BROKEN
+                if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK or io[IO_ENTRIES] >= sorting[8].shape[0] - 2 * CHECK:
                     sched[2] = 0
                     return LOG_FULL
+                if io[IO_UNITS] >= cars.shape[1] - CHECK * (1 + send_i.shape[0]):  # a launch, the sends: new units
+                    sched[2] = 0
+                    return NEED_ROOM
             sched[2] -= 1
             now = heap_f[0, 0]
             io_f[0] = now
@@ -851,26 +1279,22 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
                             io[IO_RESUME] = p
                             return NEED_CARS
-                        car = io[IO_NEXT_CAR]
-                        io[IO_NEXT_CAR] += 1
-                        log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1
-                        io[IO_LOGGED] += 1
-                        value = car
+                        value = _launch(now, io, drawn_a, cars, log_t, log_c)
                         procs[p, P_STATE] = S_GOT
                         continue
                     if b <= MERGE:  # re-entering cars first (``Merge``): their lane, then the main buffer
                         lane, main = merges[MERGE - b, 0], merges[MERGE - b, 1]
                         car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                       heap_f, heap_i, sched, traces)
+                                       heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
                         if car < 0:
                             car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                           heap_f, heap_i, sched, traces)
+                                           heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
                         if car < 0:
                             _wait_get(lane, p, buf, getters, procs)
                             _wait_get(main, p, buf, getters, procs)
                     else:
                         car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                       heap_f, heap_i, sched, traces)
+                                       heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
                         if car < 0:
                             _wait_get(b, p, buf, getters, procs)
                     if car < 0:
@@ -882,20 +1306,47 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = S_GOT
                     continue
                 if state == S_WAIT_TAKE:  # a car came
-                    w0, w1 = proc_w[p], worked(clock, now)
-                    _idle_station(acc[i, k], STARVED, w0, w1, outs, n_outs, node_out[i], lo, hi, slot[i, k], fm_i,
-                                  fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
-                    if w1 > w0:
-                        m = nodes[i, N_IDLE]
-                        idle_log[i, m] = w0
-                        idle_log[i, m + 1] = w1
-                        nodes[i, N_IDLE] = m + 2
-                    procs[p, P_WAITING] = -1
+                    _station_waited(i, k, p, STARVED, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot,
+                                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs)
                     procs[p, P_STATE] = S_GOT
                     continue
                 if state == S_GOT:
-                    car = value
-                    procs[p, P_CAR] = car
+                    procs[p, P_CAR] = value
+                    procs[p, P_STEP] = 0
+                    procs[p, P_STATE] = S_JOIN if nodes[i, N_JOINS] else S_BOOTH
+                    continue
+                if state == S_JOIN:  # ``Station._take_parts``: one part of each feeder joining here
+                    car = procs[p, P_CAR]
+                    q = procs[p, P_STEP]
+                    if q >= nodes[i, N_JOINS]:
+                        procs[p, P_STATE] = S_BOOTH
+                        continue
+                    j = nodes[i, N_JOIN0] + q
+                    if join_v[j, cars[U_VARIANT, car]] == 0:
+                        procs[p, P_STEP] = q + 1
+                        continue
+                    took = _join_step(j, car, p, S_WAIT_PART, now, clock, proc_w, procs, join_i, buf, items, getters,
+                                      putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting, cars,
+                                      clocks, io, carr_i, carr_w)
+                    if took < 0:
+                        return BROKEN
+                    if took == 0:
+                        break
+                    continue
+                if state == S_WAIT_PART:  # the part came: the wait was the feeder's (its share of the servers)
+                    car = procs[p, P_CAR]
+                    j = nodes[i, N_JOIN0] + procs[p, P_STEP]
+                    before = acc[i, k, FEEDER]
+                    _station_waited(i, k, p, FEEDER, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot,
+                                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs)
+                    join_f[j] += (acc[i, k, FEEDER] - before) / nodes[i, N_SERVERS]
+                    if not _fit(j, value, car, now, join_i, cars, carr_i, carr_w, io, heap_f, heap_i, sched):
+                        return BROKEN
+                    procs[p, P_STEP] += 1
+                    procs[p, P_STATE] = S_JOIN
+                    continue
+                if state == S_BOOTH:
+                    car = procs[p, P_CAR]
                     procs[p, P_STATE] = S_WORK
                     if nodes[i, N_BOOTHS]:  # a paint booth (``Station._change_colour``): a purge before a new colour
                         colour = cars[2, car]
@@ -956,12 +1407,37 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         _pieces(acc[i, k], -1, DOWN, w_at, w_end, outs, n_outs, o, lo, hi)
                     d = at_work(clock, w_end) - now
                     schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
-                    procs[p, P_STATE] = S_WORKED
+                    procs[p, P_STEP] = 0
+                    procs[p, P_STATE] = S_CARRIERS if nodes[i, N_TAKES] else S_WORKED
                     break
+                if state == S_CARRIERS:  # ``Station._take_carriers``: a free carrier for each own part coming off
+                    car = procs[p, P_CAR]
+                    q = procs[p, P_STEP]
+                    if q >= nodes[i, N_TAKES]:
+                        procs[p, P_STATE] = S_WORKED
+                        continue
+                    s = tk_s[nodes[i, N_TAKE0] + q]
+                    if _ready(s, car, send_i, send_v, carr_i, cars):
+                        procs[p, P_STEP] = q + 1
+                        continue
+                    _wait_carrier(s, p, send_i, carr_i, carr_w)
+                    proc_w[p] = worked(clock, now)
+                    procs[p, P_WAITING] = FEEDER
+                    procs[p, P_STATE] = S_WAIT_CARRIER
+                    break
+                if state == S_WAIT_CARRIER:  # a carrier was freed (one wait each time: the check again)
+                    _station_waited(i, k, p, FEEDER, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot,
+                                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs)
+                    procs[p, P_STATE] = S_CARRIERS
+                    continue
                 if state == S_WORKED:
                     b = nodes[i, N_OUT]
                     car = procs[p, P_CAR]
                     priority = False
+                    for s in range(nodes[i, N_SEND0], nodes[i, N_SEND0] + nodes[i, N_SENDS]):  # ``CallOff.route``
+                        if not _send(s, car, now, send_i, send_v, carr_i, cars, io, buf, items, getters, procs, mon,
+                                     mon_w, heap_f, heap_i, sched, traces, sorting, clocks):
+                            return BROKEN
                     if nodes[i, N_EXIT] and wall[0] <= now < wall[1]:  # the shop's exit counts its cars
                         exits[nodes[i, N_EXIT] - 1] += 1
                     if SPLIT < b <= GATE:  # ``QualityGate.route``: pass, scrap, or a rework path
@@ -977,7 +1453,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         else:
                             gate_i[g, G_FAILED] += counted
                             if u < gate_f[g, 1]:  # scrapped (logged for Python)
-                                log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1 + SCRAPPED
+                                log_t[io[IO_LOGGED]] = now
+                                log_c[io[IO_LOGGED]] = cars[U_DRAWN, car] + 1 + SCRAPPED
                                 io[IO_LOGGED] += 1
                                 b = NONE
                             else:
@@ -997,12 +1474,12 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
                     if b == SINK:  # the car leaves the plant (logged for Python)
-                        log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(car + 1)
-                        io[IO_LOGGED] += 1
+                        if not _leave(car, now, cars, io, log_t, log_c):
+                            return BROKEN
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
                     if _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w,
-                                heap_f, heap_i, sched, traces):
+                                heap_f, heap_i, sched, traces, sorting, cars, clocks, io):
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
                     _wait_put(b, p, car, priority, buf, putters, putter_car)
@@ -1011,15 +1488,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = S_PUT_WAIT
                     break
                 if state == S_PUT_WAIT:
-                    w0, w1 = proc_w[p], worked(clock, now)
-                    _idle_station(acc[i, k], BLOCKED, w0, w1, outs, n_outs, node_out[i], lo, hi, slot[i, k], fm_i,
-                                  fm_f, fm_draws, fm_di, maint, n_maint, st_i, i, k)
-                    if w1 > w0:
-                        m = nodes[i, N_IDLE]
-                        idle_log[i, m] = w0
-                        idle_log[i, m + 1] = w1
-                        nodes[i, N_IDLE] = m + 2
-                    procs[p, P_WAITING] = -1
+                    _station_waited(i, k, p, BLOCKED, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot,
+                                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs)
                     procs[p, P_STATE] = S_PUT_DONE
                     continue
                 # S_PUT_DONE
@@ -1037,16 +1507,12 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
                         io[IO_RESUME] = p
                         return NEED_CARS
-                    car = io[IO_NEXT_CAR]
-                    io[IO_NEXT_CAR] += 1
-                    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, car + 1
-                    io[IO_LOGGED] += 1
-                    value = car
+                    value = _launch(now, io, drawn_a, cars, log_t, log_c)
                     procs[p, P_STATE] = L_ENTER
                     continue
                 car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                               heap_f, heap_i, sched, traces)
-                if car < 0 and not (kind == CONVEYOR and nodes[i, N_INSIDE] > 0):
+                               heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
+                if car < 0 and not (nodes[i, N_PUSH_OUT] and nodes[i, N_INSIDE] > 0):  # a conveyor, a feeder's line
                     _wait_get(b, p, buf, getters, procs)
                     proc_w[p] = worked(clock, now)
                     procs[p, P_WAITING] = STARVED
@@ -1065,14 +1531,82 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 positions[i, 0] = car
                 if car >= 0:
                     nodes[i, N_INSIDE] += 1
+                procs[p, P_STEP] = 0
+                procs[p, P_STATE] = L_JOIN if nodes[i, N_JOINS] else L_INDEX
+                continue
+            if state == L_JOIN:  # ``PacedLine._fit_parts``: each join position takes its unit's part
+                q = procs[p, P_STEP]
+                if q >= nodes[i, N_JOINS]:
+                    procs[p, P_STATE] = L_INDEX
+                    continue
+                j = nodes[i, N_JOIN0] + q
+                unit = positions[i, join_i[j, J_POS]]
+                if unit < 0 or join_v[j, cars[U_VARIANT, unit]] == 0:
+                    procs[p, P_STEP] = q + 1
+                    continue
+                took = _join_step(j, unit, p, L_WAIT_PART, now, clock, proc_w, procs, join_i, buf, items, getters,
+                                  putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting, cars, clocks,
+                                  io, carr_i, carr_w)
+                if took < 0:
+                    return BROKEN
+                if took == 0:
+                    break
+                continue
+            if state == L_WAIT_PART:  # the part came: the line's wait, the feeder's in the window
+                j = nodes[i, N_JOIN0] + procs[p, P_STEP]
+                w0, w1 = proc_w[p], worked(clock, now)
+                _idle_line(line_acc[i], FEEDER, w0, w1, outs, n_outs, node_out[i], lo, hi)
+                join_f[j] += _clip(w0, w1, lo, hi)
+                procs[p, P_WAITING] = -1
+                if not _fit(j, value, positions[i, join_i[j, J_POS]], now, join_i, cars, carr_i, carr_w, io, heap_f,
+                            heap_i, sched):
+                    return BROKEN
+                procs[p, P_STEP] += 1
+                procs[p, P_STATE] = L_JOIN
+                continue
+            if state == L_INDEX:
                 w0 = worked(clock, now)
                 w_end = _index(i, w0, nodes, node_f, positions, slow_pos, slow_need, station_of, cars, window, ticks,
                                tick_i, st_f, st_i, fm_i, fm_f, fm_draws, fm_di, slot, outs, n_outs, node_out[i], maint,
-                               n_maint, next_service, deficit, booth_i, booth_f)
+                               n_maint, next_service, deficit, booth_i, booth_f, need_all)
                 d = at_work(clock, w_end) - now
                 schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
-                procs[p, P_STATE] = L_INDEXED
+                procs[p, P_STEP] = 0
+                procs[p, P_STATE] = L_SENDS if nodes[i, N_SENDS] else L_INDEXED
                 break
+            if state == L_SENDS:  # the positions' orders and own parts sent, each waiting for a free carrier
+                q = procs[p, P_STEP]
+                if q >= nodes[i, N_SENDS]:
+                    procs[p, P_STATE] = L_INDEXED
+                    continue
+                s = nodes[i, N_SEND0] + q
+                unit = positions[i, send_i[s, SD_POS]]
+                if unit >= 0:
+                    if not _ready(s, unit, send_i, send_v, carr_i, cars):
+                        _wait_carrier(s, p, send_i, carr_i, carr_w)
+                        proc_w[p] = worked(clock, now)
+                        procs[p, P_WAITING] = FEEDER
+                        procs[p, P_STATE] = L_WAIT_CARRIER
+                        break
+                    if not _send(s, unit, now, send_i, send_v, carr_i, cars, io, buf, items, getters, procs, mon,
+                                 mon_w, heap_f, heap_i, sched, traces, sorting, clocks):
+                        return BROKEN
+                procs[p, P_STEP] = q + 1
+                continue
+            if state == L_WAIT_CARRIER:  # a carrier was freed: taken if still free, else the wait goes on
+                s = nodes[i, N_SEND0] + procs[p, P_STEP]
+                unit = positions[i, send_i[s, SD_POS]]
+                if not _ready(s, unit, send_i, send_v, carr_i, cars):
+                    _wait_carrier(s, p, send_i, carr_i, carr_w)
+                    break
+                _idle_line(line_acc[i], FEEDER, proc_w[p], worked(clock, now), outs, n_outs, node_out[i], lo, hi)
+                procs[p, P_WAITING] = -1
+                if not _send(s, unit, now, send_i, send_v, carr_i, cars, io, buf, items, getters, procs, mon,
+                             mon_w, heap_f, heap_i, sched, traces, sorting, clocks):
+                    return BROKEN
+                procs[p, P_STEP] += 1
+                procs[p, P_STATE] = L_SENDS
+                continue
             if state == L_INDEXED:
                 leaving = positions[i, P - 1]
                 if leaving < 0:
@@ -1084,12 +1618,12 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if b <= SPLIT:
                     b = _branch(b, leaving, cars, split_i, split_e)
                 if b == SINK:
-                    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(leaving + 1)
-                    io[IO_LOGGED] += 1
+                    if not _leave(leaving, now, cars, io, log_t, log_c):
+                        return BROKEN
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
                 if _try_put(b, leaving, False, now, buf, items, getters, procs, mon, mon_w,
-                            heap_f, heap_i, sched, traces):
+                            heap_f, heap_i, sched, traces, sorting, cars, clocks, io):
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
                 _wait_put(b, p, leaving, False, buf, putters, putter_car)
@@ -1121,41 +1655,61 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
 
 def covered(plant) -> bool:
     """Whether the compiled DES runs this plant whole (the module's list), with nothing else scheduled."""
+    return not uncovered(plant)
+
+
+def uncovered(plant) -> list[str]:
+    """What keeps the compiled DES from running this plant whole, in words (empty: it runs it)."""
     from ..launch.launch import Launch
     from .buffer import Merge, Sink, Source
     from .routing import Onward
-    if plant.pools or plant.env._queue:
-        return False
+    found = [f"labour pool {name}" for name in plant.pools]
+    if plant.env._queue:
+        found.append("components' SimPy processes (events scheduled before the run)")
     sinks = 0
     for node in plant.all_nodes():
+        where = f"{node.shop}.{node.name}"
         targets = _targets(node.output)
-        if targets is None or (node.kind == "line" and type(node.output) is not Onward and
-                               not isinstance(node.output, Onward)):
-            return False
+        if targets is None or (node.kind == "line" and not isinstance(node.output, Onward)):
+            found.append(f"{where}: output {type(node.output).__name__}")
+            continue
         sinks += sum(type(t) is Sink for t in targets)
-        if not all(type(t) is Sink or _plain_buffer(t) for t in targets):
-            return False
+        found += [f"{where}: output to {type(t).__name__} {getattr(t, 'name', '')}" for t in targets
+                  if type(t) is not Sink and not _plain_buffer(t)]
         source = node.input
         sources = [source.lane, source.main] if type(source) is Merge else [source]
-        if not all((type(s) is Source and getattr(s.launch, "__func__", None) is Launch.new_car) or _plain_buffer(s)
-                   for s in sources):
-            return False
+        found += [f"{where}: input {type(s).__name__} {getattr(s, 'name', '')}" for s in sources
+                  if not ((type(s) is Source and getattr(s.launch, "__func__", None) is Launch.new_car) or
+                          _plain_buffer(s))]
         if node.kind == "line":
-            if node.joins or node.sends or node.learning is not None or node.ramped or \
-                    node.empty_carriers or node._takt_given is None or \
-                    not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures):
-                return False
-        elif node.kind != "station" or type(node).__name__ != "Station" or node.joins or \
-                node.takeoffs or not all(_server_covered(f, node.worked_window) for f in node.failures) or \
-                len({id(_outages_of(f)) for f in node.failures}) > 1:
-            return False
-    return sinks <= 1 and all(len({id(m) for m in _maintenances(node)}) <= 1 for node in plant.all_nodes())
+            found += [f"{where}: {what}" for what, present in (
+                ("learning", node.learning is not None), ("line speed (ramp-up)", node.ramped),
+                ("empty carriers", node.empty_carriers),
+                ("drift zones without a takt", node._takt_given is None and node.drift),
+                ("breakdowns", not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures)))
+                if present]
+        elif node.kind != "station" or type(node).__name__ != "Station":
+            found.append(f"{where}: {type(node).__name__}")
+        elif not all(_server_covered(f, node.worked_window) for f in node.failures):
+            found.append(f"{where}: breakdowns")
+        elif len({id(_outages_of(f)) for f in node.failures}) > 1:
+            found.append(f"{where}: servers under different outages")
+        if len({id(m) for m in _maintenances(node)}) > 1:
+            found.append(f"{where}: more than one maintenance plan")
+    if sinks > 1:
+        found.append("more than one sink")
+    return found
 
 
 def _plain_buffer(store) -> bool:
-    """A FIFO buffer of the plant the kernel runs: finite, or a re-entry lane (unbounded), no level trace."""
-    from .buffer import REENTRY_LANE, Buffer
-    return type(store) is Buffer and (store.capacity != INF or store.kind == REENTRY_LANE)
+    """A store of the plant the kernel runs: a FIFO buffer (logged or not), finite or a re-entry lane or call-offs
+    (unbounded); a sorting store by colour (overdue bodies first) or restoring the planned sequence."""
+    from .buffer import CALL_OFFS, REENTRY_LANE
+    kind = type(store).__name__
+    if kind == "SortingStore":
+        rule = type(store.rule).__name__
+        return rule == "PlannedSequence" or (rule == "ColourBlocks" and not store.rule.keep_blocks)
+    return kind in STORES and (store.capacity != INF or store.kind in (REENTRY_LANE, CALL_OFFS))
 
 
 def _targets(output):
@@ -1165,6 +1719,10 @@ def _targets(output):
     from .routing import AfterRepair, Onward, QualityGate
     if type(output).__name__ == "_LearningExit":
         return None
+    if type(output).__name__ == "CallOff":
+        onward, sends = _call_offs(output)
+        targets = _targets(onward)
+        return None if targets is None else targets + [send.target for send in sends]
     if isinstance(output, Onward) and not output.priority:
         target = output.target
         if type(target).__name__ == "BranchSplit":
@@ -1231,6 +1789,25 @@ def _operating(failures, window) -> bool:
         _modes_covered(made, window)
 
 
+STORES = ("Buffer", "LoggedBuffer", "SortingStore")
+"""The stores the kernel runs: a FIFO buffer, one that logs the cars its shop takes, a sorting store."""
+
+
+def _call_offs(output) -> tuple:
+    """A free-flow station's output under its call-offs (``CallOff``, one wrapped round another per feeder), and
+    its sends in the order ``CallOff.route`` calls them (the outermost first)."""
+    sends = []
+    while type(output).__name__ == "CallOff":
+        sends += output.sends
+        output = output.onward
+    return output, sends
+
+
+def _visits(visits, width: int) -> list:
+    """Per variant, 1 when its units take a part at a join or send (``graph.takes_part``; None: every unit)."""
+    return [1] * width if visits is None else [int(bool(v)) for v in visits] + [0] * (width - len(visits))
+
+
 class _Rest:
     """A sampler handed back after the run: the draws taken ahead and not used, then its own."""
 
@@ -1258,10 +1835,12 @@ class CompiledPlant:
         nodes = plant.all_nodes()
         self.nodes = nodes
         n = len(nodes)
+        first = next(node for node in nodes if type(node.input).__name__ == "Source")
+        self.launch = first.input.launch.__self__
         from .buffer import Merge
         stores = [b for node in nodes for b in ([node.input.lane, node.input.main] if type(node.input) is Merge
                                                  else [node.input]) + _targets(node.output)]
-        buffers = sorted({id(b): b for b in stores if type(b).__name__ == "Buffer"}.values(),
+        buffers = sorted({id(b): b for b in stores if type(b).__name__ in STORES}.values(),
                          key=lambda b: plant.buffers.index(b))
         self.buffers = buffers
         index = {id(b): k for k, b in enumerate(buffers)}
@@ -1271,7 +1850,7 @@ class CompiledPlant:
         variants = max([node.cycle.shape[1] for node in lines] + [1])
         servers = max([node.servers for node in nodes if node.kind == "station"] + [1])
         stations = max(stations, servers)  # per line station, or per free-flow server
-        self.nodes_a = np.zeros((n, 14), dtype=np.int64)
+        self.nodes_a = np.zeros((n, N_COLUMNS), dtype=np.int64)
         booths = max([len(node.booths) for node in lines] + [servers, 1])
         self.booth_i = np.zeros((n, booths, 7), dtype=np.int64)
         self.booth_f = np.zeros((n, booths, 1 + variants))
@@ -1280,6 +1859,8 @@ class CompiledPlant:
         self.positions = np.full((n, width), -1, dtype=np.int64)
         self.slow_pos = np.zeros((n, width), dtype=np.int64)
         self.slow_need = np.zeros((n, width, variants))
+        self.need_all = np.zeros((n, width, variants))
+        """Per line position and variant, its work and transfer (a line without a takt paces by the slowest)."""
         self.station_of = np.zeros((n, width), dtype=np.int64)
         self.st_f = np.zeros((4, n, stations))
         self.st_i = np.zeros((4, n, stations), dtype=np.int64)
@@ -1317,11 +1898,12 @@ class CompiledPlant:
                 merges.append((index[id(node.input.lane)], index[id(node.input.main)]))
             else:
                 row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
-            kind = type(node.output).__name__
+            output, _ = _call_offs(node.output)
+            kind = type(output).__name__
             if kind == "_ShopExit":  # the shop's last node: it counts the shop's cars out
-                row[N_EXIT] = 1 + self.shops.index(node.output.shop)
+                row[N_EXIT] = 1 + self.shops.index(output.shop)
             if kind == "_Gate":
-                gate = node.output.gate
+                gate = output.gate
                 row[N_OUT] = GATE - len(gates)
                 gates.append((gate, place(gate.onward), [(upto, index[id(target)], index[id(reentry)], priority)
                                                         for upto, target, priority, reentry in gate.paths]))
@@ -1329,9 +1911,12 @@ class CompiledPlant:
             elif kind == "AfterRepair":
                 row[N_OUT] = AFTER_REPAIR
             else:
-                row[N_OUT] = place(node.output)
+                row[N_OUT] = place(output)
             if node.kind == "line":
                 row[N_KIND] = CONVEYOR if node.gaps else LINE
+                row[N_PUSH_OUT] = node.push_out
+                row[N_BASE] = -1 if node._base_position is None else node._base_position
+                self.need_all[i, :len(node.positions), :node.cycle.shape[1]] = node.cycle * node._factor + node.transfer
                 row[N_SERVERS] = len(node.station_names)  # a line: its stations
                 row[N_PLACES] = len(node.positions)
                 row[N_NSLOW] = len(node._slow)
@@ -1377,7 +1962,8 @@ class CompiledPlant:
                 slots: dict[int, int] = {}
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
                 models = max(models, len(node.cycle), len(slots))
-        self.procs = np.zeros((len(procs), 7), dtype=np.int64)
+        self._feeders(index)
+        self.procs = np.zeros((len(procs), 8), dtype=np.int64)
         for p, (i, k) in enumerate(procs):
             self.procs[p, P_NODE], self.procs[p, P_SERVER] = i, k
         self.procs[:, P_WAITING] = -1
@@ -1397,8 +1983,8 @@ class CompiledPlant:
         self._quality(merges, gates)
         self._splits(index)
         nb = max(len(buffers), 1)
-        self.buf = np.zeros((nb, 8), dtype=np.int64)
-        room = max([int(b.capacity) for b in buffers if b.capacity != INF] + [LANE]) + 1
+        self.buf = np.zeros((nb, 10), dtype=np.int64)
+        room = max([int(b.capacity) for b in buffers if b.capacity != INF and not hasattr(b, "lanes")] + [LANE]) + 1
         self.items = np.zeros((nb, room), dtype=np.int64)
         waiting = 4 * len(procs) + 4  # a merge's takers wait in two queues: a stale ticket may stay in one
         self.getters = np.zeros((nb, waiting), dtype=np.int64)
@@ -1412,6 +1998,7 @@ class CompiledPlant:
             self.mon[b] = [m.last_t, m.level, m.area, m.full, m.empty, m.max_level, m.max_ever]
             self.mon_w[b] = [m.window.lo, m.window.hi, m.capacity]
             self.buf[b, B_TRACED] = 0 if m.trace is None else 1
+        self._sorting_stores()
         self.traces = np.zeros((nb, 4 * CHECK if any(b.monitor.trace is not None for b in buffers) else 4 * CHECK))
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
@@ -1419,25 +2006,68 @@ class CompiledPlant:
         for p in range(len(procs)):  # every process started in the order v1 starts them
             schedule(self.heap_f, self.heap_i, self.sched, 0.0, URGENT, p, -1)
         self.exits = np.zeros(len(self.shops), dtype=np.int64)
-        self.io = np.zeros(5, dtype=np.int64)
+        self.io = np.zeros(9, dtype=np.int64)
         self.io[IO_RESUME] = -1
         self.io_f = np.zeros(1)
         self.log_t = np.zeros(16384)
         self.log_c = np.zeros(16384, dtype=np.int64)
-        first = next(node for node in nodes if type(node.input).__name__ == "Source")
-        self.launch = first.input.launch.__self__
         self.drawn: list = []
+        self.launched = self.launch.launched
         self.cars = []
-        self.cars_a = np.zeros((4, 0), dtype=np.int64)
+        self.cars_a = np.zeros((UNIT_ROWS, 4 * self.DRAWN), dtype=np.int64)
+        self.drawn_a = np.zeros((4, 0), dtype=np.int64)
         self.ticks = np.zeros((4, n, 0))
         self.tick_i = np.zeros((3, n, 0), dtype=np.int64)
         self.idle_log = np.zeros((n, 0))
         self._grow()
 
+    def _feeders(self, index: dict) -> None:
+        """The joins, sends and carriers of the feeders, each node's in a run of rows (its first row, how many): a
+        line's sends in its order, a free-flow station's in ``CallOff.route``'s, its take-offs in its own."""
+        joins, sends, takeoffs, carriers = [], [], [], []
+        for i, node in enumerate(self.nodes):
+            row = self.nodes_a[i]
+            row[N_JOIN0], row[N_JOINS] = len(joins), len(node.joins)
+            joins += node.joins
+            mine = node.sends if node.kind == "line" else _call_offs(node.output)[1]
+            row[N_SEND0], row[N_SENDS] = len(sends), len(mine)
+            sends += mine
+            takes = getattr(node, "takeoffs", [])
+            row[N_TAKE0], row[N_TAKES] = len(takeoffs), len(takes)
+            takeoffs += [sends.index(send) for send in takes]
+            for send in mine:
+                if send.carriers is not None and send.carriers not in carriers:
+                    carriers.append(send.carriers)
+        width = max([len(x.visits) for x in joins + sends if x.visits is not None] + [self.slow_need.shape[2], 1])
+        self.joins, self.sends, self.carriers = joins, sends, carriers
+        self.join_i = np.zeros((max(len(joins), 1), 8), dtype=np.int64)
+        self.join_f = np.zeros(max(len(joins), 1))
+        self.join_v = np.ones((max(len(joins), 1), width), dtype=np.int64)
+        for j, join in enumerate(joins):
+            self.join_i[j, :J_WAITS] = (self.nodes.index(next(n for n in self.nodes if join in n.joins)),
+                                        join.position, index[id(join.buffer)], join.matched, join.own,
+                                        -1 if join.carriers is None else carriers.index(join.carriers))
+            self.join_i[j, J_WAITS], self.join_i[j, J_FITTED], self.join_f[j] = join.waits, join.fitted, join.waited
+            self.join_v[j] = _visits(join.visits, width)
+        self.send_i = np.zeros((len(sends), 6), dtype=np.int64)
+        self.send_v = np.ones((max(len(sends), 1), width), dtype=np.int64)
+        for k, send in enumerate(sends):
+            self.send_i[k] = (0, send.position, index[id(send.target)], send.own,
+                              -1 if send.carriers is None else carriers.index(send.carriers), send.sent)
+            self.send_v[k] = _visits(send.visits, width)
+        self.tk_s = np.array(takeoffs + [0], dtype=np.int64)
+        self.carr_i = np.zeros((max(len(carriers), 1), 4), dtype=np.int64)
+        for c, bound in enumerate(carriers):
+            self.carr_i[c, C_COUNT], self.carr_i[c, C_IN_USE] = bound.count, bound.in_use
+        self.carr_w = np.zeros((max(len(carriers), 1), len(self.nodes_a) * max(self.slot.shape[1], 1) + 1),
+                               dtype=np.int64)
+
     def _clocks(self, nodes) -> None:
         """Each shop's shift clock (rows: starts, ends, cum, cum_end; padded with inf), which one each node reads, and
         each node's measured window in its shop's worked time."""
-        clocks = list({id(node.clock): node.clock for node in nodes}.values())
+        clocks = list({id(clock): clock for clock in [node.clock for node in nodes] +
+                       [b.clock for b in self.buffers if type(b).__name__ == "SortingStore"]}.values())
+        self.clock_objects = clocks
         width = max(len(clock.starts) for clock in clocks)
         self.clocks = np.full((len(clocks), 4, width), INF)
         for c, clock in enumerate(clocks):
@@ -1603,6 +2233,8 @@ class CompiledPlant:
             self.ticks = wider(self.ticks, room)
             self.tick_i = wider(self.tick_i, room)
         self.idle_log = wider(self.idle_log, max(4 * CHECK, 2 * self.idle_log.shape[1]))
+        if self.io[IO_UNITS] >= self.cars_a.shape[1] - CHECK * (1 + len(self.send_i)):
+            self.cars_a = wider(self.cars_a, 2 * self.cars_a.shape[1])
         if hasattr(self, "traces") and np.max(self.buf[:, B_TRACED]) >= self.traces.shape[1] - 2 * CHECK:
             self.traces = wider(self.traces, 2 * self.traces.shape[1])
 
@@ -1615,7 +2247,8 @@ class CompiledPlant:
                 self.mon_w, self.heap_f, self.heap_i, self.sched, self.io, self.io_f, self.log_t, self.log_c, self.outs, self.n_outs, self.node_out, self.maints, self.n_maints,
                 self.next_service, self.deficit, self.booth_i, self.booth_f, self.merges, self.gate_i, self.gate_f,
                 self.gate_u, self.paths_i, self.split_i, self.split_e, self.node_clock, self.exits, self.traces,
-                self.node_maint)
+                self.node_maint, self.drawn_a, self.join_i, self.join_f, self.join_v, self.send_i, self.send_v,
+                self.tk_s, self.carr_i, self.carr_w, self.sorting, self.need_all)
 
     DRAWN = 4096
     """Cars drawn for the launch at a time."""
@@ -1626,18 +2259,68 @@ class CompiledPlant:
         launch, drawn = self.launch, self.drawn
         first = len(drawn)
         drawn.extend(launch.draw(launch.sequence.next_variant()) for _ in range(self.DRAWN))
-        if len(drawn) > self.cars_a.shape[1]:
-            cars = np.zeros((4, 2 * len(drawn)), dtype=np.int64)
-            cars[:, :self.cars_a.shape[1]] = self.cars_a
-            self.cars_a = cars
-        self.cars_a[0, first:len(drawn)] = [d[0] for d in drawn[first:]]
-        self.cars_a[1, first:len(drawn)] = [d[1] for d in drawn[first:]]
-        self.cars_a[2, first:len(drawn)] = [d[3] for d in drawn[first:]]
+        seq = self.launched + 1 + first  # the launch number each will get (``Launch.launch_drawn``)
+        fresh = np.array([(d[0], d[1], d[3], seq + q) for q, d in enumerate(drawn[first:])],
+                         dtype=np.int64).reshape(-1, 4).T
+        self.drawn_a = np.concatenate((self.drawn_a, fresh), axis=1)
         self.io[IO_DRAWN] = len(drawn)
+
+    def _sorting_stores(self) -> None:
+        """The sorting stores' lanes and rules as the kernel keeps them (``sorting``), and the entry logs of the
+        shops the buffers feed (each car a shop takes recorded in the kernel, written to its ``EntryLog`` after)."""
+        self.logs = list({id(b.log): b.log for b in self.buffers if getattr(b, "log", None) is not None}.values())
+        sorts = [b for b in self.buffers if type(b).__name__ == "SortingStore"]
+        self.sorts = sorts
+        for b, buffer in enumerate(self.buffers):
+            log = getattr(buffer, "log", None)
+            self.buf[b, B_LOG] = -1 if log is None else self.logs.index(log)
+            self.buf[b, B_SORT] = sorts.index(buffer) if buffer in sorts else -1
+        n = max(len(sorts), 1)
+        lanes = max([len(store.lanes) for store in sorts] + [1])
+        depth = max([store.rule.depth for store in sorts] + [1])
+        colours = max([len(v) for v in getattr(self.launch, "_colour_cumulative", {}).values()] + [1])
+        so_i, so_f = np.zeros((n, 14), dtype=np.int64), np.zeros((n, 5))
+        lane_i, lane_u = np.zeros((n, lanes, 4), dtype=np.int64), np.zeros((n, lanes, depth, 4), dtype=np.int64)
+        lane_w, in_store = np.zeros((n, lanes, depth)), np.zeros((n, colours), dtype=np.int64)
+        ring = 4096
+        old_i, old_w = np.zeros((n, ring, 2), dtype=np.int64), np.zeros((n, ring))
+        clocks = [id(c) for c in self.clock_objects]
+        for s, store in enumerate(sorts):
+            rule = store.rule
+            colour = type(rule).__name__ == "ColourBlocks"
+            so_i[s, :SO_RELEASED] = (len(store.lanes), rule.depth, clocks.index(id(store.clock)),
+                                    BY_COLOUR if colour else BY_SEQUENCE,
+                                    -1 if not colour or rule.max_block == INF else rule.max_block,
+                                    store.max_wait is not None, -1 if not colour or rule.colour is None else rule.colour,
+                                    rule.block if colour else 0, store.count, store.arrived)
+            so_i[s, SO_RELEASED], so_i[s, SO_FORCED] = store.released, store.forced
+            so_f[s] = (0.0 if store.max_wait is None else store.max_wait, store.wait_sum, store.wait_max,
+                       store.window.lo, store.window.hi)
+            if store.count or store._oldest:  # the kernel runs the plant from its start, every store empty
+                raise ValueError(f"store {store.name}: the compiled engine starts from an empty plant")
+        self.sorting = (so_i, so_f, lane_i, lane_u, lane_w, in_store, old_i, old_w, np.zeros(8 * CHECK),
+                        np.zeros((2, 8 * CHECK), dtype=np.int64))
+
+    def _entries(self) -> None:
+        """The cars each shop took, as the kernel recorded them, into the shops' entry logs (``EntryLog.record``)."""
+        n = int(self.io[IO_ENTRIES])
+        if not n:
+            return
+        times, units, logs = self.sorting[8][:n], self.sorting[9][0, :n], self.sorting[9][1, :n]
+        for q, log in enumerate(self.logs):
+            mine = logs == q
+            if mine.any():
+                u = units[mine]
+                log.times.extend(times[mine].tolist())
+                log.seq.extend(self.cars_a[U_SEQ, u].tolist())
+                log.variant.extend(self.cars_a[U_VARIANT, u].tolist())
+                log.colour.extend(self.cars_a[U_COLOUR, u].tolist())
+        self.io[IO_ENTRIES] = 0
 
     def _replay(self) -> None:
         """The launches and completions the kernel logged, in its order: each car launched (counted, logged, in
-        the WIP) and each completed (the plant's sink) at its time."""
+        the WIP) and each completed (the plant's sink) at its time; then the cars each shop took."""
+        self._entries()
         env, launch, sink, cars, drawn = self.plant.env, self.launch, self.sink, self.cars, self.drawn
         for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
             if c > SCRAPPED:
@@ -1656,6 +2339,9 @@ class CompiledPlant:
             why = run(*args)
             if why == FINISHED:
                 break
+            if why == BROKEN:
+                from .car import InvariantError
+                raise InvariantError(self.broken())
             if why == NEED_ROOM:
                 self._grow()
             elif why == NEED_DRAWS:
@@ -1697,6 +2383,76 @@ class CompiledPlant:
                 made.stops = self.fm_i[f, FI_STOPS:FI_STOPS + m].tolist()
                 made.down = self.fm_f[f, FM_LEFT + m:FM_LEFT + 2 * m].tolist()
 
+    def _write_sorting(self, s: int, store) -> None:
+        """A sorting store's lanes, its rule's runs and block, its tallies and its arrivals kept for max_wait."""
+        so_i, so_f, lane_i, lane_u, lane_w, in_store, old_i, old_w = self.sorting[:8]
+        rule = store.rule
+        depth = rule.depth
+        for k, lane in enumerate(store.lanes):
+            head = int(lane_i[s, k, LN_HEAD])
+            lane.extend((int(lane_u[s, k, (head + q) % depth, PL_ORDER]), float(lane_w[s, k, (head + q) % depth]),
+                         self._unit(int(lane_u[s, k, (head + q) % depth, PL_CAR])))
+                        for q in range(int(lane_i[s, k, LN_COUNT])))
+        if type(rule).__name__ == "ColourBlocks":
+            for k, runs in enumerate(rule.runs):
+                head = int(lane_i[s, k, LN_RUN_HEAD])
+                runs.extend([int(lane_u[s, k, (head + q) % depth, PL_RUN_KIND]),
+                             int(lane_u[s, k, (head + q) % depth, PL_RUN_CARS])]
+                            for q in range(int(lane_i[s, k, LN_RUNS])))
+            rule.in_store = {kind: int(n) for kind, n in enumerate(in_store[s]) if n or kind in rule.in_store}
+            colour = int(so_i[s, SO_COLOUR])
+            rule.colour, rule.block = (None if colour < 0 else colour), int(so_i[s, SO_BLOCK])
+        store.count, store.arrived = int(so_i[s, SO_COUNT]), int(so_i[s, SO_ARRIVED])
+        store.released, store.forced = int(so_i[s, SO_RELEASED]), int(so_i[s, SO_FORCED])
+        store.wait_sum, store.wait_max = float(so_f[s, SO_WAIT_SUM]), float(so_f[s, SO_WAIT_MAX])
+        ring = old_w.shape[1]
+        head = int(so_i[s, SO_OLD_HEAD])
+        store._oldest.extend((int(old_i[s, (head + q) % ring, 0]), float(old_w[s, (head + q) % ring]))
+                             for q in range(int(so_i[s, SO_OLD_N])))
+        store._gone.update(order for order, _ in store._oldest if old_i[s, order % ring, 1])
+
+    def _unit(self, u: int):
+        """The object of a unit: its car (the launch's), or a feeder's part for the unit it was made for."""
+        from .car import Part
+        drawn = int(self.cars_a[U_DRAWN, u])
+        return self.cars[drawn] if drawn >= 0 else Part(self._unit(int(self.cars_a[U_CAR, u])))
+
+    def _write_feeders(self) -> None:
+        """Each join's waits and fits, each send's count, the carriers in use, the own parts still away."""
+        for j, join in enumerate(self.joins):
+            join.waits, join.fitted = int(self.join_i[j, J_WAITS]), int(self.join_i[j, J_FITTED])
+            join.waited = float(self.join_f[j])
+        for k, send in enumerate(self.sends):
+            send.sent = int(self.send_i[k, SD_SENT])
+        for c, carriers in enumerate(self.carriers):
+            carriers.in_use = int(self.carr_i[c, C_IN_USE])
+        units = int(self.io[IO_UNITS])
+        for u in np.flatnonzero(self.cars_a[U_AWAY, :units]).tolist():
+            self._unit(u).away = int(self.cars_a[U_AWAY, u])
+
+    def broken(self) -> str:
+        """v1's words for the invariant the kernel found broken."""
+        code, at = int(self.io[IO_ERROR]), int(self.io[IO_ERROR_AT])
+        if code == E_OTHER_CAR:
+            join = self.joins[at]
+            return f"{join.where}: a part of feeder {join.feeder} built for another car was fitted " \
+                "(a part must always rejoin its own car)"
+        if code == E_PARTS_AWAY:
+            return f"a car left the plant without its own parts ({int(self.cars_a[U_AWAY, at])} still away)"
+        if code == E_CARRIERS:
+            carriers = self.carriers[self.send_i[at, SD_CARRIERS] if at >= 0 else self.join_i[-1 - at, J_CARRIERS]]
+            if at >= 0:
+                return f"{carriers.where}: {carriers.count + 1} carriers in use, more than the {carriers.count} there are"
+            return f"{carriers.where}: a carrier was freed that was not in use"
+        if code == E_OVERDUE:
+            return f"store {self.buffers[at].name}: a body waited over max_wait and a later body was released " \
+                "before it"
+        if at < 0:
+            return f"a sorting store: more than {self.sorting[7].shape[1] - CHECK} arrivals while its oldest body " \
+                "stayed (the compiled engine's bound on its max_wait check)"
+        return f"buffer {self.buffers[at].name}: more than {LANE} parts called off and waiting (the compiled " \
+            "engine's bound on an unbounded buffer)"
+
     def nothing_left(self) -> bool:
         """No event scheduled at the end (every process waits on another: a jam), as ``plant._nothing_left``."""
         return int(self.sched[0]) == 0
@@ -1704,7 +2460,8 @@ class CompiledPlant:
     def finish(self) -> None:
         """The records of the run where v1 keeps them, and what each node and buffer holds at the end."""
         from collections import deque
-        cars = self.cars
+        unit = self._unit
+        self._write_feeders()
         for i, node in enumerate(self.nodes):
             row = self.nodes_a[i]
             mine = np.flatnonzero(self.procs[:, P_NODE] == i)
@@ -1739,11 +2496,13 @@ class CompiledPlant:
                     node.deficit = self.deficit[i, :len(node.deficit)].tolist()
                     node._last_start, node._last_work = float(self.node_f[F_LAST_START, i]), \
                         float(self.node_f[F_LAST_WORK, i])
-                node.positions = deque(None if j < 0 else cars[j] for j in self.positions[i, :len(node.positions)])
+                node.positions = deque(None if j < 0 else unit(j) for j in self.positions[i, :len(node.positions)])
                 node.inside = int(row[N_INSIDE])
                 p = mine[0]
                 if self.procs[p, P_WAITING] >= 0:
                     node.waiting = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
+                if self.procs[p, P_STATE] == L_WAIT_PART:
+                    node.awaited = self.joins[int(row[N_JOIN0] + self.procs[p, P_STEP])]
             else:
                 for k, p in enumerate(mine):
                     node.accounts[k].times[:] = self.acc[i, k].tolist()
@@ -1758,9 +2517,11 @@ class CompiledPlant:
                             process.to_failure = float(self.fm_f[f, FM_TO_FAILURE])
                             process.next_service = float(self.fm_f[f, FM_NEXT_SERVICE])
                     car = int(self.procs[p, P_CAR])
-                    node.holding[k] = None if car < 0 else cars[car]
+                    node.holding[k] = None if car < 0 else unit(car)
                     if self.procs[p, P_WAITING] >= 0:
                         node.waiting[k] = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
+                    if self.procs[p, P_STATE] == S_WAIT_PART:
+                        node.awaited[k] = self.joins[int(row[N_JOIN0] + self.procs[p, P_STEP])]
                 node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
                 if node.purge:
                     tally = node.colour_tally
@@ -1783,5 +2544,8 @@ class CompiledPlant:
             m.level, m.max_level, m.max_ever = int(f[1]), int(f[5]), int(f[6])
             if m.trace is not None:
                 m.trace.extend(self.traces[b, :int(self.buf[b, B_TRACED]) - 1].tolist())
+            if self.buf[b, B_SORT] >= 0:
+                self._write_sorting(int(self.buf[b, B_SORT]), buffer)
+                continue
             head, count, room = int(self.buf[b, B_HEAD]), int(self.buf[b, B_COUNT]), self.items.shape[1]
-            buffer.items.extend(cars[int(self.items[b, (head + q) % room])] for q in range(count))
+            buffer.items.extend(unit(int(self.items[b, (head + q) % room])) for q in range(count))
