@@ -119,6 +119,8 @@ class Plant:
             if covered(self):
                 self.compiled = CompiledPlant(self)
         if self.compiled is not None:
+            for pool in self.pools.values():  # after the nodes, as v1 starts them
+                pool.start()
             self.compiled.run()
         elif os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
             from .flow.chain import Chain, KernelChain, chains, kernel_covered, references

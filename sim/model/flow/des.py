@@ -21,12 +21,31 @@ import numpy as np
 
 from .kernel import _add, _clip, at_work, njit, worked
 
+try:
+    from numba import objmode
+except ImportError:  # the kernel runs as plain Python: a call into Python is a plain call
+    from contextlib import contextmanager
+
+    @contextmanager
+    def objmode(**types):
+        yield
+
 INF = np.inf
 URGENT, NORMAL = 0, 1
 LINE, CONVEYOR, STATION = 0, 1, 2
 SOURCE, SINK = -1, -2
-RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES, BROKEN = range(8)
-IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED, IO_UNITS, IO_ERROR, IO_ERROR_AT, IO_ENTRIES = range(9)
+RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES, BROKEN, YIELD, RESUMED = range(10)
+IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED, IO_UNITS, IO_ERROR, IO_ERROR_AT, IO_ENTRIES, IO_SPRIO, \
+    IO_SEID, IO_ONLY = range(12)
+IO_SIZE = 12
+"""``io``: ... SimPy's next event (its priority and number; its time in ``io_f[1]``), and whether the kernel
+returns once the process it resumes waits (``IO_ONLY``)."""
+PY = -1 << 40
+"""An input or output at PY - x is the Python store x (the launch with holds, a kit gate, the yard): the kernel
+calls into Python (``_callout``) to take from it or put into it."""
+CO_TAKE, CO_PUT, CO_WANTS, CO_OFFER, CO_POOL_TAKE, CO_POOL_RELEASE = range(6)
+CALLOUT = [None]
+"""The running ``CompiledPlant``'s ``_callout``: what the kernel asks of Python (read in object mode)."""
 # the invariants the kernel checks (``io[IO_ERROR]``; ``io[IO_ERROR_AT]``: the join, send or buffer)
 E_OTHER_CAR, E_PARTS_AWAY, E_CARRIERS, E_UNBOUNDED, E_OVERDUE = 1, 2, 3, 4, 5
 # unit columns (``cars``: cars and feeders' parts alike): variant, model, colour, re-entry lane, the car it was
@@ -41,10 +60,10 @@ C_COUNT, C_IN_USE, C_HEAD, C_WAITING = range(4)
 CHECK = 256
 """Events between two checks of the room and draws left (each event appends at most one index or two idle
 entries a node, draws one cycle, logs two cars)."""
-WORKING, BLOCKED, STARVED, DOWN, FEEDER, COLOUR = 0, 1, 2, 3, 6, 7
+WORKING, BLOCKED, STARVED, DOWN, LABOUR, FEEDER, COLOUR = 0, 1, 2, 3, 5, 6, 7
 
 # process columns (ints): node, server, state, value (a car passed on resume), waiting state, N
-P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR, P_SERIAL, P_STEP = range(8)
+P_NODE, P_SERVER, P_STATE, P_VALUE, P_WAITING, P_CAR, P_SERIAL, P_STEP, P_TAKEN = range(9)
 SERIALS = 1 << 20
 """A waiting taker's ticket: its process x SERIALS + the serial of its wait (a served wait bumps the serial, so a
 ticket left in a second store's queue, a merge's, is stale: ``getter.triggered``)."""
@@ -58,8 +77,9 @@ LANE = 4095
 """A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
 # node columns (ints)
 N_KIND, N_SERVERS, N_IN, N_OUT, N_PLACES, N_NSLOW, N_INSIDE, N_TICKS, N_IDLE, N_COMPLETIONS, N_DRIFT, N_FLOATERS, \
-    N_BOOTHS, N_EXIT, N_JOIN0, N_JOINS, N_SEND0, N_SENDS, N_TAKE0, N_TAKES, N_PUSH_OUT, N_BASE = range(22)
-N_COLUMNS = 22
+    N_BOOTHS, N_EXIT, N_JOIN0, N_JOINS, N_SEND0, N_SENDS, N_TAKE0, N_TAKES, N_PUSH_OUT, N_BASE, N_NEEDED = range(23)
+N_COLUMNS = 23
+"""... N_NEEDED: a pooled station's operators a cycle (0: no labour pool)."""
 # a quality gate (gate_i columns): where passing cars go, its rework paths, draws used, inspected, failed
 G_ONWARD, G_PATHS, G_DRAWN, G_INSPECTED, G_FAILED, G_EXIT = range(6)
 # a line's paint booths (booth_i columns): the position it checks, its station, the last colour (-1: none), its tally
@@ -484,6 +504,34 @@ def _next_after(maint, n_maint, w):
     return at[lo] if lo < n else INF
 
 
+@njit(cache=True)
+def _callout(code, a, b, c, d):
+    """Ask Python (``CompiledPlant._callout``): a take from or a put into a Python store, a Python taker's wish
+    for a car and the car handed to it, operators of a labour pool taken or given back."""
+    with objmode(answer="int64"):
+        answer = _dispatch(code, a, b, c, d)
+    return answer
+
+
+def _dispatch(code, a, b, c, d) -> int:
+    """The kernel's question to the running plant (a module function: numba caches a kernel that calls it)."""
+    return CALLOUT[0](code, a, b, c, d)
+
+
+@njit(cache=True)
+def _python_taker(b, ticket, car, now, buf, sorting, cars, io):
+    """A Python taker (a kit gate's standing request) at the head of a kernel store's takers: True when it still
+    wants a car and took this one (handed over as the store hands a car to a waiting station)."""
+    if not _callout(CO_WANTS, -1 - ticket, 0, 0, 0):
+        return False  # it no longer wants one (the template's ``triggered``): the next taker
+    if buf[b, B_SORT] >= 0:
+        _sort_taken(b, buf[b, B_SORT], car, 0.0, 0, now, buf, sorting, cars, io)
+    elif buf[b, B_LOG] >= 0:
+        _record(b, car, now, buf, sorting, io)
+    _callout(CO_OFFER, -1 - ticket, car, 0, 0)
+    return True
+
+
 @njit(cache=True, inline="always")
 def _next_putter(b, buf, putters, putter_car):
     """The first blocked put (its process and car), taken off the queue (rule 3 of the store template)."""
@@ -768,6 +816,10 @@ def _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w, heap
         ticket = getters[b, q]
         buf[b, B_GHEAD] = (q + 1) % getters.shape[1]
         buf[b, B_GCOUNT] -= 1
+        if ticket < 0:  # a Python taker
+            if _python_taker(b, ticket, car, now, buf, sorting, cars, io):
+                return True
+            continue
         proc = ticket // SERIALS
         if ticket % SERIALS == procs[proc, P_SERIAL] % SERIALS:
             procs[proc, P_SERIAL] += 1
@@ -1179,6 +1231,32 @@ def _fit(j, part, unit, now, join_i, cars, carr_i, carr_w, io, heap_f, heap_i, s
 
 
 @njit(cache=True, inline="always")
+def _take(b, p, waits, now, merges, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched,
+          traces, sorting, cars, clocks, io, procs):
+    """A node's take from its input (-1: none there; with ``waits``, its ticket queued for the next): a buffer, or
+    a ``Merge``: the re-entry lane first, then the main buffer, waiting in both; a Python store (the launch with
+    holds, a kit gate) through Python, whose SimPy event wakes the node."""
+    if b <= PY:
+        return _callout(CO_TAKE, PY - b, p, waits, 0)
+    if b > MERGE:
+        car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces,
+                       sorting, cars, clocks, io)
+        if car < 0 and waits:
+            _wait_get(b, p, buf, getters, procs)
+        return car
+    lane, main = merges[MERGE - b, 0], merges[MERGE - b, 1]
+    car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces,
+                   sorting, cars, clocks, io)
+    if car < 0:
+        car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched,
+                       traces, sorting, cars, clocks, io)
+    if car < 0 and waits:
+        _wait_get(lane, p, buf, getters, procs)
+        _wait_get(main, p, buf, getters, procs)
+    return car
+
+
+@njit(cache=True, inline="always")
 def _join_step(j, unit, p, waiting, now, clock, proc_w, procs, join_i, buf, items, getters, putters, putter_car, mon,
                mon_w, heap_f, heap_i, sched, traces, sorting, cars, clocks, io, carr_i, carr_w):
     """One join of a station or a line: the unit's part taken and fitted (1: the process goes on to the next
@@ -1200,7 +1278,7 @@ def _join_step(j, unit, p, waiting, now, clock, proc_w, procs, join_i, buf, item
 
 
 S_TOP, S_TAKEN, S_GOT, S_WORKED, S_PUT_WAIT, S_PUT_DONE, S_WAIT_TAKE, S_WORK, S_JOIN, S_WAIT_PART, S_BOOTH, \
-    S_CARRIERS, S_WAIT_CARRIER = range(13)
+    S_CARRIERS, S_WAIT_CARRIER, S_POOL, S_WAIT_POOL, S_RELEASE = range(16)
 L_TOP, L_TAKEN, L_ENTER, L_INDEXED, L_PUT_WAIT, L_PUT_DONE, L_TURN, L_WAIT_TAKE, L_JOIN, L_WAIT_PART, L_INDEX, \
     L_SENDS, L_WAIT_CARRIER = range(13)
 
@@ -1229,7 +1307,11 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
             if io[IO_ERROR]:
                 return BROKEN
             if sched[0] == 0 or heap_f[0, 0] >= end:
-                return FINISHED
+                return YIELD if io_f[1] < end else FINISHED  # SimPy's events before the end, else the end
+            t, q = io_f[1], heap_f[0, 0]  # SimPy's next event before the kernel's: SimPy goes first
+            if t < q or (t == q and (io[IO_SPRIO] < heap_i[0, 0] or (io[IO_SPRIO] == heap_i[0, 0] and
+                                                                   io[IO_SEID] < heap_i[1, 0]))):
+                return YIELD
             # room for what the next CHECK events may append, draws for as many cycles and some breakdowns: checked
             # every CHECK events (a check reads every node's counters)
             if sched[2] <= 0:
@@ -1282,21 +1364,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         value = _launch(now, io, drawn_a, cars, log_t, log_c)
                         procs[p, P_STATE] = S_GOT
                         continue
-                    if b <= MERGE:  # re-entering cars first (``Merge``): their lane, then the main buffer
-                        lane, main = merges[MERGE - b, 0], merges[MERGE - b, 1]
-                        car = _try_get(lane, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                       heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
-                        if car < 0:
-                            car = _try_get(main, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                           heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
-                        if car < 0:
-                            _wait_get(lane, p, buf, getters, procs)
-                            _wait_get(main, p, buf, getters, procs)
-                    else:
-                        car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                                       heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
-                        if car < 0:
-                            _wait_get(b, p, buf, getters, procs)
+                    car = _take(b, p, True, now, merges, buf, items, getters, putters, putter_car, mon, mon_w, heap_f,
+                                heap_i, sched, traces, sorting, cars, clocks, io, procs)
                     if car < 0:
                         proc_w[p] = worked(clock, now)
                         procs[p, P_WAITING] = STARVED
@@ -1347,7 +1416,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     continue
                 if state == S_BOOTH:
                     car = procs[p, P_CAR]
-                    procs[p, P_STATE] = S_WORK
+                    procs[p, P_STATE] = S_POOL if nodes[i, N_NEEDED] else S_WORK
                     if nodes[i, N_BOOTHS]:  # a paint booth (``Station._change_colour``): a purge before a new colour
                         colour = cars[2, car]
                         last = booth_i[i, k, B_COLOUR]
@@ -1368,11 +1437,34 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                             schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                             break
                     continue
+                if state == S_POOL:  # ``PooledStation``: operators from the labour pool, or wait for them
+                    taken = _callout(CO_POOL_TAKE, i, p, 0, 0)
+                    if taken <= 0:
+                        proc_w[p] = worked(clock, now)
+                        procs[p, P_WAITING] = LABOUR
+                        procs[p, P_STATE] = S_WAIT_POOL
+                        break
+                    procs[p, P_TAKEN] = taken
+                    procs[p, P_STATE] = S_WORK
+                    continue
+                if state == S_WAIT_POOL:  # the pool gave operators
+                    _station_waited(i, k, p, LABOUR, clock, now, proc_w, acc, outs, n_outs, node_out, lo, hi, slot,
+                                    fm_i, fm_f, fm_draws, fm_di, maint, n_maint, st_i, nodes, idle_log, procs)
+                    procs[p, P_TAKEN] = value
+                    procs[p, P_STATE] = S_WORK
+                    continue
+                if state == S_RELEASE:  # the operators back to the pool before the car is handed on
+                    _callout(CO_POOL_RELEASE, i, procs[p, P_TAKEN], 0, 0)
+                    procs[p, P_STATE] = S_CARRIERS if nodes[i, N_TAKES] else S_WORKED
+                    continue
                 if state == S_WORK:
                     car = procs[p, P_CAR]
                     sampler = cyc_ij[1, i, cars[1, car]]  # models sharing a sampler share its draws
                     work = cyc[i, sampler, cyc_ij[0, i, sampler]]
                     cyc_ij[0, i, sampler] += 1
+                    needed = nodes[i, N_NEEDED]
+                    if needed and procs[p, P_TAKEN] < needed:  # fewer operators, slower (``when_short: slower``)
+                        work *= needed / procs[p, P_TAKEN]
                     w_at = worked(clock, now)
                     o = node_out[i]
                     w = w_at if o < 0 else _free(outs, n_outs, o, w_at)
@@ -1408,7 +1500,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     d = at_work(clock, w_end) - now
                     schedule(heap_f, heap_i, sched, now + (d if d > 0.0 else 0.0), NORMAL, p, -1)
                     procs[p, P_STEP] = 0
-                    procs[p, P_STATE] = S_CARRIERS if nodes[i, N_TAKES] else S_WORKED
+                    procs[p, P_STATE] = S_RELEASE if nodes[i, N_NEEDED] else \
+                        S_CARRIERS if nodes[i, N_TAKES] else S_WORKED
                     break
                 if state == S_CARRIERS:  # ``Station._take_carriers``: a free carrier for each own part coming off
                     car = procs[p, P_CAR]
@@ -1468,7 +1561,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                                 b, priority = paths_i[g, path, 0], paths_i[g, path, 2] == 1
                     elif b == AFTER_REPAIR:  # ``AfterRepair``: back to the re-entry lane its gate chose
                         b, priority = cars[3, car], True
-                    if b <= SPLIT:
+                    if PY < b <= SPLIT:
                         b = _branch(b, car, cars, split_i, split_e)
                     if b == NONE:
                         procs[p, P_STATE] = S_PUT_DONE
@@ -1478,6 +1571,14 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                             return BROKEN
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
+                    if b <= PY:  # into a Python store (the yard): a full one wakes the server when it takes it
+                        if _callout(CO_PUT, PY - b, p, car, priority):
+                            procs[p, P_STATE] = S_PUT_DONE
+                            continue
+                        proc_w[p] = worked(clock, now)
+                        procs[p, P_WAITING] = BLOCKED
+                        procs[p, P_STATE] = S_PUT_WAIT
+                        break
                     if _try_put(b, car, priority, now, buf, items, getters, procs, mon, mon_w,
                                 heap_f, heap_i, sched, traces, sorting, cars, clocks, io):
                         procs[p, P_STATE] = S_PUT_DONE
@@ -1510,10 +1611,10 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     value = _launch(now, io, drawn_a, cars, log_t, log_c)
                     procs[p, P_STATE] = L_ENTER
                     continue
-                car = _try_get(b, now, buf, items, getters, putters, putter_car, mon, mon_w,
-                               heap_f, heap_i, sched, traces, sorting, cars, clocks, io)
-                if car < 0 and not (nodes[i, N_PUSH_OUT] and nodes[i, N_INSIDE] > 0):  # a conveyor, a feeder's line
-                    _wait_get(b, p, buf, getters, procs)
+                waits = not (nodes[i, N_PUSH_OUT] and nodes[i, N_INSIDE] > 0)  # a conveyor, a feeder's line
+                car = _take(b, p, waits, now, merges, buf, items, getters, putters, putter_car, mon, mon_w, heap_f,
+                            heap_i, sched, traces, sorting, cars, clocks, io, procs)
+                if car < 0 and waits:
                     proc_w[p] = worked(clock, now)
                     procs[p, P_WAITING] = STARVED
                     procs[p, P_STATE] = L_WAIT_TAKE
@@ -1615,13 +1716,21 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 b = nodes[i, N_OUT]
                 if nodes[i, N_EXIT] and wall[0] <= now < wall[1]:
                     exits[nodes[i, N_EXIT] - 1] += 1
-                if b <= SPLIT:
+                if PY < b <= SPLIT:
                     b = _branch(b, leaving, cars, split_i, split_e)
                 if b == SINK:
                     if not _leave(leaving, now, cars, io, log_t, log_c):
                         return BROKEN
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
+                if b <= PY:  # into a Python store (the yard): a full one wakes the line when it takes the car
+                    if _callout(CO_PUT, PY - b, p, leaving, 0):
+                        procs[p, P_STATE] = L_PUT_DONE
+                        continue
+                    proc_w[p] = worked(clock, now)
+                    procs[p, P_WAITING] = BLOCKED
+                    procs[p, P_STATE] = L_PUT_WAIT
+                    break
                 if _try_put(b, leaving, False, now, buf, items, getters, procs, mon, mon_w,
                             heap_f, heap_i, sched, traces, sorting, cars, clocks, io):
                     procs[p, P_STATE] = L_PUT_DONE
@@ -1648,6 +1757,9 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
             value = -1
             continue
         p = -1
+        if io[IO_ONLY]:  # a process Python resumed (a SimPy event it waited on): it waits again, Python goes on
+            io[IO_ONLY] = 0
+            return RESUMED
 
 
 # ---------------------------------------------------------------- the Python side
@@ -1663,9 +1775,7 @@ def uncovered(plant) -> list[str]:
     from ..launch.launch import Launch
     from .buffer import Merge, Sink, Source
     from .routing import Onward
-    found = [f"labour pool {name}" for name in plant.pools]
-    if plant.env._queue:
-        found.append("components' SimPy processes (events scheduled before the run)")
+    found = [f"component {name}" for name in plant.components if name not in COMPONENTS]
     sinks = 0
     for node in plant.all_nodes():
         where = f"{node.shop}.{node.name}"
@@ -1675,12 +1785,13 @@ def uncovered(plant) -> list[str]:
             continue
         sinks += sum(type(t) is Sink for t in targets)
         found += [f"{where}: output to {type(t).__name__} {getattr(t, 'name', '')}" for t in targets
-                  if type(t) is not Sink and not _plain_buffer(t)]
+                  if type(t) is not Sink and not _plain_buffer(t) and type(t).__name__ != "Yard"]
         source = node.input
         sources = [source.lane, source.main] if type(source) is Merge else [source]
         found += [f"{where}: input {type(s).__name__} {getattr(s, 'name', '')}" for s in sources
                   if not ((type(s) is Source and getattr(s.launch, "__func__", None) is Launch.new_car) or
-                          _plain_buffer(s))]
+                          _plain_buffer(s) or type(s) is Launch or
+                          (type(s).__name__ == "KitGate" and _plain_buffer(s.entry)))]
         if node.kind == "line":
             found += [f"{where}: {what}" for what, present in (
                 ("learning", node.learning is not None), ("line speed (ramp-up)", node.ramped),
@@ -1688,7 +1799,7 @@ def uncovered(plant) -> list[str]:
                 ("drift zones without a takt", node._takt_given is None and node.drift),
                 ("breakdowns", not all(f is None or _modes_covered(f, node.worked_window) for f in node.failures)))
                 if present]
-        elif node.kind != "station" or type(node).__name__ != "Station":
+        elif node.kind != "station" or type(node).__name__ not in ("Station", "PooledStation"):
             found.append(f"{where}: {type(node).__name__}")
         elif not all(_server_covered(f, node.worked_window) for f in node.failures):
             found.append(f"{where}: breakdowns")
@@ -1791,6 +1902,59 @@ def _operating(failures, window) -> bool:
 
 STORES = ("Buffer", "LoggedBuffer", "SortingStore")
 """The stores the kernel runs: a FIFO buffer, one that logs the cars its shop takes, a sorting store."""
+PY_STORES = ("Launch", "KitGate", "Yard")
+"""The stores Python keeps, which the kernel takes from or puts into through ``_callout``: the launch with holds
+(kits, caps), a shop's kit gate (its entry a kernel store), the finished-car yard."""
+COMPONENTS = ("supply", "outbound", "downtime", "events")
+"""The components whose SimPy processes run beside the kernel: they reach the flow only through Python stores."""
+
+
+class _SharedEids:
+    """SimPy's event numbers drawn from the kernel's (``sched[1]``): the events of both heaps at one instant keep
+    v1's order."""
+
+    __slots__ = ("sched",)
+
+    def __init__(self, sched):
+        self.sched = sched
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        eid = int(self.sched[1])
+        self.sched[1] = eid + 1
+        return eid
+
+
+class _KernelStore:
+    """A kernel store as Python sees it (a kit gate's entry): take a car now, wait with a standing request."""
+
+    def __init__(self, compiled, b: int, store):
+        self.compiled, self.b, self.store = compiled, b, store
+        self.name = store.name
+
+    def try_get(self):
+        c = self.compiled
+        u = _try_get(self.b, c.plant.env.now, c.buf, c.items, c.getters, c.putters, c.putter_car, c.mon, c.mon_w,
+                     c.heap_f, c.heap_i, c.sched, c.traces, c.sorting, c.cars_a, c.clocks, c.io)
+        return None if u < 0 else c._unit(int(u))
+
+    def add_getter(self, taker) -> None:
+        c, b = self.compiled, self.b
+        if taker not in c.takers:
+            c.takers.append(taker)
+        q = (c.buf[b, B_GHEAD] + c.buf[b, B_GCOUNT]) % c.getters.shape[1]
+        c.getters[b, q] = -1 - c.takers.index(taker)
+        c.buf[b, B_GCOUNT] += 1
+
+    def waits(self, taker) -> bool:
+        c, b = self.compiled, self.b
+        if taker not in c.takers:
+            return False
+        ticket = -1 - c.takers.index(taker)
+        room = c.getters.shape[1]
+        return any(c.getters[b, (c.buf[b, B_GHEAD] + q) % room] == ticket for q in range(c.buf[b, B_GCOUNT]))
 
 
 def _call_offs(output) -> tuple:
@@ -1835,11 +1999,14 @@ class CompiledPlant:
         nodes = plant.all_nodes()
         self.nodes = nodes
         n = len(nodes)
-        first = next(node for node in nodes if type(node.input).__name__ == "Source")
-        self.launch = first.input.launch.__self__
+        first = next(node.input for node in nodes if type(node.input).__name__ in ("Source", "Launch"))
+        self.launch = first if type(first).__name__ == "Launch" else first.launch.__self__
         from .buffer import Merge
         stores = [b for node in nodes for b in ([node.input.lane, node.input.main] if type(node.input) is Merge
                                                  else [node.input]) + _targets(node.output)]
+        stores += [b.entry for b in stores if type(b).__name__ == "KitGate"]  # a kit gate takes from a kernel store
+        self.py_stores = list({id(b): b for b in stores if type(b).__name__ in PY_STORES}.values())
+        """The Python stores the kernel takes from or puts into (``PY`` - their index)."""
         buffers = sorted({id(b): b for b in stores if type(b).__name__ in STORES}.values(),
                          key=lambda b: plant.buffers.index(b))
         self.buffers = buffers
@@ -1889,6 +2056,8 @@ class CompiledPlant:
                 if router.target not in splits:
                     splits.append(router.target)
                 return SPLIT - splits.index(router.target)
+            if router.target in self.py_stores:
+                return PY - self.py_stores.index(router.target)
             return index[id(router.target)]
 
         for i, node in enumerate(nodes):
@@ -1897,7 +2066,8 @@ class CompiledPlant:
                 row[N_IN] = MERGE - len(merges)
                 merges.append((index[id(node.input.lane)], index[id(node.input.main)]))
             else:
-                row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else index[id(node.input)]
+                row[N_IN] = SOURCE if type(node.input).__name__ == "Source" else \
+                    PY - self.py_stores.index(node.input) if node.input in self.py_stores else index[id(node.input)]
             output, _ = _call_offs(node.output)
             kind = type(output).__name__
             if kind == "_ShopExit":  # the shop's last node: it counts the shop's cars out
@@ -1947,6 +2117,7 @@ class CompiledPlant:
             else:
                 row[N_KIND] = STATION
                 row[N_SERVERS] = node.servers
+                row[N_NEEDED] = getattr(node, "needed", 0)  # a pooled station's operators a cycle
                 if node.purge:
                     row[N_BOOTHS] = 1
                     self.booth_f[i, 0, 0] = node.purge
@@ -1963,7 +2134,7 @@ class CompiledPlant:
                 self.cycle_slot.append([slots.setdefault(id(sampler), len(slots)) for sampler in node.cycle])
                 models = max(models, len(node.cycle), len(slots))
         self._feeders(index)
-        self.procs = np.zeros((len(procs), 8), dtype=np.int64)
+        self.procs = np.zeros((len(procs), 9), dtype=np.int64)
         for p, (i, k) in enumerate(procs):
             self.procs[p, P_NODE], self.procs[p, P_SERVER] = i, k
         self.procs[:, P_WAITING] = -1
@@ -2003,12 +2174,22 @@ class CompiledPlant:
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
         self.sched = np.zeros(3, dtype=np.int64)
+        env = plant.env
+        self.sched[1] = next(env._eid)  # after the components' processes: the nodes start as v1 starts them
         for p in range(len(procs)):  # every process started in the order v1 starts them
             schedule(self.heap_f, self.heap_i, self.sched, 0.0, URGENT, p, -1)
+        env._eid = _SharedEids(self.sched)  # SimPy's events numbered in one sequence with the kernel's
+        self.resumes: list = []
+        """Kernel processes a SimPy event woke (process, value), to resume in order."""
+        self.unit_of: dict = {}
+        """id(car) -> its unit, for the cars Python handed over or was handed (the cars list keeps them alive)."""
+        self.takers: list = []
+        """Python takers waiting in kernel stores (a kit gate's standing request): ticket -1 - index."""
+        self._proxies()
         self.exits = np.zeros(len(self.shops), dtype=np.int64)
-        self.io = np.zeros(9, dtype=np.int64)
+        self.io = np.zeros(IO_SIZE, dtype=np.int64)
         self.io[IO_RESUME] = -1
-        self.io_f = np.zeros(1)
+        self.io_f = np.zeros(2)
         self.log_t = np.zeros(16384)
         self.log_c = np.zeros(16384, dtype=np.int64)
         self.drawn: list = []
@@ -2334,11 +2515,28 @@ class CompiledPlant:
         self.io[IO_LOGGED] = 0
 
     def run(self) -> None:
+        CALLOUT[0] = self._callout
+        try:
+            self._run()
+        finally:
+            CALLOUT[0] = None
+        self._replay()
+        self.plant.env._now = float(self.plant.window.hi)
+
+    def _run(self) -> None:
+        """The kernel's events and SimPy's, in one order: the kernel runs until SimPy's next event comes first
+        (``YIELD``), SimPy processes it, and the kernel processes it woke resume at once, one by one."""
         args = self._arguments()
         while True:
+            self._simpy_next()
             why = run(*args)
             if why == FINISHED:
                 break
+            if why == YIELD:
+                self._step()
+                continue
+            if why == RESUMED:
+                continue
             if why == BROKEN:
                 from .car import InvariantError
                 raise InvariantError(self.broken())
@@ -2354,8 +2552,94 @@ class CompiledPlant:
             else:  # LOG_FULL
                 self._replay()
             args = self._arguments()
+
+    def _simpy_next(self) -> None:
+        """SimPy's next event (time, priority, number) where the kernel compares it with its own."""
+        queue = self.plant.env._queue
+        if queue:
+            self.io_f[1], self.io[IO_SPRIO], self.io[IO_SEID] = queue[0][:3]
+        else:
+            self.io_f[1] = INF
+
+    def _step(self) -> None:
+        """SimPy processes its next event (Python's records brought up to its time first); each kernel process
+        it woke resumes now, before anything else happens."""
         self._replay()
-        self.plant.env._now = float(self.plant.window.hi)
+        env = self.plant.env
+        env.step()
+        while self.resumes:
+            p, value = self.resumes.pop(0)
+            self.procs[p, P_VALUE] = value
+            self.io[IO_RESUME], self.io[IO_ONLY] = p, 1
+            self.io_f[0] = env.now
+            self._simpy_next()
+            why = run(*self._arguments())
+            if why != RESUMED:  # the resumed process must wait again before Python goes on
+                raise RuntimeError(f"engine v2: a process resumed from SimPy stopped the kernel ({why})")
+
+    def _wake(self, p: int, value: str):
+        """The callback of a SimPy event a kernel process waits on: resume it with the event's value as the kernel
+        reads it (``value``: "car", its unit; "count", the operators a pool gave; "none": a put, -1)."""
+        def woken(event) -> None:
+            self.resumes.append((p, self._unit_id(event.value) if value == "car" else
+                                 int(event.value) if value == "count" else -1))
+        return woken
+
+    def _callout(self, code: int, a: int, b: int, c: int, d: int) -> int:
+        """What the kernel asks of Python (``_callout`` in the kernel), at the kernel's time: Python's records
+        brought up to it first, SimPy's next event read again after (Python may have scheduled one)."""
+        env = self.plant.env
+        self._replay()
+        env._now = float(self.io_f[0])
+        a, b, c, d = int(a), int(b), int(c), int(d)
+        if code == CO_TAKE:  # a from Python store a for process b (c: whether it waits when none is there)
+            store = self.py_stores[a]
+            car = store.try_get()
+            if car is not None:
+                answer = self._unit_id(car)
+            else:
+                if c:
+                    store.get().callbacks.append(self._wake(b, "car"))
+                answer = -1
+        elif code == CO_PUT:  # unit c into Python store a for process b (d: a re-entering car)
+            store, car = self.py_stores[a], self._unit(c)
+            answer = int(store.try_put(car, bool(d)))
+            if not answer:
+                store.put(car, bool(d)).callbacks.append(self._wake(b, "none"))
+        elif code == CO_WANTS:
+            answer = int(not self.takers[a].triggered)
+        elif code == CO_OFFER:
+            self.takers[a].succeed(self._unit(b))
+            answer = 1
+        elif code == CO_POOL_TAKE:  # operators for node a's process b
+            node = self.nodes[a]
+            answer = node.pool.try_take(node.needed, node.slower)
+            if not answer:
+                node.pool.request(node.needed, node.slower, node.clock.worked(env.now)).callbacks.append(
+                    self._wake(b, "count"))
+        else:  # CO_POOL_RELEASE: node a gives its b operators back
+            self.nodes[a].pool.release(b)
+            answer = 0
+        self._simpy_next()
+        return answer
+
+    def _unit_id(self, car) -> int:
+        """The unit of a car Python hands the kernel: a new unit for a car the launch made in Python."""
+        u = self.unit_of.get(id(car))
+        if u is not None:
+            return u
+        u = int(self.io[IO_UNITS])
+        self.io[IO_UNITS] = u + 1
+        self.cars_a[:, u] = (car.variant, car.model, car.colour, 0, u, len(self.cars), 0, car.seq)
+        self.cars.append(car)
+        self.unit_of[id(car)] = u
+        return u
+
+    def _proxies(self) -> None:
+        """Each kit gate takes from its entry, a kernel store, through a proxy while the kernel runs."""
+        self.kit_gates = [store for store in self.py_stores if type(store).__name__ == "KitGate"]
+        for gate in self.kit_gates:
+            gate.entry = _KernelStore(self, self.buffers.index(gate.entry), gate.entry)
 
     def _write_failure_modes(self) -> None:
         """Each ``FailureModes``' clocks, mode due and tally (the downtime table reads the tally); every breakdown
@@ -2415,7 +2699,11 @@ class CompiledPlant:
         """The object of a unit: its car (the launch's), or a feeder's part for the unit it was made for."""
         from .car import Part
         drawn = int(self.cars_a[U_DRAWN, u])
-        return self.cars[drawn] if drawn >= 0 else Part(self._unit(int(self.cars_a[U_CAR, u])))
+        if drawn < 0:
+            return Part(self._unit(int(self.cars_a[U_CAR, u])))
+        car = self.cars[drawn]
+        self.unit_of[id(car)] = u
+        return car
 
     def _write_feeders(self) -> None:
         """Each join's waits and fits, each send's count, the carriers in use, the own parts still away."""
@@ -2454,13 +2742,16 @@ class CompiledPlant:
             "engine's bound on an unbounded buffer)"
 
     def nothing_left(self) -> bool:
-        """No event scheduled at the end (every process waits on another: a jam), as ``plant._nothing_left``."""
-        return int(self.sched[0]) == 0
+        """No event scheduled at the end, in the kernel or in SimPy (every process waits on another: a jam), as
+        ``plant._nothing_left``."""
+        return int(self.sched[0]) == 0 and not self.plant.env._queue
 
     def finish(self) -> None:
         """The records of the run where v1 keeps them, and what each node and buffer holds at the end."""
         from collections import deque
         unit = self._unit
+        for gate in self.kit_gates:  # the kit gates take from their entries again
+            gate.entry = gate.entry.store
         self._write_feeders()
         for i, node in enumerate(self.nodes):
             row = self.nodes_a[i]
