@@ -1,4 +1,4 @@
-"""engine v2's compiled DES against v1 on a shop like Almaty's assembly: four paced lines of 13, 13, 18 and 22
+"""The compiled engine against the SimPy processes (v1) on a shop like Almaty's assembly: four paced lines of 13, 13, 18 and 22
 stations (drift zones of 1.5 takts, two floaters a line), competing failure modes on every tenth station, outages,
 maintenance windows, two shifts with a break, then nine end-of-line test stations with their own modes; the
 results are checked identical, the times printed. python benchmarks/compiled_shop.py [days]"""
@@ -44,9 +44,9 @@ def shop(days: int):
 if __name__ == "__main__":
     days = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     sc = shop(days)
-    os.environ.pop("SIM_DES", None)
+    os.environ["SIM_ENGINE"] = "simpy"
     t = time.perf_counter(); v1 = simulate(sc, sc.seed, 0); t1 = time.perf_counter() - t
-    os.environ["SIM_DES"] = "1"
+    os.environ["SIM_ENGINE"] = "compiled"
     simulate(shop(2), sc.seed, 0)  # compile or load the kernel before timing
     t = time.perf_counter(); v2 = simulate(sc, sc.seed, 0); t2 = time.perf_counter() - t
     same = v2.stations.equals(v1.stations) and v2.buffers.equals(v1.buffers) and v2.scalars == v1.scalars

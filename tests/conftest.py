@@ -44,3 +44,11 @@ def pytest_collection_modifyitems(config, items):
         fast = fast[take:]
     blocks[-1] += fast  # a block overfull with long tests leaves the rest to the last one
     items[:] = [item for block in blocks for item in block]
+
+
+def pytest_configure(config):
+    """The compiled engine made ready once, before pytest-xdist's workers start: they load numba's cache of it
+    instead of each compiling it (a few minutes the first time on a machine)."""
+    if not hasattr(config, "workerinput"):
+        from sim.model.warmup import warm
+        warm()

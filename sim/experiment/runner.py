@@ -22,6 +22,7 @@ from ..analysis.sequencing import replication_sequencing
 from ..analysis.shifting import shifting_table
 from ..analysis.staffing import headcount, workload
 from ..analysis.summary import buffer_table, station_table, summarise, throughput_table
+from ..model.warmup import warm
 from ..model.replication import ReplicationResult, simulate
 from ..results import RunResult
 from ..results.run import provenance
@@ -113,6 +114,7 @@ def _replicate(work: list, jobs: int, on_result) -> None:
     """Each (scenario, seed, replication) of ``work`` replicated, sequentially or in a pool of ``jobs``;
     ``on_result(index in work, result)`` as each finishes."""
     if jobs > 1 and len(work) > 1:
+        warm()  # the compiled engine loaded (or compiled once) here, so the pool's processes load its cache
         _in_pool(work, min(jobs, len(work)), on_result)
         return
     for k, item in enumerate(work):

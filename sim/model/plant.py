@@ -15,7 +15,6 @@ horizon and ``Plant.check_invariants`` checks, after every run, what must hold w
 from __future__ import annotations
 
 import math
-import os
 
 import simpy
 
@@ -25,6 +24,7 @@ from ..scenario.window import Window
 from .flow.buffer import PART_KINDS, LevelMonitor
 from .flow.car import Car, InvariantError
 from .flow.states import LABOUR, STATE_NAMES
+from .engine import compiled_engine
 from .streams import Streams
 
 TOLERANCE = 1e-6
@@ -112,9 +112,8 @@ class Plant:
         components = list(self.components.values())
         for component in components:
             component.start()
-        self.chains = []
         self.compiled = None
-        if os.environ.get("SIM_DES"):  # engine v2, the compiled DES, for a plant it covers whole
+        if compiled_engine():  # engine v2, the compiled DES, for a plant it covers whole (else the SimPy processes)
             from .flow.des import CompiledPlant, covered
             if covered(self):
                 self.compiled = CompiledPlant(self)
@@ -122,16 +121,6 @@ class Plant:
             for pool in self.pools.values():  # after the nodes, as v1 starts them
                 pool.start()
             self.compiled.run()
-        elif os.environ.get("SIM_CHAINS"):  # engine v2 where it applies (the engine-v2 branch's comparison tests)
-            from .flow.chain import Chain, KernelChain, chains, kernel_covered, references
-            referenced = references(self.all_nodes())
-            compiled = bool(os.environ.get("SIM_KERNEL"))
-            for nodes in self.nodes.values():
-                for run in chains(nodes, referenced):
-                    kind = KernelChain if compiled and all(kernel_covered(node) for node in run) else Chain
-                    chain = kind(self.env, run, self.window.hi)
-                    chain.start()
-                    self.chains.append(chain)
         if self.compiled is None:
             for node in self.all_nodes():
                 node.start()
@@ -147,8 +136,6 @@ class Plant:
         self.deadlocked = left and self.cars_inside() > 0 and \
             not any(pool.queue and not pool.stuck() for pool in self.pools.values()) and \
             not any(component.explains_standstill() for component in components)
-        for chain in self.chains:
-            chain.finish()
         for node in self.all_nodes():
             node.finish()
         for pool in self.pools.values():

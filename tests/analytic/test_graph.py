@@ -304,6 +304,7 @@ def test_join_fit_refuses_a_part_of_another_car():
 
 @pytest.mark.parametrize("layout", [doors_on_a_paced_line, doors_around_a_paced_line])
 def test_a_door_sent_for_another_car_is_caught(monkeypatch, layout):
+    monkeypatch.setenv("SIM_ENGINE", "simpy")  # the SimPy processes' own parts, patched below
     # the door line is handed a part that belongs to a stranger instead of the car's own doors
     monkeypatch.setattr(graph, "Part", lambda car: Part(Car(car.model, False, 0.0, car.variant)))
     with pytest.raises(InvariantError, match="built for another car"):
@@ -311,6 +312,7 @@ def test_a_door_sent_for_another_car_is_caught(monkeypatch, layout):
 
 
 def test_a_car_leaving_without_its_doors_is_caught(monkeypatch):
+    monkeypatch.setenv("SIM_ENGINE", "simpy")  # the SimPy processes' own parts, patched below
     # a join that counts the door as fitted but never gives it back to the car
     def forgetful_fit(self, part, unit):
         self.fitted += 1
@@ -321,6 +323,7 @@ def test_a_car_leaving_without_its_doors_is_caught(monkeypatch):
 
 
 def test_in_sequence_part_for_another_car_is_caught(monkeypatch):
+    monkeypatch.setenv("SIM_ENGINE", "simpy")  # the SimPy processes' own parts, patched below
     monkeypatch.setattr(graph, "Part", lambda car: Part(Car(car.model, False, 0.0, car.variant)))
     scn = graph_scenario([station("s1", 30), station("s2", 30), station("join", 20)],
                          feeders={"cockpit": {"joins": "join", "stations": [station("c1", 25)]}})
@@ -347,6 +350,7 @@ def doors_on_carriers(layout: str, carriers):
 @pytest.mark.parametrize("layout, period, k", [("free_flow", 10, 1), ("free_flow", 10, 2), ("free_flow", 10, 3),
                                                ("paced", 60, 2), ("paced", 60, 3)])
 def test_take_off_stops_when_every_carrier_is_out(monkeypatch, layout, period, k):
+    monkeypatch.setenv("SIM_ENGINE", "simpy")  # the SimPy processes' own parts, patched below
     # car n is done at the take-off at n x period and takes carrier n; door 1 is back on its car at the join at
     # period + 200 s (later than (k + 1) x period for every k here): the take-off stops when car k + 1 is done, at
     # (k + 1) x period, with the k doors out, and waits there (state feeder) until door 1 is refitted. (One
@@ -375,6 +379,7 @@ def test_take_off_stops_when_every_carrier_is_out(monkeypatch, layout, period, k
 
 @pytest.mark.parametrize("layout", ["free_flow", "paced"])
 def test_take_off_without_carriers_never_waits_for_one(monkeypatch, layout):
+    monkeypatch.setenv("SIM_ENGINE", "simpy")  # the SimPy processes' own parts, patched below
     # the same plant without carriers: the doors line still sets the rate, but the take-off never waits for a
     # carrier: it is blocked by the full buffers in front of the join
     monkeypatch.setattr(graph.Carriers, "freed", lambda self: pytest.fail("waited for a carrier"))

@@ -320,16 +320,22 @@ def old_levelled(shares):
 
 def launch_log(scenario, seed=3):
     """The plant run, and the variant of every car it launched (a plant without rules or sorting stores keeps
-    no entry logs: the launch's car factory is wrapped to note them)."""
+    no entry logs: the launch's car factory is wrapped to note them, and so is its launch of a car the compiled
+    engine drew ahead)."""
     plant = build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), seed, 0)
-    launched, make_car = [], plant.launch.make_car
+    launched, make_car, launch_drawn = [], plant.launch.make_car, plant.launch.launch_drawn
 
     def noting(variant):
         car = make_car(variant)
         launched.append(car.variant)
         return car
 
-    plant.launch.make_car = noting
+    def noting_drawn(drawn, now):
+        car = launch_drawn(drawn, now)
+        launched.append(car.variant)
+        return car
+
+    plant.launch.make_car, plant.launch.launch_drawn = noting, noting_drawn
     plant.run()
     return plant, np.asarray(launched)
 

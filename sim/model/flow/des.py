@@ -1,7 +1,6 @@
-"""Engine v2, the compiled DES (in progress, on the engine-v2 branch; switched on by SIM_DES=1 for plants it covers
-whole): v1's station and paced-line processes as state machines on a numba event heap kept in SimPy's order (by
-time, then priority, then the number each event gets when it is scheduled), with v1's stores (take, put, waiting
-takers and blocked puts, level monitor). Every event is scheduled where v1 schedules one, so the results are v1's
+"""The compiled engine (engine v2; ``model.engine`` decides when it runs): v1's station and paced-line processes
+as state machines on a numba event heap kept in SimPy's order (by time, then priority, then the number each event
+gets when it is scheduled), with v1's stores (take, put, waiting takers and blocked puts, level monitor). Every event is scheduled where v1 schedules one, so the results are v1's
 to the last bit.
 
 Covered (``uncovered`` names what is not): free-flow stations (any servers; breakdowns on the operating or the
@@ -13,6 +12,14 @@ FIFO buffers (logged or not) and sorting stores by colour or restoring the plann
 source and the plant's sink. Python launches and completes the cars: the launch's cars are drawn ahead in batches
 (``Launch.draw``), and the kernel logs each launch, completion and scrap with its time, which Python replays in
 order (``Launch.launch_drawn``, the plant's sink), and each car a shop takes (its entry log).
+
+Beside SimPy: components' processes (kit deliveries, trains, pools' shifts) stay SimPy processes, in one sequence
+of events with the kernel's (SimPy numbers its events from the kernel's counter; the kernel yields whenever
+SimPy's next event comes first, and resumes at once each process SimPy's event woke). The kernel asks Python
+(``_callout``, object mode) to take from or put into the Python stores (the launch with kit holds, kit gates, the
+yard) and for labour-pool operators. Not yet covered: learning, the ramp-up's line speeds and month plan,
+overtime, retrofits, empty carriers, the levelled PBS and keep_blocks, shortest-queue splits, unbounded
+buffers between stations: those plants run on the SimPy processes.
 """
 
 from __future__ import annotations
@@ -60,6 +67,9 @@ def uncovered(plant) -> list[str]:
                   if type(t) is not Sink and not _plain_buffer(t) and type(t).__name__ != "Yard"]
         source = node.input
         sources = [source.lane, source.main] if type(source) is Merge else [source]
+        if type(source) is Merge and not all(_plain_buffer(s) for s in sources):
+            found.append(f"{where}: cars re-entering at the launch")
+            continue
         found += [f"{where}: input {type(s).__name__} {getattr(s, 'name', '')}" for s in sources
                   if not ((type(s) is Source and getattr(s.launch, "__func__", None) is Launch.new_car) or
                           _plain_buffer(s) or type(s) is Launch or
@@ -208,7 +218,7 @@ class _KernelStore:
 
     def try_get(self):
         c = self.compiled
-        u = _try_get(self.b, c.plant.env.now, c.buf, c.items, c.getters, c.putters, c.putter_car, c.mon, c.mon_w,
+        u = _try_get(self.b, float(c.plant.env.now), c.buf, c.items, c.getters, c.putters, c.putter_car, c.mon, c.mon_w,
                      c.heap_f, c.heap_i, c.sched, c.traces, c.sorting, c.cars_a, c.clocks, c.io)
         return None if u < 0 else c._unit(int(u))
 
@@ -227,6 +237,12 @@ class _KernelStore:
         ticket = -1 - c.takers.index(taker)
         room = c.getters.shape[1]
         return any(c.getters[b, (c.buf[b, B_GHEAD] + q) % room] == ticket for q in range(c.buf[b, B_GCOUNT]))
+
+
+def _draws(sampler, n: int):
+    """A sampler's next n draws (at once where it can: the same values, and the same sampler state, as n calls)."""
+    take = getattr(sampler, "take", None)
+    return take(n) if take is not None else [sampler() for _ in range(n)]
 
 
 def _top_up(row, counts, used: int, made: int, low: int, sampler, draws) -> None:
@@ -276,13 +292,12 @@ class CompiledPlant:
     DRAWS = 4096
 
     def __init__(self, plant):
-        from .chain import _draws
         self._draws = _draws
         self.plant = plant
         nodes = plant.all_nodes()
         self.nodes = nodes
         n = len(nodes)
-        first = next(node.input for node in nodes if type(node.input).__name__ in ("Source", "Launch"))
+        first = next(node.input for node in nodes if type(node.input).__name__ in ("Source", "Launch"))  # the first
         self.launch = first if type(first).__name__ == "Launch" else first.launch.__self__
         from .buffer import Merge
         stores = [b for node in nodes for b in ([node.input.lane, node.input.main] if type(node.input) is Merge
@@ -481,6 +496,9 @@ class CompiledPlant:
         self.log_c = np.zeros(16384, dtype=np.int64)
         self.drawn: list = []
         self.launched = self.launch.launched
+        self.breaches: list = []
+        """A sequencer's count of broken spacing rules after each car drawn (its count is the launched cars')."""
+        self.breaches_before = list(getattr(self.launch.sequence, "breaches", []))
         self.cars = []
         self.cars_a = np.zeros((UNIT_ROWS, 4 * self.DRAWN), dtype=np.int64)
         self.drawn_a = np.zeros((4, 0), dtype=np.int64)
@@ -701,7 +719,8 @@ class CompiledPlant:
 
         if self.ticks.shape[2] == 0:
             hi = self.plant.window.hi  # per line: the indexes its takt fits in its shop's worked time
-            room = max([int(node.clock.worked(hi) / node.takt) for node in self.nodes if node.kind == "line"] + [0])
+            room = max([int(node.clock.worked(hi) / node.takt) for node in self.nodes
+                        if node.kind == "line" and node.takt > 0] + [0])
             room += 4 * CHECK
         else:
             room = 2 * self.ticks.shape[2]
@@ -735,7 +754,12 @@ class CompiledPlant:
         car by car); launched when the kernel takes them."""
         launch, drawn = self.launch, self.drawn
         first = len(drawn)
-        drawn.extend(launch.draw(launch.sequence.next_variant()) for _ in range(self.DRAWN))
+        sequence = launch.sequence
+        counts = getattr(sequence, "breaches", None)  # a sequencer's own count of the spacing rules it broke
+        for _ in range(self.DRAWN):
+            drawn.append(launch.draw(sequence.next_variant()))
+            if counts is not None:
+                self.breaches.append(list(counts))
         seq = self.launched + 1 + first  # the launch number each will get (``Launch.launch_drawn``)
         fresh = np.array([(d[0], d[1], d[3], seq + q) for q, d in enumerate(drawn[first:])],
                          dtype=np.int64).reshape(-1, 4).T
@@ -826,6 +850,9 @@ class CompiledPlant:
             if collecting:
                 gc.enable()
         self._replay(entries=True)
+        if self.breaches:  # the sequencer counts the cars launched, not those drawn ahead and never launched
+            launched = self.launch.launched - self.launched
+            self.launch.sequence.breaches[:] = self.breaches[launched - 1] if launched else self.breaches_before
         self.plant.env._now = float(self.plant.window.hi)
 
     def _run(self) -> None:
@@ -1145,3 +1172,4 @@ class CompiledPlant:
                 continue
             head, count, room = int(self.buf[b, B_HEAD]), int(self.buf[b, B_COUNT]), self.items.shape[1]
             buffer.items.extend(unit(int(self.items[b, (head + q) % room])) for q in range(count))
+

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernel import _add, _clip, at_work, njit, worked
-
 try:
-    from numba import objmode
+    from numba import config, njit, objmode
+    COMPILED = not config.DISABLE_JIT
+    """Whether numba compiles the kernel (else it runs as plain Python: the same figures, slower than v1)."""
 except ImportError:  # the kernel runs as plain Python: a call into Python is a plain call
     from contextlib import contextmanager
+
+    COMPILED = False
+
+    def njit(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda f: f)
 
     @contextmanager
     def objmode(**types):
@@ -89,6 +94,76 @@ BY_COLOUR, BY_SEQUENCE = 0, 1
 LN_HEAD, LN_COUNT, LN_RUN_HEAD, LN_RUNS = range(4)
 PL_CAR, PL_ORDER, PL_RUN_KIND, PL_RUN_CARS = range(4)
 # monitor fields (floats): last_t, level, area, full, empty, max_level, max_ever
+
+
+# ---------------------------------------------------------------- the shift clock and state accounts
+
+
+@njit(cache=True, inline="always")
+def _right(a, x):
+    """``bisect.bisect_right``."""
+    lo, hi = 0, a.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < a[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True, inline="always")
+def _left(a, x):
+    """``bisect.bisect_left``."""
+    lo, hi = 0, a.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, inline="always")
+def worked(clock, t):
+    """``ShiftClock.worked``: shift seconds from 0 to wall time t (clock rows: starts, ends, cum, cum_end)."""
+    starts, ends, cum = clock[0], clock[1], clock[2]
+    i = _right(starts, t) - 1
+    if i < 0:
+        return 0.0
+    end = ends[i]
+    return cum[i] + (t if t < end else end) - starts[i]
+
+
+@njit(cache=True, inline="always")
+def at_work(clock, w):
+    """``ShiftClock.at_work``: the earliest wall time with w shift seconds elapsed (inf past the calendar)."""
+    starts, cum, cum_end = clock[0], clock[2], clock[3]
+    i = _left(cum_end, w)
+    if i == cum_end.shape[0]:
+        return INF
+    return starts[i] + (w - cum[i])
+
+
+@njit(cache=True, inline="always")
+def _add(acc, state, a, b, lo, hi):
+    """``StateAccount.add``: the part of [a, b] inside [lo, hi] to ``acc[state]``."""
+    if a < lo:
+        a = lo
+    if b > hi:
+        b = hi
+    if b > a:
+        acc[state] += b - a
+
+
+@njit(cache=True, inline="always")
+def _clip(a, b, lo, hi):
+    if a < lo:
+        a = lo
+    if b > hi:
+        b = hi
+    return b - a if b > a else 0.0
 
 
 @njit(cache=True, inline="always")

@@ -1,6 +1,8 @@
-"""Engine v2's chains (sim.model.flow.chain) against engine v1: a run of lines, conveyors and one-server stations
-computed by recursion in one process must give v1's station table, buffer table and scalars exactly, whatever
-the times, breakdowns, shifts, outages, run-in, drift zones and floaters, and buffers of 0 or more places."""
+"""The compiled engine (sim.model.flow.des) against the SimPy processes (v1): every plant it covers must give v1's
+figures to the last bit, every field of the replication (tables, lead times, scalars, the components' figures),
+whatever the times, breakdowns, shifts, outages, stores, feeders, quality loops, shops, Python stores beside it
+(the launch with kits, kit gates, the yard) and labour pools. Run with the kernel compiled (numba) and, in CI, as
+plain Python too (NUMBA_DISABLE_JIT=1), where an index out of range raises instead of corrupting memory."""
 
 from __future__ import annotations
 
@@ -43,24 +45,6 @@ def plant(nodes, *, shifts=None, breakdowns=True, days=6, **product):
     return scenario(stations, lines=lines, days=days, warmup=1, shifts=shifts, **product)
 
 
-@pytest.fixture(params=["python", "kernel"])
-def engine(request, monkeypatch):
-    """The chains' recursion in Python (``chain.Chain``) or in the compiled kernel (``chain.KernelChain``, where it
-    covers every node of a chain)."""
-    if request.param == "kernel":
-        monkeypatch.setenv("SIM_KERNEL", "1")
-    else:
-        monkeypatch.delenv("SIM_KERNEL", raising=False)
-    return request.param
-
-
-def both(sc, monkeypatch):
-    monkeypatch.delenv("SIM_CHAINS", raising=False)
-    v1 = simulate(sc, sc.seed, 0)
-    monkeypatch.setenv("SIM_CHAINS", "1")
-    return v1, simulate(sc, sc.seed, 0)
-
-
 def assert_same(v1, v2):
     """Every figure of the two replications equal: the tables, the lead times, the scalars, the components'."""
     import dataclasses
@@ -88,68 +72,9 @@ def _plain(text: str) -> str:
 @pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
 @pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
 @pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
-def test_chain_gives_v1s_tables(nodes, shifts, breakdowns, engine, monkeypatch):
-    assert_same(*both(plant(nodes, shifts=shifts, breakdowns=breakdowns), monkeypatch))
-
-
-def test_outages_and_run_in(monkeypatch):
-    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
-    raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
-                                       {"name": "x trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "b"]}]
-    raw["shops"]["shop"]["run_in"] = {"length": "20 min", "rate": 0.5}
-    assert_same(*both(validate_scenario(raw), monkeypatch))
-
-
-@pytest.mark.parametrize("zone,floaters", [(1.5, 0), (2.0, 1)])
-def test_drift_zones_and_floaters(zone, floaters, monkeypatch):
-    raw = plant(MIXED, shifts=SHIFTS).model_dump(mode="json")
-    for line in ("a", "c"):
-        raw["shops"]["shop"]["lines"][line]["over_cycle"] = {"zone": zone, "floaters": floaters}
-    assert_same(*both(validate_scenario(raw), monkeypatch))
-
-
-def test_the_chains_are_found_and_cost_two_events_a_car(monkeypatch):
-    from sim.model.builder import build_plant
-    from sim.scenario.days import plant_days
-    sc = plant(MIXED)
-    monkeypatch.setenv("SIM_CHAINS", "1")
-    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
-    built.run()
-    assert [[n.name for n in chain.nodes] for chain in built.chains] == [["a", "x", "b", "y", "c"]]
-    events = next(built.env._eid)
-    assert events < 2.2 * built.launch.launched  # a take and a hand-over a car, and the plant's own few
-
-
-def test_the_kernel_takes_the_chains_it_covers(monkeypatch):
-    from sim.model.builder import build_plant
-    from sim.model.flow.chain import KernelChain
-    from sim.scenario.days import plant_days
-    monkeypatch.setenv("SIM_CHAINS", "1")
-    monkeypatch.setenv("SIM_KERNEL", "1")
-    for nodes in (MIXED, CONVEYOR, LATTICE):
-        sc = plant(nodes, shifts=SHIFTS)
-        built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
-        built.run()
-        assert [type(chain) for chain in built.chains] == [KernelChain]
-
-
-@pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
-@pytest.mark.parametrize("shifts", [None, SHIFTS], ids=["continuous", "shifts"])
-@pytest.mark.parametrize("breakdowns", [False, True], ids=["no breakdowns", "breakdowns"])
 def test_the_compiled_des_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatch):
-    """sim.model.flow.des runs the whole plant (every node covered) and gives v1's tables to the last bit."""
-    from sim.model.builder import build_plant
-    from sim.model.flow.des import covered
-    from sim.scenario.days import plant_days
-    sc = plant(nodes, shifts=shifts, breakdowns=breakdowns)
-    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
-    for component in built.components.values():
-        component.start()
-    assert covered(built)
-    monkeypatch.delenv("SIM_CHAINS", raising=False)
-    v1 = simulate(sc, sc.seed, 0)
-    monkeypatch.setenv("SIM_DES", "1")
-    assert_same(v1, simulate(sc, sc.seed, 0))
+    """The compiled engine runs the whole plant (every node covered) and gives v1's tables to the last bit."""
+    _des_same(plant(nodes, shifts=shifts, breakdowns=breakdowns).model_dump(mode="json"), monkeypatch)
 
 
 @pytest.mark.parametrize("servers", [1, 2, 3])
@@ -157,21 +82,12 @@ def test_the_compiled_des_gives_v1s_tables(nodes, shifts, breakdowns, monkeypatc
 def test_the_compiled_des_gives_v1s_tables_with_servers_and_their_breakdowns(servers, shifts, monkeypatch):
     """Free-flow stations of several servers, each with its breakdowns on the operating clock: cars overtake, the
     servers take their cars in v1's order (the takers' queue), every record is v1's."""
-    from sim.model.builder import build_plant
-    from sim.model.flow.des import covered
-    from sim.scenario.days import plant_days
     raw = plant(MIXED, shifts=shifts).model_dump(mode="json")
     for st in raw["shops"]["shop"]["stations"]:
         if st["name"] in ("x", "y"):
             st["failures"] = {"mtbf": "50 min", "mttr": "4 min"}
             st["servers"] = servers
-    sc = validate_scenario(raw)
-    built = build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0)
-    assert covered(built)
-    monkeypatch.delenv("SIM_CHAINS", raising=False)
-    v1 = simulate(sc, sc.seed, 0)
-    monkeypatch.setenv("SIM_DES", "1")
-    assert_same(v1, simulate(sc, sc.seed, 0))
+    _des_same(raw, monkeypatch)
 
 
 def _des_same(raw, monkeypatch, replicate=simulate):
@@ -182,10 +98,9 @@ def _des_same(raw, monkeypatch, replicate=simulate):
     from sim.scenario.days import plant_days
     sc = validate_scenario(raw)
     assert covered(build_plant(sc, plant_days(sc.calendar, sc.horizon), sc.seed, 0))
-    monkeypatch.delenv("SIM_CHAINS", raising=False)
-    monkeypatch.delenv("SIM_DES", raising=False)
+    monkeypatch.setenv("SIM_ENGINE", "simpy")
     v1 = replicate(sc, sc.seed, 0)
-    monkeypatch.setenv("SIM_DES", "1")
+    monkeypatch.setenv("SIM_ENGINE", "compiled")
     assert_same(v1, replicate(sc, sc.seed, 0))
 
 
@@ -286,7 +201,6 @@ def test_the_compiled_des_gives_v1s_figures_with_paint_booths(nodes, outages, mo
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"}]
     _des_same(raw, monkeypatch)
     sc = validate_scenario(raw)
-    monkeypatch.delenv("SIM_DES", raising=False)
     assert simulate(sc, sc.seed, 0).stations["colour_changes"].sum() > 100  # the booths do change colour
 
 
@@ -528,3 +442,45 @@ def test_the_compiled_des_gives_v1s_figures_on_the_shipped_scenarios(name, days,
     raw = sc.model_dump(mode="json")
     raw["horizon"] = {**raw["horizon"], "days": days, "years": None}
     _runner_same(raw, monkeypatch)
+
+
+def test_the_compiled_engine_refuses_a_part_of_another_car():
+    """The kernel's ``Join.fit``: a part made for one car fitted to another breaks the invariant (the kernel stops,
+    Python raises v1's InvariantError); the car's own part is fitted, its away count back to 0."""
+    import numpy as np
+
+    from sim.model.flow.des_kernel import (E_OTHER_CAR, IO_ERROR, IO_SIZE, J_CARRIERS, J_FITTED, J_MATCHED, J_OWN,
+                                           U_AWAY, U_CAR, UNIT_ROWS, _fit)
+    join_i = np.zeros((1, 8), dtype=np.int64)
+    join_i[0, J_MATCHED], join_i[0, J_OWN], join_i[0, J_CARRIERS] = 1, 1, -1
+    cars = np.zeros((UNIT_ROWS, 4), dtype=np.int64)
+    cars[U_CAR] = [0, 1, 0, 1]  # cars 0 and 1; units 2 and 3: their parts
+    cars[U_AWAY, :2] = 1
+    io = np.zeros(IO_SIZE, dtype=np.int64)
+    heap = (np.zeros((1, 4)), np.zeros((4, 4), dtype=np.int64), np.zeros(3, dtype=np.int64))
+    carriers = np.zeros((1, 4), dtype=np.int64), np.zeros((1, 4), dtype=np.int64)
+    assert not _fit(0, 3, 0, 0.0, join_i, cars, *carriers, io, *heap)
+    assert io[IO_ERROR] == E_OTHER_CAR and join_i[0, J_FITTED] == 0 and cars[U_AWAY, 0] == 1
+    io[IO_ERROR] = 0
+    assert _fit(0, 2, 0, 0.0, join_i, cars, *carriers, io, *heap)
+    assert io[IO_ERROR] == 0 and join_i[0, J_FITTED] == 1 and cars[U_AWAY, 0] == 0
+
+
+def test_the_compiled_engine_catches_a_car_leaving_without_its_doors(monkeypatch):
+    """A join that keeps the car's own doors (tampered with in the kernel's tables): the car leaves with them
+    away, and the kernel's check raises v1's InvariantError."""
+    from test_graph import doors_on_a_paced_line
+
+    from sim.model.flow import des
+    from sim.model.flow.car import InvariantError
+    from sim.model.flow.des_kernel import J_OWN
+    real = des.CompiledPlant._feeders
+
+    def keeping(self, index):
+        real(self, index)
+        self.join_i[0, J_OWN] = 0
+
+    monkeypatch.setattr(des.CompiledPlant, "_feeders", keeping)
+    monkeypatch.setenv("SIM_ENGINE", "compiled")
+    with pytest.raises(InvariantError, match="left the plant without its own parts"):
+        simulate(doors_on_a_paced_line(), 1)
