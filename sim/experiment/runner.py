@@ -113,8 +113,8 @@ def _collected(results: list, result: ReplicationResult, total: int, on_replicat
 def _replicate(work: list, jobs: int, on_result) -> None:
     """Each (scenario, seed, replication) of ``work`` replicated, sequentially or in a pool of ``jobs``;
     ``on_result(index in work, result)`` as each finishes."""
+    warm()  # the compiled engine loaded (or compiled once, said) here: a pool's processes then load its cache
     if jobs > 1 and len(work) > 1:
-        warm()  # the compiled engine loaded (or compiled once) here, so the pool's processes load its cache
         _in_pool(work, min(jobs, len(work)), on_result)
         return
     for k, item in enumerate(work):

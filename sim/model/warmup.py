@@ -23,8 +23,8 @@ def warm(say=None) -> None:
     line on stderr). Nothing to do on the SimPy engine or once it is ready."""
     if not compiled_engine():
         return
-    from .flow.des_kernel import run
-    if run.signatures:
+    from .flow.des_kernel import COMPILED, run
+    if not COMPILED or run.signatures:  # plain Python (nothing to compile), or ready
         return
     if not _cached():
         (say or (lambda text: print(text, file=sys.stderr, flush=True)))(

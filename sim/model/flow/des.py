@@ -28,7 +28,7 @@ import numpy as np
 
 from .des_kernel import (
     AFTER_REPAIR, BROKEN, BY_COLOUR, BY_SEQUENCE, B_CAP, B_CHANGES, B_COLOUR, B_COUNT, B_GCOUNT, B_GHEAD,
-    B_HEAD, B_LOG, B_SEEN, B_SORT, B_TRACED, CALLOUT, CHECK, CONVEYOR, CO_OFFER, CO_POOL_TAKE,
+    B_COLUMNS, B_HEAD, B_LOG, B_SEEN, B_SORT, B_TRACED, B_TRACE_ROW, CALLOUT, CHECK, CONVEYOR, CO_OFFER, CO_POOL_TAKE,
     CO_PUT, CO_TAKE, CO_WANTS, C_COUNT, C_IN_USE, DOWN, E_CARRIERS, E_OTHER_CAR, E_OVERDUE, E_PARTS_AWAY,
     FINISHED, FI_CALENDAR, FI_DUE, FI_MAINT, FI_MODES, FI_STOPS, FI_TALLY, FM_DOWN_END, FM_DOWN_START, FM_GAP,
     FM_LEFT, FM_NEXT_SERVICE, FM_TO_FAILURE, F_ALLOWANCE, F_LAST_START, F_LAST_WORK, F_RUNNING, F_TAKT, GATE,
@@ -98,11 +98,11 @@ def _plain_buffer(store) -> bool:
     """A store of the plant the kernel runs: a FIFO buffer (logged or not), finite or a re-entry lane or call-offs
     (unbounded); a sorting store by colour (overdue bodies first) or restoring the planned sequence."""
     from .buffer import CALL_OFFS, REENTRY_LANE
-    kind = type(store).__name__
+    kind = type(store).__name__  # (a buffer of more places than a lane's: the SimPy processes' unbounded queue)
     if kind == "SortingStore":
         rule = type(store.rule).__name__
         return rule == "PlannedSequence" or (rule == "ColourBlocks" and not store.rule.keep_blocks)
-    return kind in STORES and (store.capacity != INF or store.kind in (REENTRY_LANE, CALL_OFFS))
+    return kind in STORES and (store.capacity <= LANE or store.kind in (REENTRY_LANE, CALL_OFFS))
 
 
 def _targets(output):
@@ -456,7 +456,7 @@ class CompiledPlant:
         self._quality(merges, gates)
         self._splits(index)
         nb = max(len(buffers), 1)
-        self.buf = np.zeros((nb, 10), dtype=np.int64)
+        self.buf = np.zeros((nb, B_COLUMNS), dtype=np.int64)
         room = max([int(b.capacity) for b in buffers if b.capacity != INF and not hasattr(b, "lanes")] + [LANE]) + 1
         self.items = np.zeros((nb, room), dtype=np.int64)
         waiting = 4 * len(procs) + 4  # a merge's takers wait in two queues: a stale ticket may stay in one
@@ -471,8 +471,9 @@ class CompiledPlant:
             self.mon[b] = [m.last_t, m.level, m.area, m.full, m.empty, m.max_level, m.max_ever]
             self.mon_w[b] = [m.window.lo, m.window.hi, m.capacity]
             self.buf[b, B_TRACED] = 0 if m.trace is None else 1
+            self.buf[b, B_TRACE_ROW] = int(np.sum(self.buf[:b, B_TRACED] > 0))  # a row for each buffer traced
         self._sorting_stores()
-        self.traces = np.zeros((nb, 4 * CHECK if any(b.monitor.trace is not None for b in buffers) else 4 * CHECK))
+        self.traces = np.zeros((max(int(np.sum(self.buf[:, B_TRACED] > 0)), 1), 4 * CHECK))
         self.heap_f = np.zeros((1, len(procs) + 4))
         self.heap_i = np.zeros((4, len(procs) + 4), dtype=np.int64)
         self.sched = np.zeros(3, dtype=np.int64)
@@ -710,29 +711,48 @@ class CompiledPlant:
                         _top_up(self.cyc[i, slot], self.cyc_ij[:, i, slot], 0, 2, CHECK, sampler, self._draws)
 
     def _grow(self) -> None:
-        """Room for each line's index records (at first: as many indexes as its takt fits in the horizon's worked
-        time, so that they seldom grow) and twice the room for the free-flow stations' waits."""
+        """Room: the lines' index records and the stations' waits written to the nodes when the kernel's rows are
+        nearly full (``_write_records``; rows of ``RECORDS``), the units and the stores' traces twice as long."""
         def wider(array, size):
             new = np.zeros(array.shape[:-1] + (size,), dtype=array.dtype)
             new[..., :array.shape[-1]] = array
             return new
 
         if self.ticks.shape[2] == 0:
-            hi = self.plant.window.hi  # per line: the indexes its takt fits in its shop's worked time
-            room = max([int(node.clock.worked(hi) / node.takt) for node in self.nodes
-                        if node.kind == "line" and node.takt > 0] + [0])
-            room += 4 * CHECK
-        else:
-            room = 2 * self.ticks.shape[2]
-        if self.ticks.shape[2] == 0 or np.max(self.nodes_a[:, N_TICKS]) >= self.ticks.shape[2] - CHECK:
-            self.ticks = wider(self.ticks, room)
-            self.tick_i = wider(self.tick_i, room)
-        if self.idle_log.shape[1] == 0 or np.max(self.nodes_a[:, N_IDLE]) >= self.idle_log.shape[1] - 2 * CHECK:
-            self.idle_log = wider(self.idle_log, max(4 * CHECK, 2 * self.idle_log.shape[1]))
-        if self.io[IO_UNITS] >= self.cars_a.shape[1] - CHECK * (1 + len(self.send_i)):
+            self.ticks = wider(self.ticks, self.RECORDS)
+            self.tick_i = wider(self.tick_i, self.RECORDS)
+            self.idle_log = wider(self.idle_log, self.RECORDS)
+        elif np.max(self.nodes_a[:, N_TICKS]) >= self.ticks.shape[2] - CHECK or \
+                np.max(self.nodes_a[:, N_IDLE]) >= self.idle_log.shape[1] - 2 * CHECK:
+            self._write_records()
+        if self.io[IO_UNITS] >= self.cars_a.shape[1] - CHECK * (2 + len(self.send_i)):
             self.cars_a = wider(self.cars_a, 2 * self.cars_a.shape[1])
         if hasattr(self, "traces") and np.max(self.buf[:, B_TRACED]) >= self.traces.shape[1] - 2 * CHECK:
             self.traces = wider(self.traces, 2 * self.traces.shape[1])
+
+    RECORDS = 16 * CHECK
+    """Index records a line, and wait ends a station, the kernel keeps before writing them to the nodes."""
+
+    def _write_records(self) -> None:
+        """Each line's index records and each station's waits so far written where v1 keeps them (appended: the
+        kernel's rows start again), so that the kernel keeps only the last stretch of them."""
+        for i, node in enumerate(self.nodes):
+            row = self.nodes_a[i]
+            if node.kind == "line":
+                done, r, base = int(row[N_TICKS]), int(row[N_TICK_ROW]), len(node.tick_start)
+                node.tick_start.extend(self.ticks[0, r, :done].tolist())
+                node.tick_end.extend(self.ticks[1, r, :done].tolist())
+                node.tick_work.extend(self.ticks[2, r, :done].tolist())
+                node.tick_model.extend(self.tick_i[0, r, :done].tolist())
+                node.tick_repairs.update({base + int(k): float(self.ticks[3, r, k])
+                                          for k in np.flatnonzero(self.tick_i[1, r, :done])})
+                for k in np.flatnonzero(self.tick_i[2, r, :done]):
+                    mask = int(self.tick_i[2, r, k])
+                    node.tick_purges[base + int(k)] = [(station, purge) for b, (_, station, purge)
+                                                       in enumerate(node.booths) if mask >> b & 1]
+            else:
+                node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
+            row[N_TICKS] = row[N_IDLE] = 0
 
     def _arguments(self) -> tuple:
         return (self.procs, self.proc_w, self.nodes_a, self.node_f, self.positions, self.slow_pos, self.slow_need,
@@ -1085,21 +1105,11 @@ class CompiledPlant:
         for gate in self.kit_gates:  # the kit gates take from their entries again
             gate.entry = gate.entry.store
         self._write_feeders()
+        self._write_records()
         for i, node in enumerate(self.nodes):
             row = self.nodes_a[i]
             mine = np.flatnonzero(self.procs[:, P_NODE] == i)
             if node.kind == "line":
-                done, r = int(row[N_TICKS]), int(row[N_TICK_ROW])
-                node.tick_start.extend(self.ticks[0, r, :done].tolist())
-                node.tick_end.extend(self.ticks[1, r, :done].tolist())
-                node.tick_work.extend(self.ticks[2, r, :done].tolist())
-                node.tick_model.extend(self.tick_i[0, r, :done].tolist())
-                node.tick_repairs.update({int(k): float(self.ticks[3, r, k])
-                                          for k in np.flatnonzero(self.tick_i[1, r, :done])})
-                for k in np.flatnonzero(self.tick_i[2, r, :done]):
-                    mask = int(self.tick_i[2, r, k])
-                    node.tick_purges[int(k)] = [(station, purge) for b, (_, station, purge) in enumerate(node.booths)
-                                                if mask >> b & 1]
                 for b, (_, station, _) in enumerate(node.booths):
                     colour = int(self.booth_i[i, b, B_COLOUR])
                     node.booth_colour[b] = None if colour < 0 else colour
@@ -1145,7 +1155,6 @@ class CompiledPlant:
                         node.waiting[k] = (int(self.procs[p, P_WAITING]), float(self.proc_w[p]))
                     if self.procs[p, P_STATE] == S_WAIT_PART:
                         node.awaited[k] = self.joins[int(row[N_JOIN0] + self.procs[p, P_STEP])]
-                node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
                 if node.purge:
                     tally = node.colour_tally
                     tally.changes, tally.bodies, tally.blocks = (int(v) for v in self.booth_i[i, 0, B_CHANGES:B_SEEN])
@@ -1166,7 +1175,7 @@ class CompiledPlant:
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
             m.level, m.max_level, m.max_ever = int(f[1]), int(f[5]), int(f[6])
             if m.trace is not None:
-                m.trace.extend(self.traces[b, :int(self.buf[b, B_TRACED]) - 1].tolist())
+                m.trace.extend(self.traces[self.buf[b, B_TRACE_ROW], :int(self.buf[b, B_TRACED]) - 1].tolist())
             if self.buf[b, B_SORT] >= 0:
                 self._write_sorting(int(self.buf[b, B_SORT]), buffer)
                 continue

@@ -81,7 +81,8 @@ B_POSITION, B_STATION, B_COLOUR, B_CHANGES, B_BODIES, B_BLOCKS, B_SEEN = range(7
 # line columns (floats): takt, running clock, and under drift zones: the last index's start and work, the allowance
 F_TAKT, F_RUNNING, F_LAST_START, F_LAST_WORK, F_ALLOWANCE = range(5)
 # buffer columns (ints): ... its sorting store (-1: a FIFO), its shop's entry log (-1: none)
-B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT, B_TRACED, B_SORT, B_LOG = range(10)
+B_CAP, B_HEAD, B_COUNT, B_GHEAD, B_GCOUNT, B_PHEAD, B_PCOUNT, B_TRACED, B_SORT, B_LOG, B_TRACE_ROW = range(11)
+B_COLUMNS = 11
 # a sorting store (``sorting[0]`` columns): lanes, lane depth, the clock of the shop it feeds, its rule, max_block
 # (-1: none), whether it has a max_wait, the running block's colour (-1: none) and length, bodies in it, arrivals,
 # released and forced in the window, the ring of arrivals kept for the max_wait check (head, count)
@@ -226,8 +227,8 @@ def _pop(heap_f, heap_i, sched):
 
 @njit(cache=True, inline="always")
 def _change(mon, b, now, delta, lo, hi, cap, buf, traces):
-    """``LevelMonitor.change`` (its trace of (time, level) kept where v1 keeps it: ``traces[b]``, its length in
-    ``buf[b, B_TRACED]`` - 1; 0: no trace)."""
+    """``LevelMonitor.change`` (its trace of (time, level) kept where v1 keeps it: row ``buf[b, B_TRACE_ROW]`` of
+    ``traces``, its length in ``buf[b, B_TRACED]`` - 1; 0: no trace)."""
     last_t, level = mon[b, 0], mon[b, 1]
     a = last_t if last_t > lo else lo
     e = now if now < hi else hi
@@ -244,9 +245,9 @@ def _change(mon, b, now, delta, lo, hi, cap, buf, traces):
     level += delta
     mon[b, 1] = level
     if buf[b, B_TRACED] and delta != 0:
-        m = buf[b, B_TRACED] - 1
-        traces[b, m] = now
-        traces[b, m + 1] = level
+        m, r = buf[b, B_TRACED] - 1, buf[b, B_TRACE_ROW]
+        traces[r, m] = now
+        traces[r, m + 1] = level
         buf[b, B_TRACED] = m + 3
     if level > mon[b, 6]:
         mon[b, 6] = level
@@ -1401,7 +1402,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 if io[IO_LOGGED] >= log_t.shape[0] - 2 * CHECK or io[IO_ENTRIES] >= sorting[8].shape[0] - 2 * CHECK:
                     sched[2] = 0
                     return LOG_FULL
-                if io[IO_UNITS] >= cars.shape[1] - CHECK * (1 + send_i.shape[0]):  # a launch, the sends: new units
+                if io[IO_UNITS] >= cars.shape[1] - CHECK * (2 + send_i.shape[0]):  # launches, the sends: new units
                     sched[2] = 0
                     return NEED_ROOM
             sched[2] -= 1
