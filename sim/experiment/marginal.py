@@ -50,6 +50,7 @@ from ..analysis.stats import paired_difference, rounded
 from ..analysis.summary import annual_units
 from ..results import RunResult
 from ..scenario import Scenario, ScenarioError, load_scenario, with_overrides
+from ..scenario.units import MAX_SECONDS
 from ..scenario.errors import Problem, yaml_path
 from ..scenario.topology import all_stations, downtime_ratio, first_station, line_stations, station_paths
 from .precision import replications_needed, rule
@@ -257,18 +258,36 @@ def availability_change(scenario: Scenario, resource: Resource, paths: dict) -> 
         change.what = f"availability {100 * before:.2f}%"
         change.skipped = f"availability {100 * before:.2f}%: one point more would reach 100%"
         return change
-    factor = ratio / (1.0 / after - 1.0)  # every MTBF x factor: sum of MTTR/MTBF falls to 1/after - 1
+    modes = []
     for st in stations:
         path = f"{paths[resource.shop, st.name]}.failures"
-        modes = [(path, st.failures)] if st.failures.modes is None else \
+        modes += [(path, st.failures)] if st.failures.modes is None else \
             [(f"{path}.modes[{mode.name}]", mode) for mode in st.failures.modes]
-        for where, mode in modes:
-            if mode.mtbf is not None:
-                change.assignments.append(f"{where}.mtbf={_text(mode.mtbf * factor)}")
-            else:
-                change.assignments.append(f"{where}.time_between={json.dumps(_scaled(mode.time_between, factor))}")
-    change.what = f"availability {100 * before:.2f}% → {100 * after:.2f}% (MTBF × {factor:.4g})"
+    factor, capped = _mtbf_factor([mode for _, mode in modes], 1.0 / after - 1.0)
+    for k, (where, mode) in enumerate(modes):
+        if mode.mtbf is not None:
+            change.assignments.append(f"{where}.mtbf={_text(MAX_SECONDS if k in capped else mode.mtbf * factor)}")
+        else:
+            change.assignments.append(f"{where}.time_between={json.dumps(_scaled(mode.time_between, factor))}")
+    change.what = f"availability {100 * before:.2f}% → {100 * after:.2f}% (MTBF × {factor:.4g}" + \
+        (", the longest at 10 years)" if capped else ")")
     return change
+
+
+def _mtbf_factor(modes: list, target: float) -> tuple[float, set[int]]:
+    """The factor every mode's time between stops is multiplied by so that the modes' MTTR/MTBF sum to ``target``
+    (availability 1 / (1 + target)), a mode whose MTBF would pass the longest time a scenario may give held at it
+    (the others take up the rest): (factor, indexes of the modes held)."""
+    capped: set[int] = set()
+    while True:
+        free = sum(mode.downtime_ratio for k, mode in enumerate(modes) if k not in capped)
+        held = sum(mode.repair.mean / MAX_SECONDS for k, mode in enumerate(modes) if k in capped)
+        factor = free / (target - held)
+        more = {k for k, mode in enumerate(modes)
+                if k not in capped and mode.mtbf is not None and mode.mtbf * factor > MAX_SECONDS}
+        if not more:
+            return factor, capped
+        capped |= more
 
 
 def cycle_change(scenario: Scenario, resource: Resource, paths: dict) -> Change:
