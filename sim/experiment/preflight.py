@@ -25,6 +25,10 @@ EVENTS_PER_SECOND = 90_000
 (engine only; 325,000 on a serial line of free-flow stations). The estimate is printed as the expected time of
 `sim bottleneck` and `sim staff`, so it is set from the plant, not from the fastest case (at 250,000 it promised
 the Almaty year in 17 s; it takes about 60)."""
+COMPILED_EVENTS_PER_SECOND = 500_000
+"""The same on the compiled engine (``model.engine``): benchmarks/bench.py measures about 533,000 events/s on the
+Almaty year (62.2 events a car, 8,579 cars/s, 7 December 2026), the calls into Python for kits and the yard
+included."""
 BYTES_PER_WAITING_CAR = 400
 MAX_SECONDS = 2 * 3600.0
 """One replication estimated to run longer than this is refused without --force."""
@@ -38,7 +42,7 @@ class Estimate:
     events: float
     """SimPy events of one replication."""
     seconds: float
-    """Wall seconds of one replication at EVENTS_PER_SECOND."""
+    """Wall seconds of one replication at the rate of the engine that will run it (``events_per_second``)."""
     waiting_cars: float
     """Cars that pile up in the unbounded arrivals queue (arrivals beyond what the plant takes)."""
 
@@ -49,6 +53,18 @@ class Estimate:
     def text(self) -> str:
         return (f"about {self.cars:,.0f} cars and {self.events:,.0f} events a replication, "
                 f"{_duration(self.seconds)} of computing and {self.bytes / 2 ** 30:,.1f} GiB for waiting cars")
+
+
+def events_per_second(scenario: Scenario) -> float:
+    """The rate of the engine that will run the scenario's plant: the compiled engine's where it covers the plant
+    (the plant built to ask ``flow.des.covered``, about a second for Almaty), else the SimPy processes'."""
+    from ..model.engine import compiled_engine
+    if not compiled_engine():
+        return EVENTS_PER_SECOND
+    from ..model.builder import build_plant
+    from ..model.flow.des import covered
+    plant = build_plant(scenario, scenario_days(scenario), scenario.seed, 0)
+    return COMPILED_EVENTS_PER_SECOND if covered(plant) else EVENTS_PER_SECOND
 
 
 def estimate(scenario: Scenario) -> Estimate:
@@ -72,7 +88,7 @@ def estimate(scenario: Scenario) -> Estimate:
     for shop in scenario.shops.values():
         worked = shop.shifts.count * shop.shifts.net_seconds * days.working_days_per_year * total_days / 365.0
         events += _shop_events(shop, worked, 1.0, cars)
-    return Estimate(cars, events, events / EVENTS_PER_SECOND, waiting)
+    return Estimate(cars, events, events / events_per_second(scenario), waiting)
 
 
 def _shop_events(shop, worked: float, speed: float, cars: float) -> float:
@@ -117,7 +133,7 @@ def _ramped(scenario: Scenario, days, static: dict) -> Estimate:
         made = made if cap is None else min(made, cap)
         cars += made
         events += sum(_shop_events(shop, worked[name], speed, made) for name, shop in scenario.shops.items())
-    return Estimate(cars, events, events / EVENTS_PER_SECOND, 0.0)
+    return Estimate(cars, events, events / events_per_second(scenario), 0.0)
 
 
 def _overtime(scenario: Scenario, ramp: Ramp, shifts: dict) -> dict[tuple[str, str], float]:

@@ -45,3 +45,19 @@ def test_the_plan_caps_the_cars_and_overtime_adds_the_line_indexes():
     assert planned.cars == pytest.approx(300) and planned.events == pytest.approx(4800)
     over = estimate(plant(plan={"months": {"2025-02": 600}, "overtime": {"after_shift": "1 h"}}))
     assert over.cars == pytest.approx(300) and over.events == pytest.approx(4800 + 360)
+
+
+def test_the_estimate_counts_the_engine_that_will_run_the_plant(monkeypatch):
+    """The same events, at the compiled engine's rate where it covers the plant, else at the SimPy processes'."""
+    from pathlib import Path
+
+    from sim.experiment.preflight import COMPILED_EVENTS_PER_SECOND
+    from sim.scenario import load_scenario
+    almaty = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "almaty.yaml")
+    monkeypatch.setenv("SIM_ENGINE", "simpy")
+    simpy = estimate(almaty)
+    monkeypatch.setenv("SIM_ENGINE", "compiled")
+    compiled = estimate(almaty)
+    assert compiled.events == simpy.events
+    assert simpy.seconds == pytest.approx(simpy.events / EVENTS_PER_SECOND)
+    assert compiled.seconds == pytest.approx(compiled.events / COMPILED_EVENTS_PER_SECOND)
