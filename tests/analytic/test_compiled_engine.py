@@ -157,12 +157,18 @@ def test_the_compiled_des_gives_v1s_figures_with_failure_modes(maintenance, outa
             st["failures"] = MODES
         if st["name"] in ("x", "y"):
             st["servers"] = 2
+    _des_same(_maintained(raw, maintenance, outages), monkeypatch)
+
+
+def _maintained(raw: dict, maintenance, outages: bool) -> dict:
+    """The shop with maintenance windows (None: none; preventive or not) and, with ``outages``, a shop-wide outage
+    and a trip covering x and line c."""
     if maintenance is not None:
         raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": maintenance}
     if outages:
         raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
                                            {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "c"]}]
-    _des_same(raw, monkeypatch)
+    return raw
 
 
 @pytest.mark.parametrize("failures", [{"clock": "calendar", "mtbf": "50 min", "mttr": "4 min"},
@@ -178,12 +184,7 @@ def test_the_compiled_des_gives_v1s_figures_with_calendar_clock_breakdowns(failu
         if st["name"] in ("x", "y"):
             st["failures"] = failures
             st["servers"] = 2
-    if maintenance is not None:
-        raw["shops"]["shop"]["maintenance"] = {"between_days": "2 h", "days_off": "4 h", "preventive": maintenance}
-    if outages:
-        raw["shops"]["shop"]["outages"] = [{"name": "power", "mtbf": "6 h", "mttr": "20 min"},
-                                           {"name": "trip", "mtbf": "3 h", "mttr": "5 min", "covers": ["x", "c"]}]
-    _des_same(raw, monkeypatch)
+    _des_same(_maintained(raw, maintenance, outages), monkeypatch)
 
 
 @pytest.mark.parametrize("nodes", [MIXED, CONVEYOR, LATTICE], ids=["mixed", "conveyor fed directly", "lattice"])
