@@ -164,6 +164,12 @@ class Yard(Store):
     def _has_room(self) -> bool:
         return self.level < self.capacity
 
+    def room_for_later_puts(self) -> int:
+        """Places the compiled engine may fill without asking, the puts made here later in its order (``des``):
+        a put into the yard schedules nothing (nobody takes from it), so making it later, before anything else
+        Python does, changes nothing. None while an end of line waits for a place."""
+        return 0 if self.putters or self.getters else int(min(self.capacity - self.level, 1 << 40))
+
     def _place(self, car: Car, priority: bool) -> None:
         """``priority`` has no meaning here: only the end of line puts cars."""
         self._enter(car)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .car import Part
 from .des_kernel import (
     AFTER_REPAIR, BROKEN, BY_COLOUR, BY_SEQUENCE, B_CAP, B_CHANGES, B_COLOUR, B_COUNT, B_GCOUNT, B_GHEAD,
     B_COLUMNS, B_HEAD, B_LOG, B_SEEN, B_SORT, B_TRACED, B_TRACE_ROW, CALLOUT, CHECK, CONVEYOR, CO_OFFER, CO_POOL_TAKE,
@@ -38,7 +39,7 @@ from .des_kernel import (
     NEED_DRAWS, NEED_ROOM, N_BASE, N_BOOTHS, N_COLUMNS, N_COMPLETIONS, N_DRIFT, N_EXIT, N_FLOATERS, N_IDLE,
     N_IN, N_INSIDE, N_JOIN0, N_JOINS, N_KIND, N_NEEDED, N_NSLOW, N_OUT, N_PLACES, N_PUSH_OUT, N_SEND0, N_SENDS,
     N_SERVERS, N_TAKE0, N_TAKES, N_TICKS, N_TICK_ROW, PL_CAR, PL_ORDER, PL_RUN_CARS, PL_RUN_KIND, PY, P_CAR, P_NODE,
-    P_SERVER, P_STATE, P_STEP, P_VALUE, P_WAITING, RESUMED, SCRAPPED, SD_CARRIERS, SD_SENT, SINK, SOURCE,
+    P_SERVER, P_STATE, P_STEP, P_VALUE, P_WAITING, PUT_LATER, RESUMED, SCRAPPED, SD_CARRIERS, SD_SENT, SINK, SOURCE,
     SO_ARRIVED, SO_BLOCK, SO_COLOUR, SO_COUNT, SO_FORCED, SO_OLD_HEAD, SO_OLD_N, SO_RELEASED, SO_WAIT_MAX,
     SO_WAIT_SUM, SPLIT, STATION, S_WAIT_PART, UNIT_ROWS, URGENT, U_AWAY, U_CAR, U_COLOUR, U_DRAWN, U_SEQ,
     U_VARIANT, YIELD, _try_get, run, schedule)
@@ -490,7 +491,9 @@ class CompiledPlant:
         """Python takers waiting in kernel stores (a kit gate's standing request): ticket -1 - index."""
         self._proxies()
         self.exits = np.zeros(len(self.shops), dtype=np.int64)
-        self.io = np.zeros(IO_SIZE, dtype=np.int64)
+        self.io = np.zeros(IO_SIZE + len(self.py_stores), dtype=np.int64)  # then each Python store's room
+        self.later_rooms = [(IO_SIZE + s, store.room_for_later_puts) for s, store in enumerate(self.py_stores)
+                            if hasattr(store, "room_for_later_puts")]
         self.io[IO_RESUME] = -1
         self.io_f = np.zeros(2)
         self.log_t = np.zeros(16384)
@@ -501,7 +504,7 @@ class CompiledPlant:
         """A sequencer's count of broken spacing rules after each car drawn (its count is the launched cars')."""
         self.breaches_before = list(getattr(self.launch.sequence, "breaches", []))
         self.cars = []
-        self.cars_a = np.zeros((UNIT_ROWS, 4 * self.DRAWN), dtype=np.int64)
+        self.cars_a = np.zeros((UNIT_ROWS, 4 * self.DRAWN), dtype=np.int32)  # a year's units: 3 MB per 100,000
         self.drawn_a = np.zeros((4, 0), dtype=np.int64)
         self.ticks = np.zeros((4, max(len(lines), 1), 0))
         self.tick_i = np.zeros((3, max(len(lines), 1), 0), dtype=np.int64)
@@ -848,7 +851,14 @@ class CompiledPlant:
             return
         env, launch, sink, cars, drawn = self.plant.env, self.launch, self.sink, self.cars, self.drawn
         for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
-            if c > SCRAPPED:
+            if c <= -PUT_LATER:  # a put the kernel made without asking (``_rooms``)
+                env._now = t
+                s, u = divmod(-c, PUT_LATER)
+                car = self._unit(u)
+                if not self.py_stores[s - 1].try_put(car):
+                    raise RuntimeError(f"engine v2: {self.py_stores[s - 1].name} had no room for a put made later")
+                self.unit_of.pop(id(car), None)  # it never comes back to the kernel
+            elif c > SCRAPPED:
                 env._now = t
                 self.plant.scrap(cars[c - 1 - SCRAPPED])
             elif c > 0:
@@ -879,6 +889,7 @@ class CompiledPlant:
         """The kernel's events and SimPy's, in one order: the kernel runs until SimPy's next event comes first
         (``YIELD``), SimPy processes it, and the kernel processes it woke resume at once, one by one."""
         args = self._arguments()
+        self._rooms()
         while True:
             self._simpy_next()
             why = run(*args)
@@ -919,6 +930,7 @@ class CompiledPlant:
         self._replay()
         env = self.plant.env
         env.step()
+        self._rooms()
         while self.resumes:
             p, value = self.resumes.pop(0)
             self.procs[p, P_VALUE] = value
@@ -972,19 +984,26 @@ class CompiledPlant:
         else:  # CO_POOL_RELEASE: node a gives its b operators back
             self.nodes[a].pool.release(b)
             answer = 0
+        self._rooms()
         self._simpy_next()
         return answer
 
+    def _rooms(self) -> None:
+        """Each Python store's room for puts the kernel makes without asking, Python making them later in the log's
+        order (``Yard.room_for_later_puts``: a store whose put schedules nothing); set when Python is up to date."""
+        for k, room in self.later_rooms:
+            self.io[k] = room()
+
     def _unit_id(self, car) -> int:
-        """The unit of a car Python hands the kernel: a new unit for a car the launch made in Python."""
-        u = self.unit_of.get(id(car))
+        """The unit of a car Python hands the kernel: the one it had when the kernel handed it to Python (``_unit``:
+        forgotten now, the kernel has it again), or a new unit for a car the launch made in Python."""
+        u = self.unit_of.pop(id(car), None)
         if u is not None:
             return u
         u = int(self.io[IO_UNITS])
         self.io[IO_UNITS] = u + 1
         self.cars_a[:, u] = (car.variant, car.model, car.colour, 0, u, len(self.cars), 0, car.seq)
         self.cars.append(car)
-        self.unit_of[id(car)] = u
         return u
 
     def _proxies(self) -> None:
@@ -1049,7 +1068,6 @@ class CompiledPlant:
 
     def _unit(self, u: int):
         """The object of a unit: its car (the launch's), or a feeder's part for the unit it was made for."""
-        from .car import Part
         drawn = int(self.cars_a[U_DRAWN, u])
         if drawn < 0:
             return Part(self._unit(int(self.cars_a[U_CAR, u])))

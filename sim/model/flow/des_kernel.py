@@ -65,6 +65,8 @@ MERGE, GATE, SPLIT = -10, -10, -1000
 """An input below MERGE is merge MERGE - input; an output below GATE is gate GATE - output, below SPLIT the
 split SPLIT - output (a parallel section's ``BranchSplit``, in turn or by model)."""
 SCRAPPED = 1 << 40
+PUT_LATER = 1 << 41
+"""A log entry of a unit put into a Python store without asking it: -(PUT_LATER x (the store + 1) + the unit)."""
 LANE = 4095
 """Places of a re-entry lane in the kernel (unbounded in v1: more cars than this in one lane would block)."""
 """A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
@@ -1219,6 +1221,18 @@ def _wait_carrier(s, p, send_i, carr_i, carr_w):
 
 
 @njit(cache=True, inline="always")
+def _put_later(s, car, priority, now, io, log_t, log_c):
+    """Into Python store ``s`` without calling Python, where the store gave room for puts made later in the log's
+    order (``io[IO_SIZE + s]``, the yard's; a re-entering car always asks): the put logged, one place less."""
+    if priority or io[IO_SIZE + s] <= 0:
+        return False
+    io[IO_SIZE + s] -= 1
+    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(PUT_LATER * (s + 1) + car)
+    io[IO_LOGGED] += 1
+    return True
+
+
+@njit(cache=True, inline="always")
 def _leave(car, now, cars, io, log_t, log_c):
     """The car leaves the plant (logged for Python); False when its own parts are still away."""
     if cars[U_AWAY, car]:
@@ -1639,7 +1653,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                         procs[p, P_STATE] = S_PUT_DONE
                         continue
                     if b <= PY:  # into a Python store (the yard): a full one wakes the server when it takes it
-                        if _callout(CO_PUT, PY - b, p, car, priority):
+                        if _put_later(PY - b, car, priority, now, io, log_t, log_c) or \
+                                _callout(CO_PUT, PY - b, p, car, priority):
                             procs[p, P_STATE] = S_PUT_DONE
                             continue
                         proc_w[p] = worked(clock, now)
@@ -1791,7 +1806,7 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                     procs[p, P_STATE] = L_PUT_DONE
                     continue
                 if b <= PY:  # into a Python store (the yard): a full one wakes the line when it takes the car
-                    if _callout(CO_PUT, PY - b, p, leaving, 0):
+                    if _put_later(PY - b, leaving, 0, now, io, log_t, log_c) or _callout(CO_PUT, PY - b, p, leaving, 0):
                         procs[p, P_STATE] = L_PUT_DONE
                         continue
                     proc_w[p] = worked(clock, now)

@@ -179,13 +179,20 @@ class Launch(Store):
             if k == len(self.planned):
                 self.planned.append(self.sequence.next_variant())
             variant = self.planned[k]
-            if all(hold.allows(variant, now) for hold in self.holds):
+            if self._allowed(variant, now):
                 for hold in self.holds:
                     hold.take(variant, now)
                 del self.planned[k]
                 self.moved += k > 0
                 return self.make_car(variant)
         return None
+
+    def _allowed(self, variant: int, now: float) -> bool:
+        """Whether every hold lets a car of ``variant`` go now (asked in order, up to the first that holds it)."""
+        for hold in self.holds:
+            if not hold.allows(variant, now):
+                return False
+        return True
 
     def cars(self) -> list[Car]:
         return []  # planned cars are not made yet: nothing of them is in the plant

@@ -102,7 +102,32 @@ class Sequencer:
         """Index in ``candidates`` (variants) of the car to take next; nothing is committed."""
         slot = self.placed + 1
         deficit = [slot * p - c for p, c in zip(self.share, self.counts)]
-        blocked, due = self._blocked_and_due(slot, deficit)
+        pool = range(len(candidates))
+        blocked, due = self._blocked_and_due(slot, deficit) if self.rules else ((), None)
+        if blocked:
+            pool = self._fewest_breaks(candidates, blocked, due)
+            if len(pool) == 1:
+                return pool[0]
+        blocked_features = {self._rule_feature[r] for r in blocked}
+        eager = [f for f in self._tight if f not in blocked_features and deficit[f] > EPS]
+        carries, target, variant_counts = self.carries, self.target, self.variant_counts
+        best = None
+        for i in pool:  # the least (-eager features carried, score, i): goal chasing, ties to the earlier
+            variant = candidates[i]
+            carried = carries[variant]
+            behind = slot * target[variant] - variant_counts[variant]
+            # the squared distance of every count from its target after this choice, less the part every
+            # candidate shares: (d - 1)^2 - d^2 = 1 - 2d for each count the candidate raises
+            score = 0
+            for f in carried:
+                score += 1.0 - 2.0 * deficit[f]
+            key = (-sum(1 for f in carried if f in eager) if eager else 0, score + 1.0 - 2.0 * behind, i)
+            if best is None or key < best:
+                best = key
+        return best[2]
+
+    def _fewest_breaks(self, candidates: list[int], blocked: list[int], due: set[int]) -> list[int]:
+        """The candidates (indexes) that carry the most due features, and among them break the fewest rules."""
         blocked_bits = sum(1 << r for r in blocked)
         rule_bits = self._rule_bits
         breaks = [(rule_bits[v] & blocked_bits).bit_count() for v in candidates]
@@ -115,22 +140,7 @@ class Sequencer:
             if most > 0:
                 pool = [i for i in pool if carrying[i] == most]
         fewest = min(breaks[i] for i in pool)
-        pool = [i for i in pool if breaks[i] == fewest]
-        if len(pool) == 1:
-            return pool[0]
-        blocked_features = {self._rule_feature[r] for r in blocked}
-        eager = {f for f in self._tight if f not in blocked_features and deficit[f] > EPS}
-
-        def key(i: int):
-            variant = candidates[i]
-            carried = self.carries[variant]
-            behind = slot * self.target[variant] - self.variant_counts[variant]
-            # the squared distance of every count from its target after this choice, less the part every
-            # candidate shares: (d - 1)^2 - d^2 = 1 - 2d for each count the candidate raises
-            score = sum(1.0 - 2.0 * deficit[f] for f in carried) + 1.0 - 2.0 * behind
-            return -sum(1 for f in carried if f in eager), score, i
-
-        return min(pool, key=key)
+        return [i for i in pool if breaks[i] == fewest]
 
     def _blocked_and_due(self, slot: int, deficit: list[float]) -> tuple[list[int], set[int]]:
         """Rules a car of their feature would break at ``slot``, and the features due now (see the module)."""
