@@ -164,11 +164,15 @@ class Yard(Store):
     def _has_room(self) -> bool:
         return self.level < self.capacity
 
-    def room_for_later_puts(self) -> int:
-        """Places the compiled engine may fill without asking, the puts made here later in its order (``des``):
-        a put into the yard schedules nothing (nobody takes from it), so making it later, before anything else
-        Python does, changes nothing. None while an end of line waits for a place."""
+    def without_asking(self) -> int:
+        """Places the compiled engine may fill without asking, the puts made here later in its order
+        (``made_later``): a put into the yard schedules nothing (nobody takes from it), so making it later, before
+        anything else Python does, changes nothing. None while an end of line waits for a place."""
         return 0 if self.putters or self.getters else int(min(self.capacity - self.level, 1 << 40))
+
+    def made_later(self, car: Car) -> None:
+        if not self.try_put(car):
+            raise InvariantError("the yard had no room for a car the compiled engine put into it")
 
     def _place(self, car: Car, priority: bool) -> None:
         """``priority`` has no meaning here: only the end of line puts cars."""

@@ -24,6 +24,8 @@ buffers between stations: those plants run on the SimPy processes.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from .car import Part
@@ -33,13 +35,13 @@ from .des_kernel import (
     CO_PUT, CO_TAKE, CO_WANTS, C_COUNT, C_IN_USE, DOWN, E_CARRIERS, E_OTHER_CAR, E_OVERDUE, E_PARTS_AWAY,
     FINISHED, FI_CALENDAR, FI_DUE, FI_MAINT, FI_MODES, FI_STOPS, FI_TALLY, FM_DOWN_END, FM_DOWN_START, FM_GAP,
     FM_LEFT, FM_NEXT_SERVICE, FM_TO_FAILURE, F_ALLOWANCE, F_LAST_START, F_LAST_WORK, F_RUNNING, F_TAKT, GATE,
-    G_DRAWN, G_EXIT, G_FAILED, G_INSPECTED, G_ONWARD, G_PATHS, INF, IO_DRAWN, IO_ENTRIES, IO_ERROR, IO_ERROR_AT,
-    IO_LOGGED, IO_ONLY, IO_RESUME, IO_SEID, IO_SIZE, IO_SPRIO, IO_UNITS, J_CARRIERS, J_FITTED, J_WAITS, LANE,
+    G_DRAWN, G_EXIT, G_FAILED, G_INSPECTED, G_ONWARD, G_PATHS, INF, IO_CARS, IO_DRAWN, IO_ENTRIES, IO_ERROR, IO_ERROR_AT,
+    IO_LOGGED, IO_NEXT_CAR, IO_ONLY, IO_RESUME, IO_SEID, IO_SIZE, IO_SPRIO, IO_UNITS, J_CARRIERS, J_FITTED, J_WAITS, LANE,
     LINE, LN_COUNT, LN_HEAD, LN_RUNS, LN_RUN_HEAD, L_WAIT_PART, MERGE, NEED_CARS, NEED_CYCLES,
     NEED_DRAWS, NEED_ROOM, N_BASE, N_BOOTHS, N_COLUMNS, N_COMPLETIONS, N_DRIFT, N_EXIT, N_FLOATERS, N_IDLE,
     N_IN, N_INSIDE, N_JOIN0, N_JOINS, N_KIND, N_NEEDED, N_NSLOW, N_OUT, N_PLACES, N_PUSH_OUT, N_SEND0, N_SENDS,
     N_SERVERS, N_TAKE0, N_TAKES, N_TICKS, N_TICK_ROW, PL_CAR, PL_ORDER, PL_RUN_CARS, PL_RUN_KIND, PY, P_CAR, P_NODE,
-    P_SERVER, P_STATE, P_STEP, P_VALUE, P_WAITING, PUT_LATER, RESUMED, SCRAPPED, SD_CARRIERS, SD_SENT, SINK, SOURCE,
+    P_SERVER, P_STATE, P_STEP, P_VALUE, P_WAITING, PY_ENTRY, PY_GIVEN, LATER, RESUMED, SCRAPPED, SD_CARRIERS, SD_SENT, SINK, SOURCE,
     SO_ARRIVED, SO_BLOCK, SO_COLOUR, SO_COUNT, SO_FORCED, SO_OLD_HEAD, SO_OLD_N, SO_RELEASED, SO_WAIT_MAX,
     SO_WAIT_SUM, SPLIT, STATION, S_WAIT_PART, UNIT_ROWS, URGENT, U_AWAY, U_CAR, U_COLOUR, U_DRAWN, U_SEQ,
     U_VARIANT, YIELD, _try_get, run, schedule)
@@ -491,9 +493,17 @@ class CompiledPlant:
         """Python takers waiting in kernel stores (a kit gate's standing request): ticket -1 - index."""
         self._proxies()
         self.exits = np.zeros(len(self.shops), dtype=np.int64)
-        self.io = np.zeros(IO_SIZE + len(self.py_stores), dtype=np.int64)  # then each Python store's room
-        self.later_rooms = [(IO_SIZE + s, store.room_for_later_puts) for s, store in enumerate(self.py_stores)
-                            if hasattr(store, "room_for_later_puts")]
+        self.io = np.zeros(IO_SIZE + 2 * len(self.py_stores), dtype=np.int64)  # then two per Python store
+        for s, store in enumerate(self.py_stores):
+            self.io[IO_SIZE + 2 * s + PY_ENTRY] = store.entry.b if store in self.kit_gates else -1
+        self.leaves = [(IO_SIZE + 2 * s + PY_GIVEN, store.without_asking) for s, store in enumerate(self.py_stores)
+                       if hasattr(store, "without_asking")]
+        """The Python stores that give the kernel leave to put or take without asking (``_given``), Python making
+        those puts and takes later in the log's order (``made_later``): the yard, the kit gates."""
+        self.gives = self.launch in self.py_stores and all(hasattr(hold, "sure") for hold in self.launch.holds)
+        """Whether the launch with holds gives the kernel cars ahead (``_give_cars``)."""
+        if self.gives and hasattr(self.launch.sequence, "breaches"):
+            self.launch.breach_history = deque(maxlen=self.GIVEN + self.launch.look_ahead + 2)
         self.io[IO_RESUME] = -1
         self.io_f = np.zeros(2)
         self.log_t = np.zeros(16384)
@@ -783,11 +793,37 @@ class CompiledPlant:
             drawn.append(launch.draw(sequence.next_variant()))
             if counts is not None:
                 self.breaches.append(list(counts))
-        seq = self.launched + 1 + first  # the launch number each will get (``Launch.launch_drawn``)
+        self._drawn_ahead(first, self.launched + 1 + first)
+
+    def _drawn_ahead(self, first: int, seq: int) -> None:
+        """The cars drawn from ``first`` on into the kernel's table of drawn cars, ``seq`` the launch number the
+        first will get (``Launch.launch_drawn``)."""
+        drawn = self.drawn
         fresh = np.array([(d[0], d[1], d[3], seq + q) for q, d in enumerate(drawn[first:])],
                          dtype=np.int64).reshape(-1, 4).T
-        self.drawn_a = np.concatenate((self.drawn_a, fresh), axis=1)
+        if len(drawn) > self.drawn_a.shape[1]:
+            wider = np.zeros((4, max(2 * self.drawn_a.shape[1], len(drawn))), dtype=np.int64)
+            wider[:, :first] = self.drawn_a[:, :first]
+            self.drawn_a = wider
+        self.drawn_a[:, first:len(drawn)] = fresh
         self.io[IO_DRAWN] = len(drawn)
+
+    GIVEN = 256
+    """Cars the launch with holds is asked for ahead at a time."""
+
+    def _give_cars(self, s: int) -> None:
+        """The next cars the launch with holds (Python store ``s``) surely launches one after another, drawn now
+        (``Launch.draw``: the streams in launch order) and given to the kernel, which launches them without asking
+        (``Launch.launch_given`` at each one's time): asked when the kernel has launched the ones it had."""
+        launch, drawn = self.launch, self.drawn
+        if self.io[IO_NEXT_CAR] != len(drawn):
+            raise RuntimeError("engine v2: the launch was asked for cars while the kernel still had some")
+        # the kernel runs on with the table it was given: the cars fit in it (``_step`` widens it)
+        n = launch.cars_sure(min(self.GIVEN, self.drawn_a.shape[1] - len(drawn)))
+        first = len(drawn)
+        drawn.extend(launch.draw(variant) for variant in launch.planned[:n])
+        self._drawn_ahead(first, launch.launched + 1)
+        self.io[IO_SIZE + 2 * s + PY_GIVEN] = n
 
     def _sorting_stores(self) -> None:
         """The sorting stores' lanes and rules as the kernel keeps them (``sorting``), and the entry logs of the
@@ -849,20 +885,20 @@ class CompiledPlant:
             self._entries()
         if not self.io[IO_LOGGED]:
             return
-        env, launch, sink, cars, drawn = self.plant.env, self.launch, self.sink, self.cars, self.drawn
+        env, sink, cars, drawn = self.plant.env, self.sink, self.cars, self.drawn
+        launched = self.launch.launch_given if self.gives else self.launch.launch_drawn
         for t, c in zip(self.log_t[:self.io[IO_LOGGED]].tolist(), self.log_c[:self.io[IO_LOGGED]].tolist()):
-            if c <= -PUT_LATER:  # a put the kernel made without asking (``_rooms``)
+            if c <= -LATER:  # a put or take the kernel made without asking (``_given``)
                 env._now = t
-                s, u = divmod(-c, PUT_LATER)
+                s, u = divmod(-c, LATER)
                 car = self._unit(u)
-                if not self.py_stores[s - 1].try_put(car):
-                    raise RuntimeError(f"engine v2: {self.py_stores[s - 1].name} had no room for a put made later")
-                self.unit_of.pop(id(car), None)  # it never comes back to the kernel
+                self.py_stores[s - 1].made_later(car)
+                self.unit_of.pop(id(car), None)  # the kernel has it, or it left the plant
             elif c > SCRAPPED:
                 env._now = t
                 self.plant.scrap(cars[c - 1 - SCRAPPED])
             elif c > 0:
-                cars.append(launch.launch_drawn(drawn[c - 1], t))
+                cars.append(launched(drawn[c - 1], t))
             else:
                 env._now = t
                 sink.try_put(cars[-c - 1])  # the kernel counted the shop's exit
@@ -883,13 +919,27 @@ class CompiledPlant:
         if self.breaches:  # the sequencer counts the cars launched, not those drawn ahead and never launched
             launched = self.launch.launched - self.launched
             self.launch.sequence.breaches[:] = self.breaches[launched - 1] if launched else self.breaches_before
+        self._unplanned()
         self.plant.env._now = float(self.plant.window.hi)
+
+    def _unplanned(self) -> None:
+        """The launch with holds as a launch asked car by car leaves it: the planned cars given ahead or looked at
+        by ``cars_sure`` and never launched put back (the sequencer's count of broken rules as it was after the
+        last car such a launch planned)."""
+        launch = self.launch
+        extra = len(launch.planned) - launch.scanned
+        if not self.gives or extra <= 0:
+            return
+        history = launch.breach_history
+        if history is not None:
+            launch.sequence.breaches[:] = history[-extra - 1] if extra < len(history) else self.breaches_before
+        del launch.planned[launch.scanned:]
 
     def _run(self) -> None:
         """The kernel's events and SimPy's, in one order: the kernel runs until SimPy's next event comes first
         (``YIELD``), SimPy processes it, and the kernel processes it woke resume at once, one by one."""
         args = self._arguments()
-        self._rooms()
+        self._given()
         while True:
             self._simpy_next()
             why = run(*args)
@@ -897,6 +947,10 @@ class CompiledPlant:
                 break
             if why == YIELD:
                 self._step()
+                if self.gives and self.drawn_a.shape[1] - len(self.drawn) < self.GIVEN:  # the kernel is stopped
+                    self.drawn_a = np.concatenate((self.drawn_a, np.zeros((4, 16 * self.GIVEN), dtype=np.int64)),
+                                                  axis=1)
+                    args = self._arguments()
                 continue
             if why == RESUMED:
                 continue
@@ -930,7 +984,7 @@ class CompiledPlant:
         self._replay()
         env = self.plant.env
         env.step()
-        self._rooms()
+        self._given()
         while self.resumes:
             p, value = self.resumes.pop(0)
             self.procs[p, P_VALUE] = value
@@ -961,6 +1015,8 @@ class CompiledPlant:
             car = store.try_get()
             if car is not None:
                 answer = self._unit_id(car)
+                if self.gives and store is self.launch:
+                    self._give_cars(a)
             else:
                 if c:
                     store.get().callbacks.append(self._wake(b, "car"))
@@ -984,15 +1040,15 @@ class CompiledPlant:
         else:  # CO_POOL_RELEASE: node a gives its b operators back
             self.nodes[a].pool.release(b)
             answer = 0
-        self._rooms()
+        self._given()
         self._simpy_next()
         return answer
 
-    def _rooms(self) -> None:
-        """Each Python store's room for puts the kernel makes without asking, Python making them later in the log's
-        order (``Yard.room_for_later_puts``: a store whose put schedules nothing); set when Python is up to date."""
-        for k, room in self.later_rooms:
-            self.io[k] = room()
+    def _given(self) -> None:
+        """What each store of ``leaves`` lets the kernel do without asking now: asked whenever Python is up to date
+        with the kernel (after a call into Python, after a SimPy step), as what Python did may change it."""
+        for k, leave in self.leaves:
+            self.io[k] = leave()
 
     def _unit_id(self, car) -> int:
         """The unit of a car Python hands the kernel: the one it had when the kernel handed it to Python (``_unit``:
@@ -1002,8 +1058,11 @@ class CompiledPlant:
             return u
         u = int(self.io[IO_UNITS])
         self.io[IO_UNITS] = u + 1
+        if self.io[IO_CARS] != len(self.cars):  # the kernel's count of the cars launched, Python's list of them
+            raise RuntimeError(f"engine v2: {self.io[IO_CARS]} cars launched, {len(self.cars)} in the list")
         self.cars_a[:, u] = (car.variant, car.model, car.colour, 0, u, len(self.cars), 0, car.seq)
         self.cars.append(car)
+        self.io[IO_CARS] += 1
         return u
 
     def _proxies(self) -> None:
@@ -1118,7 +1177,6 @@ class CompiledPlant:
 
     def finish(self) -> None:
         """The records of the run where v1 keeps them, and what each node and buffer holds at the end."""
-        from collections import deque
         unit = self._unit
         for gate in self.kit_gates:  # the kit gates take from their entries again
             gate.entry = gate.entry.store

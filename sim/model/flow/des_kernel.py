@@ -29,10 +29,15 @@ LINE, CONVEYOR, STATION = 0, 1, 2
 SOURCE, SINK = -1, -2
 RUNNING, NEED_CARS, LOG_FULL, FINISHED, NEED_ROOM, NEED_DRAWS, NEED_CYCLES, BROKEN, YIELD, RESUMED = range(10)
 IO_KIND, IO_RESUME, IO_NEXT_CAR, IO_DRAWN, IO_LOGGED, IO_UNITS, IO_ERROR, IO_ERROR_AT, IO_ENTRIES, IO_SPRIO, \
-    IO_SEID, IO_ONLY = range(12)
-IO_SIZE = 12
-"""``io``: ... SimPy's next event (its priority and number; its time in ``io_f[1]``), and whether the kernel
-returns once the process it resumes waits (``IO_ONLY``)."""
+    IO_SEID, IO_ONLY, IO_CARS = range(13)
+IO_SIZE = 13
+"""``io``: ... SimPy's next event (its priority and number; its time in ``io_f[1]``), whether the kernel returns
+once the process it resumes waits (``IO_ONLY``), the cars in Python's list of the launched (``IO_CARS``); then
+two numbers per Python store s at IO_SIZE + 2 s (``_given``)."""
+PY_GIVEN, PY_ENTRY = 0, 1
+"""Of a Python store: how many of its puts or takes the kernel may make without asking it (places in the yard,
+cars the launch with holds drew ahead, cars a kit gate passes with their kits surely on hand), and the kernel
+buffer a kit gate takes from (-1: none)."""
 PY = -1 << 40
 """An input or output at PY - x is the Python store x (the launch with holds, a kit gate, the yard): the kernel
 calls into Python (``_callout``) to take from it or put into it."""
@@ -65,8 +70,9 @@ MERGE, GATE, SPLIT = -10, -10, -1000
 """An input below MERGE is merge MERGE - input; an output below GATE is gate GATE - output, below SPLIT the
 split SPLIT - output (a parallel section's ``BranchSplit``, in turn or by model)."""
 SCRAPPED = 1 << 40
-PUT_LATER = 1 << 41
-"""A log entry of a unit put into a Python store without asking it: -(PUT_LATER x (the store + 1) + the unit)."""
+LATER = 1 << 41
+"""A log entry of a put into a Python store or a take from it that the kernel made without asking it (Python makes
+it later, in the log's order): -(LATER x (the store + 1) + the unit)."""
 LANE = 4095
 """Places of a re-entry lane in the kernel (unbounded in v1: more cars than this in one lane would block)."""
 """A log entry of a car scrapped (its number + 1 + SCRAPPED)."""
@@ -1199,7 +1205,11 @@ def _launch(now, io, drawn_a, cars, log_t, log_c):
     u = io[IO_UNITS]
     io[IO_UNITS] = u + 1
     cars[U_VARIANT, u], cars[U_MODEL, u], cars[U_COLOUR, u] = drawn_a[0, k], drawn_a[1, k], drawn_a[2, k]
-    cars[U_LANE, u], cars[U_CAR, u], cars[U_DRAWN, u], cars[U_AWAY, u], cars[U_SEQ, u] = 0, u, k, 0, drawn_a[3, k]
+    # U_DRAWN: the car's place in Python's list of the cars launched (Python launches some itself: the launch with
+    # holds when it had no car to give ahead)
+    cars[U_LANE, u], cars[U_CAR, u], cars[U_DRAWN, u], cars[U_AWAY, u], cars[U_SEQ, u] = 0, u, io[IO_CARS], 0, \
+        drawn_a[3, k]
+    io[IO_CARS] += 1
     log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, k + 1
     io[IO_LOGGED] += 1
     return u
@@ -1221,15 +1231,45 @@ def _wait_carrier(s, p, send_i, carr_i, carr_w):
 
 
 @njit(cache=True, inline="always")
-def _put_later(s, car, priority, now, io, log_t, log_c):
-    """Into Python store ``s`` without calling Python, where the store gave room for puts made later in the log's
-    order (``io[IO_SIZE + s]``, the yard's; a re-entering car always asks): the put logged, one place less."""
-    if priority or io[IO_SIZE + s] <= 0:
-        return False
-    io[IO_SIZE + s] -= 1
-    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(PUT_LATER * (s + 1) + car)
+def _later(s, car, now, io, log_t, log_c):
+    """A put into Python store ``s`` or a take from it made without asking: one less given, logged for Python."""
+    io[IO_SIZE + 2 * s + PY_GIVEN] -= 1
+    log_t[io[IO_LOGGED]], log_c[io[IO_LOGGED]] = now, -(LATER * (s + 1) + car)
     io[IO_LOGGED] += 1
+
+
+@njit(cache=True, inline="always")
+def _put_later(s, car, priority, now, io, log_t, log_c):
+    """Into Python store ``s`` without calling Python where it gave places (the yard's; a re-entering car always
+    asks): the put logged."""
+    if priority or io[IO_SIZE + 2 * s + PY_GIVEN] <= 0:
+        return False
+    _later(s, car, now, io, log_t, log_c)
     return True
+
+
+@njit(cache=True, inline="always")
+def _take_given(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces, sorting,
+                cars, clocks, io, drawn_a, log_t, log_c):
+    """A take from input ``b`` without calling Python where it is a Python store that gave leave: the launch's
+    next car drawn ahead, launched now; a kit gate's car from its entry now (its kits surely on hand: the pass
+    logged). -1: not such an input, nothing given or nothing in the entry (Python is asked)."""
+    if b > PY:
+        return -1
+    s = PY - b
+    if io[IO_SIZE + 2 * s + PY_GIVEN] <= 0:
+        return -1
+    e = io[IO_SIZE + 2 * s + PY_ENTRY]
+    if e < 0:
+        if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
+            return -1
+        io[IO_SIZE + 2 * s + PY_GIVEN] -= 1
+        return _launch(now, io, drawn_a, cars, log_t, log_c)
+    car = _try_get(e, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i, sched, traces,
+                   sorting, cars, clocks, io)
+    if car >= 0:
+        _later(s, car, now, io, log_t, log_c)
+    return car
 
 
 @njit(cache=True, inline="always")
@@ -1438,6 +1478,11 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                 k = procs[p, P_SERVER]
                 if state == S_TOP:
                     b = nodes[i, N_IN]
+                    value = _take_given(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
+                                        sched, traces, sorting, cars, clocks, io, drawn_a, log_t, log_c)
+                    if value >= 0:  # what the launch with holds or a kit gate gave leave to take without asking
+                        procs[p, P_STATE] = S_GOT
+                        continue
                     if b == SOURCE:  # the launch: the next car drawn, launched now (logged for Python)
                         if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
                             io[IO_RESUME] = p
@@ -1686,6 +1731,11 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
             P = nodes[i, N_PLACES]
             if state == L_TOP:
                 b = nodes[i, N_IN]
+                value = _take_given(b, now, buf, items, getters, putters, putter_car, mon, mon_w, heap_f, heap_i,
+                                    sched, traces, sorting, cars, clocks, io, drawn_a, log_t, log_c)
+                if value >= 0:  # what the launch with holds or a kit gate gave leave to take without asking
+                    procs[p, P_STATE] = L_ENTER
+                    continue
                 if b == SOURCE:
                     if io[IO_NEXT_CAR] >= io[IO_DRAWN]:
                         io[IO_RESUME] = p

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -55,6 +56,10 @@ class LaunchHold(Protocol):
 
     def take(self, variant: int, now: float) -> None:
         """The car is launched: take what it needs (its kits, a place under the cap)."""
+
+    # optional: ``sure(variants) -> int``, how many of these next launches (in order, each at the head of the plan)
+    # it surely allows with nothing happening meanwhile but their own takes, which must schedule nothing
+    # (``Launch.cars_sure``: the compiled engine launches them without asking and makes the takes later in order)
 
 
 class Launch(Store):
@@ -85,7 +90,13 @@ class Launch(Store):
         self.look_ahead = 0
         """How many planned cars the launch may look past when the first one is held."""
         self.planned: list[int] = []
-        """Planned cars not launched yet, in plan order (at most ``look_ahead`` + 1; only with holds)."""
+        """Planned cars not launched yet, in plan order (only with holds; ``try_get`` draws at most
+        ``look_ahead`` + 1 of them, ``cars_sure`` more)."""
+        self.scanned = 0
+        """How many of the planned cars ``try_get`` has drawn or looked at (the first ones): the plan as far as a
+        launch asked car by car has drawn it."""
+        self.breach_history: deque | None = None
+        """When kept (the compiled engine's): the sequencer's count of broken rules after each car planned."""
         self.moved = 0
         """Cars launched ahead of a planned car that was waiting for its holds."""
 
@@ -110,6 +121,7 @@ class Launch(Store):
     def replan(self) -> None:
         """Forget the planned cars not launched yet: the next are taken afresh from the sequence (a new month)."""
         self.planned.clear()
+        self.scanned = 0
 
     def wake(self) -> None:
         """A hold may have lifted: launch now to each waiting server of the first station while a car may go."""
@@ -176,16 +188,50 @@ class Launch(Store):
         """The head of the plan (or, looking ahead, a later planned car) if every hold allows it, made now."""
         now = self.env.now
         for k in range(self.look_ahead + 1):
-            if k == len(self.planned):
-                self.planned.append(self.sequence.next_variant())
+            if k == self.scanned:
+                if k == len(self.planned):
+                    self._plan_next()
+                self.scanned += 1
             variant = self.planned[k]
             if self._allowed(variant, now):
                 for hold in self.holds:
                     hold.take(variant, now)
                 del self.planned[k]
+                self.scanned -= 1
                 self.moved += k > 0
                 return self.make_car(variant)
         return None
+
+    def _plan_next(self) -> None:
+        """The sequence's next car at the end of the plan."""
+        self.planned.append(self.sequence.next_variant())
+        if self.breach_history is not None:
+            self.breach_history.append(tuple(self.sequence.breaches))
+
+    def cars_sure(self, most: int) -> int:
+        """How many of the next planned cars (at most ``most``; drawn into the plan as needed) every hold surely
+        lets go one after another, each at the head of the plan, with nothing happening but their own takes
+        (``LaunchHold.sure``; a hold that cannot say: none). The compiled engine launches them without asking,
+        each by ``launch_given`` at its time."""
+        while len(self.planned) < most:
+            self._plan_next()
+        sure = most
+        for hold in self.holds:
+            judge = getattr(hold, "sure", None)
+            sure = 0 if judge is None else min(sure, judge(self.planned[:sure]))
+        return sure
+
+    def launch_given(self, drawn: tuple[int, int, bool, int], now: float) -> Car:
+        """The head of the plan that ``cars_sure`` gave, as ``draw`` drew it, launched at ``now`` as ``try_get``
+        launches a head its holds allow."""
+        variant = drawn[0]
+        if variant != self.planned[0]:
+            raise RuntimeError(f"launch: launching variant {variant}, the plan's head is {self.planned[0]}")
+        for hold in self.holds:
+            hold.take(variant, now)
+        del self.planned[0]
+        self.scanned = max(self.scanned - 1, 0)
+        return self.launch_drawn(drawn, now)
 
     def _allowed(self, variant: int, now: float) -> bool:
         """Whether every hold lets a car of ``variant`` go now (asked in order, up to the first that holds it)."""

@@ -244,9 +244,13 @@ def spacing_breaches(plant) -> dict:
         for rule, mask in zip(product.spacing, masks):
             out["breaches"][rule.text][shop] = count_breaches(entries["variant"], mask, rule.at_most, rule.in_any,
                                                               counted)
-    sequencer = plant.launch.sequence
-    if hasattr(sequencer, "breaches"):  # a sequencer keeping the spacing rules at launch counts its own
-        launched = next(iter(plant.entries.values())).arrays()["variant"]
+    sequencer, launch = plant.launch.sequence, plant.launch
+    # a sequencer keeping the spacing rules at launch counts its own, over the cars it planned: those launched and,
+    # with holds, those still waiting in the plan; a launch that passed held cars over (moved them) launched
+    # another order than the one planned, so only the logged order is counted then
+    if hasattr(sequencer, "breaches") and not launch.moved:
+        launched = np.concatenate((next(iter(plant.entries.values())).arrays()["variant"],
+                                   np.asarray(launch.planned, dtype=np.int64)))
         for r, (rule, mask) in enumerate(zip(product.spacing, masks)):
             logged = count_breaches(launched, mask, rule.at_most, rule.in_any)
             if logged != sequencer.breaches[r]:

@@ -50,6 +50,30 @@ class Point:
                 return False
         return True
 
+    def sure(self, models) -> int:
+        """How many cars of these models (in order) get their kits here one after another with nothing happening
+        but their takes: no hold running, and each kit still on hand when its car comes (a take schedules
+        nothing: an order at the reorder point waits in its route's backlog)."""
+        if self.hold_since is not None:
+            return 0
+        taken: dict[int, int] = {}
+        n = 0
+        for model in models:
+            for stock in self.needs[model]:
+                k = taken.get(id(stock), 0)
+                if stock.level <= k:
+                    return n
+                taken[id(stock)] = k + 1
+            n += 1
+        return n
+
+    def sure_any(self) -> int:
+        """How many cars of any models surely get their kits here one after another with nothing happening but
+        their takes (the fewest kits on hand of any stock here)."""
+        if self.hold_since is not None:
+            return 0
+        return min((stock.level for stocks in self.needs for stock in stocks), default=1 << 40)
+
     def hold(self, model: int, now: float) -> None:
         """The point wants to give a car of ``model`` and a kit is missing: the stockout of each missing kit
         runs from now (kits that came meanwhile end theirs)."""
@@ -111,6 +135,11 @@ class LaunchKits:
         if not point.ready(head):
             point.hold(head, now)
         return False
+
+    def sure(self, variants: list[int]) -> int:
+        """``LaunchHold.sure``: the next launches whose kits are surely on hand (``Point.sure``)."""
+        models = self.models
+        return self.point.sure(variant % models for variant in variants)
 
     def take(self, variant: int, now: float) -> None:
         point = self.point
@@ -192,6 +221,15 @@ class KitGate(Store):
         """Kits arrived: the held car may go."""
         if self.held is not None:
             self.serve()
+
+    def without_asking(self) -> int:
+        """Cars the compiled engine may take from the entry and pass without asking (``made_later``): with no car
+        held, no station waiting and every kit surely on hand, the gate passes the entry's cars as they come."""
+        return 0 if self.held is not None or self.getters else max(self.point.sure_any(), 0)
+
+    def made_later(self, car) -> None:
+        """A car the compiled engine took from the entry and passed (``try_get``'s pass, made later in order)."""
+        self._pass(car)
 
     def _pass(self, car) -> None:
         self.point.take(car.model, self.env.now)
