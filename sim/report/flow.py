@@ -54,12 +54,19 @@ def _buffer_caps(buffers: pd.DataFrame) -> dict[str, float]:
     return {row.buffer: row.capacity for row in buffers.itertuples()}
 
 
+def _put(ax, patch) -> None:
+    """A box or an arrow onto the picture as an artist, not as a patch (``add_patch``): a patch widens the axes'
+    limits to take it in, working out an arrow's whole path for that (a quarter of the picture's making), and the
+    picture's limits are set."""
+    ax.add_artist(patch)
+
+
 def _box(ax, node: Node) -> None:
     kind = node.kind
     small = node.w < OFF_W
-    ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
-                                fc=FILL[kind], ec=BOTTLENECK if node.bottleneck else EDGE[kind],
-                                lw=2.8 if node.bottleneck else 1.0, zorder=3))
+    _put(ax, FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
+                            fc=FILL[kind], ec=BOTTLENECK if node.bottleneck else EDGE[kind],
+                            lw=2.8 if node.bottleneck else 1.0, zorder=3))
     if small:  # a feeder's box: the smallest type, the title cut to fit
         size, limit, step = SMALL, len(node.title), 0.145
         while limit > 4 and text_width(node.title[:limit] + "…", size, "bold") > node.w - 0.1:
@@ -88,8 +95,8 @@ def _box(ax, node: Node) -> None:
 
 
 def _arrow(ax, a, b, colour="#444444", style="-|>", rad=0.0, lw=1.2, ls="-", z=2, scale=11):
-    ax.add_patch(FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=scale, color=colour, lw=lw, linestyle=ls,
-                                 connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0, zorder=z))
+    _put(ax, FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=scale, color=colour, lw=lw, linestyle=ls,
+                             connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0, zorder=z))
 
 
 def _line(ax, xs, ys, colour=PARTS, lw=1.2, ls="-", z=1):
@@ -330,9 +337,8 @@ def _shop_heading(ax, band: Band, summary: dict) -> None:
 def _shop(ax, band: Band, summary: dict, caps: dict, left: float) -> None:
     """A shop's panel and everything in it; its main column stands `left` in from the panel's edge."""
     pic = band.pic
-    ax.add_patch(FancyBboxPatch((band.x0, band.bottom), band.width, band.height,
-                                boxstyle="round,pad=0,rounding_size=0.15", fc="#f6f7f9", ec="#9aa3ad", lw=1.0,
-                                zorder=0))
+    _put(ax, FancyBboxPatch((band.x0, band.bottom), band.width, band.height,
+                            boxstyle="round,pad=0,rounding_size=0.15", fc="#f6f7f9", ec="#9aa3ad", lw=1.0, zorder=0))
     _shop_heading(ax, band, summary)
     pic.move(band.x0 + PAD + left + pic.main_w / 2, band.y_top - TITLE_H)
     _main_flow(ax, pic, caps)
@@ -348,8 +354,8 @@ def _store_box(ax, store, row, x: float, y: float) -> None:
         mean = f"{row.mean_level:,.1f}" if row.mean_level < 10 else f"{row.mean_level:,.0f}"
         detail += f"\nmean {mean} cars\nfull {100 * row.share_full:.0f}% of time"
     node = Node("store", store.name, detail, [], x=x, y=y, w=STORE_W, h=STORE_H)
-    ax.add_patch(FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
-                                fc=FILL["store"], ec=EDGE["store"], lw=1.2, zorder=3))
+    _put(ax, FancyBboxPatch((node.left, node.bottom), node.w, node.h, boxstyle="round,pad=0,rounding_size=0.07",
+                            fc=FILL["store"], ec=EDGE["store"], lw=1.2, zorder=3))
     ax.text(node.x, node.top - 0.17, store.name, ha="center", va="center", fontsize=9.5, fontweight="bold", zorder=4)
     ax.text(node.x, node.y - 0.12, detail, ha="center", va="center", fontsize=SMALL, zorder=4)
     ax.text(node.right + 0.08, node.bottom + 0.12, "store", ha="left", va="center", fontsize=SMALL, zorder=4,
