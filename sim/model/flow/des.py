@@ -515,7 +515,7 @@ class CompiledPlant:
         self.breaches_before = list(getattr(self.launch.sequence, "breaches", []))
         self.cars = []
         self.cars_a = np.zeros((UNIT_ROWS, 4 * self.DRAWN), dtype=np.int32)  # a year's units: 3 MB per 100,000
-        self.drawn_a = np.zeros((4, 0), dtype=np.int64)
+        self.drawn_a = np.zeros((4, self.GIVEN if self.gives else 0), dtype=np.int64)
         self.ticks = np.zeros((4, max(len(lines), 1), 0))
         self.tick_i = np.zeros((3, max(len(lines), 1), 0), dtype=np.int64)
         """The lines' index records, a row each (``N_TICK_ROW``)."""
@@ -818,11 +818,13 @@ class CompiledPlant:
         launch, drawn = self.launch, self.drawn
         if self.io[IO_NEXT_CAR] != len(drawn):
             raise RuntimeError("engine v2: the launch was asked for cars while the kernel still had some")
-        # the kernel runs on with the table it was given: the cars fit in it (``_step`` widens it)
-        n = launch.cars_sure(min(self.GIVEN, self.drawn_a.shape[1] - len(drawn)))
-        first = len(drawn)
+        # every car given before is launched and made in Python (a call into Python replays the log first): the
+        # table starts again, in place (the kernel runs on with the array it was given, GIVEN cars wide)
+        drawn.clear()
+        n = launch.cars_sure(self.GIVEN)
         drawn.extend(launch.draw(variant) for variant in launch.planned[:n])
-        self._drawn_ahead(first, launch.launched + 1)
+        self.io[IO_NEXT_CAR] = 0
+        self._drawn_ahead(0, launch.launched + 1)
         self.io[IO_SIZE + 2 * s + PY_GIVEN] = n
 
     def _sorting_stores(self) -> None:
@@ -892,16 +894,21 @@ class CompiledPlant:
                 env._now = t
                 s, u = divmod(-c, LATER)
                 car = self._unit(u)
-                self.py_stores[s - 1].made_later(car)
+                store = self.py_stores[s - 1]
+                store.made_later(car)
                 self.unit_of.pop(id(car), None)  # the kernel has it, or it left the plant
+                if store not in self.kit_gates:  # into the yard: the kernel is done with it
+                    cars[int(self.cars_a[U_DRAWN, u])] = None
             elif c > SCRAPPED:
                 env._now = t
                 self.plant.scrap(cars[c - 1 - SCRAPPED])
+                cars[c - 1 - SCRAPPED] = None
             elif c > 0:
                 cars.append(launched(drawn[c - 1], t))
             else:
                 env._now = t
                 sink.try_put(cars[-c - 1])  # the kernel counted the shop's exit
+                cars[-c - 1] = None  # Python keeps what it needs of a car that left (the sink's, the yard's)
         self.io[IO_LOGGED] = 0
 
     def run(self) -> None:
@@ -947,10 +954,6 @@ class CompiledPlant:
                 break
             if why == YIELD:
                 self._step()
-                if self.gives and self.drawn_a.shape[1] - len(self.drawn) < self.GIVEN:  # the kernel is stopped
-                    self.drawn_a = np.concatenate((self.drawn_a, np.zeros((4, 16 * self.GIVEN), dtype=np.int64)),
-                                                  axis=1)
-                    args = self._arguments()
                 continue
             if why == RESUMED:
                 continue
@@ -1131,6 +1134,8 @@ class CompiledPlant:
         if drawn < 0:
             return Part(self._unit(int(self.cars_a[U_CAR, u])))
         car = self.cars[drawn]
+        if car is None:
+            raise RuntimeError(f"engine v2: unit {u} is a car that left the plant")
         self.unit_of[id(car)] = u
         return car
 
