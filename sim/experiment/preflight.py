@@ -25,10 +25,11 @@ EVENTS_PER_SECOND = 90_000
 (engine only; 325,000 on a serial line of free-flow stations). The estimate is printed as the expected time of
 `sim bottleneck` and `sim staff`, so it is set from the plant, not from the fastest case (at 250,000 it promised
 the Almaty year in 17 s; it takes about 60)."""
-COMPILED_EVENTS_PER_SECOND = 500_000
-"""The same on the compiled engine (``model.engine``): benchmarks/bench.py measures about 533,000 events/s on the
-Almaty year (62.2 events a car, 8,579 cars/s, 7 December 2026), the calls into Python for kits and the yard
-included."""
+COMPILED_EVENTS_PER_SECOND = 600_000
+"""The same on the compiled engine (``model.engine``): benchmarks/bench.py measures about 675,000 events/s on the
+Almaty year (62.2 events a car, 10,850 cars/s, 8 December 2026, the engine alone), and `sim bottleneck` on it
+about 605,000 a process (258 million events in 213 s on 2 processes: each replication also builds its plant and
+its tables)."""
 BYTES_PER_WAITING_CAR = 400
 MAX_SECONDS = 2 * 3600.0
 """One replication estimated to run longer than this is refused without --force."""
