@@ -24,6 +24,7 @@ buffers between stations: those plants run on the SimPy processes.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 
 import numpy as np
@@ -240,6 +241,15 @@ class _KernelStore:
         ticket = -1 - c.takers.index(taker)
         room = c.getters.shape[1]
         return any(c.getters[b, (c.buf[b, B_GHEAD] + q) % room] == ticket for q in range(c.buf[b, B_GCOUNT]))
+
+
+def _append(record, values) -> None:
+    """Numbers appended to a run's record: an ``array.array`` takes them as it stores them (no Python object made
+    for each of the millions of a year's records), a list as Python numbers."""
+    if type(record) is array:
+        record.frombytes(np.ascontiguousarray(values, dtype=record.typecode).tobytes())
+    else:
+        record.extend(values.tolist())
 
 
 def _draws(sampler, n: int):
@@ -753,10 +763,10 @@ class CompiledPlant:
             row = self.nodes_a[i]
             if node.kind == "line":
                 done, r, base = int(row[N_TICKS]), int(row[N_TICK_ROW]), len(node.tick_start)
-                node.tick_start.extend(self.ticks[0, r, :done].tolist())
-                node.tick_end.extend(self.ticks[1, r, :done].tolist())
-                node.tick_work.extend(self.ticks[2, r, :done].tolist())
-                node.tick_model.extend(self.tick_i[0, r, :done].tolist())
+                _append(node.tick_start, self.ticks[0, r, :done])
+                _append(node.tick_end, self.ticks[1, r, :done])
+                _append(node.tick_work, self.ticks[2, r, :done])
+                _append(node.tick_model, self.tick_i[0, r, :done])
                 node.tick_repairs.update({base + int(k): float(self.ticks[3, r, k])
                                           for k in np.flatnonzero(self.tick_i[1, r, :done])})
                 for k in np.flatnonzero(self.tick_i[2, r, :done]):
@@ -764,7 +774,7 @@ class CompiledPlant:
                     node.tick_purges[base + int(k)] = [(station, purge) for b, (_, station, purge)
                                                        in enumerate(node.booths) if mask >> b & 1]
             else:
-                node.idle_log.extend(self.idle_log[i, :int(row[N_IDLE])].tolist())
+                _append(node.idle_log, self.idle_log[i, :int(row[N_IDLE])])
             row[N_TICKS] = row[N_IDLE] = 0
 
     def _arguments(self) -> tuple:
@@ -873,10 +883,10 @@ class CompiledPlant:
             mine = logs == q
             if mine.any():
                 u = units[mine]
-                log.times.extend(times[mine].tolist())
-                log.seq.extend(self.cars_a[U_SEQ, u].tolist())
-                log.variant.extend(self.cars_a[U_VARIANT, u].tolist())
-                log.colour.extend(self.cars_a[U_COLOUR, u].tolist())
+                _append(log.times, times[mine])
+                _append(log.seq, self.cars_a[U_SEQ, u])
+                _append(log.variant, self.cars_a[U_VARIANT, u])
+                _append(log.colour, self.cars_a[U_COLOUR, u])
         self.io[IO_ENTRIES] = 0
 
     def _replay(self, entries: bool = False) -> None:
@@ -1256,7 +1266,7 @@ class CompiledPlant:
             m.last_t, m.area, m.full, m.empty = float(f[0]), float(f[2]), float(f[3]), float(f[4])
             m.level, m.max_level, m.max_ever = int(f[1]), int(f[5]), int(f[6])
             if m.trace is not None:
-                m.trace.extend(self.traces[self.buf[b, B_TRACE_ROW], :int(self.buf[b, B_TRACED]) - 1].tolist())
+                _append(m.trace, self.traces[self.buf[b, B_TRACE_ROW], :int(self.buf[b, B_TRACED]) - 1])
             if self.buf[b, B_SORT] >= 0:
                 self._write_sorting(int(self.buf[b, B_SORT]), buffer)
                 continue
