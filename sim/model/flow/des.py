@@ -602,6 +602,8 @@ class CompiledPlant:
             self.gate_f[g, :2] = gate.pass_below, gate.scrap_below
             for q, (upto, target, reentry, priority) in enumerate(ways):
                 self.gate_f[g, 2 + q] = upto
+                if not -(1 << 31) <= reentry < 1 << 31:  # the kernel keeps it in the car's row of the unit table
+                    raise RuntimeError(f"engine v2: a rework path's re-entry {reentry} does not fit the unit table")
                 self.paths_i[g, q] = target, reentry, priority
         self.gate_u = np.zeros((max(len(gates), 1), 0))
         self._more_uniforms()

@@ -1673,7 +1673,8 @@ def run(procs, proc_w, nodes, node_f, positions, slow_pos, slow_need, station_of
                             gate_i[g, G_FAILED] += counted
                             if u < gate_f[g, 1]:  # scrapped (logged for Python)
                                 log_t[io[IO_LOGGED]] = now
-                                log_c[io[IO_LOGGED]] = cars[U_DRAWN, car] + 1 + SCRAPPED
+                                # int: the unit table is 32-bit (plain Python would overflow, not widen)
+                                log_c[io[IO_LOGGED]] = int(cars[U_DRAWN, car]) + 1 + SCRAPPED
                                 io[IO_LOGGED] += 1
                                 b = NONE
                             else:
