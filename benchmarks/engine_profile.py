@@ -7,6 +7,7 @@ written back). One process, the plant built then run; a measurement, not a test.
 """
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,6 +20,11 @@ from sim.scenario import load_scenario  # noqa: E402
 from sim.scenario.days import plant_days  # noqa: E402
 
 SPENT = {"kernel": 0.0, "python": 0.0, "simpy": 0.0, "calls": 0}
+WHAT = ("take from {}", "put into {}", "a kit gate's request asked", "a kit gate's request offered a car",
+        "operators from a labour pool", "operators back to a labour pool")
+"""What a call into Python asks (``des_kernel.CO_TAKE`` ... ``CO_POOL_RELEASE``), the store it asks named."""
+CALLS = Counter()
+"""Calls into Python by what they ask of which Python store (or a labour pool)."""
 
 
 def timed(name, function, counted=False):
@@ -41,6 +47,13 @@ if __name__ == "__main__":
     warm()
     des.run = timed("kernel", des.run)  # the kernel's time includes the calls into Python it made
     des.CompiledPlant._callout = timed("python", des.CompiledPlant._callout, counted=True)
+    callout = des.CompiledPlant._callout
+
+    def counted(compiled, code, a, *rest):
+        store = type(compiled.py_stores[int(a)]).__name__ if int(code) in (des.CO_TAKE, des.CO_PUT) else ""
+        CALLS[WHAT[int(code)].format(store)] += 1
+        return callout(compiled, code, a, *rest)
+    des.CompiledPlant._callout = counted
     des.CompiledPlant._step = timed("simpy", des.CompiledPlant._step)  # a SimPy step and the kernel it resumes
     plant = build_plant(scenario, plant_days(scenario.calendar, scenario.horizon), scenario.seed, 0)
     t = time.perf_counter()
@@ -55,3 +68,4 @@ if __name__ == "__main__":
     print(f"  kernel {kernel:.2f} s ({1e6 * kernel / events:.2f} us an event), calls into Python "
           f"{SPENT['python']:.2f} s ({SPENT['calls']:,} calls), SimPy's steps {SPENT['simpy']:.2f} s, the rest "
           f"{total - SPENT['kernel'] - SPENT['simpy']:.2f} s")
+    print("  calls into Python: " + ", ".join(f"{what} {n:,}" for what, n in CALLS.most_common()))

@@ -167,12 +167,14 @@ class Yard(Store):
     def without_asking(self) -> int:
         """Places the compiled engine may fill without asking, the puts made here later in its order
         (``made_later``): a put into the yard schedules nothing (nobody takes from it), so making it later, before
-        anything else Python does, changes nothing. None while an end of line waits for a place."""
+        anything else Python does, changes nothing. None (0) while an end of line waits for a place."""
         return 0 if self.putters or self.getters else int(min(self.capacity - self.level, 1 << 40))
 
-    def made_later(self, car: Car) -> None:
+    def made_later(self, car: Car) -> bool:
+        """A car the compiled engine put here, put now; True: it left the plant's flow."""
         if not self.try_put(car):
             raise InvariantError("the yard had no room for a car the compiled engine put into it")
+        return True
 
     def _place(self, car: Car, priority: bool) -> None:
         """``priority`` has no meaning here: only the end of line puts cars."""

@@ -11,7 +11,9 @@ shops, each on its own shift clock; feeders (joins, call-offs and own parts on a
 FIFO buffers (logged or not) and sorting stores by colour or restoring the planned sequence; the launch as a pull
 source and the plant's sink. Python launches and completes the cars: the launch's cars are drawn ahead in batches
 (``Launch.draw``), and the kernel logs each launch, completion and scrap with its time, which Python replays in
-order (``Launch.launch_drawn``, the plant's sink), and each car a shop takes (its entry log).
+order (``Launch.launch_drawn``, the plant's sink), and each car a shop takes (its entry log). The same log carries
+what the kernel did in a Python store without asking it, where the store gave leave (``_given``, ``made_later``):
+the yard's puts, the kit gates' passes, the launches the launch with kit holds gave ahead (``_give_cars``).
 
 Beside SimPy: components' processes (kit deliveries, trains, pools' shifts) stay SimPy processes, in one sequence
 of events with the kernel's (SimPy numbers its events from the kernel's counter; the kernel yields whenever
@@ -906,10 +908,8 @@ class CompiledPlant:
                 env._now = t
                 s, u = divmod(-c, LATER)
                 car = self._unit(u)
-                store = self.py_stores[s - 1]
-                store.made_later(car)
                 self.unit_of.pop(id(car), None)  # the kernel has it, or it left the plant
-                if store not in self.kit_gates:  # into the yard: the kernel is done with it
+                if self.py_stores[s - 1].made_later(car):  # it left the plant's flow (the yard's)
                     cars[int(self.cars_a[U_DRAWN, u])] = None
             elif c > SCRAPPED:
                 env._now = t

@@ -391,14 +391,7 @@ def _calendar_work(f, w, work, acc, fm_i, fm_f, fm_draws, fm_di, maint, n_maint,
 def _free(outs, n_outs, o, w):
     """``DownSchedule.free``: outage-free time before worked time w (schedule o)."""
     starts, ends, free_at = outs[o, 0], outs[o, 1], outs[o, 2]
-    lo, hi = 0, n_outs[o]
-    while lo < hi:  # bisect_right(starts, w)
-        mid = (lo + hi) // 2
-        if w < starts[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    i = lo - 1
+    i = _right(starts[:n_outs[o]], w) - 1
     if i < 0:
         return w
     if w < ends[i]:
@@ -410,14 +403,7 @@ def _free(outs, n_outs, o, w):
 def _back(outs, n_outs, o, u):
     """``DownSchedule.back``: the earliest worked time with u of outage-free time before it."""
     ends, free_at = outs[o, 1], outs[o, 2]
-    lo, hi = 0, n_outs[o]
-    while lo < hi:  # bisect_left(free_at, u)
-        mid = (lo + hi) // 2
-        if free_at[mid] < u:
-            lo = mid + 1
-        else:
-            hi = mid
-    i = lo - 1
+    i = _left(free_at[:n_outs[o]], u) - 1
     return u if i < 0 else ends[i] + (u - free_at[i])
 
 
@@ -428,14 +414,7 @@ def _pieces(acc, up, down, a, b, outs, n_outs, o, lo, hi):
     (``PacedLine._free_clip``) and of the down pieces."""
     starts, ends = outs[o, 0], outs[o, 1]
     n = n_outs[o]
-    first, last = 0, n
-    while first < last:  # bisect_right(ends, a)
-        mid = (first + last) // 2
-        if a < ends[mid]:
-            last = mid
-        else:
-            first = mid + 1
-    i = first
+    i = _right(ends[:n], a)
     cursor = a
     up_s = 0.0
     down_s = 0.0
@@ -496,14 +475,7 @@ def _idle_free(acc, state, a, b, outs, n_outs, o, lo, hi, f, fm_i, fm_f, fm_draw
     (each up piece converted there and back, as v1 does)."""
     starts, ends = outs[o, 0], outs[o, 1]
     n = n_outs[o]
-    first, last = 0, n
-    while first < last:
-        mid = (first + last) // 2
-        if a < ends[mid]:
-            last = mid
-        else:
-            first = mid + 1
-    j = first
+    j = _right(ends[:n], a)
     cursor = a
     while j < n and starts[j] < b:
         if starts[j] > cursor:
@@ -545,14 +517,7 @@ def _repair_end(maint, n_maint, w, repair):
     """``MaintenanceWindows.repair_end``."""
     at, hours = maint[0], maint[1]
     n = n_maint[0]
-    lo, hi = 0, n
-    while lo < hi:  # bisect_right(at, w)
-        mid = (lo + hi) // 2
-        if w < at[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    i = lo
+    i = _right(at[:n], w)
     while i < n and w + repair > at[i]:
         repair -= at[i] - w + hours[i]
         w = at[i]
@@ -567,14 +532,8 @@ def _next_after(maint, n_maint, w):
     """``MaintenanceWindows.next_after``."""
     at = maint[0]
     n = n_maint[0]
-    lo, hi = 0, n
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if w < at[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return at[lo] if lo < n else INF
+    i = _right(at[:n], w)
+    return at[i] if i < n else INF
 
 
 @njit(cache=True)

@@ -193,14 +193,21 @@ class Launch(Store):
                     self._plan_next()
                 self.scanned += 1
             variant = self.planned[k]
-            if self._allowed(variant, now):
-                for hold in self.holds:
-                    hold.take(variant, now)
-                del self.planned[k]
-                self.scanned -= 1
-                self.moved += k > 0
-                return self.make_car(variant)
+            if all(hold.allows(variant, now) for hold in self.holds):
+                return self._launch_planned(k, now)
         return None
+
+    def _launch_planned(self, k: int, now: float, drawn: tuple[int, int, bool, int] | None = None) -> Car:
+        """The k-th planned car launched now: its holds take what it needs, it leaves the plan (a move when it
+        passes cars before it), and it is made as ``draw`` draws it (or as ``drawn``, drawn ahead)."""
+        variant = self.planned[k]
+        for hold in self.holds:
+            hold.take(variant, now)
+        del self.planned[k]
+        if k < self.scanned:
+            self.scanned -= 1
+        self.moved += k > 0
+        return self.launch_drawn(self.draw(variant) if drawn is None else drawn, now)
 
     def _plan_next(self) -> None:
         """The sequence's next car at the end of the plan."""
@@ -211,34 +218,21 @@ class Launch(Store):
     def cars_sure(self, most: int) -> int:
         """How many of the next planned cars (at most ``most``; drawn into the plan as needed) every hold surely
         lets go one after another, each at the head of the plan, with nothing happening but their own takes
-        (``LaunchHold.sure``; a hold that cannot say: none). The compiled engine launches them without asking,
+        (``LaunchHold.sure``). The compiled engine launches them without asking,
         each by ``launch_given`` at its time."""
         while len(self.planned) < most:
             self._plan_next()
         sure = most
-        for hold in self.holds:
-            judge = getattr(hold, "sure", None)
-            sure = 0 if judge is None else min(sure, judge(self.planned[:sure]))
+        for hold in self.holds:  # every hold can say (``des.CompiledPlant.gives``)
+            sure = min(sure, hold.sure(self.planned[:sure]))
         return sure
 
     def launch_given(self, drawn: tuple[int, int, bool, int], now: float) -> Car:
         """The head of the plan that ``cars_sure`` gave, as ``draw`` drew it, launched at ``now`` as ``try_get``
         launches a head its holds allow."""
-        variant = drawn[0]
-        if variant != self.planned[0]:
-            raise RuntimeError(f"launch: launching variant {variant}, the plan's head is {self.planned[0]}")
-        for hold in self.holds:
-            hold.take(variant, now)
-        del self.planned[0]
-        self.scanned = max(self.scanned - 1, 0)
-        return self.launch_drawn(drawn, now)
-
-    def _allowed(self, variant: int, now: float) -> bool:
-        """Whether every hold lets a car of ``variant`` go now (asked in order, up to the first that holds it)."""
-        for hold in self.holds:
-            if not hold.allows(variant, now):
-                return False
-        return True
+        if drawn[0] != self.planned[0]:
+            raise RuntimeError(f"launch: launching variant {drawn[0]}, the plan's head is {self.planned[0]}")
+        return self._launch_planned(0, now, drawn)
 
     def cars(self) -> list[Car]:
         return []  # planned cars are not made yet: nothing of them is in the plant

@@ -227,9 +227,11 @@ class KitGate(Store):
         held, no station waiting and every kit surely on hand, the gate passes the entry's cars as they come."""
         return 0 if self.held is not None or self.getters else max(self.point.sure_any(), 0)
 
-    def made_later(self, car) -> None:
-        """A car the compiled engine took from the entry and passed (``try_get``'s pass, made later in order)."""
+    def made_later(self, car) -> bool:
+        """A car the compiled engine took from the entry and passed (``try_get``'s pass, made later in order);
+        False: it goes on in the plant."""
         self._pass(car)
+        return False
 
     def _pass(self, car) -> None:
         self.point.take(car.model, self.env.now)
